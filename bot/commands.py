@@ -1,0 +1,398 @@
+"""Chat commands, independent of any messenger: parse, check who may act, act, reply.
+
+Every refusal changes nothing and says why in Vietnamese."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from bot import texts
+from bot.messages import Button, Incoming, Reply
+from bot.status_view import status_replies
+from nhacviec.clock import Clock, local_today
+from nhacviec.config import Config
+from rules import Outcome, TaskFacts, days_overdue, outcome_on
+from scheduler.calendar import WorkingCalendar
+from storage import repo
+from storage.db import session_scope
+from storage.models import ChatState, Officer, Plan, Role, Task, TaskState, Unit
+
+log = logging.getLogger(__name__)
+
+TASKS_PER_PAGE = 8
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    args: list[str]
+    rest: str  # the text after the command, as typed
+
+
+def parse_command(text: str, bot_username: str | None = None) -> Command | None:
+    """`/progress@nhacviec_bot 12 50 xong phần 1` -> progress, [12, 50, ...]; None if the text
+    is no command, or a command addressed to another bot."""
+    text = text.strip()
+    if not text.startswith("/"):
+        return None
+    head, _, rest = text.partition(" ")
+    name, _, target = head[1:].partition("@")
+    if target and bot_username and target.lower() != bot_username.lower():
+        return None
+    return Command(name=name.lower(), args=rest.split(), rest=rest.strip())
+
+
+def task_buttons(task_id: int) -> list[Button]:
+    """The three buttons under a task: done, update progress, remind me tomorrow."""
+    return [
+        Button("✅ Xong", f"done:{task_id}"),
+        Button("📈 Cập nhật tiến độ", f"prog:{task_id}"),
+        Button("⏰ Nhắc lại mai", f"snooze:{task_id}"),
+    ]
+
+
+def task_line(task: TaskFacts, on: date, due_soon_days: int, progress: int) -> str:
+    """`#12 Báo cáo… · hạn 25/01/2023 · 40% · quá hạn 3 ngày` in two phone-sized lines."""
+    outcome = outcome_on(task, on, due_soon_days)
+    badge = ""
+    if outcome is Outcome.OVERDUE:
+        badge = f" · 🔴 quá hạn {days_overdue(task, on)} ngày"
+    elif outcome is Outcome.DUE_SOON and task.deadline is not None:
+        left = (task.deadline - on).days
+        badge = " · 🟠 hạn hôm nay" if left == 0 else f" · 🟡 còn {left} ngày"
+    return f"#{task.id} {task.title}\n   Hạn {texts.d(task.deadline)} · {progress}%{badge}"
+
+
+class ChatService:
+    """Handles what any chat sends; one instance serves every messenger."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        clock: Clock,
+        config: Config,
+        calendar: WorkingCalendar | None = None,
+        bot_username: str | None = None,
+    ) -> None:
+        self.engine = engine
+        self.clock = clock
+        self.config = config
+        self.calendar = calendar or WorkingCalendar(
+            config.calendar.extra_holidays, config.calendar.extra_working_days
+        )
+        self.bot_username = bot_username
+        self._commands: dict[str, Callable[[Session, Incoming, Officer, Command], list[Reply]]] = {
+            "tasks": self._tasks,
+            "done": self._done,
+            "progress": self._progress,
+            "status": self._status,
+        }
+
+    @property
+    def today(self) -> date:
+        return local_today(self.clock, self.config.timezone)
+
+    # -- entry points ---------------------------------------------------------------------
+
+    def handle(self, message: Incoming) -> list[Reply]:
+        """The replies to one message; a failure is logged and answered with an apology."""
+        try:
+            with session_scope(self.engine) as session:
+                return self._handle(session, message)
+        except Exception:
+            log.exception(
+                "command failed (channel=%s, chat=%s, text=%r)",
+                message.channel,
+                message.chat_id,
+                message.text[:80],
+            )
+            return [Reply(texts.SORRY)]
+
+    def press(self, channel: str, chat_id: str, data: str) -> Reply:
+        """A button press, checked exactly like the command it stands for."""
+        action, _, raw_id = data.partition(":")
+        command = {"done": "done", "prog": "progress", "snooze": "snooze"}.get(action)
+        if command is None or not raw_id.isdigit():
+            return Reply(texts.UNKNOWN_COMMAND.format(command=data))
+        try:
+            with session_scope(self.engine) as session:
+                officer = repo.officer_for_chat(session, channel, chat_id)
+                if officer is None:
+                    return Reply(texts.NOT_LINKED)
+                if command == "done":
+                    return self._done(
+                        session,
+                        Incoming(channel, chat_id, f"/done {raw_id}"),
+                        officer,
+                        Command("done", [raw_id], raw_id),
+                    )[0]
+                task = self._own_task(session, officer, raw_id)
+                if isinstance(task, Reply):
+                    return task
+                if command == "snooze":
+                    return self._snooze(session, task)
+                return self._ask_percent(session, channel, chat_id, task)
+        except Exception:
+            log.exception("button failed (channel=%s, chat=%s, data=%r)", channel, chat_id, data)
+            return Reply(texts.SORRY)
+
+    # -- dispatch --------------------------------------------------------------------------
+
+    def _handle(self, session: Session, message: Incoming) -> list[Reply]:
+        command = parse_command(message.text, self.bot_username)
+        if command is None:
+            if message.text.strip().startswith("/"):
+                return []  # addressed to another bot in a group
+            return self._answer(session, message)
+        if command.name == "start":
+            return [self._start(session, message, command)]
+        officer = repo.officer_for_chat(session, message.channel, message.chat_id)
+        if command.name == "help":
+            return [Reply(self._help(officer))]
+        handler = self._commands.get(command.name)
+        if handler is None:
+            return [Reply(texts.UNKNOWN_COMMAND.format(command="/" + command.name))]
+        if officer is None:
+            return [Reply(texts.NOT_LINKED)]
+        self._clear_state(session, message.channel, message.chat_id)
+        return handler(session, message, officer, command)
+
+    def _help(self, officer: Officer | None) -> str:
+        if officer is None:
+            return texts.HELP_UNLINKED
+        lines = [texts.HELP_COMMON]
+        if officer.role in (Role.TCCB, Role.ADMIN):
+            lines.append(texts.HELP_STATUS_ALL)
+        elif officer.role == Role.HEAD:
+            lines.append(texts.HELP_STATUS_OWN)
+        return "\n".join(lines)
+
+    # -- /start ------------------------------------------------------------------------------
+
+    def _start(self, session: Session, message: Incoming, command: Command) -> Reply:
+        if not command.args:
+            officer = repo.officer_for_chat(session, message.channel, message.chat_id)
+            return Reply(self._help(officer) if officer else texts.START_USAGE)
+        try:
+            officer = repo.consume_link_code(
+                session, command.args[0], message.channel, message.chat_id, self.clock.now()
+            )
+        except repo.LinkError as err:
+            return Reply(texts.LINK_ERRORS[err.reason])
+        unit = session.get(Unit, officer.unit_id)
+        return Reply(texts.linked(officer.name, unit.name if unit else "", officer.role))
+
+    # -- /tasks ------------------------------------------------------------------------------
+
+    def _plan(self, session: Session) -> Plan | None:
+        return repo.current_plan(session)
+
+    def _tasks(
+        self, session: Session, message: Incoming, officer: Officer, command: Command
+    ) -> list[Reply]:
+        plan = self._plan(session)
+        unit = session.get(Unit, officer.unit_id)
+        if plan is None or unit is None:
+            return [Reply(texts.NO_PLAN)]
+        tasks = repo.open_tasks_of_unit(session, officer.unit_id, plan.id)  # type: ignore[arg-type]
+        if not tasks:
+            return [Reply(f"🎉 {unit.name} không còn nhiệm vụ nào đang mở.")]
+        page = int(command.args[0]) if command.args and command.args[0].isdigit() else 1
+        pages = (len(tasks) + TASKS_PER_PAGE - 1) // TASKS_PER_PAGE
+        page = min(max(page, 1), pages)
+        shown = tasks[(page - 1) * TASKS_PER_PAGE : page * TASKS_PER_PAGE]
+        today = self.today
+        lines = [f"📋 {unit.name}: {len(tasks)} nhiệm vụ đang mở"]
+        buttons = []
+        for task in shown:
+            facts = TaskFacts(
+                id=task.id or 0,
+                code=task.code,
+                unit=unit.code,
+                deadline=task.deadline,
+                title=task.title,
+                progress=task.progress,
+            )
+            lines.append(task_line(facts, today, self.config.rules.due_soon_days, task.progress))
+            buttons.append(task_buttons(task.id or 0))
+        if page < pages:
+            lines.append(f"Trang {page}/{pages} – gõ /tasks {page + 1} để xem tiếp")
+        first = shown[0].id
+        return [
+            Reply(
+                "\n".join(lines),
+                buttons=buttons,
+                commands_hint=f"Trả lời: /done {first} hoặc /progress {first} 50",
+            )
+        ]
+
+    # -- /done and /progress ---------------------------------------------------------------
+
+    def _own_task(self, session: Session, officer: Officer, raw_id: str) -> Task | Reply:
+        """The task named by `raw_id` if the officer's unit leads it, else the refusal."""
+        task_id = raw_id.lstrip("#")
+        if not task_id.isdigit():
+            return Reply(texts.BAD_ID.format(value=raw_id))
+        task = session.get(Task, int(task_id))
+        if task is None:
+            return Reply(texts.NO_TASK.format(id=task_id))
+        if task.lead_unit_id != officer.unit_id:
+            return Reply(texts.NOT_YOUR_UNIT.format(id=task.id))
+        if task.state == TaskState.DONE:
+            return Reply(texts.ALREADY_DONE.format(id=task.id, day=texts.d(task.completed_on)))
+        return task
+
+    def _done(
+        self, session: Session, message: Incoming, officer: Officer, command: Command
+    ) -> list[Reply]:
+        if not command.args:
+            return [Reply(texts.DONE_USAGE)]
+        task = self._own_task(session, officer, command.args[0])
+        if isinstance(task, Reply):
+            return [task]
+        note = command.rest[len(command.args[0]) :].strip() or None
+        return [self._record(session, task, officer, 100, note, message.channel)]
+
+    def _progress(
+        self, session: Session, message: Incoming, officer: Officer, command: Command
+    ) -> list[Reply]:
+        if len(command.args) < 2:
+            return [Reply(texts.PROGRESS_USAGE)]
+        task = self._own_task(session, officer, command.args[0])
+        if isinstance(task, Reply):
+            return [task]
+        percent = parse_percent(command.args[1])
+        if percent is None:
+            return [Reply(texts.BAD_PERCENT.format(id=task.id))]
+        rest = command.rest[len(command.args[0]) :].strip()
+        note = rest[len(command.args[1]) :].strip() or None
+        return [self._record(session, task, officer, percent, note, message.channel)]
+
+    def _record(
+        self,
+        session: Session,
+        task: Task,
+        officer: Officer,
+        percent: int,
+        note: str | None,
+        channel: str,
+    ) -> Reply:
+        before = task.progress
+        today = self.today
+        repo.record_progress(
+            session,
+            repo.ProgressRecord(
+                task=task,
+                officer=officer,
+                percent=percent,
+                note=note,
+                channel=channel,
+                at=self.clock.now(),
+                on=today,
+            ),
+        )
+        if percent >= 100:
+            late = (today - task.deadline).days if task.deadline else 0
+            return Reply(texts.done_reply(task.id or 0, task.title, today, late))
+        return Reply(texts.progress_reply(task.id or 0, task.title, before, percent))
+
+    # -- buttons: snooze and the two-step progress question ---------------------------------
+
+    def _snooze(self, session: Session, task: Task) -> Reply:
+        """Skip reminders for this task until the next working day."""
+        until = self.calendar.next_working_day(self.today)
+        task.snoozed_until = until
+        session.add(task)
+        return Reply(f"⏰ Sẽ nhắc lại nhiệm vụ {task.id} ngày {texts.d(until)}.\n{task.title}")
+
+    def _ask_percent(self, session: Session, channel: str, chat_id: str, task: Task) -> Reply:
+        self._clear_state(session, channel, chat_id)
+        session.add(
+            ChatState(
+                channel=channel,
+                chat_id=chat_id,
+                awaiting="percent",
+                task_id=task.id or 0,
+                created_at=self.clock.now(),
+            )
+        )
+        return Reply(
+            f"Nhiệm vụ {task.id} đang ở {task.progress}%. Gõ phần trăm mới (0–100), ví dụ 60:"
+        )
+
+    def _answer(self, session: Session, message: Incoming) -> list[Reply]:
+        """Plain text: the answer to a question the bot asked, or a nudge to use a command."""
+        state = session.exec(
+            select(ChatState).where(
+                ChatState.channel == message.channel, ChatState.chat_id == message.chat_id
+            )
+        ).first()
+        officer = repo.officer_for_chat(session, message.channel, message.chat_id)
+        if state is None or officer is None:
+            if message.is_group:
+                return []
+            return [Reply(texts.NOT_A_COMMAND if officer else texts.NOT_LINKED)]
+        task = self._own_task(session, officer, str(state.task_id))
+        if isinstance(task, Reply):
+            session.delete(state)
+            return [task]
+        text = message.text.strip()
+        if state.awaiting == "percent":
+            percent = parse_percent(text)
+            if percent is None:
+                return [Reply("Phần trăm phải là số nguyên từ 0 đến 100. Gõ lại, ví dụ 60:")]
+            state.percent, state.awaiting = percent, "note"
+            session.add(state)
+            return [Reply(f"Ghi chú cho mức {percent}%? Gõ ghi chú, hoặc “-” để bỏ qua.")]
+        note = None if text in ("-", "") else text
+        session.delete(state)
+        return [self._record(session, task, officer, state.percent or 0, note, message.channel)]
+
+    def _clear_state(self, session: Session, channel: str, chat_id: str) -> None:
+        for state in session.exec(
+            select(ChatState).where(ChatState.channel == channel, ChatState.chat_id == chat_id)
+        ).all():
+            session.delete(state)
+        session.flush()
+
+    # -- /status -----------------------------------------------------------------------------
+
+    def _status(
+        self, session: Session, message: Incoming, officer: Officer, command: Command
+    ) -> list[Reply]:
+        plan = self._plan(session)
+        if plan is None:
+            return [Reply(texts.NO_PLAN)]
+        if officer.role not in (Role.TCCB, Role.ADMIN, Role.HEAD):
+            return [Reply(texts.STATUS_REFUSED)]
+        unit_code = command.args[0] if command.args else None
+        if officer.role == Role.HEAD:
+            own = session.get(Unit, officer.unit_id)
+            if unit_code and own and unit_code.upper() != own.code.upper():
+                return [Reply(texts.STATUS_OTHER_UNIT)]
+            unit_code = own.code if own else None
+        if unit_code and repo.unit_by_code(session, unit_code) is None:
+            return [Reply(texts.NO_UNIT.format(code=unit_code))]
+        return status_replies(
+            session,
+            plan,
+            self.today,
+            self.config,
+            unit_code,
+            with_chart=message.channel != "console",
+        )
+
+
+def parse_percent(text: str) -> int | None:
+    """`50`, `50%` -> 50; anything that is not a whole number from 0 to 100 -> None."""
+    value = text.strip().removesuffix("%").strip()
+    if not value.isdigit():
+        return None
+    number = int(value)
+    return number if 0 <= number <= 100 else None

@@ -1,0 +1,71 @@
+"""What goes in and out of a chat, whatever the messenger."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Button:
+    """An inline button; `data` is what the press sends back, e.g. `done:12`."""
+
+    label: str
+    data: str
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A photo (PNG chart) or a document (report file) sent with a reply."""
+
+    filename: str
+    content: bytes
+    kind: str = "document"  # "photo" or "document"
+
+
+@dataclass
+class Reply:
+    """One message to a chat. `commands_hint` is shown instead of buttons where the messenger
+    has none."""
+
+    text: str
+    buttons: list[list[Button]] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+    commands_hint: str | None = None
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """A message a chat sent: `channel` is the messenger (console, telegram, zalo)."""
+
+    channel: str
+    chat_id: str
+    text: str
+    sender_name: str = ""
+    is_group: bool = False
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """Split at line boundaries so that no part is longer than `limit` characters; a single
+    longer line is cut at spaces, or hard as a last resort."""
+    if len(text) <= limit:
+        return [text]
+    parts: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            cut = line.rfind(" ", 0, limit)
+            cut = cut if cut > 0 else limit
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(line[:cut])
+            line = line[cut:].lstrip()
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            parts.append(current)
+            current = line
+        else:
+            current = candidate
+    if current:
+        parts.append(current)
+    return parts

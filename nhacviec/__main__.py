@@ -1,0 +1,3 @@
+from nhacviec.cli import main
+
+main()

@@ -1,0 +1,38 @@
+"""The composition root: everything nhacviec runs is built here from the config."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+
+from bot.commands import ChatService
+from nhacviec.clock import Clock, SystemClock
+from nhacviec.config import Config
+from scheduler.calendar import WorkingCalendar
+from storage.db import make_engine, upgrade
+
+
+@dataclass
+class App:
+    config: Config
+    clock: Clock
+    engine: Engine
+    calendar: WorkingCalendar
+    chat: ChatService
+
+
+def build_app(
+    config: Config,
+    clock: Clock | None = None,
+    engine: Engine | None = None,
+    migrate: bool = True,
+) -> App:
+    """Wire storage, calendar and chat for `config`; the schema is brought up to date first."""
+    clock = clock or SystemClock()
+    engine = engine or make_engine(config.database.url)
+    if migrate:
+        upgrade(engine)
+    calendar = WorkingCalendar(config.calendar.extra_holidays, config.calendar.extra_working_days)
+    chat = ChatService(engine, clock, config, calendar)
+    return App(config=config, clock=clock, engine=engine, calendar=calendar, chat=chat)

@@ -1,0 +1,222 @@
+"""The `nhacviec` command line."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from bot import texts
+from nhacviec.app import App, build_app
+from nhacviec.clock import Clock, FixedClock, SystemClock, local_today
+from nhacviec.config import Config, ConfigError, load_config
+from nhacviec.figures import plan_figures
+from storage import repo
+from storage.db import session_scope
+from storage.importer import ImportFailed, import_sheets, read_file, row_count
+
+app = typer.Typer(
+    help="nhacviec – nhắc việc: theo dõi nhiệm vụ và hạn cho cơ quan nhà nước.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err = Console(stderr=True)
+
+EXAMPLE_PLAN = Path(__file__).resolve().parent.parent / "examples" / "ke-hoach-cchc-2023.xlsx"
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", "-c", help="Tệp cấu hình TOML (mặc định: $NHACVIEC_CONFIG)."),
+]
+OnOption = Annotated[
+    str | None, typer.Option("--on", help="Ngày mà các quy tắc nhìn thấy, dd/mm/yyyy.")
+]
+
+
+def parse_day(text: str) -> date:
+    """dd/mm/yyyy, or ISO yyyy-mm-dd."""
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    raise typer.BadParameter(f"ngày '{text}' không đúng dạng dd/mm/yyyy")
+
+
+def _config(path: Path | None) -> Config:
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+
+
+def _clock(config: Config, on: str | None) -> Clock:
+    return FixedClock.on(parse_day(on), config.timezone) if on else SystemClock()
+
+
+def _app(config_path: Path | None, on: str | None = None) -> App:
+    config = _config(config_path)
+    return build_app(config, _clock(config, on))
+
+
+@app.command()
+def init(config: ConfigOption = None) -> None:
+    """Tạo hoặc nâng cấp cơ sở dữ liệu (chạy lại nhiều lần không sao)."""
+    built = _app(config)
+    console.print(
+        f"Cơ sở dữ liệu sẵn sàng: {built.engine.url.render_as_string(hide_password=True)}"
+    )
+
+
+def run_import(built: App, file: Path, plan: str | None) -> bool:
+    """Import `file` in one transaction, with a progress bar; print every bad row."""
+    if not file.exists():
+        err.print(f"[red]Không tìm thấy tệp {file}[/red]")
+        return False
+    try:
+        sheets = read_file(file)
+        with Progress(console=err, transient=True) as bar:
+            job = bar.add_task(f"Nhập {file.name}", total=row_count(sheets))
+            with session_scope(built.engine) as session:
+                summary = import_sheets(
+                    session, sheets, plan, progress=lambda n: bar.advance(job, n)
+                )
+    except ImportFailed as failed:
+        err.print(f"[red]Không nhập gì cả: {len(failed.issues)} dòng lỗi.[/red]")
+        for issue in failed.issues:
+            err.print(f"  • {issue}")
+        return False
+    names = {
+        "plan": "kế hoạch",
+        "area": "lĩnh vực",
+        "unit": "đơn vị",
+        "officer": "cán bộ",
+        "task": "nhiệm vụ",
+    }
+
+    def fmt(bucket: dict[str, int]) -> str:
+        return ", ".join(f"{n} {names[k]}" for k, n in bucket.items() if n) or "0"
+
+    console.print(
+        f"Đã nhập {file.name}: thêm {fmt(summary.created)}; sửa {fmt(summary.updated)}; "
+        f"giữ nguyên {fmt(summary.unchanged)}."
+    )
+    return True
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="Tệp .xlsx hoặc .csv (xem docs/import-format.md).")],
+    plan: Annotated[str | None, typer.Option(help="Mã kế hoạch cho tệp chỉ có nhiệm vụ.")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Nhập kế hoạch từ tệp Excel hoặc CSV; tệp có dòng lỗi thì không nhập gì."""
+    if not run_import(_app(config), file, plan):
+        raise typer.Exit(1)
+
+
+@app.command()
+def invite(
+    officer: Annotated[str, typer.Argument(help="Mã cán bộ, ví dụ CB005.")],
+    config: ConfigOption = None,
+) -> None:
+    """Cấp mã liên kết dùng một lần cho cán bộ (/start MÃ trong chat)."""
+    built = _app(config)
+    with session_scope(built.engine) as session:
+        found = repo.officer_by_code(session, officer)
+        if found is None:
+            err.print(f"[red]Không có cán bộ mã {officer}.[/red]")
+            raise typer.Exit(1)
+        link = repo.new_link_code(
+            session, found, built.clock.now(), built.config.rules.link_code_days
+        )
+        expires = texts.dt(link.expires_at, built.config.timezone)
+    console.print(f"Mã liên kết cho {found.name} ({found.code}): [bold]{link.code}[/bold]")
+    console.print(f"Gửi cho cán bộ; trong chat gõ: /start {link.code}  (hết hạn {expires})")
+
+
+@app.command()
+def status(
+    on: OnOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Bảng tình hình từng đơn vị: giao, đúng hạn, trễ, quá hạn, mở, tỷ lệ, cờ 30%."""
+    built = _app(config, on)
+    today = local_today(built.clock, built.config.timezone)
+    with session_scope(built.engine) as session:
+        plan = repo.current_plan(session)
+        if plan is None:
+            err.print(f"[red]{texts.NO_PLAN}[/red]")
+            raise typer.Exit(1)
+        figures = plan_figures(session, plan, today, built.config)
+    table = Table(title=f"{plan.code} – tình hình ngày {texts.d(today)}")
+    for header in ("Đơn vị", "Giao", "Đúng hạn", "Trễ", "Quá hạn", "Mở", "Tỷ lệ", "Cờ"):
+        table.add_column(header, justify="left" if header in ("Đơn vị", "Cờ") else "right")
+    for f in figures.units:
+        table.add_row(
+            f.unit,
+            str(f.assigned),
+            str(f.on_time),
+            str(f.late),
+            str(f.overdue),
+            str(f.open),
+            texts.pct(f.share),
+            f"{texts.FLAG_ICONS[f.flag]} {texts.FLAG_NAMES[f.flag]}",
+        )
+    console.print(table)
+
+
+@app.command()
+def demo(
+    on: OnOption = None,
+    script: Annotated[
+        Path | None, typer.Option(help="Chạy các dòng của tệp thay vì gõ tay, in hội thoại.")
+    ] = None,
+    plan_file: Annotated[Path, typer.Option("--plan", help="Tệp kế hoạch để nạp.")] = EXAMPLE_PLAN,
+) -> None:
+    """Trò chuyện với bot ngay trong terminal, trên CSDL tạm nạp sẵn kế hoạch mẫu."""
+    from bot.console import ConsoleChat
+
+    with tempfile.TemporaryDirectory(prefix="nhacviec-demo-") as folder:
+        config = Config()
+        config.database.url = f"sqlite:///{folder}/demo.db"
+        day = parse_day(on) if on else date(2023, 7, 20)
+        clock = FixedClock.on(day, config.timezone)
+        built = build_app(config, clock)
+        if not run_import(built, plan_file, None):
+            raise typer.Exit(1)
+        console.print(f"Ngày giả lập: {texts.d(day)} (đổi bằng --on dd/mm/yyyy)")
+        chat = ConsoleChat(built.chat, sys.stdout, config.rules.link_code_days)
+
+        def move(moment: datetime) -> None:
+            clock.set(FixedClock.on(moment.date(), config.timezone).now())
+
+        if script is not None:
+            if not script.exists():
+                err.print(f"[red]Không tìm thấy tệp {script}[/red]")
+                raise typer.Exit(1)
+            lines = script.read_text(encoding="utf-8").splitlines()
+            errors = chat.run_lines(lines, move)
+            built.engine.dispose()
+            if errors:
+                raise typer.Exit(1)
+            return
+        chat.interactive(input)
+        built.engine.dispose()
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,150 @@
+"""Configuration: a TOML file (see config.example.toml) with secrets also from the environment."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, is_dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, get_type_hints
+
+DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+
+
+class ConfigError(ValueError):
+    """The configuration file cannot be used."""
+
+
+@dataclass
+class DatabaseConfig:
+    url: str = "sqlite:///nhacviec.db"
+
+
+@dataclass
+class RulesConfig:
+    fail_threshold: float = 0.30
+    warning_threshold: float = 0.20
+    due_soon_days: int = 7
+    link_code_days: int = 7
+
+
+@dataclass
+class CalendarConfig:
+    extra_holidays: list[date] = field(default_factory=list)
+    extra_working_days: list[date] = field(default_factory=list)
+
+
+@dataclass
+class ScheduleConfig:
+    daily_at: str = "07:30"
+    lead_days: list[int] = field(default_factory=lambda: [7, 3, 1])
+    escalate_after_days: int = 3
+    weekly_summary_weekday: int = 0
+
+
+@dataclass
+class OutboxConfig:
+    max_attempts: int = 8
+    base_delay_seconds: float = 2.0
+    max_delay_seconds: float = 600.0
+
+
+@dataclass
+class TelegramConfig:
+    enabled: bool = False
+    token: str = ""
+    base_url: str = "https://api.telegram.org/bot"
+    base_file_url: str = "https://api.telegram.org/file/bot"
+    mode: str = "polling"
+    webhook_url: str = ""
+    listen: str = "127.0.0.1"
+    port: int = 8443
+    secret_token: str = ""
+
+
+@dataclass
+class ZaloConfig:
+    enabled: bool = False
+    token: str = ""
+    base_url: str = "https://bot-api.zaloplatforms.com/bot"
+    mode: str = "polling"
+    url: str = ""
+    listen: str = "127.0.0.1"
+    port: int = 8444
+    secret_token: str = ""
+
+
+@dataclass
+class Config:
+    timezone: str = DEFAULT_TIMEZONE
+    database: DatabaseConfig = field(default_factory=DatabaseConfig)
+    rules: RulesConfig = field(default_factory=RulesConfig)
+    calendar: CalendarConfig = field(default_factory=CalendarConfig)
+    schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
+    outbox: OutboxConfig = field(default_factory=OutboxConfig)
+    telegram: TelegramConfig = field(default_factory=TelegramConfig)
+    zalo: ZaloConfig = field(default_factory=ZaloConfig)
+
+
+# Environment variables that override keys of the file (secrets belong here, not in the file).
+ENV_OVERRIDES = {
+    "NHACVIEC_DATABASE_URL": ("database", "url"),
+    "NHACVIEC_TELEGRAM_TOKEN": ("telegram", "token"),
+    "NHACVIEC_TELEGRAM_SECRET": ("telegram", "secret_token"),
+    "NHACVIEC_ZALO_TOKEN": ("zalo", "token"),
+    "NHACVIEC_ZALO_SECRET": ("zalo", "secret_token"),
+}
+
+
+def load_config(path: str | Path | None = None, env: dict[str, str] | None = None) -> Config:
+    """Read the file at `path` (or $NHACVIEC_CONFIG); with neither, the defaults serve."""
+    env = dict(os.environ) if env is None else env
+    path = path or env.get("NHACVIEC_CONFIG")
+    raw: dict[str, Any] = {}
+    if path:
+        try:
+            raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError as exc:
+            raise ConfigError(f"Không tìm thấy tệp cấu hình {path}") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"Tệp cấu hình {path} sai cú pháp TOML: {exc}") from exc
+    config = _build(Config, raw, "")
+    for var, (section, key) in ENV_OVERRIDES.items():
+        if env.get(var):
+            setattr(getattr(config, section), key, env[var])
+    return config
+
+
+def _build(cls: type, raw: dict[str, Any], where: str) -> Any:
+    hints = get_type_hints(cls)
+    known = {f.name for f in fields(cls)}
+    unknown = set(raw) - known
+    if unknown:
+        raise ConfigError(
+            f"Khóa cấu hình không biết: {', '.join(where + k for k in sorted(unknown))}"
+        )
+    values: dict[str, Any] = {}
+    for name, value in raw.items():
+        hint = hints[name]
+        if is_dataclass(hint):
+            if not isinstance(value, dict):
+                raise ConfigError(f"[{where}{name}] phải là một mục")
+            values[name] = _build(hint, value, f"{where}{name}.")  # type: ignore[arg-type]
+        else:
+            values[name] = _coerce(value, hint, where + name)
+    return cls(**values)
+
+
+def _coerce(value: Any, hint: Any, key: str) -> Any:
+    if hint == list[date]:
+        try:
+            return [v if isinstance(v, date) else date.fromisoformat(str(v)) for v in value]
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"{key}: cần danh sách ngày dạng 2024-04-29") from exc
+    if hint is float and isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    expected = {str: str, int: int, bool: bool, float: float, list[int]: list}.get(hint)
+    if expected is not None and not isinstance(value, expected):
+        raise ConfigError(f"{key}: giá trị '{value}' sai kiểu")
+    return value

@@ -1,0 +1,159 @@
+"""The tables. Progress updates are append-only: history is never overwritten."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def aware(dt: datetime | None) -> datetime | None:
+    """SQLite hands datetimes back naive; they were stored in UTC."""
+    if dt is None or dt.tzinfo is not None:
+        return dt
+    return dt.replace(tzinfo=UTC)
+
+
+def _ts(nullable: bool = True) -> sa.Column:  # type: ignore[type-arg]
+    return sa.Column(sa.DateTime(timezone=True), nullable=nullable)
+
+
+class Role(StrEnum):
+    OFFICER = "officer"
+    HEAD = "head"
+    TCCB = "tccb"
+    ADMIN = "admin"
+
+
+class TaskState(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+
+
+class Plan(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=64)
+    name: str
+    year: int
+    document: str | None = None
+    agency: str | None = None
+
+
+class Area(SQLModel, table=True):
+    """A scored reform area, or a sub-criterion (`parent_code` set) whose tasks count for it."""
+
+    __table_args__ = (sa.UniqueConstraint("plan_id", "code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    code: str = Field(max_length=16)
+    name: str
+    parent_code: str | None = Field(default=None, max_length=16)
+    max_score: float | None = None
+    target_score: float | None = None
+    last_year_score: float | None = None
+
+
+class Unit(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=32)
+    name: str
+    head_id: int | None = Field(default=None, index=True)
+
+
+class Officer(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=32)
+    name: str
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    role: str = Field(default=Role.OFFICER, max_length=16)
+    active: bool = True
+
+
+class ChatLink(SQLModel, table=True):
+    """A chat on a messenger that acts as an officer."""
+
+    __table_args__ = (sa.UniqueConstraint("channel", "chat_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    officer_id: int = Field(foreign_key="officer.id", index=True)
+    channel: str = Field(max_length=16)
+    chat_id: str = Field(max_length=64)
+    linked_at: datetime = Field(default_factory=utcnow, sa_column=_ts(False))
+
+
+class LinkCode(SQLModel, table=True):
+    """A one-time code an admin hands an officer to link a chat (`/start CODE`)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=16)
+    officer_id: int = Field(foreign_key="officer.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts(False))
+    expires_at: datetime = Field(sa_column=_ts(False))
+    used_at: datetime | None = Field(default=None, sa_column=_ts())
+    used_channel: str | None = Field(default=None, max_length=16)
+    used_chat_id: str | None = Field(default=None, max_length=64)
+
+
+class Task(SQLModel, table=True):
+    """One task, or one dated occurrence of a recurring task (`series_code` names the series)."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("plan_id", "code"),
+        sa.Index("ix_task_state_deadline", "state", "deadline"),
+        sa.Index("ix_task_unit_state", "lead_unit_id", "state"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    code: str = Field(max_length=64)
+    title: str
+    area_id: int | None = Field(default=None, foreign_key="area.id", index=True)
+    lead_unit_id: int = Field(foreign_key="unit.id")
+    authority: str | None = None
+    deadline: date | None = None
+    recurrence: str | None = None
+    series_code: str | None = Field(default=None, max_length=64)
+    note: str | None = None
+    progress: int = 0
+    state: str = Field(default=TaskState.OPEN, max_length=16)
+    completed_at: datetime | None = Field(default=None, sa_column=_ts())
+    completed_on: date | None = None
+    snoozed_until: date | None = None
+
+
+class TaskCoUnit(SQLModel, table=True):
+    """A co-operating unit (phối hợp) of a task."""
+
+    task_id: int = Field(foreign_key="task.id", primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", primary_key=True)
+
+
+class ProgressUpdate(SQLModel, table=True):
+    """One report on a task: rows are only ever added."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    officer_id: int | None = Field(default=None, foreign_key="officer.id")
+    at: datetime = Field(default_factory=utcnow, sa_column=_ts(False))
+    kind: str = Field(default="progress", max_length=16)
+    percent: int | None = None
+    note: str | None = None
+    channel: str = Field(default="cli", max_length=16)
+
+
+class ChatState(SQLModel, table=True):
+    """A question the bot asked a chat and awaits an answer to (after "Cập nhật tiến độ":
+    first the percent, then an optional note). Kept in the database so a restart loses none."""
+
+    __table_args__ = (sa.UniqueConstraint("channel", "chat_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=16)
+    chat_id: str = Field(max_length=64)
+    awaiting: str = Field(max_length=16)  # "percent" or "note"
+    task_id: int = Field(foreign_key="task.id")
+    percent: int | None = None
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts(False))

@@ -1,0 +1,243 @@
+"""The queries the rest of nhacviec needs, so no other layer writes SQL."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from rules import AreaFacts, TaskFacts
+from storage.models import (
+    Area,
+    ChatLink,
+    LinkCode,
+    Officer,
+    Plan,
+    ProgressUpdate,
+    Task,
+    TaskState,
+    Unit,
+    aware,
+)
+
+# Letters and digits that cannot be confused on a phone screen (no 0/O, 1/I/L).
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def current_plan(session: Session, year: int | None = None) -> Plan | None:
+    """The plan of `year`, or the newest plan."""
+    query = select(Plan)
+    if year is not None:
+        query = query.where(Plan.year == year)
+    return session.exec(query.order_by(col(Plan.year).desc(), col(Plan.id).desc())).first()
+
+
+def unit_by_code(session: Session, code: str) -> Unit | None:
+    return session.exec(select(Unit).where(sa.func.upper(Unit.code) == code.upper())).first()
+
+
+def officer_by_code(session: Session, code: str) -> Officer | None:
+    return session.exec(select(Officer).where(sa.func.upper(Officer.code) == code.upper())).first()
+
+
+def units_by_id(session: Session) -> dict[int, Unit]:
+    return {u.id: u for u in session.exec(select(Unit)).all() if u.id is not None}
+
+
+def officer_for_chat(session: Session, channel: str, chat_id: str) -> Officer | None:
+    """The active officer a chat is linked to, if any."""
+    return session.exec(
+        select(Officer)
+        .join(ChatLink, col(ChatLink.officer_id) == Officer.id)
+        .where(ChatLink.channel == channel, ChatLink.chat_id == chat_id, Officer.active)
+    ).first()
+
+
+def chat_links(session: Session, officer_id: int) -> list[ChatLink]:
+    return list(session.exec(select(ChatLink).where(ChatLink.officer_id == officer_id)).all())
+
+
+def new_link_code(session: Session, officer: Officer, now: datetime, days: int) -> LinkCode:
+    """A fresh one-time code for `officer`, valid for `days` days."""
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+        if session.exec(select(LinkCode).where(LinkCode.code == code)).first() is None:
+            break
+    assert officer.id is not None
+    link = LinkCode(
+        code=code, officer_id=officer.id, created_at=now, expires_at=now + timedelta(days=days)
+    )
+    session.add(link)
+    session.flush()
+    return link
+
+
+class LinkError(Exception):
+    """Why a link code was refused; `reason` is one of: unknown, used, expired."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def consume_link_code(
+    session: Session, code: str, channel: str, chat_id: str, now: datetime
+) -> Officer:
+    """Link the chat to the code's officer; a code works once, before it expires. A chat
+    linked to someone else before is moved to this officer."""
+    link = session.exec(
+        select(LinkCode).where(LinkCode.code == code.strip().upper()).with_for_update()
+    ).first()
+    if link is None:
+        raise LinkError("unknown")
+    if link.used_at is not None:
+        raise LinkError("used")
+    if aware(link.expires_at) < now:  # type: ignore[operator]
+        raise LinkError("expired")
+    officer = session.get(Officer, link.officer_id)
+    if officer is None or not officer.active:
+        raise LinkError("unknown")
+    link.used_at, link.used_channel, link.used_chat_id = now, channel, chat_id
+    existing = session.exec(
+        select(ChatLink).where(ChatLink.channel == channel, ChatLink.chat_id == chat_id)
+    ).first()
+    if existing is not None:
+        existing.officer_id, existing.linked_at = link.officer_id, now
+    else:
+        session.add(
+            ChatLink(officer_id=link.officer_id, channel=channel, chat_id=chat_id, linked_at=now)
+        )
+    session.flush()
+    return officer
+
+
+def task_facts(session: Session, plan_id: int) -> list[TaskFacts]:
+    """Every task of a plan, as the rules see it."""
+    rows = session.execute(
+        sa.select(
+            Task.id,
+            Task.code,
+            Unit.code,
+            Task.deadline,
+            Task.completed_on,
+            Task.progress,
+            Area.code,
+            Task.title,
+        )
+        .join(Unit, col(Unit.id) == Task.lead_unit_id)
+        .outerjoin(Area, col(Area.id) == Task.area_id)
+        .where(Task.plan_id == plan_id)
+    ).all()
+    return [
+        TaskFacts(
+            id=r[0],
+            code=r[1],
+            unit=r[2],
+            deadline=r[3],
+            completed_on=r[4],
+            progress=r[5],
+            area=r[6],
+            title=r[7],
+        )
+        for r in rows
+    ]
+
+
+def area_facts(session: Session, plan_id: int) -> list[AreaFacts]:
+    areas = session.exec(select(Area).where(Area.plan_id == plan_id)).all()
+    return [
+        AreaFacts(
+            code=a.code,
+            name=a.name,
+            parent=a.parent_code,
+            max_score=a.max_score,
+            target_score=a.target_score,
+            last_year_score=a.last_year_score,
+        )
+        for a in areas
+    ]
+
+
+def open_tasks_of_unit(session: Session, unit_id: int, plan_id: int) -> list[Task]:
+    """A unit's unfinished tasks, the earliest deadline first (no deadline last)."""
+    return list(
+        session.exec(
+            select(Task)
+            .where(
+                Task.lead_unit_id == unit_id, Task.plan_id == plan_id, Task.state == TaskState.OPEN
+            )
+            .order_by(col(Task.deadline).is_(None), col(Task.deadline), col(Task.id))
+        ).all()
+    )
+
+
+def tasks_of_unit(session: Session, unit_id: int, plan_id: int) -> list[Task]:
+    return list(
+        session.exec(
+            select(Task)
+            .where(Task.lead_unit_id == unit_id, Task.plan_id == plan_id)
+            .order_by(col(Task.deadline).is_(None), col(Task.deadline), col(Task.id))
+        ).all()
+    )
+
+
+@dataclass(frozen=True)
+class ProgressRecord:
+    """What an officer reported, to be appended to a task's history."""
+
+    task: Task
+    officer: Officer | None
+    percent: int
+    note: str | None
+    channel: str
+    at: datetime
+    on: date
+
+
+def record_progress(session: Session, record: ProgressRecord) -> ProgressUpdate:
+    """Append the report and move the task: 100% completes it on the local date `on`."""
+    task = record.task
+    kind = "done" if record.percent >= 100 else "progress"
+    update = ProgressUpdate(
+        task_id=task.id,  # type: ignore[arg-type]
+        officer_id=record.officer.id if record.officer else None,
+        at=record.at,
+        kind=kind,
+        percent=record.percent,
+        note=record.note,
+        channel=record.channel,
+    )
+    session.add(update)
+    task.progress = record.percent
+    if record.percent >= 100:
+        task.state = TaskState.DONE
+        task.completed_at = record.at
+        task.completed_on = record.on
+    session.add(task)
+    session.flush()
+    return update
+
+
+def progress_history(session: Session, task_id: int) -> list[ProgressUpdate]:
+    return list(
+        session.exec(
+            select(ProgressUpdate)
+            .where(ProgressUpdate.task_id == task_id)
+            .order_by(col(ProgressUpdate.at), col(ProgressUpdate.id))
+        ).all()
+    )
+
+
+def last_notes(session: Session, task_ids: list[int]) -> dict[int, str]:
+    """The newest non-empty note of each task."""
+    if not task_ids:
+        return {}
+    rows = session.exec(
+        select(ProgressUpdate)
+        .where(col(ProgressUpdate.task_id).in_(task_ids), col(ProgressUpdate.note).is_not(None))
+        .order_by(col(ProgressUpdate.at), col(ProgressUpdate.id))
+    ).all()
+    return {r.task_id: r.note for r in rows if r.note}
