@@ -214,6 +214,18 @@ def demo(
         built.engine.dispose()
 
 
+@app.command()
+def run(config: ConfigOption = None) -> None:
+    """Chạy bot (Telegram, Zalo) và lịch nhắc việc cho đến khi dừng (Ctrl-C)."""
+    import asyncio
+
+    from nhacviec.logs import setup_logging
+    from nhacviec.runner import serve
+
+    setup_logging()
+    asyncio.run(serve(_app(config)))
+
+
 def main() -> None:
     app()
 

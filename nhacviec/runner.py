@@ -1,0 +1,66 @@
+"""`nhacviec run`: the long-running process, every enabled service in one asyncio loop.
+
+Each messenger adapter (Telegram, Zalo) and the reminder scheduler is a Service; the messengers
+are also handed to the reminder dispatcher, keyed by channel."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from typing import Protocol
+
+from bot.messenger import Messenger
+from nhacviec.app import App
+
+log = logging.getLogger(__name__)
+
+
+class Service(Protocol):
+    name: str
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+def build_messengers(app: App) -> tuple[dict[str, Messenger], list[Service]]:
+    """The enabled messengers (by channel) and the services that receive their updates."""
+    messengers: dict[str, Messenger] = {}
+    services: list[Service] = []
+    return messengers, services
+
+
+def build_services(app: App) -> list[Service]:
+    """Everything `nhacviec run` starts, from the config."""
+    _messengers, services = build_messengers(app)
+    return services
+
+
+async def run_services(services: list[Service], stop: asyncio.Event) -> None:
+    """Start every service, wait for `stop`, then stop them in reverse order."""
+    started: list[Service] = []
+    try:
+        for service in services:
+            await service.start()
+            started.append(service)
+            log.info("started %s", service.name)
+        await stop.wait()
+    finally:
+        for service in reversed(started):
+            try:
+                await service.stop()
+            except Exception:
+                log.exception("stopping %s failed", service.name)
+
+
+async def serve(app: App) -> None:
+    """Run until SIGINT or SIGTERM."""
+    services = build_services(app)
+    if not services:
+        log.warning("no service enabled: turn on [telegram] or [zalo] in the config")
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await run_services(services, stop)
