@@ -36,6 +36,8 @@ ConfigOption = Annotated[
     Path | None,
     typer.Option("--config", "-c", help="Tệp cấu hình TOML (mặc định: $NHACVIEC_CONFIG)."),
 ]
+# The demo's default date: a Monday in March 2023, when the example plan's first reports are due.
+DEMO_DAY = date(2023, 3, 13)
 OnOption = Annotated[
     str | None, typer.Option("--on", help="Ngày mà các quy tắc nhìn thấy, dd/mm/yyyy.")
 ]
@@ -189,7 +191,7 @@ def demo(
     with tempfile.TemporaryDirectory(prefix="nhacviec-demo-") as folder:
         config = Config()
         config.database.url = f"sqlite:///{folder}/demo.db"
-        day = parse_day(on) if on else date(2023, 7, 20)
+        day = parse_day(on) if on else DEMO_DAY
         clock = FixedClock.on(day, config.timezone)
         built = build_app(config, clock)
         if not run_import(built, plan_file, None):
