@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import text
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from bot.commands import parse_command, parse_percent
@@ -49,7 +49,15 @@ def test_parse_command() -> None:
     assert parse_command("/tasks@other_bot", "nhacviec_bot") is None
     assert parse_command("xin chào") is None
     assert [parse_percent(v) for v in ("50", "50%", "0", "100", "101", "-1", "x", "5.5")] == [
-        50, 50, 0, 100, None, None, None, None]
+        50,
+        50,
+        0,
+        100,
+        None,
+        None,
+        None,
+        None,
+    ]
 
 
 def test_help_depends_on_who_asks(app: App, officer: str) -> None:
@@ -115,11 +123,13 @@ def test_done_records_history_and_changes_status(app: App, officer: str) -> None
     with Session(app.engine) as session:
         history = repo.progress_history(session, nv5)
         assert [(h.kind, h.percent, h.note) for h in history] == [
-            ("done", 100, "Đã trình Giám đốc")]
+            ("done", 100, "Đã trình Giám đốc")
+        ]
 
 
-def test_progress_appends_history_never_overwrites(app: App, officer: str,
-                                                   clock: FixedClock) -> None:
+def test_progress_appends_history_never_overwrites(
+    app: App, officer: str, clock: FixedClock
+) -> None:
     nv5 = task_id(app, "NV-05")
     assert "0% → 30%" in say(app, officer, f"/progress {nv5} 30 bắt đầu")
     clock.advance(timedelta(days=1))
@@ -198,11 +208,12 @@ def test_buttons_are_checked_like_commands(app: App, officer: str) -> None:
         assert notes == [(70, "Đã có dự thảo"), (100, None)]
 
 
-def test_a_failing_command_apologises_and_logs(app: App, officer: str,
-                                               caplog: pytest.LogCaptureFixture) -> None:
+def test_a_failing_command_apologises_and_logs(
+    app: App, officer: str, caplog: pytest.LogCaptureFixture
+) -> None:
     # A broken database (a table gone) must not leak a traceback to the user.
     with app.engine.begin() as conn:
-        conn.execute(text("DROP TABLE chatstate"))
+        conn.execute(sa.text("DROP TABLE chatstate"))
     reply = say(app, officer, "/tasks")
     assert reply == "Xin lỗi, hệ thống gặp lỗi khi xử lý yêu cầu. Vui lòng thử lại sau."
     assert "command failed" in caplog.text

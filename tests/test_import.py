@@ -20,8 +20,10 @@ def run_import(engine: Engine, path: Path, plan: str | None = None):  # type: ig
 
 def counts(engine: Engine) -> dict[str, int]:
     with Session(engine) as session:
-        return {model.__name__: len(session.exec(select(model)).all())
-                for model in (Plan, Area, Unit, Officer, Task, TaskCoUnit)}
+        return {
+            model.__name__: len(session.exec(select(model)).all())
+            for model in (Plan, Area, Unit, Officer, Task, TaskCoUnit)
+        }
 
 
 def test_workbook_imports_on_both_databases(engine: Engine, tmp_path: Path) -> None:
@@ -29,17 +31,25 @@ def test_workbook_imports_on_both_databases(engine: Engine, tmp_path: Path) -> N
     summary = run_import(engine, write_xlsx(tmp_path / "plan.xlsx"))
     # 3 single tasks + 12 monthly + 4 quarterly occurrences.
     assert summary.created == {"plan": 1, "area": 3, "unit": 3, "officer": 7, "task": 19}
-    assert counts(engine) == {"Plan": 1, "Area": 3, "Unit": 3, "Officer": 7, "Task": 19,
-                              "TaskCoUnit": 9}
+    assert counts(engine) == {
+        "Plan": 1,
+        "Area": 3,
+        "Unit": 3,
+        "Officer": 7,
+        "Task": 19,
+        "TaskCoUnit": 9,
+    }
     with Session(engine) as session:
         khtc = session.exec(select(Unit).where(Unit.code == "KHTC")).one()
         head = session.exec(select(Officer).where(Officer.code == "CB03")).one()
         assert khtc.head_id == head.id and head.role == "head"
-        monthly = session.exec(select(Task).where(Task.series_code == "NV-03")
-                               .order_by(col(Task.deadline))).all()
+        monthly = session.exec(
+            select(Task).where(Task.series_code == "NV-03").order_by(col(Task.deadline))
+        ).all()
         assert [t.code for t in monthly[:2]] == ["NV-03#1", "NV-03#2"]
-        assert monthly[-1].deadline is not None and monthly[-1].deadline.isoformat() == \
-            "2023-12-25"
+        assert (
+            monthly[-1].deadline is not None and monthly[-1].deadline.isoformat() == "2023-12-25"
+        )
 
 
 def test_importing_the_same_file_twice_changes_nothing(engine: Engine, tmp_path: Path) -> None:
@@ -53,8 +63,9 @@ def test_importing_the_same_file_twice_changes_nothing(engine: Engine, tmp_path:
     assert counts(engine) == before
 
 
-def test_reimport_updates_in_place_and_keeps_progress(sqlite_engine: Engine,
-                                                      tmp_path: Path) -> None:
+def test_reimport_updates_in_place_and_keeps_progress(
+    sqlite_engine: Engine, tmp_path: Path
+) -> None:
     upgrade(sqlite_engine)
     run_import(sqlite_engine, write_xlsx(tmp_path / "plan.xlsx"))
     with session_scope(sqlite_engine) as session:
@@ -74,8 +85,11 @@ def test_a_bad_file_imports_nothing_and_reports_every_bad_row(
 ) -> None:
     upgrade(engine)
     sheets = small_sheets()
-    sheets["Cán bộ"] = [*OFFICERS, ["CB09", "Người Lạ", "XYZ", "công chức"],
-                        ["CB10", "Người Khác", "VP", "giám đốc"]]
+    sheets["Cán bộ"] = [
+        *OFFICERS,
+        ["CB09", "Người Lạ", "XYZ", "công chức"],
+        ["CB10", "Người Khác", "VP", "giám đốc"],
+    ]
     sheets["Nhiệm vụ"] = [
         *TASKS,
         ["NV-06", "Hạn sai", "1", "VP", "", "", "31/02/2023", "", ""],
@@ -87,8 +101,15 @@ def test_a_bad_file_imports_nothing_and_reports_every_bad_row(
     with pytest.raises(ImportFailed) as failed:
         run_import(engine, write_xlsx(tmp_path / "bad.xlsx", sheets))
     issues = [(i.sheet, i.row) for i in failed.value.issues]
-    assert issues == [("Cán bộ", 9), ("Cán bộ", 10), ("Nhiệm vụ", 7), ("Nhiệm vụ", 8),
-                      ("Nhiệm vụ", 9), ("Nhiệm vụ", 10), ("Nhiệm vụ", 11)]
+    assert issues == [
+        ("Cán bộ", 9),
+        ("Cán bộ", 10),
+        ("Nhiệm vụ", 7),
+        ("Nhiệm vụ", 8),
+        ("Nhiệm vụ", 9),
+        ("Nhiệm vụ", 10),
+        ("Nhiệm vụ", 11),
+    ]
     reasons = [i.reason for i in failed.value.issues]
     assert "đơn vị 'XYZ' không có" in reasons[0]
     assert "vai trò 'giám đốc'" in reasons[1]
@@ -98,8 +119,14 @@ def test_a_bad_file_imports_nothing_and_reports_every_bad_row(
     assert "thỉnh thoảng" in reasons[5]
     assert "'ABC'" in reasons[6]
     assert str(failed.value.issues[0]) == "Cán bộ, dòng 9: đơn vị 'XYZ' không có"
-    assert counts(engine) == {"Plan": 0, "Area": 0, "Unit": 0, "Officer": 0, "Task": 0,
-                              "TaskCoUnit": 0}
+    assert counts(engine) == {
+        "Plan": 0,
+        "Area": 0,
+        "Unit": 0,
+        "Officer": 0,
+        "Task": 0,
+        "TaskCoUnit": 0,
+    }
 
 
 def test_missing_column_is_reported(sqlite_engine: Engine, tmp_path: Path) -> None:
@@ -115,17 +142,24 @@ def test_csv_files_by_headers_without_diacritics(sqlite_engine: Engine, tmp_path
     """Each CSV holds one kind of record, recognised by its headers; plain-ASCII headers as a
     spreadsheet exported on an old machine would have them are accepted."""
     upgrade(sqlite_engine)
-    run_import(sqlite_engine, write_csv(tmp_path / "plan.csv", [
-        ["Ma", "Ten ke hoach", "Nam"], PLAN[1][:3]]))
+    run_import(
+        sqlite_engine,
+        write_csv(tmp_path / "plan.csv", [["Ma", "Ten ke hoach", "Nam"], PLAN[1][:3]]),
+    )
     run_import(sqlite_engine, write_csv(tmp_path / "areas.csv", AREAS))
     units_without_heads = [row[:2] for row in UNITS]
     run_import(sqlite_engine, write_csv(tmp_path / "units.csv", units_without_heads))
-    run_import(sqlite_engine, write_csv(tmp_path / "officers.csv", [
-        ["ma", "ho va ten", "don vi", "vai tro"], *OFFICERS[1:]]))
+    run_import(
+        sqlite_engine,
+        write_csv(
+            tmp_path / "officers.csv", [["ma", "ho va ten", "don vi", "vai tro"], *OFFICERS[1:]]
+        ),
+    )
     summary = run_import(sqlite_engine, write_csv(tmp_path / "tasks.csv", TASKS))
     assert summary.created == {"task": 19}
-    bad = write_csv(tmp_path / "bad.csv", [TASKS[0], ["NV-99", "X", "1", "NOPE", "", "", "", "",
-                                                      ""]])
+    bad = write_csv(
+        tmp_path / "bad.csv", [TASKS[0], ["NV-99", "X", "1", "NOPE", "", "", "", "", ""]]
+    )
     with pytest.raises(ImportFailed) as failed:
         run_import(sqlite_engine, bad)
     assert [(i.sheet, i.row) for i in failed.value.issues] == [("bad.csv", 2)]

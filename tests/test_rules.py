@@ -25,11 +25,22 @@ DEADLINE = date(2023, 6, 30)
 
 
 def task(
-    id: int = 1, unit: str = "KHTC", deadline: date | None = DEADLINE,
-    completed_on: date | None = None, area: str | None = "6", progress: int = 0,
+    id: int = 1,
+    unit: str = "KHTC",
+    deadline: date | None = DEADLINE,
+    completed_on: date | None = None,
+    area: str | None = "6",
+    progress: int = 0,
 ) -> TaskFacts:
-    return TaskFacts(id=id, code=f"NV-{id}", unit=unit, deadline=deadline,
-                     completed_on=completed_on, area=area, progress=progress)
+    return TaskFacts(
+        id=id,
+        code=f"NV-{id}",
+        unit=unit,
+        deadline=deadline,
+        completed_on=completed_on,
+        area=area,
+        progress=progress,
+    )
 
 
 @pytest.mark.parametrize(
@@ -51,8 +62,10 @@ def test_outcome_on(on: date, completed_on: date | None, expected: Outcome) -> N
 
 def test_task_without_deadline_is_open_until_done() -> None:
     assert outcome_on(task(deadline=None), date(2030, 1, 1)) is Outcome.OPEN
-    assert outcome_on(task(deadline=None, completed_on=date(2023, 2, 1)),
-                      date(2023, 2, 1)) is Outcome.DONE_ON_TIME
+    assert (
+        outcome_on(task(deadline=None, completed_on=date(2023, 2, 1)), date(2023, 2, 1))
+        is Outcome.DONE_ON_TIME
+    )
 
 
 def test_days_overdue() -> None:
@@ -101,8 +114,9 @@ def test_a_simulated_year_flags_a_unit_before_it_fails() -> None:
     deadlines = [date(2023, m, 20) for m in range(1, 11)]
     completions: list[date | None] = [d - timedelta(days=2) for d in deadlines[:5]]
     completions += [deadlines[5] + timedelta(days=4)] + [None] * 4
-    tasks = [task(i, "TS", d, c) for i, (d, c) in enumerate(zip(deadlines, completions,
-                                                                 strict=True))]
+    tasks = [
+        task(i, "TS", d, c) for i, (d, c) in enumerate(zip(deadlines, completions, strict=True))
+    ]
     first_seen: dict[Flag, date] = {}
     day = date(2023, 1, 1)
     previous_share = 0.0
@@ -124,12 +138,16 @@ def test_a_simulated_year_flags_a_unit_before_it_fails() -> None:
 
 
 def test_area_figures_roll_sub_criteria_into_their_area() -> None:
-    areas = [AreaFacts("1", "Chỉ đạo điều hành", None, 10.5, 10.5, 9.5),
-             AreaFacts("1.6", "Nhiệm vụ UBND tỉnh giao", "1"),
-             AreaFacts("6", "Tài chính công", None, 8, 8, 7)]
-    tasks = [task(1, area="1", completed_on=date(2023, 6, 1)),
-             task(2, area="1.6", progress=40),
-             task(3, area="6", progress=10, deadline=date(2023, 12, 1))]
+    areas = [
+        AreaFacts("1", "Chỉ đạo điều hành", None, 10.5, 10.5, 9.5),
+        AreaFacts("1.6", "Nhiệm vụ UBND tỉnh giao", "1"),
+        AreaFacts("6", "Tài chính công", None, 8, 8, 7),
+    ]
+    tasks = [
+        task(1, area="1", completed_on=date(2023, 6, 1)),
+        task(2, area="1.6", progress=40),
+        task(3, area="6", progress=10, deadline=date(2023, 12, 1)),
+    ]
     figures = area_figures(areas, tasks, date(2023, 7, 1))
     assert [f.area.code for f in figures] == ["1", "6"]
     one, six = figures
@@ -152,8 +170,12 @@ def test_recurrence_words_and_rules() -> None:
 def test_expand_occurrences() -> None:
     end = date(2023, 12, 31)
     quarterly = expand_occurrences(date(2023, 3, 15), parse_recurrence("hàng quý"), end)
-    assert quarterly == [date(2023, 3, 15), date(2023, 6, 15), date(2023, 9, 15),
-                         date(2023, 12, 15)]
+    assert quarterly == [
+        date(2023, 3, 15),
+        date(2023, 6, 15),
+        date(2023, 9, 15),
+        date(2023, 12, 15),
+    ]
     month_end = expand_occurrences(date(2023, 1, 31), "FREQ=MONTHLY", end)
     assert len(month_end) == 12 and month_end[1] == date(2023, 2, 28)
     thirtieth = expand_occurrences(date(2023, 1, 30), "FREQ=MONTHLY", end)
