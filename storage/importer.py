@@ -397,7 +397,7 @@ class _Importer:
             "last_year_score": _score(r.get("last_year_score"), "điểm năm trước"),
         }
         self._upsert(
-            "area", self._area_by_code(code), Area(plan_id=plan.id, code=code, name=""), values
+            "area", self._area_by_code(code), Area(plan_id=_id(plan), code=code, name=""), values
         )
 
     def _area_by_code(self, code: str) -> Area | None:
@@ -504,7 +504,7 @@ class _Importer:
         task = self._upsert(
             "task",
             existing,
-            Task(plan_id=plan.id, code=code, title="", lead_unit_id=0),
+            Task(plan_id=_id(plan), code=code, title="", lead_unit_id=0),
             values,
             also_changed=wanted != set(current),
         )
@@ -512,6 +512,11 @@ class _Importer:
             self.session.add(TaskCoUnit(task_id=task.id, unit_id=unit_id))  # type: ignore[arg-type]
         for unit_id in set(current) - wanted:
             self.session.delete(current[unit_id])
+
+
+def _id(plan: Plan) -> int:
+    assert plan.id is not None, "a plan is flushed before its rows are written"
+    return plan.id
 
 
 def _header_label(kind: str, field_name: str) -> str:

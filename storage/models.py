@@ -20,7 +20,7 @@ def aware(dt: datetime | None) -> datetime | None:
     return dt.replace(tzinfo=UTC)
 
 
-def _ts(nullable: bool = True) -> sa.Column:  # type: ignore[type-arg]
+def _ts(nullable: bool = True) -> sa.Column:
     return sa.Column(sa.DateTime(timezone=True), nullable=nullable)
 
 

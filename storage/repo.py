@@ -118,18 +118,18 @@ def task_facts(session: Session, plan_id: int) -> list[TaskFacts]:
     """Every task of a plan, as the rules see it."""
     rows = session.execute(
         sa.select(
-            Task.id,
-            Task.code,
-            Unit.code,
-            Task.deadline,
-            Task.completed_on,
-            Task.progress,
-            Area.code,
-            Task.title,
+            col(Task.id),
+            col(Task.code),
+            col(Unit.code),
+            col(Task.deadline),
+            col(Task.completed_on),
+            col(Task.progress),
+            col(Area.code),
+            col(Task.title),
         )
         .join(Unit, col(Unit.id) == Task.lead_unit_id)
         .outerjoin(Area, col(Area.id) == Task.area_id)
-        .where(Task.plan_id == plan_id)
+        .where(col(Task.plan_id) == plan_id)
     ).all()
     return [
         TaskFacts(

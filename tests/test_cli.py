@@ -1,0 +1,125 @@
+"""The `nhacviec` command line, run as a user runs it: a subprocess."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.builders import OFFICERS, small_sheets, write_xlsx
+from tests.conftest import REPO_ROOT
+
+
+def nhacviec(
+    *args: str, cwd: Path, config: Path | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "COLUMNS": "120"}
+    env.pop("NHACVIEC_CONFIG", None)
+    if config is not None:
+        env["NHACVIEC_CONFIG"] = str(config)
+    return subprocess.run(
+        [sys.executable, "-m", "nhacviec", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=120,
+    )
+
+
+def write_config(tmp_path: Path) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(f'[database]\nurl = "sqlite:///{tmp_path}/cli.db"\n', encoding="utf-8")
+    return path
+
+
+def test_demo_script_end_to_end(tmp_path: Path) -> None:
+    result = nhacviec("demo", "--script", str(REPO_ROOT / "examples" / "demo.txt"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Ngày giả lập: 13/03/2023" in out
+    assert "Đã liên kết: Nguyễn Thị Hồng Nhung" in out
+    assert "✅ Đã ghi nhận hoàn thành nhiệm vụ 101 ngày 13/03/2023 (đúng hạn)" in out
+    assert "(trễ 16 ngày)" in out
+    assert "Nhiệm vụ 5 thuộc đơn vị khác" in out
+    before, after = out.split("CB001 > /status")[1:]
+    assert "KHTC 10% – giao 21, đúng hạn 0, trễ 0, quá hạn 2" in before
+    assert "KHTC 10% – giao 21, đúng hạn 1, trễ 1, quá hạn 1" in after
+    # The demo's database is temporary: nothing is left in the working folder.
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_demo_interactive_pick_by_number(tmp_path: Path) -> None:
+    result = nhacviec(
+        "demo",
+        "--on",
+        "20/07/2023",
+        cwd=tmp_path,
+        stdin="9\n/tasks\n@CB001\n/status KHTC\n/quit\n",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Chọn bạn là ai" in result.stdout
+    assert "Ngày giả lập: 20/07/2023" in result.stdout
+    assert "CB009 > /start" in result.stdout and "nhiệm vụ đang mở" in result.stdout
+    assert "📊 Phòng Kế hoạch - Tài chính ngày 20/07/2023" in result.stdout
+    assert "Tạm biệt" in result.stdout
+
+
+def test_demo_bad_script_line_fails(tmp_path: Path) -> None:
+    script = tmp_path / "s.txt"
+    script.write_text("/tasks\n@NOBODY\n", encoding="utf-8")
+    result = nhacviec("demo", "--script", str(script), cwd=tmp_path)
+    assert result.returncode == 1
+    assert "Chọn cán bộ trước" in result.stdout and "Không có cán bộ mã NOBODY" in result.stdout
+
+
+def test_init_import_invite_status(tmp_path: Path) -> None:
+    config = write_config(tmp_path)
+    for _ in range(2):
+        result = nhacviec("init", cwd=tmp_path, config=config)
+        assert result.returncode == 0, result.stderr
+        assert "Cơ sở dữ liệu sẵn sàng" in result.stdout
+    plan = write_xlsx(tmp_path / "plan.xlsx")
+    first = nhacviec("import", str(plan), cwd=tmp_path, config=config)
+    assert first.returncode == 0, first.stderr
+    assert "thêm 1 kế hoạch, 3 lĩnh vực, 3 đơn vị, 7 cán bộ, 19 nhiệm vụ" in first.stdout
+    again = nhacviec("import", str(plan), cwd=tmp_path, config=config)
+    assert "thêm 0; sửa 0" in again.stdout
+
+    invite = nhacviec("invite", "CB04", cwd=tmp_path, config=config)
+    assert invite.returncode == 0 and "trong chat gõ: /start" in invite.stdout
+    assert nhacviec("invite", "CB99", cwd=tmp_path, config=config).returncode == 1
+
+    status = nhacviec("status", "--on", "03/04/2023", cwd=tmp_path, config=config)
+    assert status.returncode == 0, status.stderr
+    assert "KH-TEST – tình hình ngày 03/04/2023" in status.stdout
+    khtc = next(line for line in status.stdout.splitlines() if "KHTC" in line)
+    assert [c.strip() for c in khtc.split("│")[1:8]] == ["KHTC", "13", "0", "0", "3", "10", "23%"]
+
+
+def test_import_of_a_bad_file_lists_rows_and_writes_nothing(tmp_path: Path) -> None:
+    config = write_config(tmp_path)
+    sheets = small_sheets()
+    sheets["Cán bộ"] = [*OFFICERS, ["CB09", "Người Lạ", "XYZ", "công chức"]]
+    bad = nhacviec(
+        "import", str(write_xlsx(tmp_path / "bad.xlsx", sheets)), cwd=tmp_path, config=config
+    )
+    assert bad.returncode == 1
+    assert "Không nhập gì cả: 1 dòng lỗi" in bad.stderr
+    assert "Cán bộ, dòng 9: đơn vị 'XYZ' không có" in bad.stderr
+    status = nhacviec("status", cwd=tmp_path, config=config)
+    assert status.returncode == 1 and "Chưa có kế hoạch" in status.stderr
+    missing = nhacviec("import", str(tmp_path / "none.xlsx"), cwd=tmp_path, config=config)
+    assert missing.returncode == 1 and "Không tìm thấy tệp" in missing.stderr
+
+
+def test_bad_config_is_a_clear_error(tmp_path: Path) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text("[rules]\nfoo = 1\n", encoding="utf-8")
+    result = nhacviec("init", cwd=tmp_path, config=config)
+    assert result.returncode == 2 and "Khóa cấu hình không biết: rules.foo" in result.stderr
+
+
+def test_bad_date_option(tmp_path: Path) -> None:
+    result = nhacviec("demo", "--on", "2023/13/45", "--script", "x", cwd=tmp_path)
+    assert result.returncode != 0 and "dd/mm/yyyy" in result.stderr
