@@ -53,9 +53,25 @@ def parse_day(text: str) -> date:
     raise typer.BadParameter(f"ngày '{text}' không đúng dạng dd/mm/yyyy")
 
 
+# Set by the global `nhacviec --config PATH …` option; a command's own --config wins.
+_global_config: Path | None = None
+
+
+@app.callback()
+def _main(
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", "-c", help="Tệp cấu hình TOML (mặc định: $NHACVIEC_CONFIG)."),
+    ] = None,
+) -> None:
+    """nhacviec – nhắc việc: theo dõi nhiệm vụ và hạn cho cơ quan nhà nước."""
+    global _global_config
+    _global_config = config
+
+
 def _config(path: Path | None) -> Config:
     try:
-        return load_config(path)
+        return load_config(path or _global_config)
     except ConfigError as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc

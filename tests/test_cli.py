@@ -90,7 +90,8 @@ def test_init_import_invite_status(tmp_path: Path) -> None:
     assert invite.returncode == 0 and "trong chat gõ: /start" in invite.stdout
     assert nhacviec("invite", "CB99", cwd=tmp_path, config=config).returncode == 1
 
-    status = nhacviec("status", "--on", "03/04/2023", cwd=tmp_path, config=config)
+    # The global form `nhacviec --config PATH status` works as well as $NHACVIEC_CONFIG.
+    status = nhacviec("--config", str(config), "status", "--on", "03/04/2023", cwd=tmp_path)
     assert status.returncode == 0, status.stderr
     assert "KH-TEST – tình hình ngày 03/04/2023" in status.stdout
     khtc = next(line for line in status.stdout.splitlines() if "KHTC" in line)
