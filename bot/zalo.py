@@ -298,9 +298,7 @@ class ZaloService:
         await site.start()
         self.webhook_port = self._runner.addresses[0][1]
         await self.client.set_webhook(self.config.url, self.config.secret_token)
-        log.info(
-            "Zalo webhook listening on %s:%s%s", self.config.listen, self.webhook_port, path
-        )
+        log.info("Zalo webhook listening on %s:%s%s", self.config.listen, self.webhook_port, path)
 
     async def _on_webhook(self, request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "").encode()
@@ -393,17 +391,22 @@ def check_config(config: ZaloConfig) -> None:
     if not config.token:
         raise ConfigError("[zalo] cần token (hoặc biến môi trường NHACVIEC_ZALO_TOKEN)")
     if config.mode not in ("polling", "webhook"):
-        raise ConfigError(f"[zalo] mode phải là \"polling\" hoặc \"webhook\", không phải "
-                          f"\"{config.mode}\"")
+        raise ConfigError(
+            f'[zalo] mode phải là "polling" hoặc "webhook", không phải "{config.mode}"'
+        )
     if config.mode == "webhook":
         parts = urlsplit(config.url)
         if parts.scheme not in ("https", "http") or not parts.netloc:
-            raise ConfigError("[zalo] mode = \"webhook\" cần url công khai, ví dụ "
-                              "https://nhacviec.example.gov.vn/zalo/webhook")
+            raise ConfigError(
+                '[zalo] mode = "webhook" cần url công khai, ví dụ '
+                "https://nhacviec.example.gov.vn/zalo/webhook"
+            )
         # The platform takes a secret of 8 to 256 characters (setWebhook, Zalo Bot API docs).
         if not 8 <= len(config.secret_token) <= 256:
-            raise ConfigError("[zalo] mode = \"webhook\" cần secret_token dài 8–256 ký tự "
-                              "(hoặc biến môi trường NHACVIEC_ZALO_SECRET)")
+            raise ConfigError(
+                '[zalo] mode = "webhook" cần secret_token dài 8–256 ký tự '
+                "(hoặc biến môi trường NHACVIEC_ZALO_SECRET)"
+            )
 
 
 def build_zalo(

@@ -71,12 +71,11 @@ class ZaloApiError(Exception):
         return not self.retryable
 
 
-def _is_retryable(code: int | None, http_status: int) -> bool:
+def _is_retryable(code: int | None) -> bool:
+    """`code` is Zalo's error_code, or the HTTP status when the answer carries none."""
     if code is None or code in RETRYABLE_CODES:
         return True
-    if http_status >= 500:
-        return True
-    # Zalo's own (non-HTTP) codes, e.g. negative ones, are not documented: let a retry decide.
+    # 5xx, and codes Zalo does not document (e.g. negative ones): let a retry decide.
     return not 400 <= code < 500
 
 
@@ -175,7 +174,7 @@ class ZaloClient:
             method,
             description,
             error_code=code,
-            retryable=_is_retryable(code, response.status_code),
+            retryable=_is_retryable(code),
             retry_after=_retry_after(response),
         )
 

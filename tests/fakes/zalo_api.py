@@ -138,12 +138,15 @@ class FakeZalo:
         method: str,
         times: int = 1,
         *,
-        status: int = 500,
+        status: int | None = None,
         body: dict[str, Any] | None = None,
         delay: float = 0.0,
     ) -> None:
-        """Make the next `times` calls of `method` fail: an HTTP `status` with a plain-text
-        body, or the Zalo error answer `body` (e.g. `{"ok": False, "error_code": 429}`)."""
+        """Make the next `times` calls of `method` fail: an HTTP `status` (500 by default) with
+        a plain-text body, or the Zalo answer `body` (e.g. `{"ok": False, "error_code": 429}`,
+        with HTTP 200 by default)."""
+        if status is None:
+            status = 500 if body is None else 200
         for _ in range(times):
             self._failures[method].append(Failure(status, body, delay))
 
@@ -166,7 +169,9 @@ class FakeZalo:
         async with self._changed:
             await asyncio.wait_for(self._changed.wait_for(predicate), timeout)
 
-    async def wait_sent(self, count: int, chat_id: str | None = None, timeout: float = 10.0) -> None:
+    async def wait_sent(
+        self, count: int, chat_id: str | None = None, timeout: float = 10.0
+    ) -> None:
         await self.wait_for(lambda: len(self.sent("sendMessage", chat_id)) >= count, timeout)
 
     # -- the API -----------------------------------------------------------------------------
