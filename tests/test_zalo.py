@@ -16,12 +16,12 @@ from sqlmodel import col, select
 
 from bot import texts
 from bot.commands import task_buttons
-from bot.messages import Attachment, Incoming, Reply
+from bot.messages import Attachment, Incoming, Reply, split_text
 from bot.messenger import DeliveryError
 from bot.zalo import ZaloMessenger, ZaloService, build_zalo, parse_update
-from bot.zalo_api import RetryPolicy, ZaloClient
+from bot.zalo_api import RetryPolicy, ZaloApiError, ZaloClient
 from nhacviec.app import App
-from nhacviec.config import ZaloConfig
+from nhacviec.config import ConfigError, ZaloConfig, load_config
 from storage import repo
 from storage.db import session_scope
 from storage.models import ChatLink, ProgressUpdate, Task, TaskState
@@ -546,3 +546,87 @@ def test_mask_catches_zalo_urls_without_being_told_the_token() -> None:
         assert token not in masked
         assert "https://bot-api.zaloplatforms.com/bot***/sendMessage" in masked
     assert repr(ZaloClient(TOKEN)) == "ZaloClient(token=***)"
+
+
+# -- `nhacviec run` wiring and config -----------------------------------------------------------
+
+
+async def test_nhacviec_run_starts_zalo_beside_the_others(app: App, fake: FakeZalo) -> None:
+    from nhacviec.runner import build_messengers, build_services, run_services
+
+    assert build_messengers(app) == ({}, [])  # [zalo] is off by default
+    app.config.zalo = zalo_config(fake)
+    messengers, services = build_messengers(app)
+    assert isinstance(messengers["zalo"], ZaloMessenger)
+    assert [s.name for s in services] == ["zalo"]
+    assert [s.name for s in build_services(app)] == ["zalo"]
+
+    stop = asyncio.Event()
+    running = asyncio.create_task(run_services(services, stop))
+    fake.push(text_update("zalo-run", "/help"))
+    await fake.wait_sent(1, "zalo-run")
+    stop.set()
+    await asyncio.wait_for(running, 10)
+    assert fake.texts("zalo-run") == [texts.HELP_UNLINKED]
+
+
+async def test_start_fails_loudly_on_a_bad_token(app: App, fake: FakeZalo) -> None:
+    config = ZaloConfig(enabled=True, token="1:not-the-token-xxxx", base_url=fake.base_url)
+    _, service = build_zalo(config, app.chat)
+    with pytest.raises(ZaloApiError) as caught:
+        await service.start()
+    assert caught.value.error_code == 401 and "not-the-token" not in str(caught.value)
+    assert fake.attempts("getUpdates") == []
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"token": ""}, "cần token"),
+        ({"mode": "push"}, "mode phải là"),
+        ({"mode": "webhook", "secret_token": SECRET}, "cần url công khai"),
+        ({"mode": "webhook", "url": "https://x.gov.vn/zalo/webhook"}, "secret_token dài 8–256"),
+        (
+            {"mode": "webhook", "url": "https://x.gov.vn/zalo/webhook", "secret_token": "short"},
+            "secret_token dài 8–256",
+        ),
+    ],
+)
+def test_config_that_cannot_work_is_refused(
+    app: App, overrides: dict[str, Any], message: str
+) -> None:
+    config = ZaloConfig(**{"enabled": True, "token": TOKEN, **overrides})
+    with pytest.raises(ConfigError, match=message):
+        build_zalo(config, app.chat)
+
+
+def test_token_and_secret_from_the_environment(tmp_path: Any) -> None:
+    path = tmp_path / "nhacviec.toml"
+    path.write_text(
+        '[zalo]\nenabled = true\nmode = "webhook"\nurl = "https://x.gov.vn/zalo/webhook"\n'
+    )
+    config = load_config(path, env={"NHACVIEC_ZALO_TOKEN": TOKEN, "NHACVIEC_ZALO_SECRET": SECRET})
+    assert (config.zalo.token, config.zalo.secret_token) == (TOKEN, SECRET)
+    assert config.zalo.base_url == "https://bot-api.zaloplatforms.com/bot"
+
+
+async def test_status_of_a_unit_fits_zalo(
+    example_app: App, fake: FakeZalo, sleeps: Sleeps
+) -> None:
+    """The TCCB's /status of its own unit on the real example plan (over 2,000 characters)
+    arrives in parts of at most 2,000 characters, cut between lines."""
+    _, service = build_zalo(zalo_config(fake), example_app.chat, sleep=sleeps, poll_timeout=1)
+    await service.start()
+    try:
+        await say(fake, "zalo-tccb", f"/start {invite(example_app, 'CB001')}")
+        expected = "\n".join(
+            r.text for r in example_app.chat.handle(Incoming("zalo", "zalo-tccb", "/status TCCB"))
+        )
+        assert len(expected) > 2000
+        fake.push(text_update("zalo-tccb", "/status TCCB"))
+        await fake.wait_sent(1 + len(split_text(expected, 2000)), "zalo-tccb")
+    finally:
+        await service.stop()
+    parts = fake.texts("zalo-tccb")[1:]
+    assert len(parts) >= 2 and all(len(part) <= 2000 for part in parts)
+    assert "\n".join(parts) == expected
