@@ -73,3 +73,8 @@ def done_reply(task_id: int, title: str, on: date, late_days: int) -> str:
 
 def progress_reply(task_id: int, title: str, before: int, after: int) -> str:
     return f"📈 Nhiệm vụ {task_id}: tiến độ {before}% → {after}%.\n{title}"
+
+
+# Zalo has neither buttons nor file uploads: what a Zalo chat reads instead.
+COMMANDS_HINT = "Trả lời: /done {id} hoặc /progress {id} 50"
+ATTACHMENT_NOT_ON_ZALO = "📎 {filename}: Zalo chưa nhận được tệp này, hãy xem trên Telegram."

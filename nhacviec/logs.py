@@ -9,10 +9,13 @@ from __future__ import annotations
 import logging
 import re
 
-# `bot<digits>:<secret>` (Telegram) and any `/bot<TOKEN>/` path segment (Zalo and others).
+# `<digits>:<secret>` (Telegram; Zalo's `<bot id>:<access token>` has a 19-digit id) and any
+# `/bot<TOKEN>/` path segment (Zalo and others).
 _TOKEN_PATTERNS = [
-    re.compile(r"\d{6,12}:[A-Za-z0-9_-]{20,}"),
-    re.compile(r"(/bot)[^/\s]{8,}(/)"),
+    re.compile(r"\d{6,20}:[A-Za-z0-9_-]{20,}"),
+    # Lookarounds keep the slashes unconsumed, and `[^/]` skips the host of
+    # `https://bot-api.zaloplatforms.com/bot<TOKEN>/`, which also follows a `/bot`.
+    re.compile(r"(?:(?<=^/bot)|(?<=[^/]/bot))[^/\s]{8,}(?=/)"),
 ]
 
 
@@ -22,7 +25,7 @@ def mask(text: str, secrets: list[str] | None = None) -> str:
         if secret:
             text = text.replace(secret, "***")
     text = _TOKEN_PATTERNS[0].sub("***", text)
-    return _TOKEN_PATTERNS[1].sub(r"\1***\2", text)
+    return _TOKEN_PATTERNS[1].sub("***", text)
 
 
 class SecretFilter(logging.Filter):

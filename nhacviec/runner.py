@@ -28,6 +28,12 @@ def build_messengers(app: App) -> tuple[dict[str, Messenger], list[Service]]:
     """The enabled messengers (by channel) and the services that receive their updates."""
     messengers: dict[str, Messenger] = {}
     services: list[Service] = []
+    if app.config.zalo.enabled:
+        from bot.zalo import build_zalo
+
+        zalo_messenger, zalo_service = build_zalo(app.config.zalo, app.chat)
+        messengers[zalo_messenger.channel] = zalo_messenger
+        services.append(zalo_service)
     return messengers, services
 
 

@@ -1,0 +1,427 @@
+"""The Zalo adapter: the same bot as on Telegram, on the Zalo Bot Platform.
+
+`ZaloMessenger` sends replies and reminders (no buttons on Zalo, so every message ends with the
+commands to type; texts over 2,000 characters are split at line boundaries). `ZaloService`
+receives what officers type, by long polling (getUpdates) or by a webhook served with
+aiohttp.web inside the running loop, and answers through the one ChatService."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+import mimetypes
+import secrets
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from aiohttp import web
+
+from bot import texts
+from bot.commands import ChatService
+from bot.messages import Incoming, Reply, split_text
+from bot.messenger import DeliveryError
+from bot.zalo_api import RetryPolicy, Sleep, ZaloApiError, ZaloClient
+from nhacviec.config import ConfigError, ZaloConfig
+from nhacviec.logs import install_secret_filter
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "zalo"
+MAX_TEXT = 2000
+SECRET_HEADER = "X-Bot-Api-Secret-Token"
+TEXT_EVENT = "message.text.received"
+DEFAULT_WEBHOOK_PATH = "/zalo/webhook"
+
+
+def hint_for(reply: Reply) -> str | None:
+    """The commands to type in place of the buttons: the reply's own hint, else one derived
+    from its first task button (`done:12` -> "/done 12 hoặc /progress 12 50")."""
+    if reply.commands_hint:
+        return reply.commands_hint
+    for row in reply.buttons:
+        for button in row:
+            _, _, task_id = button.data.partition(":")
+            if task_id.isdigit():
+                return texts.COMMANDS_HINT.format(id=task_id)
+    return None
+
+
+# -- photos: Zalo's sendPhoto takes a URL, not bytes ---------------------------------------------
+
+
+class MediaStore:
+    """Photos (charts) held for a short while under unguessable names, so that Zalo can fetch
+    them from our webhook server; only possible when the server has a public URL."""
+
+    def __init__(
+        self,
+        public_base: str,
+        ttl_seconds: float = 3600.0,
+        max_items: int = 200,
+        now: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.public_base = public_base if public_base.endswith("/") else public_base + "/"
+        self.path_prefix = urlsplit(self.public_base).path
+        self.ttl = ttl_seconds
+        self.max_items = max_items
+        self._now = now
+        self._items: OrderedDict[str, tuple[float, bytes, str]] = OrderedDict()
+
+    def put(self, content: bytes, filename: str) -> str:
+        """Keep `content`; returns the public URL it is served at."""
+        self._expire()
+        suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+        name = secrets.token_urlsafe(24) + suffix
+        content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+        self._items[name] = (self._now() + self.ttl, content, content_type)
+        while len(self._items) > self.max_items:
+            self._items.popitem(last=False)
+        return self.public_base + name
+
+    def get(self, name: str) -> tuple[bytes, str] | None:
+        self._expire()
+        item = self._items.get(name)
+        return (item[1], item[2]) if item else None
+
+    def _expire(self) -> None:
+        now = self._now()
+        for name in [n for n, (expires, _, _) in self._items.items() if expires <= now]:
+            del self._items[name]
+
+
+# -- sending -------------------------------------------------------------------------------------
+
+
+class ZaloMessenger:
+    """Sends replies and reminders to Zalo chats (see bot/messenger.py for the contract)."""
+
+    channel = CHANNEL
+    max_text = MAX_TEXT
+    supports_buttons = False
+
+    def __init__(self, client: ZaloClient, media: MediaStore | None = None) -> None:
+        self.client = client
+        self.media = media
+
+    def compose(self, reply: Reply) -> tuple[list[str], list[tuple[bytes, str]]]:
+        """The text parts (each at most 2,000 characters) and the photos to send by URL.
+
+        Attachments Zalo cannot take (documents, or photos when no public URL serves them)
+        become a line of text saying so."""
+        lines = [reply.text]
+        photos: list[tuple[bytes, str]] = []
+        for attachment in reply.attachments:
+            if attachment.kind == "photo" and self.media is not None:
+                photos.append((attachment.content, attachment.filename))
+            else:
+                lines.append(texts.ATTACHMENT_NOT_ON_ZALO.format(filename=attachment.filename))
+        hint = hint_for(reply)
+        if hint:
+            lines.append(hint)
+        text = "\n".join(line for line in lines if line)
+        parts = [part for part in split_text(text, self.max_text) if part.strip()]
+        return parts, photos
+
+    async def send(self, chat_id: str, reply: Reply) -> str:
+        """Send `reply`; returns the id of the last message sent. Raises DeliveryError with
+        `retry_after` once the client's own retries are spent, or `permanent=True` when Zalo
+        refuses the request itself (bad chat id, bad token)."""
+        parts, photos = self.compose(reply)
+        message_id = ""
+        try:
+            for part in parts:
+                message_id = await self.client.send_message(chat_id, part)
+            for content, filename in photos:
+                assert self.media is not None
+                url = self.media.put(content, filename)
+                message_id = await self.client.send_photo(chat_id, url) or message_id
+        except ZaloApiError as err:
+            if err.permanent:
+                raise DeliveryError(str(err), permanent=True) from None
+            retry_after = err.retry_after or self.client.retry.delay(err.attempts)
+            raise DeliveryError(str(err), retry_after=retry_after) from None
+        return message_id
+
+
+# -- receiving -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ParsedMessage:
+    chat_id: str
+    text: str
+    sender_id: str
+    sender_name: str
+    is_group: bool
+    message_id: str
+
+
+def parse_update(update: dict[str, Any]) -> ParsedMessage | None:
+    """The text message in a Zalo update, or None for any other event (image, sticker,
+    unsupported, unknown) or a malformed one. Webhook bodies may come wrapped in
+    `{"ok": true, "result": ...}` like getUpdates answers."""
+    if update.get("ok") is True and isinstance(update.get("result"), dict):
+        update = update["result"]
+    message = update.get("message")
+    event = update.get("event_name")
+    if not isinstance(message, dict):
+        return None
+    # The documented getUpdates sample omits event_name; a text is a text.
+    if event is not None and event != TEXT_EVENT:
+        return None
+    chat = message.get("chat")
+    text = message.get("text")
+    if not isinstance(chat, dict) or not chat.get("id") or not isinstance(text, str):
+        return None
+    sender = message.get("from") if isinstance(message.get("from"), dict) else {}
+    assert isinstance(sender, dict)
+    return ParsedMessage(
+        chat_id=str(chat["id"]),
+        text=text,
+        sender_id=str(sender.get("id", "")),
+        sender_name=str(sender.get("display_name") or sender.get("first_name") or ""),
+        is_group=str(chat.get("chat_type", "")).upper() == "GROUP",
+        message_id=str(message.get("message_id", "")),
+    )
+
+
+class ZaloService:
+    """Receives Zalo updates (polling or webhook) and answers them; a Service of `nhacviec run`.
+
+    Updates are handled one at a time, in the order received, so that one officer's
+    /progress and /done keep their order; a failure never stops the service."""
+
+    name = "zalo"
+
+    def __init__(
+        self,
+        config: ZaloConfig,
+        chat: ChatService,
+        client: ZaloClient,
+        messenger: ZaloMessenger,
+        *,
+        poll_timeout: int = 30,
+        sleep: Sleep = asyncio.sleep,
+        drain_seconds: float = 10.0,
+    ) -> None:
+        self.config = config
+        self.chat = chat
+        self.client = client
+        self.messenger = messenger
+        self.poll_timeout = poll_timeout
+        self._sleep = sleep
+        self.drain_seconds = drain_seconds
+        self.bot_id = ""
+        self.webhook_port: int | None = None
+        self._queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(maxsize=1000)
+        self._seen: OrderedDict[str, None] = OrderedDict()
+        self._worker: asyncio.Task[None] | None = None
+        self._poller: asyncio.Task[None] | None = None
+        self._runner: web.AppRunner | None = None
+
+    # -- lifecycle ----------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        install_secret_filter([self.config.token, self.config.secret_token])
+        try:
+            me = await self.client.get_me()
+            self.bot_id = str(me.get("id", ""))
+            log.info("Zalo bot %s connected (%s)", me.get("account_name", "?"), self.config.mode)
+            self._worker = asyncio.create_task(self._work(), name="zalo-worker")
+            if self.config.mode == "webhook":
+                await self._start_webhook()
+            else:
+                # getUpdates does not work while a webhook is set (Zalo Bot API docs).
+                await self.client.delete_webhook()
+                self._poller = asyncio.create_task(self._poll(), name="zalo-poller")
+        except BaseException:
+            await self.stop()  # run_services stops only what started: release what we hold
+            raise
+
+    async def stop(self) -> None:
+        if self._poller is not None:
+            self._poller.cancel()
+            await asyncio.gather(self._poller, return_exceptions=True)
+        if self._runner is not None:
+            await self._runner.cleanup()
+        try:
+            # What was already received is still answered.
+            await asyncio.wait_for(self._queue.join(), self.drain_seconds)
+        except TimeoutError:
+            log.warning("Zalo: %d updates left unanswered at stop", self._queue.qsize())
+        if self._worker is not None:
+            self._worker.cancel()
+            await asyncio.gather(self._worker, return_exceptions=True)
+        await self.client.aclose()
+
+    # -- polling ------------------------------------------------------------------------------
+
+    async def _poll(self) -> None:
+        failures = 0
+        while True:
+            try:
+                update = await self.client.get_updates(self.poll_timeout)
+            except ZaloApiError as err:
+                failures += 1
+                delay = self.client.retry.delay(failures)
+                level = logging.ERROR if err.permanent else logging.WARNING
+                log.log(level, "Zalo polling failed: %s; next poll in %.1fs", err, delay)
+                await self._sleep(delay)
+                continue
+            except Exception:
+                failures += 1
+                log.exception("Zalo polling failed unexpectedly")
+                await self._sleep(self.client.retry.delay(failures))
+                continue
+            failures = 0
+            if update is not None:
+                await self._queue.put(update)
+
+    # -- webhook ------------------------------------------------------------------------------
+
+    async def _start_webhook(self) -> None:
+        path = urlsplit(self.config.url).path or DEFAULT_WEBHOOK_PATH
+        app = web.Application(client_max_size=1024 * 1024)
+        app.router.add_post(path, self._on_webhook)
+        media = self.messenger.media
+        if media is not None:
+            app.router.add_get(media.path_prefix + "{name}", self._on_media)
+        # No access log: media paths are capabilities, and nothing about a request is needed.
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.config.listen, self.config.port)
+        await site.start()
+        self.webhook_port = self._runner.addresses[0][1]
+        await self.client.set_webhook(self.config.url, self.config.secret_token)
+        log.info("Zalo webhook listening on %s:%s%s", self.config.listen, self.webhook_port, path)
+
+    async def _on_webhook(self, request: web.Request) -> web.Response:
+        given = request.headers.get(SECRET_HEADER, "").encode()
+        if not hmac.compare_digest(given, self.config.secret_token.encode()):
+            log.warning("Zalo webhook: wrong secret token from %s", request.remote)
+            return web.Response(status=403)
+        try:
+            body = await request.json()
+        except ValueError:
+            return web.Response(status=400)
+        if not isinstance(body, dict):
+            return web.Response(status=400)
+        try:
+            self._queue.put_nowait(body)
+        except asyncio.QueueFull:
+            return web.Response(status=503)  # Zalo delivers again later
+        return web.json_response({"ok": True})
+
+    async def _on_media(self, request: web.Request) -> web.Response:
+        media = self.messenger.media
+        found = media.get(request.match_info["name"]) if media else None
+        if found is None:
+            return web.Response(status=404)
+        content, content_type = found
+        return web.Response(body=content, content_type=content_type)
+
+    # -- handling -----------------------------------------------------------------------------
+
+    async def _work(self) -> None:
+        while True:
+            update = await self._queue.get()
+            try:
+                await self.handle_update(update)
+            except Exception:
+                log.exception("Zalo update failed")
+            finally:
+                self._queue.task_done()
+
+    def _first_time(self, message_id: str) -> bool:
+        """False for a message already handled: Zalo may deliver an update twice."""
+        if not message_id:
+            return True
+        if message_id in self._seen:
+            return False
+        self._seen[message_id] = None
+        while len(self._seen) > 2048:
+            self._seen.popitem(last=False)
+        return True
+
+    async def handle_update(self, update: dict[str, Any]) -> None:
+        """Answer one update: a text goes through ChatService.handle; anything else is
+        ignored. A failing handler is answered with an apology."""
+        parsed = parse_update(update)
+        if parsed is None:
+            log.debug("Zalo: ignored update %r", update.get("event_name"))
+            return
+        if self.bot_id and parsed.sender_id == self.bot_id:
+            return  # our own message, echoed back
+        if not self._first_time(parsed.message_id):
+            log.debug("Zalo: message %s already handled", parsed.message_id)
+            return
+        incoming = Incoming(
+            CHANNEL,
+            parsed.chat_id,
+            parsed.text,
+            sender_name=parsed.sender_name,
+            is_group=parsed.is_group,
+        )
+        try:
+            await self.client.send_chat_action(parsed.chat_id)
+        except ZaloApiError as err:
+            log.debug("Zalo typing indicator failed: %s", err)
+        try:
+            replies = await asyncio.to_thread(self.chat.handle, incoming)
+        except Exception:
+            log.exception("Zalo: handling a message from chat %s failed", parsed.chat_id)
+            replies = [Reply(texts.SORRY)]
+        for reply in replies:
+            try:
+                await self.messenger.send(parsed.chat_id, reply)
+            except DeliveryError as err:
+                log.warning("Zalo: reply to chat %s not delivered: %s", parsed.chat_id, err)
+
+
+# -- wiring --------------------------------------------------------------------------------------
+
+
+def check_config(config: ZaloConfig) -> None:
+    """Refuse a [zalo] section that cannot work, saying what to fix."""
+    if not config.token:
+        raise ConfigError("[zalo] cần token (hoặc biến môi trường NHACVIEC_ZALO_TOKEN)")
+    if config.mode not in ("polling", "webhook"):
+        raise ConfigError(
+            f'[zalo] mode phải là "polling" hoặc "webhook", không phải "{config.mode}"'
+        )
+    if config.mode == "webhook":
+        parts = urlsplit(config.url)
+        if parts.scheme not in ("https", "http") or not parts.netloc:
+            raise ConfigError(
+                '[zalo] mode = "webhook" cần url công khai, ví dụ '
+                "https://nhacviec.example.gov.vn/zalo/webhook"
+            )
+        # The platform takes a secret of 8 to 256 characters (setWebhook, Zalo Bot API docs).
+        if not 8 <= len(config.secret_token) <= 256:
+            raise ConfigError(
+                '[zalo] mode = "webhook" cần secret_token dài 8–256 ký tự '
+                "(hoặc biến môi trường NHACVIEC_ZALO_SECRET)"
+            )
+
+
+def build_zalo(
+    config: ZaloConfig,
+    chat: ChatService,
+    *,
+    retry: RetryPolicy | None = None,
+    sleep: Sleep = asyncio.sleep,
+    poll_timeout: int = 30,
+) -> tuple[ZaloMessenger, ZaloService]:
+    """The Zalo messenger (for replies and reminders) and the service receiving updates; the
+    service owns the HTTP client and closes it when it stops."""
+    check_config(config)
+    client = ZaloClient(config.token, config.base_url, retry=retry, sleep=sleep)
+    media = MediaStore(urljoin(config.url, "media/")) if config.mode == "webhook" else None
+    messenger = ZaloMessenger(client, media)
+    service = ZaloService(config, chat, client, messenger, poll_timeout=poll_timeout, sleep=sleep)
+    return messenger, service
