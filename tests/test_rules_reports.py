@@ -61,7 +61,7 @@ def test_periods(text: str, start: date, end: date, label: str) -> None:
 
 @pytest.mark.parametrize("text", ["2023-Q5", "2023-H3", "Q1", "23-Q1", "2023-Q", "quý 1", ""])
 def test_bad_periods_are_refused_in_vietnamese(text: str) -> None:
-    with pytest.raises(PeriodError, match="không hợp lệ|chỉ có H1 và H2"):
+    with pytest.raises(PeriodError, match=r"không hợp lệ|chỉ có H1 và H2"):
         parse_period(text)
 
 
