@@ -157,3 +157,27 @@ class ChatState(SQLModel, table=True):
     task_id: int = Field(foreign_key="task.id")
     percent: int | None = None
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts(False))
+
+
+class AreaSelfScore(SQLModel, table=True):
+    """A year-end self-score of an area by TCCB: rows are only ever added, the newest counts."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    area_id: int = Field(foreign_key="area.id", index=True)
+    points: float
+    note: str | None = None
+    officer_id: int | None = Field(default=None, foreign_key="officer.id")
+    at: datetime = Field(default_factory=utcnow, sa_column=_ts(False))
+    channel: str = Field(default="cli", max_length=16)
+
+
+class Inspection(SQLModel, table=True):
+    """TCCB's inspection of a unit's PAR work on a day (one row per inspection)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    inspected_on: date = Field(index=True)
+    note: str | None = None
+    officer_id: int | None = Field(default=None, foreign_key="officer.id")
+    recorded_at: datetime = Field(default_factory=utcnow, sa_column=_ts(False))
+    channel: str = Field(default="cli", max_length=16)
