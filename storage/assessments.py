@@ -206,3 +206,20 @@ def history(
         )
         for update, task, unit, officer in session.exec(query).all()
     ]
+
+
+def progress_as_of(session: Session, plan_id: int, until: datetime) -> dict[int, int]:
+    """Each task's percent as last reported before `until` (tasks never reported are left out)."""
+    latest: dict[int, int] = {}
+    for update in session.exec(
+        select(ProgressUpdate)
+        .join(Task, col(Task.id) == ProgressUpdate.task_id)
+        .where(
+            col(Task.plan_id) == plan_id,
+            col(ProgressUpdate.at) < until,
+            col(ProgressUpdate.percent).is_not(None),
+        )
+        .order_by(col(ProgressUpdate.at), col(ProgressUpdate.id))
+    ).all():
+        latest[update.task_id] = update.percent or 0
+    return latest
