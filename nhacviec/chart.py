@@ -8,12 +8,13 @@ from collections.abc import Sequence
 from datetime import date
 
 import matplotlib
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")  # no display on a server; must precede any pyplot import anywhere
+from rules import Flag, UnitFigures
 
-from matplotlib.figure import Figure  # noqa: E402  (after the backend is chosen)
-
-from rules import Flag, UnitFigures  # noqa: E402
+# No display on a server. The chart draws on a bare Figure (not pyplot), so it keeps no global
+# state and is safe from the worker threads the chat service runs in.
+matplotlib.use("Agg")
 
 # Late and overdue come first, from the left, so the line at 30% reads directly against them.
 SEGMENTS = (
