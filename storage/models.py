@@ -20,8 +20,24 @@ def aware(dt: datetime | None) -> datetime | None:
     return dt.replace(tzinfo=UTC)
 
 
+class UTCDateTime(sa.types.TypeDecorator[datetime]):
+    """An instant stored in UTC. SQLite keeps no offset: without the conversion a clock's local
+    09:00 (Asia/Ho_Chi_Minh) would be stored as "09:00" and read back as 09:00 UTC."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is not None:
+            return value.astimezone(UTC)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        return aware(value)
+
+
 def _ts(nullable: bool = True) -> sa.Column:  # type: ignore[type-arg]
-    return sa.Column(sa.DateTime(timezone=True), nullable=nullable)
+    return sa.Column(UTCDateTime(), nullable=nullable)
 
 
 class Role(StrEnum):
