@@ -484,3 +484,11 @@ def test_bad_report_periods_are_explained(example_app: App, command: str, answer
     link_chat(example_app, "CB001", "console", "tccb")  # 03/04/2023
     (reply,) = say(example_app, "tccb", command)
     assert reply.text.startswith(answer) and not reply.attachments
+
+
+def test_help_lists_the_follow_up_commands_to_tccb_only(year: Year) -> None:
+    tccb = joined(say(year.app, "tccb", "/help"))
+    for command in ("/status [ĐƠN_VỊ] [TRANG]", "/areas", "/score", "/inspect", "/report"):
+        assert command in tccb
+    head = joined(say(year.app, "head-khtc", "/help"))
+    assert "/status [TRANG]" in head and "/score" not in head and "/report" not in head
