@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import date
 
 import matplotlib
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from rules import Flag, UnitFigures
@@ -52,7 +53,7 @@ def status_chart(
     return buffer.getvalue()
 
 
-def _bars(ax, rows: list[UnitFigures], fail: float) -> None:  # type: ignore[no-untyped-def]
+def _bars(ax: Axes, rows: list[UnitFigures], fail: float) -> None:
     y = list(range(len(rows)))
     left = [0.0] * len(rows)
     for attr, label, colour in SEGMENTS:

@@ -210,8 +210,6 @@ def write_summary(
             f"từ {texts.pct(t.warning)}: cảnh báo."
         ]
     )
-    for row in range(2, 5):
-        ws.cell(row, 1).alignment = Alignment(wrap_text=False)
     ws.append([])
 
     _section(ws, "1. Kết quả theo đơn vị")
