@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 from bot import texts
 from bot.messages import Button, Incoming, Reply
 from bot.status_view import status_replies
+from bot.tccb import TccbCommands
 from nhacviec.clock import Clock, local_today
 from nhacviec.config import Config
 from rules import Outcome, TaskFacts, days_overdue, outcome_on
@@ -93,6 +94,7 @@ class ChatService:
             "progress": self._progress,
             "status": self._status,
         }
+        self._commands.update(TccbCommands(self).handlers())
 
     @property
     def today(self) -> date:
@@ -371,7 +373,10 @@ class ChatService:
             return [Reply(texts.NO_PLAN)]
         if officer.role not in (Role.TCCB, Role.ADMIN, Role.HEAD):
             return [Reply(texts.STATUS_REFUSED)]
-        unit_code = command.args[0] if command.args else None
+        # `/status [UNIT] [PAGE]`: a number alone is a page of one's own unit (a head's view).
+        args = list(command.args)
+        page = int(args.pop()) if args and args[-1].isdigit() else 1
+        unit_code = args[0] if args else None
         if officer.role == Role.HEAD:
             own = session.get(Unit, officer.unit_id)
             if unit_code and own and unit_code.upper() != own.code.upper():
@@ -386,6 +391,7 @@ class ChatService:
             self.config,
             unit_code,
             with_chart=message.channel != "console",
+            page=page,
         )
 
 

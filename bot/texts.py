@@ -19,7 +19,10 @@ def dt(moment: datetime, tz: str) -> str:
 
 
 def pct(share: float) -> str:
-    return f"{share * 100:.0f}%"
+    """A share as a percent, never rounded up across a line: 11/37 reads 29,7%, not 30%."""
+    tenths = int(share * 1000 + 1e-9)  # floor to a tenth of a percent
+    whole, tenth = divmod(tenths, 10)
+    return f"{whole}%" if tenth == 0 else f"{whole},{tenth}%"
 
 
 HELP_UNLINKED = (
@@ -33,8 +36,14 @@ HELP_COMMON = (
     "/progress ID PHẦN_TRĂM [ghi chú] – cập nhật tiến độ\n"
     "/help – hướng dẫn"
 )
-HELP_STATUS_ALL = "/status [ĐƠN_VỊ] – tình hình các đơn vị"
-HELP_STATUS_OWN = "/status – tình hình đơn vị mình"
+HELP_STATUS_ALL = (
+    "/status [ĐƠN_VỊ] [TRANG] – tình hình các đơn vị\n"
+    "/areas – lĩnh vực, điểm tự chấm\n"
+    "/score LĨNH_VỰC ĐIỂM [ghi chú] – ghi điểm tự chấm\n"
+    "/inspect ĐƠN_VỊ [dd/mm/yyyy] [ghi chú] – ghi kiểm tra\n"
+    "/report KỲ – báo cáo Excel, ví dụ /report 2023-Q1"
+)
+HELP_STATUS_OWN = "/status [TRANG] – tình hình đơn vị mình"
 
 NOT_LINKED = "Bạn chưa liên kết tài khoản. Xin quản trị mã liên kết rồi gõ: /start MÃ"
 START_USAGE = "Gõ: /start MÃ (mã liên kết do quản trị cấp)."
@@ -78,3 +87,57 @@ def progress_reply(task_id: int, title: str, before: int, after: int) -> str:
 # Zalo has neither buttons nor file uploads: what a Zalo chat reads instead.
 COMMANDS_HINT = "Trả lời: /done {id} hoặc /progress {id} 50"
 ATTACHMENT_NOT_ON_ZALO = "📎 {filename}: Zalo chưa nhận được tệp này, hãy xem trên Telegram."
+
+# -- /status, /areas, /score, /inspect, /report (TCCB's follow-up) ----------------------------
+
+OUTCOME_ICONS = {
+    "overdue": "🔴",
+    "due_soon": "🟡",
+    "open": "⏳",
+    "done_late": "🟠",
+    "done_on_time": "✅",
+}
+OUTCOME_NAMES = {
+    "open": "đang làm",
+    "due_soon": "sắp đến hạn",
+    "overdue": "quá hạn",
+    "done_on_time": "xong đúng hạn",
+    "done_late": "xong trễ",
+}
+TCCB_ONLY = "Chỉ TCCB và quản trị dùng được lệnh này."
+SHARE_RULE = "Tỷ lệ = (trễ + quá hạn) / giao"
+NO_WATCH = "✅ Chưa đơn vị nào chạm ngưỡng cảnh báo."
+SCORE_USAGE = "Gõ: /score LĨNH_VỰC ĐIỂM [ghi chú], ví dụ /score 1 9,5 Tự chấm lần 1"
+NO_AREA = "Không có lĩnh vực “{code}”. Gõ /areas để xem mã lĩnh vực (1 … 7)."
+SCORE_ERRORS = {
+    "not_number": "“{value}” không phải số điểm. Dùng dấu phẩy hoặc chấm, ví dụ 9,5",
+    "no_max": "Lĩnh vực {code} không có điểm tối đa (tiêu chí thành phần); chấm lĩnh vực cha.",
+    "above_max": "Điểm lĩnh vực {code} từ 0 đến {max}, không được {value}.",
+}
+INSPECT_USAGE = "Gõ: /inspect ĐƠN_VỊ [dd/mm/yyyy] [ghi chú], ví dụ /inspect KHTC 20/07/2023 Đợt 1"
+BAD_DAY = "Ngày “{value}” không đúng dạng dd/mm/yyyy."
+FUTURE_DAY = "Ngày kiểm tra {day} chưa đến; chỉ ghi kiểm tra đã làm."
+REPORT_USAGE = (
+    "Gõ: /report KỲ – KỲ là 2023-Q1 … 2023-Q4 (quý), 2023-H1, 2023-H2 (6 tháng) hoặc 2023 (năm)."
+)
+GOAL_NOTE = (
+    "Mục tiêu cả Sở trên {goal}/{index} điểm gồm cả điểm điều tra xã hội học "
+    "({survey} điểm); 7 lĩnh vực tối đa {max} điểm."
+)
+
+
+def num(value: float | None) -> str:
+    """Points the Vietnamese way: 10,5; 12,49; 8 (no trailing zeros); none as a dash."""
+    if value is None:
+        return "–"
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def flag_name(flag: str, fail: float) -> str:
+    """ok / warning / over the fail share, as the threshold in the config says."""
+    return {"ok": "ổn", "warning": "cảnh báo", "over": f"≥{pct(fail)}"}[flag]
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -166,6 +166,9 @@ def invite(
 def status(
     on: OnOption = None,
     config: ConfigOption = None,
+    chart: Annotated[
+        Path | None, typer.Option("--chart", help="Lưu thêm biểu đồ PNG vào tệp này.")
+    ] = None,
 ) -> None:
     """Bảng tình hình từng đơn vị: giao, đúng hạn, trễ, quá hạn, mở, tỷ lệ, cờ 30%."""
     built = _app(config, on)
@@ -191,6 +194,42 @@ def status(
             f"{texts.FLAG_ICONS[f.flag]} {texts.FLAG_NAMES[f.flag]}",
         )
     console.print(table)
+    if chart is not None:
+        from nhacviec.chart import status_chart
+
+        png = status_chart(figures.units, figures.thresholds.fail, today, f"Tình hình {plan.code}")
+        chart.write_bytes(png)
+        console.print(f"Đã lưu biểu đồ: {chart}")
+
+
+@app.command()
+def report(
+    period: Annotated[
+        str, typer.Option("--period", "-p", help="Kỳ: 2023-Q1 … 2023-Q4, 2023-H1, 2023-H2, 2023.")
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Tệp Excel (.xlsx) để ghi.")],
+    on: OnOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Báo cáo quý / 6 tháng / năm ra tệp Excel; số liệu tính đến ngày cuối kỳ."""
+    from nhacviec.report import ReportError, build_report
+    from rules import PeriodError, parse_period
+
+    built = _app(config, on)
+    try:
+        chosen = parse_period(period)
+        with session_scope(built.engine) as session:
+            made = build_report(
+                session, chosen, local_today(built.clock, built.config.timezone), built.config
+            )
+    except (PeriodError, ReportError) as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    out.write_bytes(made.content)
+    console.print(
+        f"Đã lưu báo cáo {chosen.label} ({made.plan.code}, số liệu đến ngày {texts.d(made.on)}): "
+        f"{out}"
+    )
 
 
 @app.command()

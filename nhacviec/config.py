@@ -27,6 +27,10 @@ class RulesConfig:
     warning_threshold: float = 0.20
     due_soon_days: int = 7
     link_code_days: int = 7
+    # The plan's goal for the department's PAR index, out of 100 (survey included).
+    goal_total: float = 85.0
+    # The share of units TCCB inspects at least each year.
+    inspection_target: float = 0.30
 
 
 @dataclass

@@ -3,14 +3,27 @@ for the CLI table, /status and the reports."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlmodel import Session, select
 
 from nhacviec.config import Config
-from rules import AreaFigures, Thresholds, UnitFigures, area_figures, unit_figures, watch_list
-from storage import repo
+from rules import (
+    AreaFigures,
+    InspectionCoverage,
+    ScoreSummary,
+    TaskFacts,
+    Thresholds,
+    UnitFigures,
+    area_figures,
+    department_totals,
+    inspection_coverage,
+    score_summary,
+    unit_figures,
+    watch_list,
+)
+from storage import assessments, repo
 from storage.models import Plan, Unit
 
 
@@ -30,16 +43,27 @@ class PlanFigures:
     def unit(self, code: str) -> UnitFigures | None:
         return next((u for u in self.units if u.unit.upper() == code.upper()), None)
 
+    @property
+    def total(self) -> UnitFigures:
+        """The whole department's counts."""
+        return department_totals(self.units, self.thresholds)
+
 
 def thresholds_from(config: Config) -> Thresholds:
     return Thresholds(fail=config.rules.fail_threshold, warning=config.rules.warning_threshold)
 
 
-def plan_figures(session: Session, plan: Plan, on: date, config: Config) -> PlanFigures:
+def plan_figures(
+    session: Session,
+    plan: Plan,
+    on: date,
+    config: Config,
+    facts: list[TaskFacts] | None = None,
+) -> PlanFigures:
     """Every unit (even one without tasks) and every area of `plan`, as the rules see them on
-    `on`."""
+    `on`; `facts` replaces the tasks as stored (a report on a past day passes `facts_as_of`)."""
     assert plan.id is not None
-    facts = repo.task_facts(session, plan.id)
+    facts = repo.task_facts(session, plan.id) if facts is None else facts
     units = session.exec(select(Unit)).all()
     thresholds = thresholds_from(config)
     return PlanFigures(
@@ -55,4 +79,44 @@ def plan_figures(session: Session, plan: Plan, on: date, config: Config) -> Plan
         unit_names={u.code: u.name for u in units},
         areas=area_figures(repo.area_facts(session, plan.id), facts, on),
         thresholds=thresholds,
+    )
+
+
+def facts_as_of(facts: list[TaskFacts], progress: dict[int, int]) -> list[TaskFacts]:
+    """The tasks as they stood on a past day: the progress last reported by then (0 if none);
+    a completion after that day is ignored by the rules themselves."""
+    return [replace(f, progress=progress.get(f.id, 0)) for f in facts]
+
+
+@dataclass(frozen=True)
+class AssessmentFigures:
+    """TCCB's year-end figures: the areas' self-scores and the share of units inspected."""
+
+    scores: ScoreSummary
+    inspections: InspectionCoverage
+    inspection_rows: list[assessments.InspectionRow]
+
+
+def assessment_figures(
+    session: Session, plan: Plan, on: date, config: Config
+) -> AssessmentFigures:
+    """Self-scores of the plan's areas (the latest of each) and the units inspected in the
+    plan's year by `on`."""
+    assert plan.id is not None
+    units = session.exec(select(Unit)).all()
+    rows = [r for r in assessments.inspections_of_year(session, plan.year) if r.on <= on]
+    return AssessmentFigures(
+        scores=score_summary(
+            repo.area_facts(session, plan.id),
+            assessments.score_entries(session, plan.id),
+            config.rules.goal_total,
+        ),
+        inspections=inspection_coverage(
+            assessments.inspection_facts(rows),
+            [u.code for u in units],
+            plan.year,
+            on,
+            config.rules.inspection_target,
+        ),
+        inspection_rows=rows,
     )

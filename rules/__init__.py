@@ -5,25 +5,62 @@ watch list, an area's progress) is computed here and nowhere else.
 """
 
 from rules.areas import AreaFacts, AreaFigures, area_figures
-from rules.outcome import Outcome, TaskFacts, days_overdue, outcome_on
+from rules.inspections import InspectionCoverage, InspectionFacts, inspection_coverage
+from rules.outcome import Outcome, TaskFacts, days_late, days_overdue, outcome_on
+from rules.periods import Period, PeriodError, figures_date, parse_period
 from rules.recurrence import RecurrenceError, expand_occurrences, parse_recurrence
-from rules.watch import Flag, Thresholds, UnitFigures, flag_for, unit_figures, watch_list
+from rules.scores import (
+    AreaScore,
+    ScoreEntry,
+    ScoreError,
+    ScoreSummary,
+    check_points,
+    latest_scores,
+    parse_points,
+    score_summary,
+)
+from rules.watch import (
+    Flag,
+    Thresholds,
+    UnitFigures,
+    department_totals,
+    flag_for,
+    unit_figures,
+    watch_list,
+)
 
 __all__ = [
     "AreaFacts",
     "AreaFigures",
+    "AreaScore",
     "Flag",
+    "InspectionCoverage",
+    "InspectionFacts",
     "Outcome",
+    "Period",
+    "PeriodError",
     "RecurrenceError",
+    "ScoreEntry",
+    "ScoreError",
+    "ScoreSummary",
     "TaskFacts",
     "Thresholds",
     "UnitFigures",
     "area_figures",
+    "check_points",
+    "days_late",
     "days_overdue",
+    "department_totals",
     "expand_occurrences",
+    "figures_date",
     "flag_for",
+    "inspection_coverage",
+    "latest_scores",
     "outcome_on",
+    "parse_period",
+    "parse_points",
     "parse_recurrence",
+    "score_summary",
     "unit_figures",
     "watch_list",
 ]

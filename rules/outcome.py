@@ -62,3 +62,10 @@ def days_overdue(task: TaskFacts, on: date) -> int:
     if task.deadline is None or (task.completed_on is not None and task.completed_on <= on):
         return 0
     return max(0, (on - task.deadline).days)
+
+
+def days_late(task: TaskFacts, on: date) -> int:
+    """Calendar days a task completed by `on` was completed after its deadline; 0 otherwise."""
+    if task.deadline is None or task.completed_on is None or task.completed_on > on:
+        return 0
+    return max(0, (task.completed_on - task.deadline).days)

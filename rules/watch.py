@@ -103,3 +103,24 @@ def unit_figures(
 def watch_list(figures: Iterable[UnitFigures]) -> list[UnitFigures]:
     """The units near or past the line, worst first."""
     return [f for f in figures if f.flag is not Flag.OK]
+
+
+def department_totals(figures: Iterable[UnitFigures], thresholds: Thresholds) -> UnitFigures:
+    """The whole department as one unit (code `*`): the counts of every unit added up, the
+    share taken on the sum."""
+    rows = list(figures)
+    assigned = sum(f.assigned for f in rows)
+    late = sum(f.late for f in rows)
+    overdue = sum(f.overdue for f in rows)
+    share = (late + overdue) / assigned if assigned else 0.0
+    return UnitFigures(
+        unit="*",
+        assigned=assigned,
+        on_time=sum(f.on_time for f in rows),
+        late=late,
+        overdue=overdue,
+        open=sum(f.open for f in rows),
+        due_soon=sum(f.due_soon for f in rows),
+        share=share,
+        flag=flag_for(share, thresholds),
+    )

@@ -20,8 +20,24 @@ def aware(dt: datetime | None) -> datetime | None:
     return dt.replace(tzinfo=UTC)
 
 
+class UTCDateTime(sa.types.TypeDecorator[datetime]):
+    """An instant stored in UTC. SQLite keeps no offset: without the conversion a clock's local
+    09:00 (Asia/Ho_Chi_Minh) would be stored as "09:00" and read back as 09:00 UTC."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is not None:
+            return value.astimezone(UTC)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        return aware(value)
+
+
 def _ts(nullable: bool = True) -> sa.Column:
-    return sa.Column(sa.DateTime(timezone=True), nullable=nullable)
+    return sa.Column(UTCDateTime(), nullable=nullable)
 
 
 class Role(StrEnum):
@@ -157,3 +173,27 @@ class ChatState(SQLModel, table=True):
     task_id: int = Field(foreign_key="task.id")
     percent: int | None = None
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts(False))
+
+
+class AreaSelfScore(SQLModel, table=True):
+    """A year-end self-score of an area by TCCB: rows are only ever added, the newest counts."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    area_id: int = Field(foreign_key="area.id", index=True)
+    points: float
+    note: str | None = None
+    officer_id: int | None = Field(default=None, foreign_key="officer.id")
+    at: datetime = Field(default_factory=utcnow, sa_column=_ts(False))
+    channel: str = Field(default="cli", max_length=16)
+
+
+class Inspection(SQLModel, table=True):
+    """TCCB's inspection of a unit's PAR work on a day (one row per inspection)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    inspected_on: date = Field(index=True)
+    note: str | None = None
+    officer_id: int | None = Field(default=None, foreign_key="officer.id")
+    recorded_at: datetime = Field(default_factory=utcnow, sa_column=_ts(False))
+    channel: str = Field(default="cli", max_length=16)

@@ -43,8 +43,8 @@ def test_demo_script_end_to_end(tmp_path: Path) -> None:
     assert "(trễ 16 ngày)" in out
     assert "Nhiệm vụ 5 thuộc đơn vị khác" in out
     before, after = out.split("CB001 > /status")[1:]
-    assert "KHTC 10% – giao 21, đúng hạn 0, trễ 0, quá hạn 2" in before
-    assert "KHTC 10% – giao 21, đúng hạn 1, trễ 1, quá hạn 1" in after
+    assert "KHTC 9,5% (2/21) ổn\n  bot │    đúng 0 · trễ 0 · quá hạn 2 · mở 19" in before
+    assert "KHTC 9,5% (2/21) ổn\n  bot │    đúng 1 · trễ 1 · quá hạn 1 · mở 18" in after
     # The demo's database is temporary: nothing is left in the working folder.
     assert list(tmp_path.iterdir()) == []
 
@@ -61,7 +61,7 @@ def test_demo_interactive_pick_by_number(tmp_path: Path) -> None:
     assert "Chọn bạn là ai" in result.stdout
     assert "Ngày giả lập: 20/07/2023" in result.stdout
     assert "CB009 > /start" in result.stdout and "nhiệm vụ đang mở" in result.stdout
-    assert "📊 Phòng Kế hoạch - Tài chính ngày 20/07/2023" in result.stdout
+    assert "📋 KHTC · Phòng Kế hoạch - Tài chính\n  bot │ Ngày 20/07/2023" in result.stdout
     assert "Tạm biệt" in result.stdout
 
 

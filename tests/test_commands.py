@@ -118,7 +118,7 @@ def test_done_records_history_and_changes_status(app: App, officer: str) -> None
     late = task_id(app, "NV-03#1")
     assert "trễ 68 ngày" in say(app, officer, f"/done {late}")
     after = say(app, "tccb", "/status")
-    assert "KHTC 23% – giao 13, đúng hạn 1, trễ 1, quá hạn 2, mở 9" in after
+    assert "KHTC 23% (3/13) cảnh báo\n   đúng 1 · trễ 1 · quá hạn 2 · mở 9" in after
     assert "đã hoàn thành ngày 03/04/2023" in say(app, officer, f"/done {nv5}")
     with Session(app.engine) as session:
         history = repo.progress_history(session, nv5)
@@ -181,10 +181,10 @@ def test_status_by_role(app: App) -> None:
     assert "TCCB" in everyone and "KHTC" in everyone and "VP" in everyone
     assert "⚠️ Cần chú ý" in everyone
     unit = say(app, "admin", "/status vp")
-    assert unit.startswith("📊 Văn phòng Sở") and "Theo dõi nhiệm vụ UBND tỉnh giao" in unit
+    assert unit.startswith("📋 VP · Văn phòng Sở") and "Theo dõi nhiệm vụ UBND tỉnh giao" in unit
     assert "Không có đơn vị “XYZ”" in say(app, "admin", "/status XYZ")
     own = say(app, "head", "/status")
-    assert own.startswith("📊 Phòng Kế hoạch - Tài chính")
+    assert own.startswith("📋 KHTC · Phòng Kế hoạch - Tài chính")
     assert "chỉ xem được tình hình đơn vị mình" in say(app, "head", "/status VP")
 
 

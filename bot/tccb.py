@@ -1,0 +1,197 @@
+"""TCCB's commands: /areas, /score, /inspect, /report. Only TCCB and admin may use them; every
+refusal changes nothing and says why."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlmodel import Session
+
+from bot import texts
+from bot.messages import Attachment, Incoming, Reply
+from bot.status_view import areas_replies, inspection_lines
+from nhacviec.figures import assessment_figures
+from nhacviec.report import ReportError, build_report
+from rules import AreaFacts, PeriodError, ScoreError, check_points, parse_period
+from storage import assessments, repo
+from storage.models import Officer, Plan, Role
+
+if TYPE_CHECKING:
+    from bot.commands import ChatService, Command
+
+Handler = Callable[[Session, Incoming, Officer, "Command"], list[Reply]]
+
+_DAY = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$")
+_DATE_LIKE = re.compile(r"^[\d/.\-]+$")
+
+
+def may_follow_up(officer: Officer) -> bool:
+    """TCCB follows the whole plan; the admin stands in for it."""
+    return officer.role in (Role.TCCB, Role.ADMIN)
+
+
+def rest_after(command: Command, n: int) -> str | None:
+    """The text typed after the first `n` arguments (a free note), or None."""
+    rest = command.rest
+    for arg in command.args[:n]:
+        rest = rest[rest.index(arg) + len(arg) :]
+    return rest.strip() or None
+
+
+class TccbCommands:
+    """The handlers, sharing the chat service's clock, config and plan lookup."""
+
+    def __init__(self, service: ChatService) -> None:
+        self.service = service
+
+    def handlers(self) -> dict[str, Handler]:
+        return {
+            "areas": self.areas,
+            "score": self.score,
+            "inspect": self.inspect,
+            "report": self.report,
+        }
+
+    def _plan_or_refusal(self, session: Session, officer: Officer) -> Plan | Reply:
+        if not may_follow_up(officer):
+            return Reply(texts.TCCB_ONLY)
+        plan = repo.current_plan(session)
+        if plan is None or plan.id is None:
+            return Reply(texts.NO_PLAN)
+        return plan
+
+    # -- /areas ------------------------------------------------------------------------------
+
+    def areas(
+        self, session: Session, message: Incoming, officer: Officer, command: Command
+    ) -> list[Reply]:
+        plan = self._plan_or_refusal(session, officer)
+        if isinstance(plan, Reply):
+            return [plan]
+        return areas_replies(session, plan, self.service.today, self.service.config)
+
+    # -- /score AREA POINTS [note] -------------------------------------------------------------
+
+    def score(
+        self, session: Session, message: Incoming, officer: Officer, command: Command
+    ) -> list[Reply]:
+        plan = self._plan_or_refusal(session, officer)
+        if isinstance(plan, Reply):
+            return [plan]
+        if len(command.args) < 2:
+            return [Reply(texts.SCORE_USAGE)]
+        code, value = command.args[0], command.args[1]
+        area = assessments.area_by_code(session, plan.id or 0, code)
+        if area is None:
+            return [Reply(texts.NO_AREA.format(code=code))]
+        facts = AreaFacts(area.code, area.name, area.parent_code, area.max_score)
+        try:
+            points = check_points(value, facts)
+        except ScoreError as err:
+            return [
+                Reply(
+                    texts.SCORE_ERRORS[err.reason].format(
+                        code=area.code, value=value, max=texts.num(err.max_score)
+                    )
+                )
+            ]
+        config = self.service.config
+        before = assessment_figures(session, plan, self.service.today, config).scores
+        previous = next((s.points for s in before.areas if s.area.code == area.code), None)
+        assessments.add_self_score(
+            session,
+            area,
+            officer,
+            points,
+            rest_after(command, 2),
+            self.service.clock.now(),
+            message.channel,
+        )
+        after = assessment_figures(session, plan, self.service.today, config).scores
+        was = f" (trước: {texts.num(previous)})" if previous is not None else ""
+        return [
+            Reply(
+                f"📝 Đã ghi tự chấm lĩnh vực {area.code}: "
+                f"{texts.num(points)}/{texts.num(area.max_score)}{was}.\n"
+                f"{texts.shorten(area.name)}\n"
+                f"Tự chấm {after.scored}/{len(after.areas)} lĩnh vực: "
+                f"{texts.num(after.total)}/{texts.num(after.max_total)}"
+            )
+        ]
+
+    # -- /inspect UNIT [dd/mm/yyyy] [note] -----------------------------------------------------
+
+    def inspect(
+        self, session: Session, message: Incoming, officer: Officer, command: Command
+    ) -> list[Reply]:
+        plan = self._plan_or_refusal(session, officer)
+        if isinstance(plan, Reply):
+            return [plan]
+        today = self.service.today
+        if not command.args:
+            return [Reply(self._inspections_text(session, plan, today))]
+        unit = repo.unit_by_code(session, command.args[0])
+        if unit is None:
+            return [Reply(texts.NO_UNIT.format(code=command.args[0]))]
+        day, used = today, 1
+        if len(command.args) > 1 and _DATE_LIKE.match(command.args[1]):
+            parsed = parse_day(command.args[1])
+            if parsed is None:
+                return [Reply(texts.BAD_DAY.format(value=command.args[1]))]
+            day, used = parsed, 2
+        if day > today:
+            return [Reply(texts.FUTURE_DAY.format(day=texts.d(day)))]
+        assessments.add_inspection(
+            session,
+            unit,
+            officer,
+            day,
+            rest_after(command, used),
+            self.service.clock.now(),
+            message.channel,
+        )
+        cov = assessment_figures(session, plan, today, self.service.config).inspections
+        lines = [f"🔎 Đã ghi kiểm tra {unit.code} ngày {texts.d(day)}.", unit.name]
+        return [Reply("\n".join(lines + inspection_lines(cov)))]
+
+    def _inspections_text(self, session: Session, plan: Plan, today: date) -> str:
+        figures = assessment_figures(session, plan, today, self.service.config)
+        lines = inspection_lines(figures.inspections)
+        lines += [f"• {texts.d(r.on)} {r.unit}" for r in figures.inspection_rows]
+        lines.append(texts.INSPECT_USAGE)
+        return "\n".join(lines)
+
+    # -- /report PERIOD --------------------------------------------------------------------------
+
+    def report(
+        self, session: Session, message: Incoming, officer: Officer, command: Command
+    ) -> list[Reply]:
+        if not may_follow_up(officer):
+            return [Reply(texts.TCCB_ONLY)]
+        if not command.args:
+            return [Reply(texts.REPORT_USAGE)]
+        try:
+            period = parse_period(command.args[0])
+            built = build_report(session, period, self.service.today, self.service.config)
+        except (PeriodError, ReportError) as err:
+            return [Reply(str(err))]
+        return [
+            Reply(
+                f"📎 Báo cáo CCHC {period.label} ({built.plan.code}),\n"
+                f"số liệu đến ngày {texts.d(built.on)}.",
+                attachments=[Attachment(built.filename, built.content, kind="document")],
+            )
+        ]
+
+
+def parse_day(text: str) -> date | None:
+    """dd/mm/yyyy -> the date; anything else None."""
+    if not _DAY.match(text):
+        return None
+    try:
+        return datetime.strptime(text, "%d/%m/%Y").date()
+    except ValueError:
+        return None
