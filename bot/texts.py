@@ -73,3 +73,26 @@ def done_reply(task_id: int, title: str, on: date, late_days: int) -> str:
 
 def progress_reply(task_id: int, title: str, before: int, after: int) -> str:
     return f"📈 Nhiệm vụ {task_id}: tiến độ {before}% → {after}%.\n{title}"
+
+
+GROUP_CODE_IN_PRIVATE = (
+    "Mã này dùng để liên kết nhóm chat của đơn vị: thêm bot vào nhóm rồi gõ /start MÃ trong nhóm."
+)
+
+
+def group_linked(unit: str) -> str:
+    return (
+        f"Đã liên kết nhóm này với {unit}. Nhắc việc của đơn vị sẽ gửi cả vào nhóm.\n"
+        "Mỗi người vẫn liên kết tài khoản riêng (/start MÃ) để cập nhật nhiệm vụ."
+    )
+
+
+# The command menu a messenger shows (Telegram's setMyCommands): name, short description.
+COMMAND_MENU = [
+    ("tasks", "Nhiệm vụ đang mở của đơn vị"),
+    ("done", "Báo hoàn thành: /done ID [ghi chú]"),
+    ("progress", "Cập nhật tiến độ: /progress ID PHẦN_TRĂM [ghi chú]"),
+    ("status", "Tình hình các đơn vị, cảnh báo 30%"),
+    ("start", "Liên kết tài khoản: /start MÃ"),
+    ("help", "Hướng dẫn sử dụng"),
+]
