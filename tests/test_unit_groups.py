@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -145,3 +145,30 @@ def test_group_button_checked_like_the_command(app: App) -> None:
     assert app.chat.press("telegram", GROUP, f"done:{task.id}", sender_id="777").text == (
         texts.NOT_LINKED
     )
+
+
+def test_cli_invite_unit_gives_a_group_code(tmp_path: Path) -> None:
+    import re
+
+    from typer.testing import CliRunner
+
+    from nhacviec.cli import app as cli
+    from nhacviec.config import load_config
+
+    config_file = tmp_path / "nhacviec.toml"
+    config_file.write_text(f'[database]\nurl = "sqlite:///{tmp_path}/n.db"\n', encoding="utf-8")
+    runner = CliRunner()
+    plan = write_xlsx(tmp_path / "small.xlsx")
+    assert runner.invoke(cli, ["import", str(plan), "--config", str(config_file)]).exit_code == 0
+    result = runner.invoke(cli, ["invite", "--unit", "khtc", "--config", str(config_file)])
+    assert result.exit_code == 0, result.output
+    assert "Phòng Kế hoạch - Tài chính" in result.output
+    found = re.search(r"/start ([A-Z0-9]{8})", result.output)
+    assert found is not None
+    built = build_app(load_config(config_file), FixedClock.on(date.today()))
+    reply = built.chat.handle(in_group(f"/start {found.group(1)}", sender="501"))[0]
+    assert "Đã liên kết nhóm" in reply.text
+    built.engine.dispose()
+    unknown = runner.invoke(cli, ["invite", "--unit", "XX", "--config", str(config_file)])
+    assert unknown.exit_code == 1
+    assert runner.invoke(cli, ["invite", "--config", str(config_file)]).exit_code == 2
