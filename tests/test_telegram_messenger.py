@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from itertools import pairwise
 
 import pytest
 from telegram import Bot
@@ -175,7 +176,7 @@ async def test_one_private_chat_gets_at_most_one_message_a_second(
         await messenger.send(str(600 + n), Reply("Tin"))
     times = [c.at for c in fake.sent(CHAT)]
     assert len(times) == 4
-    assert all(later - earlier >= 1.0 for earlier, later in zip(times, times[1:], strict=False))
+    assert all(later - earlier >= 1.0 for earlier, later in pairwise(times))
     # Different chats are not held back by each other's limit.
     others = [c.at for c in fake.calls_to("sendMessage") if c.chat_id.startswith("60")]
     assert max(others) - min(others) < 1.0
