@@ -252,7 +252,11 @@ def run(config: ConfigOption = None) -> None:
     from nhacviec.runner import serve
 
     setup_logging()
-    asyncio.run(serve(_app(config)))
+    try:
+        asyncio.run(serve(_app(config)))
+    except ConfigError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
 
 
 def main() -> None:

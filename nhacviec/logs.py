@@ -14,10 +14,11 @@ import re
 import threading
 from typing import Any
 
-# `bot<digits>:<secret>` (Telegram) and any `/bot<TOKEN>/` path segment (Zalo and others).
+# `bot<digits>:<secret>` (Telegram) and any `/bot<TOKEN>/` path segment (Zalo and others);
+# not the `//bot-api.` of a host name, which would hide the host and leave the token.
 _TOKEN_PATTERNS = [
     re.compile(r"\d{6,12}:[A-Za-z0-9_-]{20,}"),
-    re.compile(r"(/bot)[^/\s]{8,}(/)"),
+    re.compile(r"(?<!/)(/bot)[^/\s]{8,}(/)"),
 ]
 
 # Every secret registered by the running process (bot tokens, webhook secrets).

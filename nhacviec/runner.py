@@ -28,6 +28,12 @@ def build_messengers(app: App) -> tuple[dict[str, Messenger], list[Service]]:
     """The enabled messengers (by channel) and the services that receive their updates."""
     messengers: dict[str, Messenger] = {}
     services: list[Service] = []
+    if app.config.telegram.enabled:
+        from bot.telegram_adapter import TelegramService
+
+        telegram = TelegramService(app.config.telegram, app.chat)
+        messengers[telegram.messenger.channel] = telegram.messenger
+        services.append(telegram)
     return messengers, services
 
 

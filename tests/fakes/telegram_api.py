@@ -33,6 +33,7 @@ class Call:
     files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     status: int = 200
     at: float = 0.0
+    result: Any = None
 
     @property
     def ok(self) -> bool:
@@ -336,7 +337,7 @@ class FakeTelegramAPI:
         error: str | None = None,
         parameters: dict[str, Any] | None = None,
     ) -> web.Response:
-        call.status = status
+        call.status, call.result = status, result
         self.calls.append(call)
         await self._notify()
         if error is None:
