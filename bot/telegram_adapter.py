@@ -135,7 +135,11 @@ class WebhookServer:
             return web.Response(status=400)
         if not isinstance(data, dict) or "update_id" not in data:
             return web.Response(status=400)
-        await self._on_update(data)
+        try:
+            await self._on_update(data)
+        except Exception:
+            log.exception("Telegram webhook: could not read update %s", data.get("update_id"))
+            return web.Response(status=400)
         return web.Response(status=200)
 
 

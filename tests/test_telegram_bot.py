@@ -293,6 +293,11 @@ async def test_webhook_checks_the_secret(app: App, fake: FakeTelegramAPI, vt: Vi
         assert await fake.deliver_webhook(update, secret="s3cret-webhook_token") == 200
         [reply] = await fake.wait_sent(STRANGER)
         assert reply.params["text"] == texts.HELP_UNLINKED
+        # Garbage with the right secret is refused, and the bot goes on.
+        garbage = {"message": {"message_id": "x"}}
+        assert await fake.deliver_webhook(garbage, secret="s3cret-webhook_token") == 400
+        assert await fake.deliver_webhook(update, secret="s3cret-webhook_token") == 200
+        await fake.wait_sent(STRANGER, 2)
     finally:
         await service.stop()
 
