@@ -202,10 +202,21 @@ class TelegramService:
         try:
             await self.application.initialize()
         except InvalidToken:
+            await self.application.bot.shutdown()
             # PTB's message quotes the token: raise our own, without the cause attached.
             raise ConfigError(
                 "Telegram từ chối token: kiểm tra NHACVIEC_TELEGRAM_TOKEN hoặc [telegram] token."
             ) from None
+        except BaseException:
+            await self.application.bot.shutdown()
+            raise
+        try:
+            await self._start_receiving()
+        except BaseException:
+            await self.stop()
+            raise
+
+    async def _start_receiving(self) -> None:
         bot = self.application.bot
         self.username = bot.username
         # `/tasks@<this bot>` in a group is for us, `/tasks@other_bot` is not.

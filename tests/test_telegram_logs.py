@@ -78,7 +78,6 @@ async def test_no_token_in_any_log_line_of_a_real_run(
         with pytest.raises(ConfigError) as caught:
             await refused.start()
         assert SECRET_PART not in str(caught.value)
-        await refused.application.shutdown()
 
     everything = caplog.text + late.getvalue()
     records = caplog.records
