@@ -116,21 +116,23 @@ class ChatService:
             )
             return [Reply(texts.SORRY)]
 
-    def press(self, channel: str, chat_id: str, data: str) -> Reply:
-        """A button press, checked exactly like the command it stands for."""
+    def press(self, channel: str, chat_id: str, data: str, sender_id: str | None = None) -> Reply:
+        """A button press, checked exactly like the command it stands for; in a group the
+        presser (`sender_id`) is who acts."""
+        who = Incoming(channel, chat_id, "", sender_id=sender_id)
         action, _, raw_id = data.partition(":")
         command = {"done": "done", "prog": "progress", "snooze": "snooze"}.get(action)
         if command is None or not raw_id.isdigit():
             return Reply(texts.UNKNOWN_COMMAND.format(command=data))
         try:
             with session_scope(self.engine) as session:
-                officer = repo.officer_for_chat(session, channel, chat_id)
+                officer = repo.officer_for_chat(session, channel, who.identity)
                 if officer is None:
                     return Reply(texts.NOT_LINKED)
                 if command == "done":
                     return self._done(
                         session,
-                        Incoming(channel, chat_id, f"/done {raw_id}"),
+                        Incoming(channel, chat_id, f"/done {raw_id}", sender_id=sender_id),
                         officer,
                         Command("done", [raw_id], raw_id),
                     )[0]
@@ -139,7 +141,7 @@ class ChatService:
                     return task
                 if command == "snooze":
                     return self._snooze(session, task)
-                return self._ask_percent(session, channel, chat_id, task)
+                return self._ask_percent(session, channel, who.conversation, task)
         except Exception:
             log.exception("button failed (channel=%s, chat=%s, data=%r)", channel, chat_id, data)
             return Reply(texts.SORRY)
@@ -154,7 +156,7 @@ class ChatService:
             return self._answer(session, message)
         if command.name == "start":
             return [self._start(session, message, command)]
-        officer = repo.officer_for_chat(session, message.channel, message.chat_id)
+        officer = repo.officer_for_chat(session, message.channel, message.identity)
         if command.name == "help":
             return [Reply(self._help(officer))]
         handler = self._commands.get(command.name)
@@ -162,7 +164,7 @@ class ChatService:
             return [Reply(texts.UNKNOWN_COMMAND.format(command="/" + command.name))]
         if officer is None:
             return [Reply(texts.NOT_LINKED)]
-        self._clear_state(session, message.channel, message.chat_id)
+        self._clear_state(session, message.channel, message.conversation)
         return handler(session, message, officer, command)
 
     def _help(self, officer: Officer | None) -> str:
@@ -179,16 +181,30 @@ class ChatService:
 
     def _start(self, session: Session, message: Incoming, command: Command) -> Reply:
         if not command.args:
-            officer = repo.officer_for_chat(session, message.channel, message.chat_id)
+            officer = repo.officer_for_chat(session, message.channel, message.identity)
             return Reply(self._help(officer) if officer else texts.START_USAGE)
+        if repo.is_group_code(session, command.args[0]):
+            return self._link_group(session, message, command.args[0])
         try:
             officer = repo.consume_link_code(
-                session, command.args[0], message.channel, message.chat_id, self.clock.now()
+                session, command.args[0], message.channel, message.identity, self.clock.now()
             )
         except repo.LinkError as err:
             return Reply(texts.LINK_ERRORS[err.reason])
         unit = session.get(Unit, officer.unit_id)
         return Reply(texts.linked(officer.name, unit.name if unit else "", officer.role))
+
+    def _link_group(self, session: Session, message: Incoming, code: str) -> Reply:
+        """A unit's group code links the group chat it is typed in, never a private chat."""
+        if not message.is_group:
+            return Reply(texts.GROUP_CODE_IN_PRIVATE)
+        try:
+            unit = repo.consume_group_code(
+                session, code, message.channel, message.chat_id, self.clock.now()
+            )
+        except repo.LinkError as err:
+            return Reply(texts.LINK_ERRORS[err.reason])
+        return Reply(texts.group_linked(unit.name))
 
     # -- /tasks ------------------------------------------------------------------------------
 
@@ -301,8 +317,8 @@ class ChatService:
         )
         if percent >= 100:
             late = (today - task.deadline).days if task.deadline else 0
-            return Reply(texts.done_reply(task.id or 0, task.title, today, late))
-        return Reply(texts.progress_reply(task.id or 0, task.title, before, percent))
+            return Reply(texts.done_reply(task.id or 0, task.title, today, late), changed=True)
+        return Reply(texts.progress_reply(task.id or 0, task.title, before, percent), changed=True)
 
     # -- buttons: snooze and the two-step progress question ---------------------------------
 
@@ -311,7 +327,10 @@ class ChatService:
         until = self.calendar.next_working_day(self.today)
         task.snoozed_until = until
         session.add(task)
-        return Reply(f"⏰ Sẽ nhắc lại nhiệm vụ {task.id} ngày {texts.d(until)}.\n{task.title}")
+        return Reply(
+            f"⏰ Sẽ nhắc lại nhiệm vụ {task.id} ngày {texts.d(until)}.\n{task.title}",
+            changed=True,
+        )
 
     def _ask_percent(self, session: Session, channel: str, chat_id: str, task: Task) -> Reply:
         self._clear_state(session, channel, chat_id)
@@ -325,17 +344,19 @@ class ChatService:
             )
         )
         return Reply(
-            f"Nhiệm vụ {task.id} đang ở {task.progress}%. Gõ phần trăm mới (0–100), ví dụ 60:"
+            f"Nhiệm vụ {task.id} đang ở {task.progress}%. Gõ phần trăm mới (0–100), ví dụ 60:",
+            expects_answer=True,
         )
 
     def _answer(self, session: Session, message: Incoming) -> list[Reply]:
         """Plain text: the answer to a question the bot asked, or a nudge to use a command."""
         state = session.exec(
             select(ChatState).where(
-                ChatState.channel == message.channel, ChatState.chat_id == message.chat_id
+                ChatState.channel == message.channel,
+                ChatState.chat_id == message.conversation,
             )
         ).first()
-        officer = repo.officer_for_chat(session, message.channel, message.chat_id)
+        officer = repo.officer_for_chat(session, message.channel, message.identity)
         if state is None or officer is None:
             if message.is_group:
                 return []
@@ -348,10 +369,20 @@ class ChatService:
         if state.awaiting == "percent":
             percent = parse_percent(text)
             if percent is None:
-                return [Reply("Phần trăm phải là số nguyên từ 0 đến 100. Gõ lại, ví dụ 60:")]
+                return [
+                    Reply(
+                        "Phần trăm phải là số nguyên từ 0 đến 100. Gõ lại, ví dụ 60:",
+                        expects_answer=True,
+                    )
+                ]
             state.percent, state.awaiting = percent, "note"
             session.add(state)
-            return [Reply(f"Ghi chú cho mức {percent}%? Gõ ghi chú, hoặc “-” để bỏ qua.")]
+            return [
+                Reply(
+                    f"Ghi chú cho mức {percent}%? Gõ ghi chú, hoặc “-” để bỏ qua.",
+                    expects_answer=True,
+                )
+            ]
         note = None if text in ("-", "") else text
         session.delete(state)
         return [self._record(session, task, officer, state.percent or 0, note, message.channel)]

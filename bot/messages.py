@@ -31,6 +31,11 @@ class Reply:
     buttons: list[list[Button]] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
     commands_hint: str | None = None
+    # The bot asked a question and waits for a plain-text answer (messengers that can, open
+    # the reply field: Telegram's ForceReply).
+    expects_answer: bool = False
+    # The message changed a task (progress recorded, reminder snoozed); a refusal did not.
+    changed: bool = False
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,21 @@ class Incoming:
     text: str
     sender_name: str = ""
     is_group: bool = False
+    # Who wrote it, where that differs from the chat (a group): identity is the sender.
+    sender_id: str | None = None
+
+    @property
+    def identity(self) -> str:
+        """The chat id an officer is linked through: in a group, the sender's own."""
+        return self.sender_id or self.chat_id
+
+    @property
+    def conversation(self) -> str:
+        """Where a question the bot asked waits for its answer: the chat, or in a group the
+        sender within it, so two members answering at once do not mix."""
+        if self.sender_id and self.sender_id != self.chat_id:
+            return f"{self.chat_id}:{self.sender_id}"
+        return self.chat_id
 
 
 def split_text(text: str, limit: int) -> list[str]:

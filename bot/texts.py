@@ -141,3 +141,30 @@ def flag_name(flag: str, fail: float) -> str:
 
 def shorten(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+GROUP_CODE_IN_PRIVATE = (
+    "Mã này dùng để liên kết nhóm chat của đơn vị: thêm bot vào nhóm rồi gõ /start MÃ trong nhóm."
+)
+
+
+def group_linked(unit: str) -> str:
+    return (
+        f"Đã liên kết nhóm này với {unit}. Nhắc việc của đơn vị sẽ gửi cả vào nhóm.\n"
+        "Mỗi người vẫn liên kết tài khoản riêng (/start MÃ) để cập nhật nhiệm vụ."
+    )
+
+
+# The command menu a messenger shows (Telegram's setMyCommands): name, short description.
+COMMAND_MENU = [
+    ("tasks", "Nhiệm vụ đang mở của đơn vị"),
+    ("done", "Báo hoàn thành: /done ID [ghi chú]"),
+    ("progress", "Cập nhật tiến độ: /progress ID PHẦN_TRĂM [ghi chú]"),
+    ("status", "Tình hình các đơn vị, cảnh báo 30%"),
+    ("areas", "TCCB: tiến độ theo lĩnh vực, điểm tự chấm"),
+    ("report", "TCCB: báo cáo Excel theo quý, 6 tháng, năm"),
+    ("score", "TCCB: ghi điểm tự chấm một lĩnh vực"),
+    ("inspect", "TCCB: ghi đợt kiểm tra CCHC một đơn vị"),
+    ("start", "Liên kết tài khoản: /start MÃ"),
+    ("help", "Hướng dẫn sử dụng"),
+]

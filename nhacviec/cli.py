@@ -144,11 +144,22 @@ def import_(
 
 @app.command()
 def invite(
-    officer: Annotated[str, typer.Argument(help="Mã cán bộ, ví dụ CB005.")],
+    officer: Annotated[str | None, typer.Argument(help="Mã cán bộ, ví dụ CB005.")] = None,
+    unit: Annotated[
+        str | None,
+        typer.Option("--unit", help="Mã đơn vị: cấp mã liên kết nhóm chat của đơn vị."),
+    ] = None,
     config: ConfigOption = None,
 ) -> None:
-    """Cấp mã liên kết dùng một lần cho cán bộ (/start MÃ trong chat)."""
+    """Cấp mã liên kết dùng một lần cho cán bộ, hoặc cho nhóm chat của đơn vị (--unit)."""
+    if (officer is None) == (unit is None):
+        err.print("[red]Gõ mã cán bộ (nhacviec invite CB005) hoặc --unit MÃ_ĐƠN_VỊ.[/red]")
+        raise typer.Exit(2)
     built = _app(config)
+    if unit is not None:
+        invite_group(built, unit)
+        return
+    assert officer is not None
     with session_scope(built.engine) as session:
         found = repo.officer_by_code(session, officer)
         if found is None:
@@ -160,6 +171,24 @@ def invite(
         expires = texts.dt(link.expires_at, built.config.timezone)
     console.print(f"Mã liên kết cho {found.name} ({found.code}): [bold]{link.code}[/bold]")
     console.print(f"Gửi cho cán bộ; trong chat gõ: /start {link.code}  (hết hạn {expires})")
+
+
+def invite_group(built: App, unit_code: str) -> None:
+    """A one-time code that links a unit's group chat: `/start CODE` typed in the group."""
+    with session_scope(built.engine) as session:
+        unit = repo.unit_by_code(session, unit_code)
+        if unit is None:
+            err.print(f"[red]Không có đơn vị mã {unit_code}.[/red]")
+            raise typer.Exit(1)
+        link = repo.new_group_code(
+            session, unit, built.clock.now(), built.config.rules.link_code_days
+        )
+        expires = texts.dt(link.expires_at, built.config.timezone)
+    console.print(f"Mã liên kết nhóm cho {unit.name} ({unit.code}): [bold]{link.code}[/bold]")
+    console.print(
+        f"Thêm bot vào nhóm chat của đơn vị rồi gõ trong nhóm: /start {link.code}  "
+        f"(hết hạn {expires})"
+    )
 
 
 @app.command()
@@ -280,7 +309,11 @@ def run(config: ConfigOption = None) -> None:
     from nhacviec.runner import serve
 
     setup_logging()
-    asyncio.run(serve(_app(config)))
+    try:
+        asyncio.run(serve(_app(config)))
+    except ConfigError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
 
 
 def main() -> None:

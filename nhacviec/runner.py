@@ -34,6 +34,13 @@ def build_messengers(app: App) -> tuple[dict[str, Messenger], list[Service]]:
         zalo_messenger, zalo_service = build_zalo(app.config.zalo, app.chat)
         messengers[zalo_messenger.channel] = zalo_messenger
         services.append(zalo_service)
+
+    if app.config.telegram.enabled:
+        from bot.telegram_adapter import TelegramService
+
+        telegram = TelegramService(app.config.telegram, app.chat)
+        messengers[telegram.messenger.channel] = telegram.messenger
+        services.append(telegram)
     return messengers, services
 
 

@@ -197,3 +197,29 @@ class Inspection(SQLModel, table=True):
     officer_id: int | None = Field(default=None, foreign_key="officer.id")
     recorded_at: datetime = Field(default_factory=utcnow, sa_column=_ts(False))
     channel: str = Field(default="cli", max_length=16)
+
+
+class GroupLinkCode(SQLModel, table=True):
+    """A one-time code an admin hands a unit to link its group chat (`/start CODE` in the
+    group), so the unit's reminders can also go to the group."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=16)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts(False))
+    expires_at: datetime = Field(sa_column=_ts(False))
+    used_at: datetime | None = Field(default=None, sa_column=_ts())
+    used_channel: str | None = Field(default=None, max_length=16)
+    used_chat_id: str | None = Field(default=None, max_length=64)
+
+
+class UnitGroupChat(SQLModel, table=True):
+    """A group chat on a messenger that belongs to a unit; a group serves one unit at a time,
+    a unit may have several groups."""
+
+    __table_args__ = (sa.UniqueConstraint("channel", "chat_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    channel: str = Field(max_length=16)
+    chat_id: str = Field(max_length=64)
+    linked_at: datetime = Field(default_factory=utcnow, sa_column=_ts(False))

@@ -13,6 +13,7 @@ from rules import AreaFacts, TaskFacts
 from storage.models import (
     Area,
     ChatLink,
+    GroupLinkCode,
     LinkCode,
     Officer,
     Plan,
@@ -20,6 +21,7 @@ from storage.models import (
     Task,
     TaskState,
     Unit,
+    UnitGroupChat,
     aware,
 )
 
@@ -241,3 +243,120 @@ def last_notes(session: Session, task_ids: list[int]) -> dict[int, str]:
         .order_by(col(ProgressUpdate.at), col(ProgressUpdate.id))
     ).all()
     return {r.task_id: r.note for r in rows if r.note}
+
+
+# -- unit group chats: a unit links its group with a one-time code ---------------------------
+
+
+def _fresh_code(session: Session) -> str:
+    """A random code that is neither an officer's nor a group's link code."""
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+        taken = session.exec(select(LinkCode.id).where(LinkCode.code == code)).first()
+        taken = (
+            taken
+            or session.exec(select(GroupLinkCode.id).where(GroupLinkCode.code == code)).first()
+        )
+        if taken is None:
+            return code
+
+
+def new_group_code(session: Session, unit: Unit, now: datetime, days: int) -> GroupLinkCode:
+    """A fresh one-time code that links a group chat to `unit`, valid for `days` days."""
+    assert unit.id is not None
+    link = GroupLinkCode(
+        code=_fresh_code(session),
+        unit_id=unit.id,
+        created_at=now,
+        expires_at=now + timedelta(days=days),
+    )
+    session.add(link)
+    session.flush()
+    return link
+
+
+def is_group_code(session: Session, code: str) -> bool:
+    """Whether `code` is a group link code (an officer's code with the same text wins)."""
+    code = code.strip().upper()
+    if session.exec(select(LinkCode.id).where(LinkCode.code == code)).first() is not None:
+        return False
+    return (
+        session.exec(select(GroupLinkCode.id).where(GroupLinkCode.code == code)).first()
+        is not None
+    )
+
+
+def consume_group_code(
+    session: Session, code: str, channel: str, chat_id: str, now: datetime
+) -> Unit:
+    """Link the group chat to the code's unit; a code works once, before it expires. A group
+    linked to another unit before is moved to this one."""
+    link = session.exec(
+        select(GroupLinkCode).where(GroupLinkCode.code == code.strip().upper()).with_for_update()
+    ).first()
+    if link is None:
+        raise LinkError("unknown")
+    if link.used_at is not None:
+        raise LinkError("used")
+    if aware(link.expires_at) < now:  # type: ignore[operator]
+        raise LinkError("expired")
+    unit = session.get(Unit, link.unit_id)
+    if unit is None:
+        raise LinkError("unknown")
+    link.used_at, link.used_channel, link.used_chat_id = now, channel, chat_id
+    existing = session.exec(
+        select(UnitGroupChat).where(
+            UnitGroupChat.channel == channel, UnitGroupChat.chat_id == chat_id
+        )
+    ).first()
+    if existing is not None:
+        existing.unit_id, existing.linked_at = link.unit_id, now
+    else:
+        session.add(
+            UnitGroupChat(unit_id=link.unit_id, channel=channel, chat_id=chat_id, linked_at=now)
+        )
+    session.flush()
+    return unit
+
+
+def unit_group_chats(session: Session, unit_id: int, channel: str) -> list[str]:
+    """The chat ids of the groups a unit linked on `channel`, oldest link first."""
+    return list(
+        session.exec(
+            select(UnitGroupChat.chat_id)
+            .where(UnitGroupChat.unit_id == unit_id, UnitGroupChat.channel == channel)
+            .order_by(col(UnitGroupChat.linked_at), col(UnitGroupChat.id))
+        ).all()
+    )
+
+
+def unit_for_group_chat(session: Session, channel: str, chat_id: str) -> Unit | None:
+    """The unit a group chat belongs to, if it was linked."""
+    return session.exec(
+        select(Unit)
+        .join(UnitGroupChat, col(UnitGroupChat.unit_id) == Unit.id)
+        .where(UnitGroupChat.channel == channel, UnitGroupChat.chat_id == chat_id)
+    ).first()
+
+
+def move_group_chat(session: Session, channel: str, old_chat_id: str, new_chat_id: str) -> bool:
+    """Follow a group that changed its id (a Telegram group upgraded to a supergroup)."""
+    row = session.exec(
+        select(UnitGroupChat).where(
+            UnitGroupChat.channel == channel, UnitGroupChat.chat_id == old_chat_id
+        )
+    ).first()
+    if row is None:
+        return False
+    clash = session.exec(
+        select(UnitGroupChat).where(
+            UnitGroupChat.channel == channel, UnitGroupChat.chat_id == new_chat_id
+        )
+    ).first()
+    if clash is not None:
+        session.delete(row)
+    else:
+        row.chat_id = new_chat_id
+        session.add(row)
+    session.flush()
+    return True

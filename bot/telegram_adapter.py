@@ -1,0 +1,434 @@
+"""The Telegram bot: python-telegram-bot's Application inside our running asyncio loop, fed by
+long polling or by a webhook.
+
+The adapter only translates. A Telegram message becomes an `Incoming` for the ChatService, a
+button press becomes `ChatService.press`; each `Reply` becomes Telegram calls through
+TelegramMessenger (paced and retried). Command logic lives in bot/commands.py only."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hmac
+import logging
+import secrets
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+from aiohttp import web
+from telegram import (
+    BotCommand,
+    CallbackQuery,
+    Chat,
+    Message,
+    Update,
+)
+from telegram.error import InvalidToken, TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    BaseUpdateProcessor,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot import texts
+from bot.commands import ChatService
+from bot.messages import Button, Incoming, Reply
+from bot.messenger import DeliveryError
+from bot.ratelimit import SendLimiter
+from bot.telegram_messenger import CHANNEL, TelegramMessenger
+from nhacviec.config import ConfigError, TelegramConfig
+from nhacviec.logs import register_secret
+from storage import repo
+from storage.db import session_scope
+
+log = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+GROUP_TYPES = {Chat.GROUP, Chat.SUPERGROUP}
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+ALERT_LIMIT = 200  # Telegram shows at most 200 characters in a callback answer
+
+
+class ChatOrderedProcessor(BaseUpdateProcessor):
+    """Updates of different chats are handled concurrently (one chat waiting for its send
+    slot does not stall the others); those of one chat in the order they came, so the answer
+    to "Gõ phần trăm" is never handled before the question was recorded."""
+
+    def __init__(self, max_concurrent_updates: int = 64) -> None:
+        super().__init__(max_concurrent_updates)
+        self._chats: dict[object, tuple[asyncio.Lock, int]] = {}
+
+    @staticmethod
+    def _key(update: object) -> object:
+        if isinstance(update, Update) and update.effective_chat is not None:
+            return update.effective_chat.id
+        return None
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        key = self._key(update)
+        lock, users = self._chats.get(key, (asyncio.Lock(), 0))
+        self._chats[key] = (lock, users + 1)
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            lock, users = self._chats[key]
+            if users <= 1:
+                del self._chats[key]
+            else:
+                self._chats[key] = (lock, users - 1)
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to free."""
+
+
+class WebhookServer:
+    """Receives Telegram's webhook POSTs. Our own small aiohttp server rather than PTB's:
+    the secret header is checked in constant time (hmac.compare_digest), and no URL carries
+    the token."""
+
+    def __init__(
+        self,
+        listen: str,
+        port: int,
+        path: str,
+        secret: str,
+        on_update: Callable[[dict[str, Any]], Awaitable[None]],
+    ) -> None:
+        self.listen = listen
+        self.port = port
+        self.path = path
+        self._secret = secret.encode()
+        self._on_update = on_update
+        self._runner: web.AppRunner | None = None
+
+    async def start(self) -> None:
+        app = web.Application(client_max_size=1024 * 1024)
+        app.router.add_post(self.path, self._receive)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=5.0)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, self.listen, self.port).start()
+        log.info("Telegram webhook listening on %s:%s%s", self.listen, self.port, self.path)
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def _receive(self, request: web.Request) -> web.Response:
+        given = request.headers.get(SECRET_HEADER, "").encode()
+        if not hmac.compare_digest(given, self._secret):
+            log.warning("Telegram webhook: refused a request without the right secret")
+            return web.Response(status=403)
+        try:
+            data = await request.json()
+        except ValueError:
+            return web.Response(status=400)
+        if not isinstance(data, dict) or "update_id" not in data:
+            return web.Response(status=400)
+        try:
+            await self._on_update(data)
+        except Exception:
+            log.exception("Telegram webhook: could not read update %s", data.get("update_id"))
+            return web.Response(status=400)
+        return web.Response(status=200)
+
+
+class TelegramService:
+    """`nhacviec run`'s Telegram service: start/stop inside the running loop (never
+    run_polling, which would own the loop)."""
+
+    name = "telegram"
+
+    def __init__(
+        self,
+        config: TelegramConfig,
+        chat: ChatService,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        poll_timeout: float = 10.0,
+        max_attempts: int = 5,
+        concurrency: int = 64,
+    ) -> None:
+        check_config(config)
+        self.config = config
+        self.chat = chat
+        self.poll_timeout = poll_timeout
+        self.secret = config.secret_token
+        if config.mode == "webhook" and not self.secret:
+            # Telegram echoes the secret we set; a fresh one each run is as good as any.
+            self.secret = secrets.token_urlsafe(32)
+            log.info("Telegram webhook: no secret_token configured, using a random one")
+        register_secret(config.token, self.secret)
+        builder = (
+            ApplicationBuilder()
+            .token(config.token)
+            .base_url(config.base_url)
+            .base_file_url(config.base_file_url)
+            .concurrent_updates(ChatOrderedProcessor(concurrency))
+            .job_queue(None)  # reminders have their own scheduler
+        )
+        if config.mode == "webhook":
+            builder = builder.updater(None)
+        self.application: Application[Any, Any, Any, Any, Any, Any] = builder.build()
+        self.messenger = TelegramMessenger(
+            self.application.bot,
+            SendLimiter(clock=clock, sleep=sleep),
+            max_attempts=max_attempts,
+            sleep=sleep,
+            on_chat_migrated=self._chat_migrated,
+        )
+        self.username: str | None = None
+        self._webhook: WebhookServer | None = None
+        app = self.application
+        app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, self._on_migrate))
+        app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, self._on_text))
+        app.add_handler(CallbackQueryHandler(self._on_press))
+        app.add_error_handler(self._on_error)
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        try:
+            await self.application.initialize()
+        except InvalidToken:
+            await self.application.bot.shutdown()
+            # PTB's message quotes the token: raise our own, without the cause attached.
+            raise ConfigError(
+                "Telegram từ chối token: kiểm tra NHACVIEC_TELEGRAM_TOKEN hoặc [telegram] token."
+            ) from None
+        except BaseException:
+            await self.application.bot.shutdown()
+            raise
+        try:
+            await self._start_receiving()
+        except BaseException:
+            await self.stop()
+            raise
+
+    async def _start_receiving(self) -> None:
+        bot = self.application.bot
+        self.username = bot.username
+        # `/tasks@<this bot>` in a group is for us, `/tasks@other_bot` is not.
+        self.chat.bot_username = self.username
+        await self._set_commands()
+        await self.application.start()
+        if self.config.mode == "polling":
+            assert self.application.updater is not None
+            await self.application.updater.start_polling(
+                timeout=dt.timedelta(seconds=self.poll_timeout),
+                allowed_updates=ALLOWED_UPDATES,
+                bootstrap_retries=3,
+                error_callback=self._polling_error,
+            )
+            log.info("Telegram bot @%s polling %s", self.username, _host(self.config.base_url))
+        else:
+            path = urlsplit(self.config.webhook_url).path or "/"
+            self._webhook = WebhookServer(
+                self.config.listen, self.config.port, path, self.secret, self._enqueue
+            )
+            await self._webhook.start()
+            await bot.set_webhook(
+                url=self.config.webhook_url,
+                secret_token=self.secret,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+            log.info("Telegram bot @%s on webhook %s", self.username, self.config.webhook_url)
+
+    async def stop(self) -> None:
+        # The webhook stays registered: Telegram keeps updates until we are back.
+        if self._webhook is not None:
+            await self._webhook.stop()
+            self._webhook = None
+        updater = self.application.updater
+        if updater is not None and updater.running:
+            await updater.stop()
+        if self.application.running:
+            await self.application.stop()
+        await self.application.shutdown()
+
+    async def _set_commands(self) -> None:
+        commands = [BotCommand(name, description) for name, description in texts.COMMAND_MENU]
+        try:
+            await self.application.bot.set_my_commands(commands)
+        except TelegramError as err:
+            # The menu is a convenience: the bot works without it.
+            log.warning("Telegram setMyCommands failed: %s", err)
+
+    async def _enqueue(self, data: dict[str, Any]) -> None:
+        update = Update.de_json(data, self.application.bot)
+        await self.application.update_queue.put(update)
+
+    def _polling_error(self, err: TelegramError) -> None:
+        log.warning("Telegram getUpdates failed, retrying: %s", err)
+
+    # -- updates -----------------------------------------------------------------------------
+
+    async def _on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message, chat, user = update.message, update.effective_chat, update.effective_user
+        if message is None or message.text is None or chat is None or user is None:
+            return
+        if user.is_bot or chat.type not in (Chat.PRIVATE, *GROUP_TYPES):
+            return
+        is_group = chat.type in GROUP_TYPES
+        text = message.text
+        # In a group only commands and answers to the bot's questions are for the bot;
+        # the members' own conversation is not.
+        if is_group and not text.lstrip().startswith("/") and not self._answers_bot(message):
+            return
+        incoming = Incoming(
+            CHANNEL,
+            str(chat.id),
+            text,
+            sender_name=user.full_name,
+            is_group=is_group,
+            sender_id=str(user.id),
+        )
+        replies = await asyncio.to_thread(self.chat.handle, incoming)
+        for reply in replies:
+            await self.messenger.deliver(
+                str(chat.id), reply, reply_to=message.message_id if is_group else None
+            )
+
+    def _answers_bot(self, message: Message) -> bool:
+        replied = message.reply_to_message
+        return bool(
+            replied and replied.from_user and replied.from_user.id == self.application.bot.id
+        )
+
+    async def _on_press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is None:
+            return
+        message = query.message
+        if message is None or not query.data:
+            await self._answer(query, "")
+            return
+        chat_id = str(message.chat.id)
+        is_group = message.chat.type in GROUP_TYPES
+        reply = await asyncio.to_thread(
+            self.chat.press, CHANNEL, chat_id, query.data, str(query.from_user.id)
+        )
+        if reply.expects_answer:
+            # "Cập nhật tiến độ": the question goes out as a message the presser answers.
+            await self._answer(query, "")
+            await self.messenger.deliver(
+                chat_id, reply, mention=query.from_user if is_group else None
+            )
+            return
+        if not reply.changed:
+            # A refusal (other unit, not linked, already done) is for the presser only.
+            await self._answer(query, reply.text, alert=True)
+            return
+        await self._answer(query, reply.text.split("\n", 1)[0])
+        result = f"{query.from_user.first_name}: {reply.text}" if is_group else reply.text
+        if isinstance(message, Message) and message.text:
+            text = f"{message.text}\n\n{result}"
+            if len(text) > self.messenger.max_text:
+                text = result
+            buttons = remaining_buttons(message, query.data)
+            await self.messenger.edit(chat_id, message.message_id, text, buttons)
+        else:
+            # Too old to edit (Telegram no longer shows it to the bot): say it anew.
+            await self.messenger.deliver(chat_id, Reply(result))
+
+    async def _answer(self, query: CallbackQuery, text: str, alert: bool = False) -> None:
+        """Stop the button's spinner; a lost answer is no reason to fail the press."""
+        if len(text) > ALERT_LIMIT:
+            text = text[: ALERT_LIMIT - 1] + "…"
+        try:
+            await query.answer(text or None, show_alert=alert)
+        except TelegramError as err:
+            log.info("answerCallbackQuery failed: %s", err)
+
+    async def _on_migrate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.message
+        if message is None:
+            return
+        if message.migrate_to_chat_id:
+            await self._chat_migrated(str(message.chat.id), str(message.migrate_to_chat_id))
+        elif message.migrate_from_chat_id:
+            await self._chat_migrated(str(message.migrate_from_chat_id), str(message.chat.id))
+
+    async def _chat_migrated(self, old: str, new: str) -> None:
+        """A group upgraded to a supergroup changes id; its unit link follows."""
+
+        def move() -> bool:
+            with session_scope(self.chat.engine) as session:
+                return repo.move_group_chat(session, CHANNEL, old, new)
+
+        if await asyncio.to_thread(move):
+            log.info("unit group chat %s is now %s", old, new)
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log with context, apologise to the chat in Vietnamese, keep running."""
+        error = context.error
+        chat_id: int | None = None
+        what = ""
+        update_id: int | None = None
+        if isinstance(update, Update):
+            update_id = update.update_id
+            chat_id = update.effective_chat.id if update.effective_chat else None
+            if update.callback_query is not None:
+                what = f"button {update.callback_query.data}"
+            elif update.effective_message is not None and update.effective_message.text:
+                what = update.effective_message.text[:80]
+        log.error(
+            "Telegram update %s failed (chat=%s, input=%r): %s",
+            update_id,
+            chat_id,
+            what,
+            error,
+            exc_info=error,
+        )
+        if chat_id is None or (isinstance(error, DeliveryError) and error.permanent):
+            return
+        try:
+            await self.messenger.deliver(str(chat_id), Reply(texts.SORRY))
+        except Exception as err:
+            log.warning("could not apologise to chat %s: %s", chat_id, err)
+
+
+def remaining_buttons(message: Message, pressed: str) -> list[list[Button]]:
+    """The message's buttons without the row of the task just done or snoozed."""
+    markup = message.reply_markup
+    if markup is None:
+        return []
+    task = pressed.partition(":")[2]
+    rows = []
+    for row in markup.inline_keyboard:
+        buttons = [
+            Button(b.text, b.callback_data) for b in row if isinstance(b.callback_data, str)
+        ]
+        if buttons and not any(b.data.partition(":")[2] == task for b in buttons):
+            rows.append(buttons)
+    return rows
+
+
+def check_config(config: TelegramConfig) -> None:
+    """Refuse, in Vietnamese, a [telegram] section that cannot work."""
+    if not config.token:
+        raise ConfigError(
+            "[telegram] đã bật nhưng chưa có token: đặt biến môi trường NHACVIEC_TELEGRAM_TOKEN."
+        )
+    if config.mode not in ("polling", "webhook"):
+        raise ConfigError(
+            f"[telegram] mode phải là polling hoặc webhook, không phải {config.mode!r}"
+        )
+    if config.mode == "webhook" and not config.webhook_url:
+        raise ConfigError("[telegram] mode = webhook cần webhook_url (địa chỉ https công khai).")
+
+
+def _host(url: str) -> str:
+    """Where the Bot API is, for a log line (never the token)."""
+    return urlsplit(url).netloc or url

@@ -1,0 +1,464 @@
+"""A fake Telegram Bot API server on 127.0.0.1 for tests, driven over real HTTP by the real
+python-telegram-bot (`ApplicationBuilder().base_url(fake.base_url)`).
+
+It records every call, serves queued updates to getUpdates (long polling), delivers updates to
+a webhook with the secret header, and can be told to fail: 429 with retry_after, 5xx, a chat
+that blocked the bot (403) or does not exist (400), a group migrated to a supergroup."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import aiohttp
+from aiohttp import web
+
+T = TypeVar("T")
+
+# Parameters that are plain strings in the Bot API; every other form value is JSON.
+_RAW = {"text", "caption", "callback_query_id", "secret_token", "url", "description"}
+
+
+@dataclass
+class Call:
+    """One request the fake received; `status` is what it answered."""
+
+    method: str
+    params: dict[str, Any]
+    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    status: int = 200
+    at: float = 0.0
+    result: Any = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status == 200
+
+    @property
+    def chat_id(self) -> str:
+        return str(self.params.get("chat_id", ""))
+
+
+@dataclass
+class Failure:
+    method: str
+    status: int
+    retry_after: int | None = None
+    description: str | None = None
+    migrate_to: int | None = None
+    times: int = 1
+
+
+class FakeTelegramAPI:
+    """The fake server. Use as `async with FakeTelegramAPI(token) as fake: ...`."""
+
+    def __init__(
+        self,
+        token: str,
+        username: str = "nhacviec_test_bot",
+        bot_id: int = 7000000001,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        """`clock` stamps each call (`Call.at`): pass the test's virtual clock to check pacing."""
+        self.token = token
+        self.clock = clock
+        self.bot_user = {
+            "id": bot_id,
+            "is_bot": True,
+            "first_name": "Nhắc việc",
+            "username": username,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
+        self.calls: list[Call] = []
+        self.updates: list[dict[str, Any]] = []
+        self.messages: dict[tuple[str, int], dict[str, Any]] = {}
+        self.commands: list[dict[str, Any]] = []
+        self.webhook: dict[str, Any] | None = None
+        self.blocked: set[str] = set()
+        self.unknown_chats: set[str] = set()
+        self.failures: list[Failure] = []
+        self._update_ids = itertools.count(1)
+        self._message_ids = itertools.count(100)
+        self._callback_ids = itertools.count(1)
+        self._changed: asyncio.Condition | None = None
+        self._closing: asyncio.Event | None = None
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        self._changed = asyncio.Condition()
+        self._closing = asyncio.Event()
+        app = web.Application(client_max_size=20 * 1024 * 1024)
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        server = site._server
+        assert server is not None
+        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def stop(self) -> None:
+        if self._closing is not None:
+            self._closing.set()
+        await self._notify()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def __aenter__(self) -> FakeTelegramAPI:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    @property
+    def base_file_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/file/bot"
+
+    # -- what a test tells the fake --------------------------------------------------------
+
+    def fail(
+        self,
+        method: str,
+        status: int,
+        *,
+        retry_after: int | None = None,
+        description: str | None = None,
+        migrate_to: int | None = None,
+        times: int = 1,
+    ) -> None:
+        """Answer the next `times` calls of `method` with an error."""
+        self.failures.append(Failure(method, status, retry_after, description, migrate_to, times))
+
+    def user(self, user_id: int, first_name: str = "Cán bộ") -> dict[str, Any]:
+        return {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": "vi"}
+
+    def chat(self, chat_id: str | int) -> dict[str, Any]:
+        cid = int(chat_id)
+        if cid > 0:
+            return {"id": cid, "type": "private", "first_name": "Cán bộ"}
+        kind = "supergroup" if str(cid).startswith("-100") else "group"
+        return {"id": cid, "type": kind, "title": "Nhóm đơn vị"}
+
+    def push(self, update: dict[str, Any]) -> dict[str, Any]:
+        """Queue an update for getUpdates; returns it with its update_id."""
+        update = {"update_id": next(self._update_ids), **update}
+        self.updates.append(update)
+        self._notify_soon()
+        return update
+
+    def text_message(
+        self,
+        chat_id: str | int,
+        text: str,
+        *,
+        from_id: int | None = None,
+        first_name: str = "Cán bộ",
+        reply_to: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """A `message` update as Telegram sends it when someone types `text`."""
+        sender = from_id if from_id is not None else int(chat_id)
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": self.chat(chat_id),
+            "from": self.user(sender, first_name),
+            "text": text,
+        }
+        if text.startswith("/"):
+            length = len(text.split(" ", 1)[0])
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+        if reply_to is not None:
+            message["reply_to_message"] = reply_to
+        return {"message": message}
+
+    def send_text(self, chat_id: str | int, text: str, **kwargs: Any) -> dict[str, Any]:
+        return self.push(self.text_message(chat_id, text, **kwargs))
+
+    def button_press(
+        self, chat_id: str | int, message_id: int, data: str, *, from_id: int | None = None
+    ) -> dict[str, Any]:
+        """A `callback_query` update: someone pressed button `data` under a bot's message."""
+        message = self.messages[(str(chat_id), message_id)]
+        sender = from_id if from_id is not None else int(chat_id)
+        return {
+            "callback_query": {
+                "id": f"cbq{next(self._callback_ids)}",
+                "from": self.user(sender),
+                "chat_instance": f"ci{chat_id}",
+                "message": message,
+                "data": data,
+            }
+        }
+
+    def press(self, chat_id: str | int, message_id: int, data: str, **kw: Any) -> dict[str, Any]:
+        return self.push(self.button_press(chat_id, message_id, data, **kw))
+
+    async def deliver_webhook(self, update: dict[str, Any], secret: str | None) -> int:
+        """POST `update` to the webhook set with setWebhook, as Telegram would; the status."""
+        assert self.webhook is not None, "no webhook was set"
+        update = {"update_id": next(self._update_ids), **update}
+        headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret is not None else {}
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(self.webhook["url"], json=update, headers=headers) as response,
+        ):
+            return response.status
+
+    # -- what a test reads -------------------------------------------------------------------
+
+    def calls_to(self, method: str, ok_only: bool = True) -> list[Call]:
+        return [c for c in self.calls if c.method == method and (c.ok or not ok_only)]
+
+    def sent(self, chat_id: str | int | None = None) -> list[Call]:
+        """Successful sendMessage calls, to `chat_id` if given."""
+        return [
+            c for c in self.calls_to("sendMessage") if chat_id is None or c.chat_id == str(chat_id)
+        ]
+
+    async def wait_for(self, predicate: Callable[[], T], timeout: float = 10.0) -> T:
+        """Wait until `predicate()` is truthy (re-checked on every call the fake gets)."""
+        assert self._changed is not None
+        async with asyncio.timeout(timeout), self._changed:
+            return await self._changed.wait_for(predicate)
+
+    async def wait_sent(
+        self, chat_id: str | int, count: int = 1, timeout: float = 10.0
+    ) -> list[Call]:
+        return await self.wait_for(
+            lambda: self.sent(chat_id) if len(self.sent(chat_id)) >= count else None, timeout
+        )
+
+    async def wait_calls(self, method: str, count: int = 1, timeout: float = 10.0) -> list[Call]:
+        return await self.wait_for(
+            lambda: self.calls_to(method) if len(self.calls_to(method)) >= count else None,
+            timeout,
+        )
+
+    # -- the server --------------------------------------------------------------------------
+
+    async def _notify(self) -> None:
+        if self._changed is not None:
+            async with self._changed:
+                self._changed.notify_all()
+
+    def _notify_soon(self) -> None:
+        if self._changed is not None:
+            asyncio.get_running_loop().create_task(self._notify())
+
+    async def _params(self, request: web.Request) -> tuple[dict[str, Any], dict[str, Any]]:
+        params: dict[str, Any] = {}
+        files: dict[str, tuple[str, bytes]] = {}
+        if request.content_type == "application/json":
+            params = await request.json()
+        elif request.can_read_body:
+            form = await request.post()
+            for key, value in form.items():
+                if isinstance(value, web.FileField):
+                    files[key] = (value.filename, value.file.read())
+                elif key in _RAW:
+                    params[key] = value
+                else:
+                    try:
+                        params[key] = json.loads(value)
+                    except ValueError:
+                        params[key] = value
+        params.update({k: v for k, v in request.query.items() if k not in params})
+        for key, value in list(params.items()):
+            if isinstance(value, str) and value.startswith("attach://"):
+                files[key] = files.pop(value.removeprefix("attach://"))
+        return params, files
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        params, files = await self._params(request)
+        call = Call(method, params, files, at=self.clock())
+        if request.match_info["token"] != self.token:
+            return await self._answer(call, 401, error="Unauthorized")
+        failure = self._failure_for(method)
+        if failure is not None:
+            return await self._fail(call, failure)
+        chat_id = str(params.get("chat_id", ""))
+        if chat_id and chat_id in self.blocked:
+            return await self._answer(call, 403, error="Forbidden: bot was blocked by the user")
+        if chat_id and chat_id in self.unknown_chats:
+            return await self._answer(call, 400, error="Bad Request: chat not found")
+        handler = getattr(self, f"_m_{method}", None)
+        if handler is None:
+            return await self._answer(call, 404, error="Not Found")
+        if method == "getUpdates":
+            return await self._answer(call, 200, await self._m_getUpdates(params))
+        try:
+            result = handler(params, files)
+        except _ApiError as err:
+            return await self._answer(call, err.status, error=err.description)
+        return await self._answer(call, 200, result)
+
+    def _failure_for(self, method: str) -> Failure | None:
+        for failure in self.failures:
+            if failure.method == method and failure.times > 0:
+                failure.times -= 1
+                return failure
+        return None
+
+    async def _fail(self, call: Call, failure: Failure) -> web.Response:
+        parameters: dict[str, Any] = {}
+        if failure.retry_after is not None:
+            parameters["retry_after"] = failure.retry_after
+        if failure.migrate_to is not None:
+            parameters["migrate_to_chat_id"] = failure.migrate_to
+        description = failure.description or {
+            429: f"Too Many Requests: retry after {failure.retry_after}",
+            400: "Bad Request: group chat was upgraded to a supergroup chat",
+            500: "Internal Server Error",
+            502: "Bad Gateway",
+        }.get(failure.status, "Error")
+        return await self._answer(call, failure.status, error=description, parameters=parameters)
+
+    async def _answer(
+        self,
+        call: Call,
+        status: int,
+        result: Any = None,
+        error: str | None = None,
+        parameters: dict[str, Any] | None = None,
+    ) -> web.Response:
+        call.status, call.result = status, result
+        self.calls.append(call)
+        await self._notify()
+        if error is None:
+            body: dict[str, Any] = {"ok": True, "result": result}
+        else:
+            body = {"ok": False, "error_code": status, "description": error}
+            if parameters:
+                body["parameters"] = parameters
+        return web.json_response(body, status=status)
+
+    # -- methods ---------------------------------------------------------------------------
+
+    def _m_getMe(self, params: dict[str, Any], files: dict[str, Any]) -> Any:
+        return self.bot_user
+
+    async def _m_getUpdates(self, params: dict[str, Any]) -> Any:
+        offset = int(params.get("offset") or 0)
+        if offset:
+            self.updates = [u for u in self.updates if u["update_id"] >= offset]
+        timeout = float(params.get("timeout") or 0)
+        assert self._changed is not None and self._closing is not None
+        if not self.updates and timeout > 0 and not self._closing.is_set():
+            try:
+                async with asyncio.timeout(timeout), self._changed:
+                    await self._changed.wait_for(
+                        lambda: bool(self.updates) or self._closing.is_set()  # type: ignore[union-attr]
+                    )
+            except TimeoutError:
+                pass
+        limit = int(params.get("limit") or 100)
+        return self.updates[:limit]
+
+    def _m_setMyCommands(self, params: dict[str, Any], files: dict[str, Any]) -> Any:
+        self.commands = params["commands"]
+        return True
+
+    def _m_deleteWebhook(self, params: dict[str, Any], files: dict[str, Any]) -> Any:
+        self.webhook = None
+        return True
+
+    def _m_setWebhook(self, params: dict[str, Any], files: dict[str, Any]) -> Any:
+        self.webhook = {"url": params["url"], "secret_token": params.get("secret_token")}
+        self.webhook["allowed_updates"] = params.get("allowed_updates")
+        return True
+
+    def _m_getWebhookInfo(self, params: dict[str, Any], files: dict[str, Any]) -> Any:
+        return {
+            "url": (self.webhook or {}).get("url", ""),
+            "has_custom_certificate": False,
+            "pending_update_count": 0,
+        }
+
+    def _new_message(self, params: dict[str, Any], **content: Any) -> dict[str, Any]:
+        chat_id = str(params["chat_id"])
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": self.chat(chat_id),
+            "from": {k: self.bot_user[k] for k in ("id", "is_bot", "first_name", "username")},
+            **content,
+        }
+        markup = params.get("reply_markup")
+        if isinstance(markup, dict) and "inline_keyboard" in markup:
+            message["reply_markup"] = markup
+        self.messages[(chat_id, message["message_id"])] = message
+        return message
+
+    def _m_sendMessage(self, params: dict[str, Any], files: dict[str, Any]) -> Any:
+        text = params.get("text", "")
+        if not text:
+            raise _ApiError(400, "Bad Request: message text is empty")
+        if len(text) > 4096:
+            raise _ApiError(400, "Bad Request: message is too long")
+        return self._new_message(params, text=text)
+
+    def _m_sendPhoto(self, params: dict[str, Any], files: dict[str, Any]) -> Any:
+        if "photo" not in files:
+            raise _ApiError(400, "Bad Request: there is no photo in the request")
+        size = len(files["photo"][1])
+        photo = [
+            {"file_id": "p1", "file_unique_id": "u1", "width": 1, "height": 1, "file_size": size}
+        ]
+        return self._new_message(params, photo=photo)
+
+    def _m_sendDocument(self, params: dict[str, Any], files: dict[str, Any]) -> Any:
+        if "document" not in files:
+            raise _ApiError(400, "Bad Request: there is no document in the request")
+        name, content = files["document"]
+        document = {
+            "file_id": "d1",
+            "file_unique_id": "u2",
+            "file_name": name,
+            "file_size": len(content),
+        }
+        return self._new_message(params, document=document)
+
+    def _m_editMessageText(self, params: dict[str, Any], files: dict[str, Any]) -> Any:
+        key = (str(params.get("chat_id")), int(params.get("message_id", 0)))
+        message = self.messages.get(key)
+        if message is None:
+            raise _ApiError(400, "Bad Request: message to edit not found")
+        markup = params.get("reply_markup")
+        if message.get("text") == params.get("text") and message.get("reply_markup") == markup:
+            raise _ApiError(400, "Bad Request: message is not modified")
+        message["text"] = params.get("text")
+        if markup:
+            message["reply_markup"] = markup
+        else:
+            message.pop("reply_markup", None)
+        message["edit_date"] = int(time.time())
+        return message
+
+    def _m_answerCallbackQuery(self, params: dict[str, Any], files: dict[str, Any]) -> Any:
+        return True
+
+    def _m_sendChatAction(self, params: dict[str, Any], files: dict[str, Any]) -> Any:
+        return True
+
+
+class _ApiError(Exception):
+    def __init__(self, status: int, description: str) -> None:
+        super().__init__(description)
+        self.status = status
+        self.description = description
