@@ -369,3 +369,23 @@ async def test_stop_is_clean(app: App, fake: FakeTelegramAPI, vt: VirtualTime) -
     await service.stop()
     assert not service.application.running
     logging.getLogger(__name__).info("stopped")
+
+
+async def test_tccb_gets_the_status_chart_and_a_report_file(
+    app: App, bot: TelegramService, fake: FakeTelegramAPI
+) -> None:
+    """/status for TCCB comes with its PNG chart, /report with the workbook, both uploaded."""
+    tung = 701  # Lê Văn Tùng, CB02, TCCB
+    await say(fake, tung, f"/start {invite(app, 'CB02')}")
+    status = await say(fake, tung, "/status")
+    assert status.params["text"].startswith("📊 Tình hình KH-TEST")
+    [photo] = await fake.wait_calls("sendPhoto")
+    assert photo.chat_id == str(tung)
+    fake.send_text(tung, "/report 2023-Q1")
+    [document] = await fake.wait_calls("sendDocument")
+    assert document.chat_id == str(tung)
+    # An officer asking for a report is refused, and no file is sent.
+    await say(fake, LAN, f"/start {invite(app, 'CB04')}")
+    refused = await say(fake, LAN, "/report 2023-Q1")
+    assert "Chỉ TCCB và quản trị" in refused.params["text"]
+    assert len(fake.calls_to("sendDocument")) == 1
