@@ -173,7 +173,7 @@ class OutboxMessage(SQLModel, table=True):
     The unique key (officer, kind, day, channel) is what makes a reminder go out at most once:
     a second scan, a restart or a second instance finds the row already there."""
 
-    __tablename__ = "outbox"  # type: ignore[assignment]
+    __tablename__ = "outbox"
     __table_args__ = (
         sa.UniqueConstraint("officer_id", "kind", "day", "channel", name="uq_outbox_key"),
         sa.Index("ix_outbox_state_next", "state", "next_attempt_at"),
@@ -202,7 +202,7 @@ class OutboxMessage(SQLModel, table=True):
 class ReminderScan(SQLModel, table=True):
     """One run of the daily reminder scan: the catch-up after downtime is decided from here."""
 
-    __tablename__ = "reminder_scan"  # type: ignore[assignment]
+    __tablename__ = "reminder_scan"
     id: int | None = Field(default=None, primary_key=True)
     day: date = Field(index=True)
     started_at: datetime = Field(sa_column=_ts(False))

@@ -8,7 +8,6 @@ Create Date: 2026-11-26
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
 from alembic import op
 
 revision: str = "0003"
@@ -22,21 +21,21 @@ def upgrade() -> None:
         "outbox",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("officer_id", sa.Integer(), nullable=False),
-        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
-        sa.Column("channel", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-        sa.Column("chat_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-        sa.Column("text", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("payload", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("state", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("channel", sa.String(length=16), nullable=False),
+        sa.Column("chat_id", sa.String(length=64), nullable=False),
+        sa.Column("text", sa.String(), nullable=False),
+        sa.Column("payload", sa.String(), nullable=False),
+        sa.Column("state", sa.String(length=16), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("parts_sent", sa.Integer(), nullable=False),
-        sa.Column("message_ids", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("message_ids", sa.String(), nullable=False),
         sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("claimed_by", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+        sa.Column("claimed_by", sa.String(length=64), nullable=True),
         sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("last_error", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+        sa.Column("last_error", sa.String(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["officer_id"], ["officer.id"]),
         sa.PrimaryKeyConstraint("id"),
@@ -54,7 +53,7 @@ def upgrade() -> None:
         sa.Column("finished_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("digests", sa.Integer(), nullable=False),
         sa.Column("rows_written", sa.Integer(), nullable=False),
-        sa.Column("trigger", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("trigger", sa.String(length=16), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("reminder_scan", schema=None) as batch_op:
