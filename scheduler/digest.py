@@ -52,7 +52,7 @@ def traits_for(channel: str, messengers: Mapping[str, Messenger] | None = None) 
 
 @dataclass(frozen=True)
 class _Block:
-    section: str | None
+    section: str  # the heading the block sits under
     text: str
     task_id: int | None = None
 
@@ -107,13 +107,13 @@ def render(
     task_ids: list[int] = []
     section: str | None = None
     for block in _blocks(digest, escalate_after_days, thresholds):
-        chunk = ([block.section] if block.section != section else []) + [block.text]
+        chunk = [block.text] if block.section == section else [block.section, block.text]
         grow = sum(len(line) + 1 for line in chunk)
         full = block.task_id is not None and len(task_ids) >= MAX_TASKS_PER_PART
         if (size + grow > limit or full) and len(lines) > 1:
             parts.append((lines, task_ids))
             lines, size, task_ids, section = [header], len(header), [], None
-            chunk = [block.section, block.text] if block.section else [block.text]
+            chunk = [block.section, block.text]
             grow = sum(len(line) + 1 for line in chunk)
         lines += chunk
         size += grow

@@ -61,6 +61,7 @@ class OfficerView:
     unit: str
     role: str
     active: bool = True
+    code: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,13 +264,13 @@ def owed_on(
     if not calendar.is_working_day(day):
         return []
     memo = _DeadlineMemo(day, calendar, settings.lead_days)
-    per_unit: dict[str, list[Item]] = {}
+    found: dict[str, list[Item]] = {}
     for task in tasks:
         item = task_item(task, day, memo)
         if item is not None:
-            per_unit.setdefault(task.unit, []).append(item)
-    for unit_items in per_unit.values():
-        unit_items.sort(key=_urgency)
+            found.setdefault(task.unit, []).append(item)
+    # One tuple per unit, shared by its officers' digests (the scan renders it once).
+    per_unit = {unit: tuple(sorted(items, key=_urgency)) for unit, items in found.items()}
 
     unit_list = list(units)
     units_by_code = {u.code: u for u in unit_list}
@@ -283,25 +284,25 @@ def owed_on(
         summary = weekly_summary(day, plan_tasks, unit_list, settings)
 
     digests = []
-    escalated: dict[str, list[Item]] = {}
+    escalated: dict[str, tuple[Item, ...]] = {}
     for officer in active:
         unit = units_by_code.get(officer.unit)
         head = _is_head(officer, unit)
-        items: list[Item] = []
+        items: tuple[Item, ...] = ()
         if head or officer.role in (ROLE_OFFICER, ROLE_HEAD):
-            items = per_unit.get(officer.unit, [])
+            items = per_unit.get(officer.unit, ())
         if head and items:
             if officer.unit not in escalated:
-                escalated[officer.unit] = sorted(
-                    (_escalate(i, settings.escalate_after_days) for i in items), key=_urgency
+                escalated[officer.unit] = tuple(
+                    sorted(
+                        (_escalate(i, settings.escalate_after_days) for i in items), key=_urgency
+                    )
                 )
             items = escalated[officer.unit]
         own_summary = summary if officer.role == ROLE_TCCB else None
         if items or own_summary is not None:
             digests.append(
-                Digest(
-                    officer=officer, day=day, unit=unit, items=tuple(items), summary=own_summary
-                )
+                Digest(officer=officer, day=day, unit=unit, items=items, summary=own_summary)
             )
     return digests
 
