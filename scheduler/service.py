@@ -172,3 +172,4 @@ class ReminderService:
             log.warning("reminders still busy after %.0f s; stopping anyway", STOP_TIMEOUT_SECONDS)
         self.scheduler.shutdown(wait=False)
         self.scheduler = None
+        await asyncio.sleep(0)  # AsyncIOScheduler shuts down in a loop callback: let it run
