@@ -22,7 +22,7 @@ from bot.messenger import DeliveryError, Messenger
 from nhacviec.clock import Clock, local_today
 from nhacviec.config import OutboxConfig
 from nhacviec.logs import mask
-from scheduler.digest import decode
+from scheduler.digest import decode, to_reply
 from storage import reminders as store
 
 log = logging.getLogger(__name__)
@@ -134,11 +134,12 @@ class Dispatcher:
             # Its sender died mid-send too often (the claim counted each time).
             await self._fail(row, token, "hết số lần thử", report)
             return report
-        parts = decode(row.payload)
+        parts = decode(row.text, row.payload)
         ids = [i for i in row.message_ids.split(",") if i]
         for index in range(row.parts_sent, len(parts)):
             try:
-                message_id = await messenger.send(row.chat_id, parts[index])
+                reply = to_reply(parts[index], messenger.supports_buttons)
+                message_id = await messenger.send(row.chat_id, reply)
             except DeliveryError as err:
                 await self._failure(row, token, err, report)
                 return report

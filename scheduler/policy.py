@@ -258,8 +258,8 @@ def owed_on(
     Nothing is owed on a day off; what fell on one since the last working day is owed today.
     Every active officer (role officer or head) of a task's lead unit gets its reminders; the
     unit's head gets the tasks overdue `escalate_after_days` working days or more as
-    escalations; TCCB-role officers get the weekly summary on its day, which needs
-    `plan_tasks` (every task of the plan, for the 30% figures)."""
+    escalations; TCCB-role officers get the weekly summary on its day, computed from
+    `plan_tasks` (every task of the plan, for the 30% figures; without them, no summary)."""
     settings = settings or Settings()
     if not calendar.is_working_day(day):
         return []
@@ -276,11 +276,11 @@ def owed_on(
     units_by_code = {u.code: u for u in unit_list}
     active = sorted((o for o in officers if o.active), key=lambda o: o.id)
     summary = None
-    if any(o.role == ROLE_TCCB for o in active) and is_summary_day(
-        day, calendar, settings.weekly_summary_weekday
+    if (
+        plan_tasks is not None
+        and any(o.role == ROLE_TCCB for o in active)
+        and is_summary_day(day, calendar, settings.weekly_summary_weekday)
     ):
-        if plan_tasks is None:
-            raise ValueError("the weekly summary needs every task of the plan (plan_tasks)")
         summary = weekly_summary(day, plan_tasks, unit_list, settings)
 
     digests = []

@@ -13,7 +13,7 @@ from bot.commands import ChatService
 from bot.messenger import Messenger
 from nhacviec.app import App
 from nhacviec.clock import local_today
-from scheduler.digest import full_text, render, traits_for
+from scheduler.digest import decode, readable, render_parts, traits_for
 from scheduler.policy import Digest
 from scheduler.scan import ScanResult
 from scheduler.service import Reminders
@@ -33,12 +33,12 @@ def preview(reminders: Reminders, result: ScanResult) -> list[str]:
     settings = reminders.scanner.settings
     for delivery in result.deliveries:
         lines.append(f"── {_who(delivery.digest)} · {delivery.channel}:{delivery.chat_id} ──")
-        lines.append(delivery.text)
+        lines.append(delivery.readable)
     for digest in result.unlinked:
         lines.append(f"── {_who(digest)} · chưa liên kết chat ──")
         traits = traits_for("console")
-        replies = render(digest, traits, settings.escalate_after_days, settings.thresholds)
-        lines.append(full_text(replies, traits))
+        parts = render_parts(digest, traits, settings.escalate_after_days, settings.thresholds)
+        lines.append(readable(parts, traits.supports_buttons))
     lines.append(
         f"Tổng: {len(result.digests)} bản nhắc, {len(result.deliveries)} chat, "
         f"{len(result.unlinked)} cán bộ chưa liên kết."
@@ -63,8 +63,8 @@ async def remind(
     report = await reminders.dispatch()
     lines = [
         f"Nhắc việc ngày {texts.d(day)}: {len(result.digests)} bản nhắc cho "
-        f"{len(result.deliveries)} chat; {result.written} hàng mới trong hàng đợi "
-        f"({len(result.deliveries) - result.written} đã có từ trước).",
+        f"{result.written + result.already} chat; {result.written} hàng mới trong hàng đợi "
+        f"({result.already} đã có từ trước).",
         f"Đã gửi {report.sent}, hẹn gửi lại {report.retried}, thất bại {report.failed}.",
     ]
     waiting = [
@@ -80,7 +80,8 @@ async def remind(
         )
         for row in waiting:
             lines.append(f"── {row.channel}:{row.chat_id} ──")
-            lines.append(row.text)
+            traits = traits_for(row.channel)
+            lines.append(readable(decode(row.text, row.payload), traits.supports_buttons))
     if result.unlinked:
         codes = ", ".join(sorted(d.officer.code for d in result.unlinked))
         lines.append(f"{len(result.unlinked)} cán bộ chưa liên kết chat: {codes}")

@@ -113,28 +113,35 @@ def open_tasks_due_by(conn: Connection, plan_id: int, day: date, horizon: date) 
 
 
 def plan_task_facts(conn: Connection, plan_id: int, unit_codes: dict[int, str]) -> list[TaskFacts]:
-    """Every task of the plan as the rules see it, for the weekly 30% figures (the same facts
-    as repo.task_facts, read without joins because only the unit figures need them)."""
+    """Every task of the plan as the rules see it, for the weekly 30% figures (the facts of
+    repo.task_facts that unit_figures reads, without joins: a plan may hold a million tasks)."""
     t = TASKS
+    # Dates come back as text from SQLite: parse each distinct one once, not per row.
+    parsed: dict[Any, date | None] = {None: None}
+
+    def day(value: Any) -> date | None:
+        if value not in parsed:
+            parsed[value] = value if isinstance(value, date) else date.fromisoformat(value)
+        return parsed[value]
+
     rows = conn.execute(
-        sa.select(t.c.id, t.c.code, t.c.lead_unit_id, t.c.deadline, t.c.completed_on).where(
-            t.c.plan_id == plan_id
-        )
+        sa.select(
+            t.c.id,
+            t.c.lead_unit_id,
+            sa.type_coerce(t.c.deadline, sa.String),
+            sa.type_coerce(t.c.completed_on, sa.String),
+        ).where(t.c.plan_id == plan_id)
     )
-    return [
-        TaskFacts(
-            id=r[0], code=r[1], unit=unit_codes.get(r[2], ""), deadline=r[3], completed_on=r[4]
-        )
-        for r in rows
-    ]
+    return [TaskFacts(r[0], "", unit_codes.get(r[1], ""), day(r[2]), day(r[3])) for r in rows]
 
 
 def chat_links(conn: Connection) -> list[LinkRow]:
+    """Every chat link, oldest first."""
     table: sa.Table = ChatLink.__table__  # type: ignore[attr-defined]
     rows = conn.execute(
         sa.select(
             table.c.officer_id, table.c.channel, table.c.chat_id, table.c.linked_at, table.c.id
-        )
+        ).order_by(table.c.linked_at, table.c.id)
     )
     return [LinkRow(r[0], r[1], r[2], aware(r[3]) or r[3], r[4]) for r in rows]
 
@@ -150,11 +157,11 @@ def _insert_ignoring_duplicates(conn: Connection) -> Any:
     raise NotImplementedError(f"outbox on {conn.dialect.name}")
 
 
-def write_outbox(conn: Connection, rows: Sequence[dict[str, Any]], now: datetime) -> list[int]:
+def write_outbox(conn: Connection, rows: Sequence[dict[str, Any]], now: datetime) -> int:
     """Insert the rows whose key (officer, kind, day, channel) is new; a row already there
-    (an earlier scan, another instance) is left untouched. Returns the ids written."""
+    (an earlier scan, another instance) is left untouched. Returns how many were written."""
     if not rows:
-        return []
+        return 0
     now = utc(now)
     values = [
         {
@@ -168,8 +175,21 @@ def write_outbox(conn: Connection, rows: Sequence[dict[str, Any]], now: datetime
         }
         for row in rows
     ]
-    stmt = _insert_ignoring_duplicates(conn).returning(OUTBOX.c.id)
-    return [r[0] for r in conn.execute(stmt, values)]
+    stmt = _insert_ignoring_duplicates(conn)
+    if conn.dialect.name == "sqlite":
+        # SQLite's executemany counts the rows it inserted, and is faster than RETURNING.
+        return conn.execute(stmt, values).rowcount
+    return len(conn.execute(stmt.returning(OUTBOX.c.id), values).all())
+
+
+def outbox_keys(engine: Engine, kind: str, day: date) -> set[tuple[int, str]]:
+    """(officer id, channel) of the rows of `kind` already written for `day`."""
+    o = OUTBOX
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(o.c.officer_id, o.c.channel).where(o.c.day == day, o.c.kind == kind)
+        )
+        return {(r[0], r[1]) for r in rows}
 
 
 def record_scan(
@@ -212,6 +232,7 @@ class Claimed:
     day: date
     channel: str
     chat_id: str
+    text: str
     payload: str
     attempts: int
     parts_sent: int
@@ -276,6 +297,7 @@ def claim(
                 o.c.day,
                 o.c.channel,
                 o.c.chat_id,
+                o.c.text,
                 o.c.payload,
                 o.c.attempts,
                 o.c.parts_sent,
@@ -284,7 +306,7 @@ def claim(
             .where(o.c.claimed_by == token, o.c.state == OutboxState.SENDING)
             .order_by(o.c.next_attempt_at, o.c.id)
         )
-        return [Claimed(*r) for r in rows]
+        return [Claimed(**r._mapping) for r in rows]
 
 
 def _update_claimed(engine: Engine, row_id: int, token: str, **values: Any) -> bool:

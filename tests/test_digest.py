@@ -3,7 +3,7 @@
 from datetime import date
 
 from rules import Thresholds, unit_figures
-from scheduler.digest import ChannelTraits, decode, encode, full_text, render
+from scheduler.digest import ChannelTraits, decode, encode, readable, render, render_parts
 from scheduler.policy import (
     Digest,
     Item,
@@ -66,7 +66,9 @@ def test_without_buttons_a_commands_hint() -> None:
     replies = render(digest([item(ItemKind.DUE_TODAY, 11, DAY)]), ZALO)
     assert replies[0].buttons == []
     assert replies[0].commands_hint == "Trả lời: /done 11 hoặc /progress 11 50"
-    assert full_text(replies, ZALO).endswith("Trả lời: /done 11 hoặc /progress 11 50")
+    parts = render_parts(digest([item(ItemKind.DUE_TODAY, 11, DAY)]), ZALO)
+    assert readable(parts, False).endswith("Trả lời: /done 11 hoặc /progress 11 50")
+    assert not readable(parts, True).endswith("50")
 
 
 def test_escalation_section_for_the_head() -> None:
@@ -127,6 +129,11 @@ def test_weekly_summary_lists_the_watch_list() -> None:
     assert "✅ Chưa đơn vị nào chạm ngưỡng cảnh báo." in render(digest([], calm), TELEGRAM)[0].text
 
 
-def test_payload_round_trip() -> None:
-    replies = render(digest([item(ItemKind.DUE_TODAY, 11, DAY)]), TELEGRAM)
-    assert decode(encode(replies)) == replies
+def test_outbox_encoding_round_trip() -> None:
+    items = [item(ItemKind.DUE_TODAY, n, DAY) for n in range(1, 25)]
+    parts = render_parts(digest(items), TELEGRAM)
+    assert len(parts) == 3
+    text, payload = encode(parts)
+    assert text == "\n\n".join(p.text for p in parts)
+    assert len(payload) < len(text) / 5  # the texts are not stored twice
+    assert decode(text, payload) == parts

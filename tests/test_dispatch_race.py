@@ -17,7 +17,7 @@ from sqlmodel import select
 from nhacviec.app import build_app
 from nhacviec.clock import FixedClock
 from nhacviec.config import Config
-from scheduler.digest import DEFAULT_TRAITS, encode, render
+from scheduler.digest import DEFAULT_TRAITS, encode, render_parts
 from scheduler.dispatch import Dispatcher, DispatchReport
 from scheduler.policy import Digest, Item, ItemKind, OfficerView, TaskView
 from storage import reminders as store
@@ -47,7 +47,7 @@ def fill_outbox(engine: Engine, clock: FixedClock) -> int:
                 None,
                 (Item(ItemKind.DUE_TODAY, task),),
             )
-            replies = render(digest, DEFAULT_TRAITS["telegram"])
+            text, payload = encode(render_parts(digest, DEFAULT_TRAITS["telegram"]))
             rows.append(
                 {
                     "officer_id": officer_id,
@@ -55,12 +55,12 @@ def fill_outbox(engine: Engine, clock: FixedClock) -> int:
                     "day": day,
                     "channel": "telegram",
                     "chat_id": f"chat-{code}-{n}",
-                    "text": replies[0].text,
-                    "payload": encode(replies),
+                    "text": text,
+                    "payload": payload,
                 }
             )
     with engine.begin() as conn:
-        return len(store.write_outbox(conn, rows, clock.now()))
+        return store.write_outbox(conn, rows, clock.now())
 
 
 def race(engine_a: Engine, engine_b: Engine, clock: FixedClock) -> None:

@@ -304,3 +304,16 @@ def test_claim_is_exclusive(any_app: App, clock: FixedClock) -> None:
     third = store.claim(any_app.engine, ["telegram"], clock.now(), lease, 10, "c")
     assert len(first) == 1 and len(second) == 1 and third == []
     assert {first[0].id, second[0].id} == {r.id for r in rows(any_app)}
+
+
+async def test_a_racing_scan_writes_no_second_row(any_app: App, clock: FixedClock) -> None:
+    """Two scans computed at once (two instances): the second insert finds every key taken."""
+    link_chat(any_app, "CB04", "telegram", "t-cb04")
+    link_chat(any_app, "CB06", "zalo", "z-cb06")
+    scanner = reminders_for(any_app, FakePlatform()).scanner
+    first, second = scanner.compute(), scanner.compute()  # both read before either writes
+    with any_app.engine.begin() as conn:
+        assert store.write_outbox(conn, [d.row() for d in first.deliveries], clock.now()) == 2
+    with any_app.engine.begin() as conn:
+        assert store.write_outbox(conn, [d.row() for d in second.deliveries], clock.now()) == 0
+    assert len(rows(any_app)) == 2
