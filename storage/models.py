@@ -175,9 +175,9 @@ class OutboxMessage(SQLModel, table=True):
 
     __tablename__ = "outbox"
     __table_args__ = (
-        sa.UniqueConstraint("officer_id", "kind", "day", "channel", name="uq_outbox_key"),
+        # Day first: the same index finds the rows of a day (a second scan skips them).
+        sa.UniqueConstraint("day", "kind", "officer_id", "channel", name="uq_outbox_key"),
         sa.Index("ix_outbox_state_next", "state", "next_attempt_at"),
-        sa.Index("ix_outbox_day", "day"),
     )
     id: int | None = Field(default=None, primary_key=True)
     officer_id: int = Field(foreign_key="officer.id")

@@ -39,11 +39,10 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["officer_id"], ["officer.id"]),
         sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("officer_id", "kind", "day", "channel", name="uq_outbox_key"),
+        sa.UniqueConstraint("day", "kind", "officer_id", "channel", name="uq_outbox_key"),
     )
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.create_index("ix_outbox_state_next", ["state", "next_attempt_at"], unique=False)
-        batch_op.create_index("ix_outbox_day", ["day"], unique=False)
 
     op.create_table(
         "reminder_scan",
@@ -65,6 +64,5 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_reminder_scan_day"))
     op.drop_table("reminder_scan")
     with op.batch_alter_table("outbox", schema=None) as batch_op:
-        batch_op.drop_index("ix_outbox_day")
         batch_op.drop_index("ix_outbox_state_next")
     op.drop_table("outbox")
