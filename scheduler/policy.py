@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
-from nhacviec.config import Config
+from nhacviec.config import Config, ConfigError
 from rules import (
     Outcome,
     TaskFacts,
@@ -83,6 +83,8 @@ class Settings:
 
     @classmethod
     def from_config(cls, config: Config) -> Settings:
+        if not 0 <= config.schedule.weekly_summary_weekday <= 6:
+            raise ConfigError("[schedule] weekly_summary_weekday phải từ 0 (thứ Hai) đến 6")
         return cls(
             lead_days=tuple(sorted({int(n) for n in config.schedule.lead_days if int(n) > 0})),
             escalate_after_days=config.schedule.escalate_after_days,

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 
 from bot.messenger import Messenger
 from nhacviec.clock import Clock, local_today
-from nhacviec.config import Config
+from nhacviec.config import Config, ConfigError
 from rules import TaskFacts
 from scheduler.calendar import WorkingCalendar
 from scheduler.digest import (
@@ -109,11 +109,12 @@ def choose_links(
 
 
 def check_preference(value: Any) -> str | list[str]:
+    """[schedule] channels: "all", or the channels in order of preference."""
     if value == "all":
         return "all"
     if isinstance(value, list) and value and all(isinstance(c, str) for c in value):
         return value
-    raise ValueError('[schedule] channels must be "all" or a list such as ["telegram", "zalo"]')
+    raise ConfigError('[schedule] channels phải là "all" hoặc danh sách như ["telegram", "zalo"]')
 
 
 @contextmanager

@@ -19,6 +19,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.messenger import Messenger
 from nhacviec.app import App
+from nhacviec.config import ConfigError
 from scheduler.dispatch import Dispatcher, DispatchReport
 from scheduler.scan import Scanner, ScanResult
 from storage import reminders as store
@@ -37,7 +38,7 @@ def parse_daily_at(text: str) -> time:
         hour, minute = (int(p) for p in text.strip().split(":"))
         return time(hour, minute)
     except ValueError as exc:
-        raise ValueError(f"[schedule] daily_at must be HH:MM, not {text!r}") from exc
+        raise ConfigError(f"[schedule] daily_at phải có dạng HH:MM, không phải {text!r}") from exc
 
 
 def messenger_secrets(app: App) -> list[str]:

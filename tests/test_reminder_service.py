@@ -13,6 +13,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from nhacviec.app import App
 from nhacviec.clock import FixedClock
+from nhacviec.config import ConfigError
 from nhacviec.runner import build_services
 from scheduler.service import (
     CATCH_UP_JOB,
@@ -73,8 +74,15 @@ async def test_daily_at_and_timezone_come_from_the_config(app: App, clock: Fixed
         assert interval == timedelta(seconds=10)
     finally:
         await service.stop()
-    with pytest.raises(ValueError, match="HH:MM"):
+    with pytest.raises(ConfigError, match="HH:MM"):
         parse_daily_at("7h30")
+    app.config.schedule.channels = "telegram"  # a list is needed
+    with pytest.raises(ConfigError, match="channels"):
+        ReminderService(app, {})
+    app.config.schedule.channels = "all"
+    app.config.schedule.weekly_summary_weekday = 7
+    with pytest.raises(ConfigError, match="weekly_summary_weekday"):
+        ReminderService(app, {})
 
 
 def test_catch_up_is_decided_from_the_database(app: App, clock: FixedClock) -> None:
