@@ -15,6 +15,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -35,10 +36,12 @@ CHUNK = 50_000
 
 
 def table(model: type) -> sa.Table:
-    return model.__table__  # type: ignore[attr-defined,no-any-return]
+    return model.__table__  # type: ignore[attr-defined]
 
 
-def insert(conn: sa.Connection, model: type, columns: list[str], rows: list[tuple]) -> None:  # type: ignore[type-arg]
+def insert(
+    conn: sa.Connection, model: type, columns: list[str], rows: Sequence[tuple[object, ...]]
+) -> None:
     """Bulk insert through the driver's executemany: no per-row work in SQLAlchemy."""
     sql = (
         f"INSERT INTO {table(model).name} ({', '.join(columns)}) "

@@ -34,7 +34,7 @@ WAIT = 20.0  # seconds: a bound on waiting for the other thread, never a sleep
 def fill_outbox(engine: Engine, clock: FixedClock) -> int:
     """One row per officer and day (the key is unique), written through the scan's writer."""
     with session_scope(engine) as session:
-        officers = [(o.id, o.code) for o in session.exec(select(Officer)).all()]
+        officers = [(o.id or 0, o.code) for o in session.exec(select(Officer)).all()]
     start = date(2023, 4, 3)
     rows = []
     for n in range(DAYS):

@@ -7,10 +7,12 @@ import json
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
 
+from bot.messages import Reply
 from bot.messenger import DeliveryError
 from nhacviec.app import App, build_app
 from nhacviec.clock import FixedClock
@@ -38,7 +40,7 @@ def any_app(engine: Engine, clock: FixedClock, tmp_path: Path) -> Iterator[App]:
     yield small_app(engine, clock, tmp_path)
 
 
-def rows(app: App) -> list:  # type: ignore[type-arg]
+def rows(app: App) -> list[Any]:
     return store.outbox_rows(app.engine)
 
 
@@ -191,7 +193,7 @@ async def test_a_split_digest_resumes_after_the_last_part_sent(
     original = platform.send
     count = {"n": 0}
 
-    async def fail_second_part(chat_id, reply):  # type: ignore[no-untyped-def]
+    async def fail_second_part(chat_id: str, reply: Reply) -> str:
         count["n"] += 1
         if count["n"] == 2:
             raise DeliveryError("timeout")

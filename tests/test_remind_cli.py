@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -28,7 +29,7 @@ def config_file(tmp_path: Path) -> Path:
     return path
 
 
-def outbox(config_file: Path) -> list:  # type: ignore[type-arg]
+def outbox(config_file: Path) -> list[Any]:
     engine = make_engine(load_config(config_file, env={}).database.url)
     try:
         return store.outbox_rows(engine)
