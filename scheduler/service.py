@@ -118,6 +118,8 @@ class ReminderService:
         self.caught_up = asyncio.Event()  # set when a catch-up scan has finished
 
     async def start(self) -> None:
+        # APScheduler logs every run at INFO: a line every 30 s from the dispatcher is noise.
+        logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
         tz = self.reminders.tz
         at = self.reminders.daily_at
         scheduler = AsyncIOScheduler(timezone=tz)
