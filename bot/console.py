@@ -38,6 +38,8 @@ class ConsoleMessenger:
         if reply.buttons:
             labels = {b.label.split(" ", 1)[-1] for row in reply.buttons for b in row}
             self.out.write(f"  bot │ [nút: {', '.join(sorted(labels))}]\n")
+        elif reply.commands_hint:
+            self.out.write(f"  bot │ {reply.commands_hint}\n")
         for attachment in reply.attachments:
             self.out.write(f"  bot │ 📎 {attachment.filename} ({len(attachment.content)} byte)\n")
         self.out.flush()
@@ -100,7 +102,8 @@ class ConsoleChat:
 
     def run_lines(self, lines: Iterable[str], on_date: Callable[[datetime], None]) -> int:
         """Run a script: `@CODE` switches officer, `:date dd/mm/yyyy` moves the clock,
-        `#` starts a comment, anything else is a message. Returns the number of errors."""
+        `:remind` runs today's reminder scan and delivers it to the console chats, `#` starts a
+        comment, anything else is a message. Returns the number of errors."""
         errors = 0
         for raw in lines:
             line = raw.strip()
@@ -117,6 +120,11 @@ class ConsoleChat:
                     continue
                 on_date(moment)
                 self.out.write(f"── ngày {moment:%d/%m/%Y} ──\n")
+            elif line == ":remind":
+                from scheduler.remind import console_remind
+
+                for note in console_remind(self.chat, self.messenger):
+                    self.out.write(note + "\n")
             elif self.officer_code is None:
                 self.out.write("Chọn cán bộ trước, ví dụ @CB001\n")
                 errors += 1

@@ -168,3 +168,32 @@ COMMAND_MENU = [
     ("start", "Liên kết tài khoản: /start MÃ"),
     ("help", "Hướng dẫn sử dụng"),
 ]
+
+# -- reminders (scheduler/digest.py) ---------------------------------------------------------
+
+REMINDER_HEADER = "🔔 Nhắc việc ngày {day} – {unit}"
+REMINDER_HEADER_PART = "🔔 Nhắc việc ngày {day} ({part}/{parts})"
+REMINDER_ESCALATION = "⚠️ Quá hạn từ {days} ngày làm việc – đề nghị trưởng đơn vị chỉ đạo:"
+REMINDER_OVERDUE = "🔴 Quá hạn:"
+REMINDER_DUE_TODAY = "🟠 Đến hạn hôm nay:"
+REMINDER_DUE_SOON = "🟡 Sắp đến hạn:"
+REMINDER_WEEKLY = "📊 Tổng hợp tuần – ngưỡng {fail} nhiệm vụ trễ, quá hạn:"
+REMINDER_WEEKLY_NONE = "✅ Chưa đơn vị nào chạm ngưỡng cảnh báo."
+REMINDER_HINT = "Trả lời: /done {id} hoặc /progress {id} 50"
+
+
+def reminder_task(
+    task_id: int, title: str, deadline: date | None, progress: int, badge: str
+) -> str:
+    return f"#{task_id} {title}\n   Hạn {d(deadline)} · {progress}% · {badge}"
+
+
+def overdue_badge(days: int) -> str:
+    return f"quá hạn {days} ngày"
+
+
+def due_soon_badge(working_days: int) -> str:
+    return f"còn {working_days} ngày làm việc"
+
+
+DUE_TODAY_BADGE = "hạn hôm nay"

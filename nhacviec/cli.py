@@ -301,6 +301,27 @@ def demo(
 
 
 @app.command()
+def remind(
+    on: OnOption = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Chỉ in các bản nhắc, không ghi và không gửi.")
+    ] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Quét nhắc việc một lần ngay: ghi hàng đợi rồi gửi qua các kênh đang bật (cho cron)."""
+    import asyncio
+
+    from nhacviec.runner import build_messengers
+    from scheduler.remind import remind as remind_now
+
+    built = _app(config, on)
+    messengers, _services = build_messengers(built)
+    for line in asyncio.run(remind_now(built, messengers, dry_run=dry_run)):
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
+    built.engine.dispose()
+
+
+@app.command()
 def run(config: ConfigOption = None) -> None:
     """Chạy bot (Telegram, Zalo) và lịch nhắc việc cho đến khi dừng (Ctrl-C)."""
     import asyncio

@@ -45,6 +45,10 @@ class ScheduleConfig:
     lead_days: list[int] = field(default_factory=lambda: [7, 3, 1])
     escalate_after_days: int = 3
     weekly_summary_weekday: int = 0
+    # "all": the digest goes to every channel an officer linked; a list such as
+    # ["telegram", "zalo"]: only to the first of them the officer linked.
+    channels: str | list[str] = "all"
+    dispatch_every_seconds: int = 30
 
 
 @dataclass
@@ -52,6 +56,8 @@ class OutboxConfig:
     max_attempts: int = 8
     base_delay_seconds: float = 2.0
     max_delay_seconds: float = 600.0
+    # A row left `sending` longer than this (its sender crashed) is claimed again.
+    lease_seconds: float = 300.0
 
 
 @dataclass

@@ -46,7 +46,12 @@ def build_messengers(app: App) -> tuple[dict[str, Messenger], list[Service]]:
 
 def build_services(app: App) -> list[Service]:
     """Everything `nhacviec run` starts, from the config."""
-    _messengers, services = build_messengers(app)
+    from scheduler.service import ReminderService
+
+    messengers, services = build_messengers(app)
+    # Reminders run even with no messenger enabled: the outbox is filled for the linked
+    # chats and delivered once their messenger is turned on (same day) or by another instance.
+    services.append(ReminderService(app, messengers))
     return services
 
 

@@ -223,3 +223,56 @@ class UnitGroupChat(SQLModel, table=True):
     channel: str = Field(max_length=16)
     chat_id: str = Field(max_length=64)
     linked_at: datetime = Field(default_factory=utcnow, sa_column=_ts(False))
+
+
+class OutboxState(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    EXPIRED = "expired"
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A reminder owed to one officer on one channel on one day, written before it is sent.
+
+    The unique key (officer, kind, day, channel) is what makes a reminder go out at most once:
+    a second scan, a restart or a second instance finds the row already there."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        # Day first: the same index finds the rows of a day (a second scan skips them).
+        sa.UniqueConstraint("day", "kind", "officer_id", "channel", name="uq_outbox_key"),
+        sa.Index("ix_outbox_state_next", "state", "next_attempt_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    officer_id: int = Field(foreign_key="officer.id")
+    kind: str = Field(max_length=16)
+    day: date
+    channel: str = Field(max_length=16)
+    chat_id: str = Field(max_length=64)
+    text: str  # the whole digest as the recipient reads it, for people and logs
+    payload: str  # JSON: the parts to send, each {"text", "buttons", "hint"}
+    state: str = Field(default=OutboxState.PENDING, max_length=16)
+    attempts: int = 0
+    parts_sent: int = 0
+    message_ids: str = ""  # the platform's ids of the parts sent, comma-separated
+    next_attempt_at: datetime = Field(default_factory=utcnow, sa_column=_ts(False))
+    claimed_at: datetime | None = Field(default=None, sa_column=_ts())
+    claimed_by: str | None = Field(default=None, max_length=64)
+    sent_at: datetime | None = Field(default=None, sa_column=_ts())
+    last_error: str | None = None
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts(False))
+
+
+class ReminderScan(SQLModel, table=True):
+    """One run of the daily reminder scan: the catch-up after downtime is decided from here."""
+
+    __tablename__ = "reminder_scan"
+    id: int | None = Field(default=None, primary_key=True)
+    day: date = Field(index=True)
+    started_at: datetime = Field(sa_column=_ts(False))
+    finished_at: datetime = Field(sa_column=_ts(False))
+    digests: int = 0
+    rows_written: int = 0
+    trigger: str = Field(default="schedule", max_length=16)

@@ -559,7 +559,7 @@ async def test_nhacviec_run_starts_zalo_beside_the_others(app: App, fake: FakeZa
     messengers, services = build_messengers(app)
     assert isinstance(messengers["zalo"], ZaloMessenger)
     assert [s.name for s in services] == ["zalo"]
-    assert [s.name for s in build_services(app)] == ["zalo"]
+    assert [s.name for s in build_services(app)] == ["zalo", "reminders"]
 
     stop = asyncio.Event()
     running = asyncio.create_task(run_services(services, stop))

@@ -1,7 +1,7 @@
 """self-scores per area and inspections of units
 
 Revision ID: 0005
-Revises: 0001
+Revises: 0003
 Create Date: 2026-11-25
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0005"
-down_revision: str | None = "0002"
+down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,320 @@
+"""The reminder policy: what each officer is owed on a date.
+
+A pure function of the open tasks (one row per occurrence of a recurring task), the officers and
+units, the date, the working-day calendar and the settings. It reads no clock and no database,
+so a whole year can be checked in a test; the scan (scheduler/scan.py) feeds it from storage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from enum import StrEnum
+
+from nhacviec.config import Config, ConfigError
+from rules import (
+    Outcome,
+    TaskFacts,
+    Thresholds,
+    UnitFigures,
+    days_overdue,
+    outcome_on,
+    unit_figures,
+    watch_list,
+)
+from scheduler.calendar import WorkingCalendar
+
+DIGEST = "digest"  # the outbox kind of the daily digest
+ROLE_OFFICER, ROLE_HEAD, ROLE_TCCB = "officer", "head", "tccb"
+
+
+@dataclass(frozen=True, slots=True)
+class TaskView:
+    """An open task (or one occurrence of a recurring task) as the policy sees it."""
+
+    id: int
+    unit: str  # lead unit (chủ trì) code
+    title: str
+    deadline: date | None
+    progress: int = 0
+    snoozed_until: date | None = None
+    completed_on: date | None = None
+    code: str = ""
+
+    def facts(self) -> TaskFacts:
+        return TaskFacts(
+            id=self.id,
+            code=self.code,
+            unit=self.unit,
+            deadline=self.deadline,
+            completed_on=self.completed_on,
+            progress=self.progress,
+            title=self.title,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class OfficerView:
+    id: int
+    name: str
+    unit: str
+    role: str
+    active: bool = True
+    code: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class UnitView:
+    code: str
+    name: str
+    head_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The policy's knobs, from [schedule] and [rules] of the config."""
+
+    lead_days: tuple[int, ...] = (7, 3, 1)
+    escalate_after_days: int = 3
+    weekly_summary_weekday: int = 0
+    due_soon_days: int = 7
+    thresholds: Thresholds = field(default_factory=Thresholds)
+
+    @classmethod
+    def from_config(cls, config: Config) -> Settings:
+        if not 0 <= config.schedule.weekly_summary_weekday <= 6:
+            raise ConfigError("[schedule] weekly_summary_weekday phải từ 0 (thứ Hai) đến 6")
+        return cls(
+            lead_days=tuple(sorted({int(n) for n in config.schedule.lead_days if int(n) > 0})),
+            escalate_after_days=config.schedule.escalate_after_days,
+            weekly_summary_weekday=config.schedule.weekly_summary_weekday,
+            due_soon_days=config.rules.due_soon_days,
+            thresholds=Thresholds(
+                fail=config.rules.fail_threshold, warning=config.rules.warning_threshold
+            ),
+        )
+
+
+class ItemKind(StrEnum):
+    """Why a task is in a digest, most urgent first."""
+
+    ESCALATION = "escalation"
+    OVERDUE = "overdue"
+    DUE_TODAY = "due_today"
+    DUE_SOON = "due_soon"
+
+
+URGENCY = {kind: rank for rank, kind in enumerate(ItemKind)}
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One task in a digest. `days_overdue` is in calendar days (as /tasks and /status show it),
+    `working_days_overdue` decides escalation, `working_days_left` is the lead day (7, 3, 1)."""
+
+    kind: ItemKind
+    task: TaskView
+    days_overdue: int = 0
+    working_days_overdue: int = 0
+    working_days_left: int = 0
+
+
+@dataclass(frozen=True)
+class WeeklySummary:
+    """For TCCB: every unit's figures and the units on the 30% watch list, from the rules."""
+
+    day: date
+    figures: tuple[UnitFigures, ...]
+    watch: tuple[UnitFigures, ...]
+
+
+@dataclass(frozen=True)
+class Digest:
+    """Everything one officer is owed on one day, in one message (split only if too long)."""
+
+    officer: OfficerView
+    day: date
+    unit: UnitView | None
+    items: tuple[Item, ...]
+    summary: WeeklySummary | None = None
+    kind: str = DIGEST
+
+    @property
+    def task_ids(self) -> list[int]:
+        return [i.task.id for i in self.items]
+
+
+def is_summary_day(day: date, calendar: WorkingCalendar, weekday: int = 0) -> bool:
+    """The weekly summary goes out on `weekday` (Monday) or, if that is a day off, on the first
+    working day after it in the same week; a week with no working day from then on has none."""
+    if not calendar.is_working_day(day) or day.weekday() < weekday:
+        return False
+    start = day - timedelta(days=day.weekday() - weekday)
+    return not any(
+        calendar.is_working_day(start + timedelta(n)) for n in range((day - start).days)
+    )
+
+
+def weekly_summary(
+    day: date, plan_tasks: Iterable[TaskFacts], units: Iterable[UnitView], settings: Settings
+) -> WeeklySummary:
+    """The figures of every unit on `day` and its watch list, computed by the rules."""
+    figures = unit_figures(
+        plan_tasks,
+        day,
+        settings.thresholds,
+        units=[u.code for u in units],
+        due_soon_days=settings.due_soon_days,
+    )
+    return WeeklySummary(day=day, figures=tuple(figures), watch=tuple(watch_list(figures)))
+
+
+class _DeadlineMemo:
+    """Working-day arithmetic per deadline date: many tasks share a deadline, and counting
+    working days over months for each of 100,000 tasks would dominate the scan."""
+
+    def __init__(self, day: date, calendar: WorkingCalendar, lead_days: Sequence[int]) -> None:
+        self.day = day
+        self.previous = calendar.previous_working_day(day)
+        self.calendar = calendar
+        self.lead_days = sorted(lead_days)
+        self._overdue: dict[date, int] = {}
+        self._lead: dict[date, int | None] = {}
+
+    def working_days_overdue(self, deadline: date) -> int:
+        if deadline not in self._overdue:
+            self._overdue[deadline] = self.calendar.working_days_between(deadline, self.day)
+        return self._overdue[deadline]
+
+    def lead_day(self, deadline: date) -> int | None:
+        """The lead (7, 3, 1 working days before the deadline) that falls due today: on the
+        day itself, or on a day off since the last working day (carried over to today)."""
+        if deadline not in self._lead:
+            found = None
+            for n in self.lead_days:
+                remind_on = self.calendar.add_working_days(deadline, -n)
+                if self.previous < remind_on <= self.day:
+                    found = n
+                    break
+            self._lead[deadline] = found
+        return self._lead[deadline]
+
+
+def task_item(task: TaskView, day: date, memo: _DeadlineMemo) -> Item | None:
+    """What a task is owed on working day `day`: overdue (every working day until done), due
+    today, due soon on its lead days, or nothing. A snoozed task waits until its date."""
+    if task.deadline is None:
+        return None
+    if task.snoozed_until is not None and day < task.snoozed_until:
+        return None
+    facts = task.facts()
+    outcome = outcome_on(facts, day)
+    if outcome.is_done:
+        return None
+    if outcome is Outcome.OVERDUE:
+        return Item(
+            ItemKind.OVERDUE,
+            task,
+            days_overdue=days_overdue(facts, day),
+            working_days_overdue=memo.working_days_overdue(task.deadline),
+        )
+    if task.deadline == day:
+        return Item(ItemKind.DUE_TODAY, task)
+    lead = memo.lead_day(task.deadline)
+    if lead is not None:
+        return Item(ItemKind.DUE_SOON, task, working_days_left=lead)
+    return None
+
+
+def _urgency(item: Item) -> tuple[int, int, int, date, int]:
+    """Overdue most days first, then due today, then due soonest."""
+    return (
+        URGENCY[item.kind],
+        -item.days_overdue,
+        item.working_days_left,
+        item.task.deadline or date.max,
+        item.task.id,
+    )
+
+
+def _is_head(officer: OfficerView, unit: UnitView | None) -> bool:
+    if unit is None:
+        return False
+    if unit.head_id is not None:
+        return unit.head_id == officer.id
+    return officer.role == ROLE_HEAD
+
+
+def owed_on(
+    day: date,
+    tasks: Iterable[TaskView],
+    officers: Iterable[OfficerView],
+    units: Iterable[UnitView],
+    calendar: WorkingCalendar,
+    settings: Settings | None = None,
+    plan_tasks: Iterable[TaskFacts] | None = None,
+) -> list[Digest]:
+    """The digests owed on `day`, one per officer who is owed anything, by officer id.
+
+    Nothing is owed on a day off; what fell on one since the last working day is owed today.
+    Every active officer (role officer or head) of a task's lead unit gets its reminders; the
+    unit's head gets the tasks overdue `escalate_after_days` working days or more as
+    escalations; TCCB-role officers get the weekly summary on its day, computed from
+    `plan_tasks` (every task of the plan, for the 30% figures; without them, no summary)."""
+    settings = settings or Settings()
+    if not calendar.is_working_day(day):
+        return []
+    memo = _DeadlineMemo(day, calendar, settings.lead_days)
+    found: dict[str, list[Item]] = {}
+    for task in tasks:
+        item = task_item(task, day, memo)
+        if item is not None:
+            found.setdefault(task.unit, []).append(item)
+    # One tuple per unit, shared by its officers' digests (the scan renders it once).
+    per_unit = {unit: tuple(sorted(items, key=_urgency)) for unit, items in found.items()}
+
+    unit_list = list(units)
+    units_by_code = {u.code: u for u in unit_list}
+    active = sorted((o for o in officers if o.active), key=lambda o: o.id)
+    summary = None
+    if (
+        plan_tasks is not None
+        and any(o.role == ROLE_TCCB for o in active)
+        and is_summary_day(day, calendar, settings.weekly_summary_weekday)
+    ):
+        summary = weekly_summary(day, plan_tasks, unit_list, settings)
+
+    digests = []
+    escalated: dict[str, tuple[Item, ...]] = {}
+    for officer in active:
+        unit = units_by_code.get(officer.unit)
+        head = _is_head(officer, unit)
+        items: tuple[Item, ...] = ()
+        if head or officer.role in (ROLE_OFFICER, ROLE_HEAD):
+            items = per_unit.get(officer.unit, ())
+        if head and items:
+            if officer.unit not in escalated:
+                escalated[officer.unit] = tuple(
+                    sorted(
+                        (_escalate(i, settings.escalate_after_days) for i in items), key=_urgency
+                    )
+                )
+            items = escalated[officer.unit]
+        own_summary = summary if officer.role == ROLE_TCCB else None
+        if items or own_summary is not None:
+            digests.append(
+                Digest(officer=officer, day=day, unit=unit, items=items, summary=own_summary)
+            )
+    return digests
+
+
+def _escalate(item: Item, after: int) -> Item:
+    if item.kind is ItemKind.OVERDUE and item.working_days_overdue >= after:
+        return Item(
+            ItemKind.ESCALATION,
+            item.task,
+            days_overdue=item.days_overdue,
+            working_days_overdue=item.working_days_overdue,
+        )
+    return item

@@ -1,0 +1,106 @@
+"""One scan now, outside `nhacviec run`: `nhacviec remind [--on DATE] [--dry-run]` (for cron
+users, for tests, to preview) and the console demo's `:remind`."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import Mapping
+from datetime import date
+
+from bot import texts
+from bot.commands import ChatService
+from bot.messenger import Messenger
+from nhacviec.app import App
+from nhacviec.clock import local_today
+from scheduler.digest import decode, readable, render_parts, traits_for
+from scheduler.policy import Digest
+from scheduler.scan import ScanResult
+from scheduler.service import Reminders
+from storage import reminders as store
+from storage.models import OutboxState
+
+
+def _who(digest: Digest) -> str:
+    officer = digest.officer
+    return f"{officer.code} {officer.name} ({officer.unit})"
+
+
+def preview(reminders: Reminders, result: ScanResult) -> list[str]:
+    """Every digest as it would read: on each linked chat, or as text for an unlinked
+    officer."""
+    lines = [f"Xem trước nhắc việc ngày {texts.d(result.day)} (không ghi, không gửi)."]
+    settings = reminders.scanner.settings
+    for delivery in result.deliveries:
+        lines.append(f"── {_who(delivery.digest)} · {delivery.channel}:{delivery.chat_id} ──")
+        lines.append(delivery.readable)
+    for digest in result.unlinked:
+        lines.append(f"── {_who(digest)} · chưa liên kết chat ──")
+        traits = traits_for("console")
+        parts = render_parts(digest, traits, settings.escalate_after_days, settings.thresholds)
+        lines.append(readable(parts, traits.supports_buttons))
+    lines.append(
+        f"Tổng: {len(result.digests)} bản nhắc, {len(result.deliveries)} chat, "
+        f"{len(result.unlinked)} cán bộ chưa liên kết."
+    )
+    return lines
+
+
+async def remind(
+    app: App, messengers: Mapping[str, Messenger], day: date | None = None, dry_run: bool = False
+) -> list[str]:
+    """Scan `day` (today by the app's clock), write the outbox and deliver through
+    `messengers`; with `dry_run`, only say what would be sent. Returns lines to print."""
+    reminders = Reminders(app, messengers)
+    day = day or local_today(app.clock, app.config.timezone)
+    if not app.calendar.is_working_day(day):
+        name = app.calendar.holiday_name(day)
+        return [f"{texts.d(day)} là ngày nghỉ{f' ({name})' if name else ''}: không nhắc việc."]
+    if dry_run:
+        result = await asyncio.to_thread(reminders.scanner.compute, day)
+        return preview(reminders, result)
+    result = await reminders.scan(day, trigger="manual")
+    report = await reminders.dispatch()
+    lines = [
+        f"Nhắc việc ngày {texts.d(day)}: {len(result.digests)} bản nhắc cho "
+        f"{result.written + result.already} chat; {result.written} hàng mới trong hàng đợi "
+        f"({result.already} đã có từ trước).",
+        f"Đã gửi {report.sent}, hẹn gửi lại {report.retried}, thất bại {report.failed}.",
+    ]
+    waiting = [
+        r
+        for r in store.outbox_rows(app.engine, day)
+        if r.state == OutboxState.PENDING and r.channel not in messengers
+    ]
+    if waiting:
+        per_channel = Counter(r.channel for r in waiting)
+        lines.append(
+            "Chưa gửi được (kênh chưa bật trong cấu hình): "
+            + ", ".join(f"{c} ×{n}" for c, n in sorted(per_channel.items()))
+        )
+        for row in waiting:
+            lines.append(f"── {row.channel}:{row.chat_id} ──")
+            traits = traits_for(row.channel)
+            lines.append(readable(decode(row.text, row.payload), traits.supports_buttons))
+    if result.unlinked:
+        codes = ", ".join(sorted(d.officer.code for d in result.unlinked))
+        lines.append(f"{len(result.unlinked)} cán bộ chưa liên kết chat: {codes}")
+    return lines
+
+
+def console_remind(chat: ChatService, messenger: Messenger) -> list[str]:
+    """The demo's `:remind`: today's scan, delivered to the console chats."""
+    app = App(
+        config=chat.config, clock=chat.clock, engine=chat.engine, calendar=chat.calendar, chat=chat
+    )
+    reminders = Reminders(app, {messenger.channel: messenger})
+    day = local_today(chat.clock, chat.config.timezone)
+    if not chat.calendar.is_working_day(day):
+        return [f"── {texts.d(day)} là ngày nghỉ: không nhắc việc ──"]
+
+    async def run() -> int:
+        await reminders.scan(day, trigger="demo")
+        return (await reminders.dispatch()).sent
+
+    sent = asyncio.run(run())
+    return [f"── nhắc việc ngày {texts.d(day)}: đã gửi {sent} tin ──"]

@@ -1,0 +1,280 @@
+"""The daily scan: read what the policy needs, ask it what is owed, write the outbox.
+
+Every owed digest becomes one outbox row per chat it goes to, written (with the rendered text)
+before anything is sent; the dispatcher delivers the rows. A second scan of the same day writes
+only rows that did not exist (a chat linked since), so it never makes anyone receive twice."""
+
+from __future__ import annotations
+
+import gc
+import logging
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from bot.messenger import Messenger
+from nhacviec.clock import Clock, local_today
+from nhacviec.config import Config, ConfigError
+from rules import TaskFacts
+from scheduler.calendar import WorkingCalendar
+from scheduler.digest import (
+    ChannelTraits,
+    Part,
+    RenderCache,
+    encode,
+    readable,
+    render_parts,
+    traits_for,
+)
+from scheduler.policy import (
+    DIGEST,
+    ROLE_TCCB,
+    Digest,
+    OfficerView,
+    Settings,
+    TaskView,
+    UnitView,
+    is_summary_day,
+    owed_on,
+)
+from storage import reminders as store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One digest rendered for one chat: what becomes an outbox row."""
+
+    digest: Digest
+    channel: str
+    chat_id: str
+    parts: list[Part]
+    text: str
+    payload: str
+    traits: ChannelTraits
+
+    @property
+    def readable(self) -> str:
+        return readable(self.parts, self.traits.supports_buttons)
+
+    def row(self) -> dict[str, Any]:
+        return {
+            "officer_id": self.digest.officer.id,
+            "kind": self.digest.kind,
+            "day": self.digest.day,
+            "channel": self.channel,
+            "chat_id": self.chat_id,
+            "text": self.text,
+            "payload": self.payload,
+        }
+
+
+@dataclass
+class ScanResult:
+    day: date
+    working_day: bool
+    digests: list[Digest] = field(default_factory=list)
+    deliveries: list[Delivery] = field(default_factory=list)
+    unlinked: list[Digest] = field(default_factory=list)  # owed, but no chat to send to
+    written: int = 0  # rows new in the outbox
+    already: int = 0  # chats whose row for the day was already in the outbox
+    tasks_read: int = 0
+
+
+def choose_links(
+    links: list[store.LinkRow], preference: str | list[str]
+) -> dict[int, list[store.LinkRow]]:
+    """The chats each officer's digest goes to: the newest link on each channel ("all"), or
+    only on the first channel of the preference list the officer has linked. `links` come
+    oldest first."""
+    newest: dict[tuple[int, str], store.LinkRow] = {}
+    for link in links:  # oldest first: a newer link on the same channel replaces an older one
+        newest[(link.officer_id, link.channel)] = link
+    per_officer: dict[int, dict[str, store.LinkRow]] = {}
+    for (officer_id, channel), link in newest.items():
+        per_officer.setdefault(officer_id, {})[channel] = link
+    chosen: dict[int, list[store.LinkRow]] = {}
+    for officer_id, by_channel in per_officer.items():
+        if preference == "all":
+            chosen[officer_id] = [by_channel[c] for c in sorted(by_channel)]
+        else:
+            first = next((c for c in preference if c in by_channel), None)
+            chosen[officer_id] = [by_channel[first]] if first else []
+    return chosen
+
+
+def check_preference(value: Any) -> str | list[str]:
+    """[schedule] channels: "all", or the channels in order of preference."""
+    if value == "all":
+        return "all"
+    if isinstance(value, list) and value and all(isinstance(c, str) for c in value):
+        return value
+    raise ConfigError('[schedule] channels phải là "all" hoặc danh sách như ["telegram", "zalo"]')
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """A scan builds some 100,000 short-lived objects with no reference cycles (rows, tasks,
+    items, texts); the cyclic collector running over them mid-scan costs a quarter of the
+    scan's time (benchmarks/scan.py), so it waits until the scan is done."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+class Scanner:
+    """Runs the reminder policy over storage and fills the outbox."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        config: Config,
+        calendar: WorkingCalendar,
+        clock: Clock,
+        messengers: Mapping[str, Messenger] | None = None,
+    ) -> None:
+        self.engine = engine
+        self.config = config
+        self.calendar = calendar
+        self.clock = clock
+        self.messengers = messengers or {}
+        self.settings = Settings.from_config(config)
+        self.preference = check_preference(config.schedule.channels)
+
+    def today(self) -> date:
+        return local_today(self.clock, self.config.timezone)
+
+    def horizon(self, day: date) -> date:
+        """The latest deadline whose lead day can fall on `day`: the furthest lead counted in
+        working days, then through the days off that follow it."""
+        furthest = self.calendar.add_working_days(day, max(self.settings.lead_days, default=0))
+        return self.calendar.next_working_day(furthest) - timedelta(days=1)
+
+    def compute(
+        self, day: date | None = None, skip: set[tuple[int, str]] | None = None
+    ) -> ScanResult:
+        """What is owed on `day` (today by default) and how it reads on each chat; writes
+        nothing. Chats in `skip` (officer id, channel) already have their row: not rendered."""
+        with gc_paused():
+            return self._compute(day or self.today(), skip)
+
+    def _compute(self, day: date, skip: set[tuple[int, str]] | None) -> ScanResult:
+        result = ScanResult(day=day, working_day=self.calendar.is_working_day(day))
+        if not result.working_day:
+            return result
+        with self.engine.connect() as conn:
+            plan_id = store.newest_plan_id(conn)
+            if plan_id is None:
+                return result
+            unit_rows = store.units(conn)
+            code_of = {r.id: r.code for r in unit_rows}
+            units = [UnitView(r.code, r.name, r.head_id) for r in unit_rows]
+            officers = [
+                OfficerView(r.id, r.name, code_of.get(r.unit_id, ""), r.role, code=r.code)
+                for r in store.active_officers(conn)
+            ]
+            tasks = [
+                TaskView(
+                    id=r.id,
+                    unit=code_of.get(r.lead_unit_id, ""),
+                    title=r.title,
+                    deadline=r.deadline,
+                    progress=r.progress,
+                    snoozed_until=r.snoozed_until,
+                    code=r.code,
+                )
+                for r in store.open_tasks_due_by(conn, plan_id, day, self.horizon(day))
+            ]
+            links = choose_links(store.chat_links(conn), self.preference)
+            plan_tasks: list[TaskFacts] | None = None
+            if self._summary_wanted(day, officers, links, skip):
+                plan_tasks = store.plan_task_facts(conn, plan_id, code_of)
+        result.tasks_read = len(tasks)
+        result.digests = owed_on(
+            day, tasks, officers, units, self.calendar, self.settings, plan_tasks
+        )
+        rendered: dict[tuple[int, int, bool, ChannelTraits], tuple[list[Part], str, str]] = {}
+        cache = RenderCache()
+        for digest in result.digests:
+            chats = links.get(digest.officer.id, [])
+            if not chats:
+                result.unlinked.append(digest)
+            for link in chats:
+                if skip and (digest.officer.id, link.channel) in skip:
+                    result.already += 1
+                    continue
+                traits = traits_for(link.channel, self.messengers)
+                # Officers of one unit share the same items: render each variant once.
+                key = (id(digest.items), id(digest.unit), digest.summary is not None, traits)
+                if key not in rendered:
+                    parts = render_parts(
+                        digest,
+                        traits,
+                        self.settings.escalate_after_days,
+                        self.settings.thresholds,
+                        cache,
+                    )
+                    rendered[key] = (parts, *encode(parts))
+                parts, text, payload = rendered[key]
+                result.deliveries.append(
+                    Delivery(digest, link.channel, link.chat_id, parts, text, payload, traits)
+                )
+        return result
+
+    def _summary_wanted(
+        self,
+        day: date,
+        officers: list[OfficerView],
+        links: dict[int, list[store.LinkRow]],
+        skip: set[tuple[int, str]] | None,
+    ) -> bool:
+        """The weekly summary reads every task of the plan (a million, in the benchmark):
+        only on its day, and, when filling the outbox, only if a TCCB officer still has a chat
+        without today's row."""
+        tccb = [o for o in officers if o.role == ROLE_TCCB]
+        if not tccb or not is_summary_day(
+            day, self.calendar, self.settings.weekly_summary_weekday
+        ):
+            return False
+        if skip is None:  # a preview shows everyone's digest
+            return True
+        return any((o.id, link.channel) not in skip for o in tccb for link in links.get(o.id, []))
+
+    def run(self, day: date | None = None, trigger: str = "schedule") -> ScanResult:
+        """Compute and write the outbox, and record the scan, in one transaction. Rows already
+        written today (an earlier scan) are neither rendered nor written again."""
+        started = self.clock.now()
+        day = day or self.today()
+        result = self.compute(day, store.outbox_keys(self.engine, DIGEST, day))
+        with gc_paused(), self.engine.begin() as conn:
+            result.written = store.write_outbox(
+                conn, [d.row() for d in result.deliveries], started
+            )
+            # Another instance may have written some between our read and this insert.
+            result.already += len(result.deliveries) - result.written
+            store.record_scan(
+                conn,
+                result.day,
+                started,
+                self.clock.now(),
+                len(result.digests),
+                result.written,
+                trigger,
+            )
+        log.info(
+            "reminder scan %s: %d digests, %d chats, %d new outbox rows",
+            result.day.isoformat(),
+            len(result.digests),
+            len(result.deliveries),
+            result.written,
+        )
+        return result

@@ -1,0 +1,178 @@
+"""Reminders inside `nhacviec run`: APScheduler 3 runs the daily scan at [schedule] daily_at
+(local time) and the dispatcher every few seconds.
+
+APScheduler keeps its jobs in memory only: what was scanned and sent lives in our own tables,
+so a restart decides from the database whether today's scan is still owed (the catch-up), and
+the outbox's unique key keeps a second instance or a second scan from sending twice."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.messenger import Messenger
+from nhacviec.app import App
+from nhacviec.config import ConfigError
+from scheduler.dispatch import Dispatcher, DispatchReport
+from scheduler.scan import Scanner, ScanResult
+from storage import reminders as store
+
+log = logging.getLogger(__name__)
+
+SCAN_JOB = "reminders-daily-scan"
+CATCH_UP_JOB = "reminders-catch-up"
+DISPATCH_JOB = "reminders-dispatch"
+STOP_TIMEOUT_SECONDS = 30.0
+
+
+def parse_daily_at(text: str) -> time:
+    """`07:30` -> 07:30; anything else is a configuration error."""
+    try:
+        hour, minute = (int(p) for p in text.strip().split(":"))
+        return time(hour, minute)
+    except ValueError as exc:
+        raise ConfigError(f"[schedule] daily_at phải có dạng HH:MM, không phải {text!r}") from exc
+
+
+def messenger_secrets(app: App) -> list[str]:
+    config = app.config
+    return [
+        s
+        for s in (
+            config.telegram.token,
+            config.telegram.secret_token,
+            config.zalo.token,
+            config.zalo.secret_token,
+        )
+        if s
+    ]
+
+
+class Reminders:
+    """The scan and the dispatcher of one app, with the messengers enabled in this process."""
+
+    def __init__(self, app: App, messengers: Mapping[str, Messenger]) -> None:
+        self.app = app
+        self.messengers = dict(messengers)
+        self.tz = ZoneInfo(app.config.timezone)
+        self.daily_at = parse_daily_at(app.config.schedule.daily_at)
+        self.scanner = Scanner(app.engine, app.config, app.calendar, app.clock, self.messengers)
+        self.dispatcher = Dispatcher(
+            app.engine,
+            app.clock,
+            self.messengers,
+            app.config.outbox,
+            app.config.timezone,
+            secrets=messenger_secrets(app),
+        )
+        self._scan_lock = asyncio.Lock()
+        self._dispatch_lock = asyncio.Lock()
+
+    def local_now(self) -> datetime:
+        return self.app.clock.now().astimezone(self.tz)
+
+    def needs_catch_up(self) -> bool:
+        """True if today is a working day, it is past daily_at and no scan of today is in the
+        database: the process was down at daily_at. Only today is caught up, never a past day."""
+        now = self.local_now()
+        today = now.date()
+        if now.time() < self.daily_at or not self.app.calendar.is_working_day(today):
+            return False
+        return not store.scanned_on(self.app.engine, today)
+
+    async def scan(self, day: date | None = None, trigger: str = "schedule") -> ScanResult:
+        """One scan, never two at once in this process (the outbox key covers other ones)."""
+        async with self._scan_lock:
+            return await asyncio.to_thread(self.scanner.run, day, trigger)
+
+    async def dispatch(self) -> DispatchReport:
+        async with self._dispatch_lock:
+            return await self.dispatcher.dispatch_due()
+
+    async def scan_and_dispatch(self, trigger: str = "schedule") -> DispatchReport:
+        await self.scan(trigger=trigger)
+        return await self.dispatch()
+
+    async def idle(self) -> None:
+        """Wait until no scan and no dispatch is running."""
+        async with self._scan_lock, self._dispatch_lock:
+            return
+
+
+class ReminderService:
+    """The Service that `nhacviec run` starts: the scheduler with its two jobs."""
+
+    name = "reminders"
+
+    def __init__(self, app: App, messengers: Mapping[str, Messenger]) -> None:
+        self.reminders = Reminders(app, messengers)
+        self.config = app.config
+        self.scheduler: AsyncIOScheduler | None = None
+        self.caught_up = asyncio.Event()  # set when a catch-up scan has finished
+
+    async def start(self) -> None:
+        # APScheduler logs every run at INFO: a line every 30 s from the dispatcher is noise.
+        logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
+        tz = self.reminders.tz
+        at = self.reminders.daily_at
+        scheduler = AsyncIOScheduler(timezone=tz)
+        scheduler.add_job(
+            self.reminders.scan_and_dispatch,
+            CronTrigger(hour=at.hour, minute=at.minute, timezone=tz),
+            id=SCAN_JOB,
+            name="quét nhắc việc hằng ngày",
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=3600,
+            replace_existing=True,
+        )
+        scheduler.add_job(
+            self.reminders.dispatch,
+            IntervalTrigger(
+                seconds=max(1, self.config.schedule.dispatch_every_seconds), timezone=tz
+            ),
+            id=DISPATCH_JOB,
+            name="gửi hàng đợi nhắc việc",
+            max_instances=1,
+            coalesce=True,
+            next_run_time=datetime.now(tz),  # deliver what a previous run left at once
+            replace_existing=True,
+        )
+        if await asyncio.to_thread(self.reminders.needs_catch_up):
+            log.info("today's reminder scan has not run: catching up now")
+            scheduler.add_job(
+                self._catch_up,
+                id=CATCH_UP_JOB,
+                name="quét nhắc việc bù",
+                max_instances=1,
+                replace_existing=True,
+            )
+        scheduler.start()
+        self.scheduler = scheduler
+
+    async def _catch_up(self) -> None:
+        try:
+            await self.reminders.scan_and_dispatch(trigger="catch-up")
+        finally:
+            self.caught_up.set()
+
+    async def stop(self) -> None:
+        """No new job; let a running scan or dispatch finish (a send cut in half could be
+        sent again after the lease), then stop."""
+        if self.scheduler is None or not self.scheduler.running:
+            return
+        self.scheduler.pause()
+        try:
+            await asyncio.wait_for(self.reminders.idle(), STOP_TIMEOUT_SECONDS)
+        except TimeoutError:
+            log.warning("reminders still busy after %.0f s; stopping anyway", STOP_TIMEOUT_SECONDS)
+        self.scheduler.shutdown(wait=False)
+        self.scheduler = None
+        await asyncio.sleep(0)  # AsyncIOScheduler shuts down in a loop callback: let it run

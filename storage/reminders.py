@@ -1,0 +1,390 @@
+"""The queries of the reminder scan and the outbox dispatcher.
+
+Claiming is atomic so that two dispatchers (two processes, two hosts) never send a row twice:
+PostgreSQL selects with `FOR UPDATE SKIP LOCKED`, SQLite claims with one conditional UPDATE
+(SQLite serialises writers). A claimed row is `sending` with `claimed_at`; if its sender dies,
+the row is claimable again once the lease has run out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
+
+from rules import TaskFacts
+from storage.models import (
+    ChatLink,
+    Officer,
+    OutboxMessage,
+    OutboxState,
+    Plan,
+    ReminderScan,
+    Task,
+    TaskState,
+    Unit,
+    aware,
+)
+
+OUTBOX: sa.Table = OutboxMessage.__table__  # type: ignore[attr-defined]
+SCANS: sa.Table = ReminderScan.__table__  # type: ignore[attr-defined]
+TASKS: sa.Table = Task.__table__  # type: ignore[attr-defined]
+
+
+def utc(moment: datetime) -> datetime:
+    """Timestamps are stored in UTC: SQLite keeps a datetime's wall time and drops its zone."""
+    return moment.astimezone(UTC)
+
+
+# -- what the scan reads -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpenTaskRow:
+    id: int
+    code: str
+    title: str
+    unit_id: int
+    deadline: date
+    progress: int
+    snoozed_until: date | None
+
+
+@dataclass(frozen=True)
+class LinkRow:
+    officer_id: int
+    channel: str
+    chat_id: str
+    linked_at: datetime
+    id: int
+
+
+def newest_plan_id(conn: Connection) -> int | None:
+    """The plan reminders follow: the newest, as everywhere else (repo.current_plan)."""
+    plans: sa.Table = Plan.__table__  # type: ignore[attr-defined]
+    return conn.execute(
+        sa.select(plans.c.id).order_by(plans.c.year.desc(), plans.c.id.desc()).limit(1)
+    ).scalar()
+
+
+def units(conn: Connection) -> list[Any]:
+    table: sa.Table = Unit.__table__  # type: ignore[attr-defined]
+    return list(conn.execute(sa.select(table.c.id, table.c.code, table.c.name, table.c.head_id)))
+
+
+def active_officers(conn: Connection) -> list[Any]:
+    table: sa.Table = Officer.__table__  # type: ignore[attr-defined]
+    return list(
+        conn.execute(
+            sa.select(table.c.id, table.c.name, table.c.unit_id, table.c.role, table.c.code).where(
+                table.c.active.is_(True)
+            )
+        )
+    )
+
+
+def open_tasks_due_by(conn: Connection, plan_id: int, day: date, horizon: date) -> list[Any]:
+    """Open tasks of the plan with a deadline on or before `horizon` (which covers every
+    overdue task and every lead day owed by `day`), not snoozed past `day`. Served by the
+    (state, deadline) index: closed tasks and far deadlines are never read."""
+    t = TASKS
+    return list(
+        conn.execute(
+            sa.select(
+                t.c.id,
+                t.c.code,
+                t.c.title,
+                t.c.lead_unit_id,
+                t.c.deadline,
+                t.c.progress,
+                t.c.snoozed_until,
+            ).where(
+                t.c.state == TaskState.OPEN,
+                t.c.deadline <= horizon,
+                t.c.plan_id == plan_id,
+                sa.or_(t.c.snoozed_until.is_(None), t.c.snoozed_until <= day),
+            )
+        )
+    )
+
+
+def plan_task_facts(conn: Connection, plan_id: int, unit_codes: dict[int, str]) -> list[TaskFacts]:
+    """Every task of the plan as the rules see it, for the weekly 30% figures (the facts of
+    repo.task_facts that unit_figures reads, without joins: a plan may hold a million tasks)."""
+    t = TASKS
+    # Dates come back as text from SQLite: parse each distinct one once, not per row.
+    parsed: dict[Any, date | None] = {None: None}
+
+    def day(value: Any) -> date | None:
+        if value not in parsed:
+            parsed[value] = value if isinstance(value, date) else date.fromisoformat(value)
+        return parsed[value]
+
+    rows = conn.execute(
+        sa.select(
+            t.c.id,
+            t.c.lead_unit_id,
+            sa.type_coerce(t.c.deadline, sa.String),
+            sa.type_coerce(t.c.completed_on, sa.String),
+        ).where(t.c.plan_id == plan_id)
+    )
+    return [TaskFacts(r[0], "", unit_codes.get(r[1], ""), day(r[2]), day(r[3])) for r in rows]
+
+
+def chat_links(conn: Connection) -> list[LinkRow]:
+    """Every chat link, oldest first."""
+    table: sa.Table = ChatLink.__table__  # type: ignore[attr-defined]
+    rows = conn.execute(
+        sa.select(
+            table.c.officer_id, table.c.channel, table.c.chat_id, table.c.linked_at, table.c.id
+        ).order_by(table.c.linked_at, table.c.id)
+    )
+    return [LinkRow(r[0], r[1], r[2], aware(r[3]) or r[3], r[4]) for r in rows]
+
+
+# -- what the scan writes ------------------------------------------------------------------
+
+
+def _insert_ignoring_duplicates(conn: Connection) -> Any:
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(OUTBOX).on_conflict_do_nothing(constraint="uq_outbox_key")
+    if conn.dialect.name == "sqlite":
+        return sqlite.insert(OUTBOX).on_conflict_do_nothing()
+    raise NotImplementedError(f"outbox on {conn.dialect.name}")
+
+
+def write_outbox(conn: Connection, rows: Sequence[dict[str, Any]], now: datetime) -> int:
+    """Insert the rows whose key (officer, kind, day, channel) is new; a row already there
+    (an earlier scan, another instance) is left untouched. Returns how many were written."""
+    if not rows:
+        return 0
+    now = utc(now)
+    values = [
+        {
+            **row,
+            "state": OutboxState.PENDING,
+            "attempts": 0,
+            "parts_sent": 0,
+            "message_ids": "",
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        for row in rows
+    ]
+    stmt = _insert_ignoring_duplicates(conn)
+    if conn.dialect.name == "sqlite":
+        # SQLite's executemany counts the rows it inserted, and is faster than RETURNING.
+        return conn.execute(stmt, values).rowcount
+    return len(conn.execute(stmt.returning(OUTBOX.c.id), values).all())
+
+
+def outbox_keys(engine: Engine, kind: str, day: date) -> set[tuple[int, str]]:
+    """(officer id, channel) of the rows of `kind` already written for `day`."""
+    o = OUTBOX
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(o.c.officer_id, o.c.channel).where(o.c.day == day, o.c.kind == kind)
+        )
+        return {(r[0], r[1]) for r in rows}
+
+
+def record_scan(
+    conn: Connection,
+    day: date,
+    started: datetime,
+    finished: datetime,
+    digests: int,
+    written: int,
+    trigger: str,
+) -> None:
+    conn.execute(
+        SCANS.insert().values(
+            day=day,
+            started_at=utc(started),
+            finished_at=utc(finished),
+            digests=digests,
+            rows_written=written,
+            trigger=trigger,
+        )
+    )
+
+
+def scanned_on(engine: Engine, day: date) -> bool:
+    """Whether a (non-preview) scan for `day` has completed."""
+    with engine.connect() as conn:
+        return (
+            conn.execute(sa.select(SCANS.c.id).where(SCANS.c.day == day).limit(1)).first()
+            is not None
+        )
+
+
+# -- the dispatcher ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Claimed:
+    id: int
+    officer_id: int
+    day: date
+    channel: str
+    chat_id: str
+    text: str
+    payload: str
+    attempts: int
+    parts_sent: int
+    message_ids: str
+
+
+def _claimable(channels: Sequence[str], now: datetime, lease: timedelta) -> Any:
+    o = OUTBOX
+    return sa.and_(
+        o.c.channel.in_(list(channels)),
+        sa.or_(
+            sa.and_(o.c.state == OutboxState.PENDING, o.c.next_attempt_at <= now),
+            sa.and_(o.c.state == OutboxState.SENDING, o.c.claimed_at <= now - lease),
+        ),
+    )
+
+
+def claim(
+    engine: Engine,
+    channels: Sequence[str],
+    now: datetime,
+    lease: timedelta,
+    limit: int,
+    token: str,
+) -> list[Claimed]:
+    """Mark up to `limit` due rows of `channels` as being sent by `token` and return them.
+    Each row goes to exactly one claimer; `attempts` counts this attempt."""
+    if not channels:
+        return []
+    now = utc(now)
+    o = OUTBOX
+    due = _claimable(channels, now, lease)
+    claim_values = {
+        "state": OutboxState.SENDING,
+        "claimed_at": now,
+        "claimed_by": token,
+        "attempts": o.c.attempts + 1,
+    }
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            ids = list(
+                conn.execute(
+                    sa.select(o.c.id)
+                    .where(due)
+                    .order_by(o.c.next_attempt_at, o.c.id)
+                    .limit(limit)
+                    .with_for_update(skip_locked=True)
+                ).scalars()
+            )
+            if not ids:
+                return []
+            conn.execute(sa.update(o).where(o.c.id.in_(ids)).values(**claim_values))
+        else:
+            # One statement: SQLite takes the write lock before reading, so a second claimer
+            # waits and then finds these rows no longer claimable.
+            pick = sa.select(o.c.id).where(due).order_by(o.c.next_attempt_at, o.c.id).limit(limit)
+            conn.execute(sa.update(o).where(o.c.id.in_(pick), due).values(**claim_values))
+        rows = conn.execute(
+            sa.select(
+                o.c.id,
+                o.c.officer_id,
+                o.c.day,
+                o.c.channel,
+                o.c.chat_id,
+                o.c.text,
+                o.c.payload,
+                o.c.attempts,
+                o.c.parts_sent,
+                o.c.message_ids,
+            )
+            .where(o.c.claimed_by == token, o.c.state == OutboxState.SENDING)
+            .order_by(o.c.next_attempt_at, o.c.id)
+        )
+        return [Claimed(**r._mapping) for r in rows]
+
+
+def _update_claimed(engine: Engine, row_id: int, token: str, **values: Any) -> bool:
+    """Update a row only while `token` still holds it; False if the lease was lost."""
+    o = OUTBOX
+    with engine.begin() as conn:
+        result = conn.execute(
+            sa.update(o)
+            .where(o.c.id == row_id, o.c.claimed_by == token, o.c.state == OutboxState.SENDING)
+            .values(**values)
+        )
+        return result.rowcount == 1
+
+
+def record_part(
+    engine: Engine, row_id: int, token: str, parts_sent: int, message_ids: str
+) -> bool:
+    """One more part delivered: a retry resumes after it instead of sending it again."""
+    return _update_claimed(engine, row_id, token, parts_sent=parts_sent, message_ids=message_ids)
+
+
+def mark_sent(engine: Engine, row_id: int, token: str, now: datetime) -> bool:
+    return _update_claimed(
+        engine, row_id, token, state=OutboxState.SENT, sent_at=utc(now), last_error=None
+    )
+
+
+def mark_retry(engine: Engine, row_id: int, token: str, at: datetime, error: str) -> bool:
+    return _update_claimed(
+        engine,
+        row_id,
+        token,
+        state=OutboxState.PENDING,
+        next_attempt_at=utc(at),
+        claimed_by=None,
+        last_error=error,
+    )
+
+
+def mark_failed(engine: Engine, row_id: int, token: str, error: str) -> bool:
+    return _update_claimed(engine, row_id, token, state=OutboxState.FAILED, last_error=error)
+
+
+def expire_stale(
+    engine: Engine,
+    channels: Sequence[str],
+    today: date,
+    now: datetime,
+    lease: timedelta,
+    reason: str,
+) -> int:
+    """Rows of an earlier day still unsent are superseded by today's digest: marked expired
+    rather than delivered late."""
+    if not channels:
+        return 0
+    now = utc(now)
+    o = OUTBOX
+    with engine.begin() as conn:
+        result = conn.execute(
+            sa.update(o)
+            .where(
+                o.c.channel.in_(list(channels)),
+                o.c.day < today,
+                sa.or_(
+                    o.c.state == OutboxState.PENDING,
+                    sa.and_(o.c.state == OutboxState.SENDING, o.c.claimed_at <= now - lease),
+                ),
+            )
+            .values(state=OutboxState.EXPIRED, last_error=reason)
+        )
+        return result.rowcount or 0
+
+
+def outbox_rows(engine: Engine, day: date | None = None) -> list[Any]:
+    """The outbox (of one day), oldest first: for `nhacviec remind` and the tests."""
+    o = OUTBOX
+    query = sa.select(o).order_by(o.c.id)
+    if day is not None:
+        query = query.where(o.c.day == day)
+    with engine.connect() as conn:
+        return list(conn.execute(query))
