@@ -3,7 +3,7 @@ year has its head rated "did not complete duties"; nhacviec warns before that ha
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -60,22 +60,28 @@ def flag_for(share: float, thresholds: Thresholds) -> Flag:
     return Flag.OK
 
 
-def unit_figures(
-    tasks: Iterable[TaskFacts],
-    on: date,
-    thresholds: Thresholds | None = None,
-    units: Iterable[str] = (),
-    due_soon_days: int = 7,
-) -> list[UnitFigures]:
-    """Per lead unit: tasks assigned in the plan, done on time, late, overdue and open on `on`;
-    the share is (late + overdue) / assigned. Units named in `units` appear even with no task.
-    Worst share first, then by unit code."""
-    thresholds = thresholds or Thresholds()
+OutcomeCounts = Mapping[str, Mapping[Outcome, int]]
+
+
+def count_outcomes(
+    tasks: Iterable[TaskFacts], on: date, due_soon_days: int = 7, units: Iterable[str] = ()
+) -> dict[str, dict[Outcome, int]]:
+    """How many of each lead unit's tasks have each outcome on `on`; units named in `units`
+    appear even with no task."""
     counts: dict[str, dict[Outcome, int]] = {u: {} for u in units}
     for task in tasks:
         per_unit = counts.setdefault(task.unit, {})
         outcome = outcome_on(task, on, due_soon_days)
         per_unit[outcome] = per_unit.get(outcome, 0) + 1
+    return counts
+
+
+def figures_from_counts(
+    counts: OutcomeCounts, thresholds: Thresholds | None = None
+) -> list[UnitFigures]:
+    """Per unit: the share is (late + overdue) / assigned, flagged against the thresholds.
+    Worst share first, then by unit code."""
+    thresholds = thresholds or Thresholds()
     figures = []
     for unit, by_outcome in counts.items():
         assigned = sum(by_outcome.values())
@@ -98,6 +104,19 @@ def unit_figures(
         )
     figures.sort(key=lambda f: (-f.share, -f.overdue, f.unit))
     return figures
+
+
+def unit_figures(
+    tasks: Iterable[TaskFacts],
+    on: date,
+    thresholds: Thresholds | None = None,
+    units: Iterable[str] = (),
+    due_soon_days: int = 7,
+) -> list[UnitFigures]:
+    """Per lead unit: tasks assigned in the plan, done on time, late, overdue and open on `on`;
+    the share is (late + overdue) / assigned. Units named in `units` appear even with no task.
+    Worst share first, then by unit code."""
+    return figures_from_counts(count_outcomes(tasks, on, due_soon_days, units), thresholds)
 
 
 def watch_list(figures: Iterable[UnitFigures]) -> list[UnitFigures]:

@@ -109,9 +109,9 @@ def _blocks(
         blocks.append(_Block(sections[item.kind], text, item.task.id))
     if digest.summary is not None:
         title = texts.REMINDER_WEEKLY.format(fail=texts.pct(thresholds.fail))
-        watch = [
-            "\n".join(unit_lines(f, thresholds)) for f in digest.summary.watch
-        ] or [texts.REMINDER_WEEKLY_NONE]
+        watch = ["\n".join(unit_lines(f, thresholds)) for f in digest.summary.watch] or [
+            texts.REMINDER_WEEKLY_NONE
+        ]
         blocks += [_Block(title, line) for line in watch]
     if cache is not None:
         cache.blocks[key] = blocks

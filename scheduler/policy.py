@@ -15,12 +15,13 @@ from enum import StrEnum
 from nhacviec.config import Config, ConfigError
 from rules import (
     Outcome,
+    OutcomeCounts,
     TaskFacts,
     Thresholds,
     UnitFigures,
     days_overdue,
+    figures_from_counts,
     outcome_on,
-    unit_figures,
     watch_list,
 )
 from scheduler.calendar import WorkingCalendar
@@ -157,16 +158,13 @@ def is_summary_day(day: date, calendar: WorkingCalendar, weekday: int = 0) -> bo
 
 
 def weekly_summary(
-    day: date, plan_tasks: Iterable[TaskFacts], units: Iterable[UnitView], settings: Settings
+    day: date, plan_counts: OutcomeCounts, units: Iterable[UnitView], settings: Settings
 ) -> WeeklySummary:
-    """The figures of every unit on `day` and its watch list, computed by the rules."""
-    figures = unit_figures(
-        plan_tasks,
-        day,
-        settings.thresholds,
-        units=[u.code for u in units],
-        due_soon_days=settings.due_soon_days,
-    )
+    """The figures of every unit on `day` and its watch list, computed by the rules from the
+    outcome counts of every task of the plan (units without tasks included)."""
+    counts: dict[str, dict[Outcome, int]] = {u.code: {} for u in units}
+    counts.update({unit: dict(by_outcome) for unit, by_outcome in plan_counts.items()})
+    figures = figures_from_counts(counts, settings.thresholds)
     return WeeklySummary(day=day, figures=tuple(figures), watch=tuple(watch_list(figures)))
 
 
@@ -253,7 +251,7 @@ def owed_on(
     units: Iterable[UnitView],
     calendar: WorkingCalendar,
     settings: Settings | None = None,
-    plan_tasks: Iterable[TaskFacts] | None = None,
+    plan_counts: OutcomeCounts | None = None,
 ) -> list[Digest]:
     """The digests owed on `day`, one per officer who is owed anything, by officer id.
 
@@ -261,7 +259,8 @@ def owed_on(
     Every active officer (role officer or head) of a task's lead unit gets its reminders; the
     unit's head gets the tasks overdue `escalate_after_days` working days or more as
     escalations; TCCB-role officers get the weekly summary on its day, computed from
-    `plan_tasks` (every task of the plan, for the 30% figures; without them, no summary)."""
+    `plan_counts` (the outcomes of every task of the plan on `day`, `rules.count_outcomes`;
+    without them, no summary)."""
     settings = settings or Settings()
     if not calendar.is_working_day(day):
         return []
@@ -279,11 +278,11 @@ def owed_on(
     active = sorted((o for o in officers if o.active), key=lambda o: o.id)
     summary = None
     if (
-        plan_tasks is not None
+        plan_counts is not None
         and any(o.role == ROLE_TCCB for o in active)
         and is_summary_day(day, calendar, settings.weekly_summary_weekday)
     ):
-        summary = weekly_summary(day, plan_tasks, unit_list, settings)
+        summary = weekly_summary(day, plan_counts, unit_list, settings)
 
     digests = []
     escalated: dict[str, tuple[Item, ...]] = {}

@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 from bot.messenger import Messenger
 from nhacviec.clock import Clock, local_today
 from nhacviec.config import Config, ConfigError
-from rules import TaskFacts
+from rules import Outcome
 from scheduler.calendar import WorkingCalendar
 from scheduler.digest import (
     ChannelTraits,
@@ -195,12 +195,14 @@ class Scanner:
                 for r in store.open_tasks_due_by(conn, plan_id, day, self.horizon(day))
             ]
             links = choose_links(store.chat_links(conn), self.preference)
-            plan_tasks: list[TaskFacts] | None = None
+            plan_counts: dict[str, dict[Outcome, int]] | None = None
             if self._summary_wanted(day, officers, links, skip):
-                plan_tasks = store.plan_task_facts(conn, plan_id, code_of)
+                plan_counts = store.plan_outcome_counts(
+                    conn, plan_id, day, self.settings.due_soon_days, code_of
+                )
         result.tasks_read = len(tasks)
         result.digests = owed_on(
-            day, tasks, officers, units, self.calendar, self.settings, plan_tasks
+            day, tasks, officers, units, self.calendar, self.settings, plan_counts
         )
         rendered: dict[tuple[int, int, bool, ChannelTraits], tuple[list[Part], str, str]] = {}
         cache = RenderCache()

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from rules import TaskFacts, unit_figures, watch_list
+from rules import TaskFacts, count_outcomes, unit_figures, watch_list
 from scheduler.calendar import WorkingCalendar
 from scheduler.policy import (
     Digest,
@@ -40,7 +40,8 @@ def task(task_id: int, deadline: date | None, unit: str = "KHTC", **kw: object) 
 
 def owed(day: date, tasks: list[TaskView], **kw: object) -> dict[int, Digest]:
     facts = kw.pop("plan_tasks", [t.facts() for t in tasks])
-    digests = owed_on(day, tasks, OFFICERS, UNITS, CAL, plan_tasks=facts, **kw)  # type: ignore[arg-type]
+    counts = count_outcomes(facts, day)  # type: ignore[arg-type]
+    digests = owed_on(day, tasks, OFFICERS, UNITS, CAL, plan_counts=counts, **kw)  # type: ignore[arg-type]
     return {d.officer.id: d for d in digests}
 
 
@@ -203,7 +204,7 @@ def test_weekly_summary_for_tccb_on_monday_with_the_rules_watch_list() -> None:
     assert [f.unit for f in summary.watch] == ["KHTC"]
     assert all(d.summary is None for o, d in digests.items() if o != 4)
     assert owed(date(2023, 3, 7), tasks, plan_tasks=facts)[1].summary is None
-    without = owed_on(monday, tasks, OFFICERS, UNITS, CAL)  # no plan_tasks: no summary
+    without = owed_on(monday, tasks, OFFICERS, UNITS, CAL)  # no plan counts: no summary
     assert all(d.summary is None for d in without) and 4 not in {d.officer.id for d in without}
 
 

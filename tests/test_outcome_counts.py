@@ -1,0 +1,74 @@
+"""The database's count of outcomes (storage.reminders.plan_outcome_counts, used by the weekly
+summary over plans of a million tasks) equals the rules' count, day by day, on SQLite and
+PostgreSQL."""
+
+import random
+from datetime import date, timedelta
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from rules import count_outcomes
+from storage import repo
+from storage.db import session_scope, upgrade
+from storage.models import Plan, Task, Unit
+from storage.reminders import plan_outcome_counts
+from tests.conftest import EXAMPLE_PLAN, load
+
+
+def test_database_counts_equal_the_rules_every_day_of_the_year(engine: Engine) -> None:
+    upgrade(engine)
+    load(engine, EXAMPLE_PLAN)
+    rng = random.Random(7)
+    with session_scope(engine) as session:
+        plan = session.exec(select(Plan)).one()
+        units = session.exec(select(Unit)).all()
+        tasks = session.exec(select(Task)).all()
+        # Finish some tasks early, some on the day, some late; leave the rest open.
+        for task in tasks:
+            assert task.deadline is not None
+            fate = rng.random()
+            if fate < 0.25:
+                task.completed_on = task.deadline - timedelta(days=rng.randint(0, 20))
+            elif fate < 0.5:
+                task.completed_on = task.deadline + timedelta(days=rng.randint(1, 40))
+            if task.completed_on is not None:
+                task.state, task.progress = "done", 100
+        # Edge cases the rule handles: no deadline (open or done), done on the deadline.
+        for n, done in enumerate((None, date(2023, 5, 5), None)):
+            session.add(
+                Task(
+                    plan_id=plan.id,
+                    code=f"X-{n}",
+                    title="Không hạn",  # type: ignore[arg-type]
+                    lead_unit_id=units[n].id,
+                    deadline=None,
+                    completed_on=done,
+                )
+            )  # type: ignore[arg-type]
+        session.add(
+            Task(
+                plan_id=plan.id,
+                code="X-9",
+                title="Đúng ngày",
+                lead_unit_id=units[0].id,  # type: ignore[arg-type]
+                deadline=date(2023, 6, 1),
+                completed_on=date(2023, 6, 1),
+            )
+        )
+        plan_id = plan.id
+        unit_codes = {u.id: u.code for u in units}
+    assert plan_id is not None
+    with Session(engine) as session:
+        facts = repo.task_facts(session, plan_id)
+    day = date(2022, 12, 25)
+    checked = 0
+    with engine.connect() as conn:
+        while day <= date(2024, 1, 10):
+            for soon in (0, 7):
+                expected = count_outcomes(facts, day, soon, units=unit_codes.values())
+                got = plan_outcome_counts(conn, plan_id, day, soon, unit_codes)  # type: ignore[arg-type]
+                assert got == expected, day
+                checked += 1
+            day += timedelta(days=3)
+    assert checked > 250
