@@ -11,6 +11,7 @@ import matplotlib
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from bot import texts
 from rules import Flag, UnitFigures
 
 # No display on a server. The chart draws on a bare Figure (not pyplot), so it keeps no global
@@ -64,7 +65,7 @@ def _bars(ax: Axes, rows: list[UnitFigures], fail: float) -> None:
         ax.text(
             101.5,
             n,
-            f"{unit.share * 100:.0f}% ({unit.failed_or_late}/{unit.assigned})",
+            f"{texts.pct(unit.share)} ({unit.failed_or_late}/{unit.assigned})",
             va="center",
             fontsize=11,
             color=FLAG_COLOURS[unit.flag],
@@ -74,7 +75,7 @@ def _bars(ax: Axes, rows: list[UnitFigures], fail: float) -> None:
     ax.text(
         fail * 100,
         len(rows) - 0.35,
-        f" ngưỡng {fail * 100:.0f}%",
+        f" ngưỡng {texts.pct(fail)}",
         fontsize=10,
         va="bottom",
         ha="left",
