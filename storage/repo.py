@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TypeVar
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -85,13 +86,13 @@ class LinkError(Exception):
         self.reason = reason
 
 
-def consume_link_code(
-    session: Session, code: str, channel: str, chat_id: str, now: datetime
-) -> Officer:
-    """Link the chat to the code's officer; a code works once, before it expires. A chat
-    linked to someone else before is moved to this officer."""
+_Code = TypeVar("_Code", LinkCode, GroupLinkCode)
+
+
+def _claim_code(session: Session, model: type[_Code], code: str, now: datetime) -> _Code:
+    """The unused, unexpired one-time code `code` of `model`, locked for this transaction."""
     link = session.exec(
-        select(LinkCode).where(LinkCode.code == code.strip().upper()).with_for_update()
+        select(model).where(model.code == code.strip().upper()).with_for_update()
     ).first()
     if link is None:
         raise LinkError("unknown")
@@ -99,6 +100,15 @@ def consume_link_code(
         raise LinkError("used")
     if aware(link.expires_at) < now:  # type: ignore[operator]
         raise LinkError("expired")
+    return link
+
+
+def consume_link_code(
+    session: Session, code: str, channel: str, chat_id: str, now: datetime
+) -> Officer:
+    """Link the chat to the code's officer; a code works once, before it expires. A chat
+    linked to someone else before is moved to this officer."""
+    link = _claim_code(session, LinkCode, code, now)
     officer = session.get(Officer, link.officer_id)
     if officer is None or not officer.active:
         raise LinkError("unknown")
@@ -291,15 +301,7 @@ def consume_group_code(
 ) -> Unit:
     """Link the group chat to the code's unit; a code works once, before it expires. A group
     linked to another unit before is moved to this one."""
-    link = session.exec(
-        select(GroupLinkCode).where(GroupLinkCode.code == code.strip().upper()).with_for_update()
-    ).first()
-    if link is None:
-        raise LinkError("unknown")
-    if link.used_at is not None:
-        raise LinkError("used")
-    if aware(link.expires_at) < now:  # type: ignore[operator]
-        raise LinkError("expired")
+    link = _claim_code(session, GroupLinkCode, code, now)
     unit = session.get(Unit, link.unit_id)
     if unit is None:
         raise LinkError("unknown")
