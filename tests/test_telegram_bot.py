@@ -389,3 +389,23 @@ async def test_tccb_gets_the_status_chart_and_a_report_file(
     refused = await say(fake, LAN, "/report 2023-Q1")
     assert "Chỉ TCCB và quản trị" in refused.params["text"]
     assert len(fake.calls_to("sendDocument")) == 1
+
+
+async def test_the_daily_scan_reaches_a_telegram_officer_with_buttons_once(
+    app: App, bot: TelegramService, fake: FakeTelegramAPI
+) -> None:
+    """End to end: the day's scan writes the digest to the outbox, the dispatcher sends it
+    through python-telegram-bot with a row of buttons per task, and a second run (a restart,
+    a cron job run twice) sends nothing."""
+    from scheduler.remind import remind
+
+    await link(app, fake, "CB04", LAN)
+    before = len(fake.sent(LAN))
+    lines = await remind(app, {"telegram": bot.messenger})
+    assert any("Đã gửi 1" in line for line in lines), lines
+    (digest,) = fake.sent(LAN)[before:]
+    assert digest.params["text"].startswith("🔔 Nhắc việc ngày 03/04/2023")
+    first = task_id(app, "NV-03#1")
+    assert [f"done:{first}", f"prog:{first}", f"snooze:{first}"] in keyboard_data(digest)
+    await remind(app, {"telegram": bot.messenger})
+    assert len(fake.sent(LAN)) == before + 1

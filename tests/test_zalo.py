@@ -311,6 +311,28 @@ async def test_reminder_is_delivered_with_commands_to_type(fake: FakeZalo, sleep
     await messenger.client.aclose()
 
 
+async def test_the_daily_scan_reaches_a_zalo_officer_once(
+    app: App, fake: FakeZalo, polling: tuple[ZaloMessenger, ZaloService]
+) -> None:
+    """End to end: an officer links on Zalo; the day's scan writes her digest to the outbox and
+    the dispatcher delivers it through httpx to the fake Zalo; a second run sends nothing."""
+    from scheduler.remind import remind
+
+    messenger, _ = polling
+    await say(fake, "zalo-lan", f"/start {invite(app, 'CB04')}")
+    before = len(fake.texts("zalo-lan"))
+    lines = await remind(app, {"zalo": messenger})
+    assert any("Đã gửi 1" in line for line in lines), lines
+    digest = fake.texts("zalo-lan")[before:]
+    assert len(digest) == 1
+    assert digest[0].startswith("🔔 Nhắc việc ngày 03/04/2023 – Phòng Kế hoạch - Tài chính")
+    assert "Báo cáo giải ngân vốn đầu tư" in digest[0]
+    assert digest[0].splitlines()[-1].startswith("Trả lời: /done ")
+    again = await remind(app, {"zalo": messenger})
+    assert any("Đã gửi 0" in line for line in again), again
+    assert len(fake.texts("zalo-lan")) == before + 1
+
+
 async def test_attachment_without_public_url_becomes_a_note(
     fake: FakeZalo, sleeps: Sleeps
 ) -> None:
