@@ -7,7 +7,7 @@ so a whole year can be checked in a test; the scan (scheduler/scan.py) feeds it 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
@@ -26,6 +26,7 @@ from rules import (
 from scheduler.calendar import WorkingCalendar
 
 DIGEST = "digest"  # the outbox kind of the daily digest
+GROUP_DIGEST = "group"  # the outbox kind of a unit group chat's daily digest
 ROLE_OFFICER, ROLE_HEAD, ROLE_TCCB = "officer", "head", "tccb"
 
 
@@ -127,6 +128,27 @@ class WeeklySummary:
     day: date
     figures: tuple[UnitFigures, ...]
     watch: tuple[UnitFigures, ...]
+
+
+@dataclass(frozen=True)
+class GroupDigest:
+    """What a unit's linked group chats are owed on one day, one message per group: the
+    unit's items exactly as its officers get them (due soon on the lead days, due today,
+    overdue), never the head's escalation section nor TCCB's weekly summary."""
+
+    unit: UnitView
+    day: date
+    items: tuple[Item, ...]
+    kind: str = GROUP_DIGEST
+
+    @property
+    def summary(self) -> None:
+        """A group never gets the weekly summary (rendering reads this like a Digest's)."""
+        return None
+
+    @property
+    def task_ids(self) -> list[int]:
+        return [i.task.id for i in self.items]
 
 
 @dataclass(frozen=True)
@@ -246,6 +268,20 @@ def _is_head(officer: OfficerView, unit: UnitView | None) -> bool:
     return officer.role == ROLE_HEAD
 
 
+def _unit_items(
+    day: date, tasks: Iterable[TaskView], calendar: WorkingCalendar, settings: Settings
+) -> dict[str, tuple[Item, ...]]:
+    """What each lead unit owes on working day `day`, most urgent first; units owing
+    nothing are left out."""
+    memo = _DeadlineMemo(day, calendar, settings.lead_days)
+    found: dict[str, list[Item]] = {}
+    for task in tasks:
+        item = task_item(task, day, memo)
+        if item is not None:
+            found.setdefault(task.unit, []).append(item)
+    return {unit: tuple(sorted(items, key=_urgency)) for unit, items in found.items()}
+
+
 def owed_on(
     day: date,
     tasks: Iterable[TaskView],
@@ -265,14 +301,8 @@ def owed_on(
     settings = settings or Settings()
     if not calendar.is_working_day(day):
         return []
-    memo = _DeadlineMemo(day, calendar, settings.lead_days)
-    found: dict[str, list[Item]] = {}
-    for task in tasks:
-        item = task_item(task, day, memo)
-        if item is not None:
-            found.setdefault(task.unit, []).append(item)
     # One tuple per unit, shared by its officers' digests (the scan renders it once).
-    per_unit = {unit: tuple(sorted(items, key=_urgency)) for unit, items in found.items()}
+    per_unit = _unit_items(day, tasks, calendar, settings)
 
     unit_list = list(units)
     units_by_code = {u.code: u for u in unit_list}
@@ -318,3 +348,29 @@ def _escalate(item: Item, after: int) -> Item:
             working_days_overdue=item.working_days_overdue,
         )
     return item
+
+
+def group_owed_on(
+    day: date,
+    tasks: Iterable[TaskView],
+    units: Iterable[UnitView],
+    linked: Collection[str],
+    calendar: WorkingCalendar,
+    settings: Settings | None = None,
+) -> list[GroupDigest]:
+    """The digests owed on `day` to unit group chats, one per unit of `linked` (the codes of
+    the units that linked a group) that owes anything, by unit code.
+
+    Like `owed_on`: nothing on a day off, what fell on one is owed on the next working day,
+    and a unit's items are those every officer of the unit gets (no escalation, no summary),
+    whether or not the unit has an active officer."""
+    settings = settings or Settings()
+    if not linked or not calendar.is_working_day(day):
+        return []
+    wanted = set(linked)
+    per_unit = _unit_items(day, (t for t in tasks if t.unit in wanted), calendar, settings)
+    return [
+        GroupDigest(unit=unit, day=day, items=per_unit[unit.code])
+        for unit in sorted(units, key=lambda u: u.code)
+        if unit.code in per_unit
+    ]
