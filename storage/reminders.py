@@ -211,6 +211,36 @@ def _insert_new(conn: Connection, values: list[dict[str, Any]], constraint: str)
     return len(conn.execute(stmt.returning(OUTBOX.c.id), values).all())
 
 
+def move_group_rows(conn: Connection, channel: str, old_chat_id: str, new_chat_id: str) -> int:
+    """A group chat that changed its id (a Telegram group upgraded to a supergroup) keeps its
+    outbox rows: a scan later that day finds the day's row under the new id and writes no
+    second one. A day that already has a row under the new id keeps its old row as it is."""
+    o = OUTBOX
+    other = OUTBOX.alias("other")
+    taken = (
+        sa.select(other.c.id)
+        .where(
+            other.c.day == o.c.day,
+            other.c.kind == o.c.kind,
+            other.c.unit_id == o.c.unit_id,
+            other.c.channel == o.c.channel,
+            other.c.chat_id == new_chat_id,
+        )
+        .exists()
+    )
+    result = conn.execute(
+        sa.update(o)
+        .where(
+            o.c.channel == channel,
+            o.c.chat_id == old_chat_id,
+            o.c.unit_id.is_not(None),
+            ~taken,
+        )
+        .values(chat_id=new_chat_id)
+    )
+    return result.rowcount or 0
+
+
 def outbox_keys(engine: Engine, kind: str, day: date) -> set[tuple[int, str]]:
     """(officer id, channel) of the officers' rows of `kind` already written for `day`."""
     o = OUTBOX
