@@ -286,3 +286,35 @@ async def test_a_month_of_the_example_plan_across_tet(example_app: App, clock: F
     assert [d for d in group_days if d.month == 2] == [
         d for d in days if d.month == 2 and app.calendar.is_working_day(d)
     ]
+
+
+async def test_a_group_that_changed_its_id_keeps_the_days_row(
+    any_app: App, clock: FixedClock
+) -> None:
+    """A group upgraded after the morning scan: the link and the day's row follow it, so a
+    later scan writes no second row; a day that already has one under the new id keeps both."""
+    app = any_app
+    link_group(app, "KHTC", chat="-4001")
+    platform = FakePlatform()
+    reminders = reminders_for(app, platform)
+    await reminders.scan_and_dispatch()
+    at(clock, app, MONDAY + timedelta(days=1))
+    await reminders.scan()  # Tuesday's row, still waiting
+    with session_scope(app.engine) as session:
+        assert repo.move_group_chat(session, "telegram", "-4001", GROUP)
+    result = await reminders.scan()
+    assert (result.written, result.already) == (0, 1)
+    await reminders.dispatch()
+    assert [c for c, _ in platform.sent] == ["-4001", GROUP]
+    assert [(r.day, r.chat_id) for r in group_rows(app)] == [
+        (MONDAY, GROUP),
+        (MONDAY + timedelta(days=1), GROUP),
+    ]
+    # The old id's row stays where the new id already has that day's row (no clash).
+    with app.engine.begin() as conn:
+        extra = {**group_rows(app)[0]._mapping, "chat_id": "-4002"}
+        extra.pop("id")
+        conn.execute(store.OUTBOX.insert().values(**extra))
+        assert store.move_group_rows(conn, "telegram", "-4002", GROUP) == 0
+        assert store.move_group_rows(conn, "telegram", GROUP, "-4003") == 2
+    assert sorted(r.chat_id for r in group_rows(app)) == ["-4002", "-4003", "-4003"]
