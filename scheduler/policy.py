@@ -7,7 +7,7 @@ so a whole year can be checked in a test; the scan (scheduler/scan.py) feeds it 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
@@ -268,11 +268,18 @@ def _is_head(officer: OfficerView, unit: UnitView | None) -> bool:
     return officer.role == ROLE_HEAD
 
 
-def _unit_items(
-    day: date, tasks: Iterable[TaskView], calendar: WorkingCalendar, settings: Settings
+def unit_items(
+    day: date,
+    tasks: Iterable[TaskView],
+    calendar: WorkingCalendar,
+    settings: Settings | None = None,
 ) -> dict[str, tuple[Item, ...]]:
-    """What each lead unit owes on working day `day`, most urgent first; units owing
-    nothing are left out."""
+    """What each lead unit owes on `day`, most urgent first: the items every officer of the
+    unit gets (before the head's escalation). Units owing nothing are left out; nothing is
+    owed on a day off."""
+    settings = settings or Settings()
+    if not calendar.is_working_day(day):
+        return {}
     memo = _DeadlineMemo(day, calendar, settings.lead_days)
     found: dict[str, list[Item]] = {}
     for task in tasks:
@@ -290,6 +297,7 @@ def owed_on(
     calendar: WorkingCalendar,
     settings: Settings | None = None,
     plan_tasks: Iterable[TaskFacts] | None = None,
+    per_unit: Mapping[str, tuple[Item, ...]] | None = None,
 ) -> list[Digest]:
     """The digests owed on `day`, one per officer who is owed anything, by officer id.
 
@@ -297,12 +305,15 @@ def owed_on(
     Every active officer (role officer or head) of a task's lead unit gets its reminders; the
     unit's head gets the tasks overdue `escalate_after_days` working days or more as
     escalations; TCCB-role officers get the weekly summary on its day, computed from
-    `plan_tasks` (every task of the plan, for the 30% figures; without them, no summary)."""
+    `plan_tasks` (every task of the plan, for the 30% figures; without them, no summary).
+    `per_unit` is the day's `unit_items` of `tasks` when the caller has them already (the
+    scan shares them with the unit group digests)."""
     settings = settings or Settings()
     if not calendar.is_working_day(day):
         return []
     # One tuple per unit, shared by its officers' digests (the scan renders it once).
-    per_unit = _unit_items(day, tasks, calendar, settings)
+    if per_unit is None:
+        per_unit = unit_items(day, tasks, calendar, settings)
 
     unit_list = list(units)
     units_by_code = {u.code: u for u in unit_list}
@@ -364,13 +375,23 @@ def group_owed_on(
     Like `owed_on`: nothing on a day off, what fell on one is owed on the next working day,
     and a unit's items are those every officer of the unit gets (no escalation, no summary),
     whether or not the unit has an active officer."""
-    settings = settings or Settings()
-    if not linked or not calendar.is_working_day(day):
-        return []
     wanted = set(linked)
-    per_unit = _unit_items(day, (t for t in tasks if t.unit in wanted), calendar, settings)
+    if not wanted:
+        return []
+    owed = unit_items(day, (t for t in tasks if t.unit in wanted), calendar, settings)
+    return group_digests(day, owed, units, wanted)
+
+
+def group_digests(
+    day: date,
+    per_unit: Mapping[str, tuple[Item, ...]],
+    units: Iterable[UnitView],
+    linked: Collection[str],
+) -> list[GroupDigest]:
+    """`group_owed_on` from the day's `unit_items`: each group digest holds the very tuple
+    of items its unit's officers get, so the scan renders it once for both."""
     return [
         GroupDigest(unit=unit, day=day, items=per_unit[unit.code])
         for unit in sorted(units, key=lambda u: u.code)
-        if unit.code in per_unit
+        if unit.code in linked and unit.code in per_unit
     ]

@@ -36,13 +36,15 @@ from scheduler.policy import (
     ROLE_TCCB,
     Digest,
     GroupDigest,
+    Item,
     OfficerView,
     Settings,
     TaskView,
     UnitView,
-    group_owed_on,
+    group_digests,
     is_summary_day,
     owed_on,
+    unit_items,
 )
 from storage import reminders as store
 
@@ -244,8 +246,9 @@ class Scanner:
             if self._summary_wanted(day, officers, links, skip):
                 plan_tasks = store.plan_task_facts(conn, plan_id, code_of)
         result.tasks_read = len(tasks)
+        per_unit = unit_items(day, tasks, self.calendar, self.settings)
         result.digests = owed_on(
-            day, tasks, officers, units, self.calendar, self.settings, plan_tasks
+            day, tasks, officers, units, self.calendar, self.settings, plan_tasks, per_unit
         )
         rendered: dict[tuple[int, int, bool, ChannelTraits], tuple[list[Part], str, str]] = {}
         cache = RenderCache()
@@ -273,13 +276,13 @@ class Scanner:
                 result.deliveries.append(
                     Delivery(digest, link.channel, link.chat_id, parts, text, payload, traits)
                 )
-        self._add_groups(result, tasks, units, groups, skip_groups, rendered, cache)
+        self._add_groups(result, per_unit, units, groups, skip_groups, rendered, cache)
         return result
 
     def _add_groups(
         self,
         result: ScanResult,
-        tasks: list[TaskView],
+        per_unit: dict[str, tuple[Item, ...]],
         units: list[UnitView],
         groups: list[store.GroupChatRow],
         skip: set[tuple[int, str, str]] | None,
@@ -292,9 +295,7 @@ class Scanner:
         for group in groups:
             if self.preference == "all" or group.channel in self.preference:
                 chats.setdefault(group.unit_code, []).append(group)
-        result.groups = group_owed_on(
-            result.day, tasks, units, chats.keys(), self.calendar, self.settings
-        )
+        result.groups = group_digests(result.day, per_unit, units, chats.keys())
         for digest in result.groups:
             for chat in chats[digest.unit.code]:
                 result.group_chats += 1
@@ -302,6 +303,7 @@ class Scanner:
                     result.already += 1
                     continue
                 traits = traits_for(chat.channel, self.messengers)
+                # The key of the unit's officers' digests: a group reads as they do.
                 key = (id(digest.items), id(digest.unit), False, traits)
                 if key not in rendered:
                     parts = render_parts(

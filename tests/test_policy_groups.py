@@ -14,8 +14,10 @@ from scheduler.policy import (
     OfficerView,
     TaskView,
     UnitView,
+    group_digests,
     group_owed_on,
     owed_on,
+    unit_items,
 )
 
 CAL = WorkingCalendar()
@@ -130,3 +132,14 @@ def test_a_group_digest_reads_like_the_officers_with_buttons_or_the_commands_hin
     text = readable(render_parts(group, zalo), zalo.supports_buttons)
     assert text.endswith("Trả lời: /done 1 hoặc /progress 1 50")
     assert group.task_ids == [1, 2, 3]
+
+
+def test_group_digests_share_the_officers_items_when_given_the_days_unit_items() -> None:
+    per_unit = unit_items(MONDAY, TASKS, CAL)
+    officers = owed_on(MONDAY, TASKS, OFFICERS, UNITS, CAL, per_unit=per_unit)
+    lan = next(d for d in officers if d.officer.id == 2)
+    found = group_digests(MONDAY, per_unit, UNITS, {"KHTC", "TCCB"})
+    assert [g.unit.code for g in found] == ["KHTC"]  # TCCB owes nothing
+    assert found[0].items is lan.items  # one tuple: the scan renders it once for both
+    assert found == group_owed_on(MONDAY, TASKS, UNITS, ["KHTC", "TCCB"], CAL)
+    assert unit_items(date(2023, 3, 12), TASKS, CAL) == {}  # a Sunday
