@@ -237,18 +237,28 @@ class OutboxMessage(SQLModel, table=True):
     """A reminder owed to one officer on one channel on one day, or to one group chat of a
     unit on one day (`unit_id` set, `officer_id` empty), written before it is sent.
 
-    The unique keys (day, kind, officer, channel) and (day, kind, unit, channel, chat) are what
-    make a reminder go out at most once: a second scan, a restart or a second instance finds
-    the row already there. Each row has exactly one recipient: an officer or a unit's group."""
+    The unique keys (day, kind, officer, channel) and, for group rows, (day, kind, unit,
+    channel, chat) are what make a reminder go out at most once: a second scan, a restart or a
+    second instance finds the row already there. Each row has exactly one recipient: an
+    officer or a unit's group."""
 
     __tablename__ = "outbox"
     __table_args__ = (
         # Day first: the same index finds the rows of a day (a second scan skips them).
         sa.UniqueConstraint("day", "kind", "officer_id", "channel", name="uq_outbox_key"),
-        # Officer rows leave unit_id NULL (and group rows officer_id), and NULLs never clash,
-        # so each kind of row is only ever checked against its own key.
-        sa.UniqueConstraint(
-            "day", "kind", "unit_id", "channel", "chat_id", name="uq_outbox_group_key"
+        # Group rows leave officer_id NULL, and NULLs never clash: the key above never
+        # holds them back. Their own key covers group rows only, so the scan's thousands of
+        # officer rows a day do not maintain it.
+        sa.Index(
+            "uq_outbox_group_key",
+            "day",
+            "kind",
+            "unit_id",
+            "channel",
+            "chat_id",
+            unique=True,
+            sqlite_where=sa.text("unit_id IS NOT NULL"),
+            postgresql_where=sa.text("unit_id IS NOT NULL"),
         ),
         sa.CheckConstraint(
             "(officer_id IS NULL) <> (unit_id IS NULL)", name="ck_outbox_one_recipient"

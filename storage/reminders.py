@@ -170,9 +170,18 @@ def group_chats(conn: Connection) -> list[GroupChatRow]:
 # -- what the scan writes ------------------------------------------------------------------
 
 
-def _insert_ignoring_duplicates(conn: Connection, constraint: str) -> Any:
+GROUP_KEY = ["day", "kind", "unit_id", "channel", "chat_id"]
+
+
+def _insert_ignoring_duplicates(conn: Connection, group: bool) -> Any:
     if conn.dialect.name == "postgresql":
-        return postgresql.insert(OUTBOX).on_conflict_do_nothing(constraint=constraint)
+        stmt = postgresql.insert(OUTBOX)
+        if group:
+            # The partial unique index uq_outbox_group_key, named by its columns and predicate.
+            return stmt.on_conflict_do_nothing(
+                index_elements=GROUP_KEY, index_where=OUTBOX.c.unit_id.is_not(None)
+            )
+        return stmt.on_conflict_do_nothing(constraint="uq_outbox_key")
     if conn.dialect.name == "sqlite":
         return sqlite.insert(OUTBOX).on_conflict_do_nothing()
     raise NotImplementedError(f"outbox on {conn.dialect.name}")
@@ -196,15 +205,13 @@ def write_outbox(conn: Connection, rows: Sequence[dict[str, Any]], now: datetime
     }
     officers = [{**row, **extra} for row in rows if row.get("unit_id") is None]
     groups = [{**row, **extra} for row in rows if row.get("unit_id") is not None]
-    return _insert_new(conn, officers, "uq_outbox_key") + _insert_new(
-        conn, groups, "uq_outbox_group_key"
-    )
+    return _insert_new(conn, officers, group=False) + _insert_new(conn, groups, group=True)
 
 
-def _insert_new(conn: Connection, values: list[dict[str, Any]], constraint: str) -> int:
+def _insert_new(conn: Connection, values: list[dict[str, Any]], group: bool) -> int:
     if not values:
         return 0
-    stmt = _insert_ignoring_duplicates(conn, constraint)
+    stmt = _insert_ignoring_duplicates(conn, group)
     if conn.dialect.name == "sqlite":
         # SQLite's executemany counts the rows it inserted, and is faster than RETURNING.
         return conn.execute(stmt, values).rowcount

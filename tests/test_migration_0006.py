@@ -64,8 +64,9 @@ def test_upgrade_from_0005_keeps_the_outbox_and_adds_group_rows(engine: Engine) 
         "502 Bad Gateway",
     )
     assert store.aware(old.next_attempt_at) == NOW
-    indexes = {i["name"] for i in sa.inspect(engine).get_indexes("outbox")}
+    indexes = {i["name"]: i for i in sa.inspect(engine).get_indexes("outbox")}
     assert "ix_outbox_state_next" in indexes  # kept through SQLite's table rebuild
+    assert indexes["uq_outbox_group_key"]["unique"]
 
     with engine.begin() as conn:
         # The same officer row again is ignored; a group row of the same day and channel is
