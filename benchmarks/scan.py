@@ -1,7 +1,8 @@
 """Benchmark one day's reminder scan on SQLite: `python benchmarks/scan.py`.
 
 Generates a department far larger than any real one (500 units, 5,000 officers, 100,000 open
-tasks and 1,000,000 closed ones) in a temporary SQLite file, then times the scan and the outbox
+tasks and 1,000,000 closed ones; every unit has linked a Telegram group chat, one in ten a Zalo
+group as well) in a temporary SQLite file, then times the scan and the outbox
 write of a Tuesday and of a Monday (which adds the weekly TCCB summary, whose 30% figures need
 every task of the plan). Open deadlines are spread evenly over the 365 days starting 30 days
 before the scan day, so about 8% of the open tasks are overdue.
@@ -28,7 +29,15 @@ from nhacviec.config import Config
 from scheduler.calendar import WorkingCalendar
 from scheduler.scan import Scanner
 from storage.db import make_engine, upgrade
-from storage.models import ChatLink, Officer, OutboxMessage, Plan, Task, Unit
+from storage.models import (
+    ChatLink,
+    Officer,
+    OutboxMessage,
+    Plan,
+    Task,
+    Unit,
+    UnitGroupChat,
+)
 
 TUESDAY = date(2023, 7, 18)
 MONDAY = date(2023, 7, 17)
@@ -76,6 +85,10 @@ def generate(engine: sa.Engine, args: argparse.Namespace, scan_day: date) -> dic
         links = [(o[0], "telegram", str(10_000_000 + o[0]), linked_at) for o in officers]
         links += [(o[0], "zalo", f"z{o[0]}", linked_at) for o in officers if rng.random() < 0.2]
         insert(conn, ChatLink, ["officer_id", "channel", "chat_id", "linked_at"], links)
+        grouped = range(1, min(args.groups, args.units) + 1)
+        groups = [(u, "telegram", str(-1_000_000_000_000 - u), linked_at) for u in grouped]
+        groups += [(u, "zalo", f"zg{u}", linked_at) for u in grouped if u % 10 == 0]
+        insert(conn, UnitGroupChat, ["unit_id", "channel", "chat_id", "linked_at"], groups)
 
         columns = [
             "id",
@@ -123,7 +136,7 @@ def generate(engine: sa.Engine, args: argparse.Namespace, scan_day: date) -> dic
             conn.exec_driver_sql(sql)
     with engine.connect() as conn:
         conn.exec_driver_sql("ANALYZE")
-    return {"links": len(links), "tasks": len(tasks)}
+    return {"links": len(links), "groups": len(groups), "tasks": len(tasks)}
 
 
 def timed_scan(engine: sa.Engine, day: date, label: str, repeat: int) -> None:
@@ -146,12 +159,15 @@ def timed_scan(engine: sa.Engine, day: date, label: str, repeat: int) -> None:
     second = time.perf_counter() - started
     print(
         f"{label} {day:%d/%m/%Y}: read {result.tasks_read:,} open tasks, "
-        f"{len(result.digests):,} digests, {result.written:,} outbox rows written\n"
+        f"{len(result.digests):,} digests and {len(result.groups):,} group digests, "
+        f"{result.written:,} outbox rows written "
+        f"({len(result.group_deliveries):,} of them to group chats)\n"
         f"  scan + outbox write: median {statistics.median(runs):.2f} s, best {min(runs):.2f} s "
         f"of {repeat} (scan alone, no write: {computed:.2f} s)\n"
         f"  second scan of the day: {again.written} rows written, {second:.2f} s"
     )
-    assert len(preview.deliveries) == result.written and again.written == 0
+    assert len(preview.deliveries) + len(preview.group_deliveries) == result.written
+    assert again.written == 0
 
 
 def main() -> None:
@@ -160,6 +176,7 @@ def main() -> None:
     parser.add_argument("--officers", type=int, default=5_000)
     parser.add_argument("--open-tasks", type=int, default=100_000)
     parser.add_argument("--closed-tasks", type=int, default=1_000_000)
+    parser.add_argument("--groups", type=int, default=500, help="units with a Telegram group")
     parser.add_argument("--repeat", type=int, default=5, help="timed scans per day")
     parser.add_argument("--keep", action="store_true", help="keep the SQLite file")
     args = parser.parse_args()
@@ -171,7 +188,8 @@ def main() -> None:
     made = generate(engine, args, TUESDAY)
     print(
         f"generated {args.units:,} units, {args.officers:,} officers, {made['links']:,} chat "
-        f"links, {args.open_tasks:,} open + {args.closed_tasks:,} closed tasks in "
+        f"links, {made['groups']:,} group chats, {args.open_tasks:,} open + "
+        f"{args.closed_tasks:,} closed tasks in "
         f"{time.perf_counter() - started:.1f} s"
     )
     timed_scan(engine, TUESDAY, "Tuesday", args.repeat)

@@ -16,7 +16,7 @@ from bot.messages import Button, Reply
 from bot.messenger import Messenger
 from bot.status_view import unit_lines
 from rules import Thresholds
-from scheduler.policy import Digest, Item, ItemKind
+from scheduler.policy import Digest, GroupDigest, Item, ItemKind
 
 # Telegram shows at most about 100 inline buttons and a phone screen far fewer.
 MAX_TASKS_PER_PART = 10
@@ -84,7 +84,7 @@ class RenderCache:
 
 
 def _blocks(
-    digest: Digest,
+    digest: Digest | GroupDigest,
     escalate_after_days: int,
     thresholds: Thresholds,
     cache: RenderCache | None,
@@ -129,15 +129,19 @@ class Part:
 
 
 def render_parts(
-    digest: Digest,
+    digest: Digest | GroupDigest,
     traits: ChannelTraits,
     escalate_after_days: int = 3,
     thresholds: Thresholds | None = None,
     cache: RenderCache | None = None,
 ) -> list[Part]:
-    """The messages of one digest on a channel with `traits`, in order."""
+    """The messages of one digest (an officer's or a unit group's) on a channel with
+    `traits`, in order."""
     thresholds = thresholds or Thresholds()
-    unit = digest.unit.name if digest.unit else digest.officer.unit
+    if isinstance(digest, GroupDigest):
+        unit = digest.unit.name
+    else:
+        unit = digest.unit.name if digest.unit else digest.officer.unit
     header = texts.REMINDER_HEADER.format(day=texts.d(digest.day), unit=unit)
     hint_room = 0 if traits.supports_buttons else len(texts.REMINDER_HINT) + 12
     limit = max(200, traits.max_text - hint_room - PART_SUFFIX_ROOM)
@@ -183,7 +187,7 @@ def to_reply(part: Part, supports_buttons: bool) -> Reply:
 
 
 def render(
-    digest: Digest,
+    digest: Digest | GroupDigest,
     traits: ChannelTraits,
     escalate_after_days: int = 3,
     thresholds: Thresholds | None = None,

@@ -7,7 +7,7 @@ so a whole year can be checked in a test; the scan (scheduler/scan.py) feeds it 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
@@ -27,6 +27,7 @@ from rules import (
 from scheduler.calendar import WorkingCalendar
 
 DIGEST = "digest"  # the outbox kind of the daily digest
+GROUP_DIGEST = "group"  # the outbox kind of a unit group chat's daily digest
 ROLE_OFFICER, ROLE_HEAD, ROLE_TCCB = "officer", "head", "tccb"
 
 
@@ -128,6 +129,27 @@ class WeeklySummary:
     day: date
     figures: tuple[UnitFigures, ...]
     watch: tuple[UnitFigures, ...]
+
+
+@dataclass(frozen=True)
+class GroupDigest:
+    """What a unit's linked group chats are owed on one day, one message per group: the
+    unit's items exactly as its officers get them (due soon on the lead days, due today,
+    overdue), never the head's escalation section nor TCCB's weekly summary."""
+
+    unit: UnitView
+    day: date
+    items: tuple[Item, ...]
+    kind: str = GROUP_DIGEST
+
+    @property
+    def summary(self) -> None:
+        """A group never gets the weekly summary (rendering reads this like a Digest's)."""
+        return None
+
+    @property
+    def task_ids(self) -> list[int]:
+        return [i.task.id for i in self.items]
 
 
 @dataclass(frozen=True)
@@ -244,6 +266,27 @@ def _is_head(officer: OfficerView, unit: UnitView | None) -> bool:
     return officer.role == ROLE_HEAD
 
 
+def unit_items(
+    day: date,
+    tasks: Iterable[TaskView],
+    calendar: WorkingCalendar,
+    settings: Settings | None = None,
+) -> dict[str, tuple[Item, ...]]:
+    """What each lead unit owes on `day`, most urgent first: the items every officer of the
+    unit gets (before the head's escalation). Units owing nothing are left out; nothing is
+    owed on a day off."""
+    settings = settings or Settings()
+    if not calendar.is_working_day(day):
+        return {}
+    memo = _DeadlineMemo(day, calendar, settings.lead_days)
+    found: dict[str, list[Item]] = {}
+    for task in tasks:
+        item = task_item(task, day, memo)
+        if item is not None:
+            found.setdefault(task.unit, []).append(item)
+    return {unit: tuple(sorted(items, key=_urgency)) for unit, items in found.items()}
+
+
 def owed_on(
     day: date,
     tasks: Iterable[TaskView],
@@ -252,6 +295,7 @@ def owed_on(
     calendar: WorkingCalendar,
     settings: Settings | None = None,
     plan_counts: OutcomeCounts | None = None,
+    per_unit: Mapping[str, tuple[Item, ...]] | None = None,
 ) -> list[Digest]:
     """The digests owed on `day`, one per officer who is owed anything, by officer id.
 
@@ -260,18 +304,15 @@ def owed_on(
     unit's head gets the tasks overdue `escalate_after_days` working days or more as
     escalations; TCCB-role officers get the weekly summary on its day, computed from
     `plan_counts` (the outcomes of every task of the plan on `day`, `rules.count_outcomes`;
-    without them, no summary)."""
+    without them, no summary).
+    `per_unit` is the day's `unit_items` of `tasks` when the caller has them already (the
+    scan shares them with the unit group digests)."""
     settings = settings or Settings()
     if not calendar.is_working_day(day):
         return []
-    memo = _DeadlineMemo(day, calendar, settings.lead_days)
-    found: dict[str, list[Item]] = {}
-    for task in tasks:
-        item = task_item(task, day, memo)
-        if item is not None:
-            found.setdefault(task.unit, []).append(item)
     # One tuple per unit, shared by its officers' digests (the scan renders it once).
-    per_unit = {unit: tuple(sorted(items, key=_urgency)) for unit, items in found.items()}
+    if per_unit is None:
+        per_unit = unit_items(day, tasks, calendar, settings)
 
     unit_list = list(units)
     units_by_code = {u.code: u for u in unit_list}
@@ -317,3 +358,39 @@ def _escalate(item: Item, after: int) -> Item:
             working_days_overdue=item.working_days_overdue,
         )
     return item
+
+
+def group_owed_on(
+    day: date,
+    tasks: Iterable[TaskView],
+    units: Iterable[UnitView],
+    linked: Collection[str],
+    calendar: WorkingCalendar,
+    settings: Settings | None = None,
+) -> list[GroupDigest]:
+    """The digests owed on `day` to unit group chats, one per unit of `linked` (the codes of
+    the units that linked a group) that owes anything, by unit code.
+
+    Like `owed_on`: nothing on a day off, what fell on one is owed on the next working day,
+    and a unit's items are those every officer of the unit gets (no escalation, no summary),
+    whether or not the unit has an active officer."""
+    wanted = set(linked)
+    if not wanted:
+        return []
+    owed = unit_items(day, (t for t in tasks if t.unit in wanted), calendar, settings)
+    return group_digests(day, owed, units, wanted)
+
+
+def group_digests(
+    day: date,
+    per_unit: Mapping[str, tuple[Item, ...]],
+    units: Iterable[UnitView],
+    linked: Collection[str],
+) -> list[GroupDigest]:
+    """`group_owed_on` from the day's `unit_items`: each group digest holds the very tuple
+    of items its unit's officers get, so the scan renders it once for both."""
+    return [
+        GroupDigest(unit=unit, day=day, items=per_unit[unit.code])
+        for unit in sorted(units, key=lambda u: u.code)
+        if unit.code in linked and unit.code in per_unit
+    ]

@@ -14,7 +14,7 @@ from bot.messenger import Messenger
 from nhacviec.app import App
 from nhacviec.clock import local_today
 from scheduler.digest import decode, readable, render_parts, traits_for
-from scheduler.policy import Digest
+from scheduler.policy import Digest, GroupDigest
 from scheduler.scan import ScanResult
 from scheduler.service import Reminders
 from storage import reminders as store
@@ -26,9 +26,13 @@ def _who(digest: Digest) -> str:
     return f"{officer.code} {officer.name} ({officer.unit})"
 
 
+def _group(digest: GroupDigest) -> str:
+    return f"Nhóm {digest.unit.code} {digest.unit.name}"
+
+
 def preview(reminders: Reminders, result: ScanResult) -> list[str]:
     """Every digest as it would read: on each linked chat, or as text for an unlinked
-    officer."""
+    officer; then each unit group chat's digest."""
     lines = [f"Xem trước nhắc việc ngày {texts.d(result.day)} (không ghi, không gửi)."]
     settings = reminders.scanner.settings
     for delivery in result.deliveries:
@@ -39,9 +43,17 @@ def preview(reminders: Reminders, result: ScanResult) -> list[str]:
         traits = traits_for("console")
         parts = render_parts(digest, traits, settings.escalate_after_days, settings.thresholds)
         lines.append(readable(parts, traits.supports_buttons))
+    for group in result.group_deliveries:
+        lines.append(f"── {_group(group.digest)} · {group.channel}:{group.chat_id} ──")
+        lines.append(group.readable)
     lines.append(
         f"Tổng: {len(result.digests)} bản nhắc, {len(result.deliveries)} chat, "
-        f"{len(result.unlinked)} cán bộ chưa liên kết."
+        f"{len(result.unlinked)} cán bộ chưa liên kết"
+        + (
+            f"; {len(result.groups)} bản nhắc nhóm cho {len(result.group_deliveries)} nhóm chat."
+            if result.group_deliveries
+            else "."
+        )
     )
     return lines
 
@@ -61,10 +73,15 @@ async def remind(
         return preview(reminders, result)
     result = await reminders.scan(day, trigger="manual")
     report = await reminders.dispatch()
+    chats = result.written + result.already - result.group_chats
+    groups = (
+        f", {len(result.groups)} bản nhắc nhóm cho {result.group_chats} nhóm chat"
+        if result.group_chats
+        else ""
+    )
     lines = [
-        f"Nhắc việc ngày {texts.d(day)}: {len(result.digests)} bản nhắc cho "
-        f"{result.written + result.already} chat; {result.written} hàng mới trong hàng đợi "
-        f"({result.already} đã có từ trước).",
+        f"Nhắc việc ngày {texts.d(day)}: {len(result.digests)} bản nhắc cho {chats} chat"
+        f"{groups}; {result.written} hàng mới trong hàng đợi ({result.already} đã có từ trước).",
         f"Đã gửi {report.sent}, hẹn gửi lại {report.retried}, thất bại {report.failed}.",
     ]
     waiting = [

@@ -32,14 +32,19 @@ from scheduler.digest import (
 )
 from scheduler.policy import (
     DIGEST,
+    GROUP_DIGEST,
     ROLE_TCCB,
     Digest,
+    GroupDigest,
+    Item,
     OfficerView,
     Settings,
     TaskView,
     UnitView,
+    group_digests,
     is_summary_day,
     owed_on,
+    unit_items,
 )
 from storage import reminders as store
 
@@ -74,6 +79,35 @@ class Delivery:
         }
 
 
+@dataclass(frozen=True)
+class GroupDelivery:
+    """One unit group digest rendered for one of the unit's group chats: an outbox row."""
+
+    digest: GroupDigest
+    unit_id: int
+    channel: str
+    chat_id: str
+    parts: list[Part]
+    text: str
+    payload: str
+    traits: ChannelTraits
+
+    @property
+    def readable(self) -> str:
+        return readable(self.parts, self.traits.supports_buttons)
+
+    def row(self) -> dict[str, Any]:
+        return {
+            "unit_id": self.unit_id,
+            "kind": self.digest.kind,
+            "day": self.digest.day,
+            "channel": self.channel,
+            "chat_id": self.chat_id,
+            "text": self.text,
+            "payload": self.payload,
+        }
+
+
 @dataclass
 class ScanResult:
     day: date
@@ -81,8 +115,11 @@ class ScanResult:
     digests: list[Digest] = field(default_factory=list)
     deliveries: list[Delivery] = field(default_factory=list)
     unlinked: list[Digest] = field(default_factory=list)  # owed, but no chat to send to
-    written: int = 0  # rows new in the outbox
-    already: int = 0  # chats whose row for the day was already in the outbox
+    groups: list[GroupDigest] = field(default_factory=list)  # owed to units' group chats
+    group_deliveries: list[GroupDelivery] = field(default_factory=list)
+    group_chats: int = 0  # group chats owed a digest, rows already written included
+    written: int = 0  # rows new in the outbox (officers' and groups')
+    already: int = 0  # chats (officers' and groups') whose row for the day was already there
     tasks_read: int = 0
 
 
@@ -160,14 +197,23 @@ class Scanner:
         return self.calendar.next_working_day(furthest) - timedelta(days=1)
 
     def compute(
-        self, day: date | None = None, skip: set[tuple[int, str]] | None = None
+        self,
+        day: date | None = None,
+        skip: set[tuple[int, str]] | None = None,
+        skip_groups: set[tuple[int, str, str]] | None = None,
     ) -> ScanResult:
         """What is owed on `day` (today by default) and how it reads on each chat; writes
-        nothing. Chats in `skip` (officer id, channel) already have their row: not rendered."""
+        nothing. Chats in `skip` (officer id, channel) and groups in `skip_groups` (unit id,
+        channel, chat id) already have their row: not rendered."""
         with gc_paused():
-            return self._compute(day or self.today(), skip)
+            return self._compute(day or self.today(), skip, skip_groups)
 
-    def _compute(self, day: date, skip: set[tuple[int, str]] | None) -> ScanResult:
+    def _compute(
+        self,
+        day: date,
+        skip: set[tuple[int, str]] | None,
+        skip_groups: set[tuple[int, str, str]] | None = None,
+    ) -> ScanResult:
         result = ScanResult(day=day, working_day=self.calendar.is_working_day(day))
         if not result.working_day:
             return result
@@ -194,6 +240,7 @@ class Scanner:
                 )
                 for r in store.open_tasks_due_by(conn, plan_id, day, self.horizon(day))
             ]
+            groups = store.group_chats(conn)
             links = choose_links(store.chat_links(conn), self.preference)
             plan_counts: dict[str, dict[Outcome, int]] | None = None
             if self._summary_wanted(day, officers, links, skip):
@@ -201,8 +248,9 @@ class Scanner:
                     conn, plan_id, day, self.settings.due_soon_days, code_of
                 )
         result.tasks_read = len(tasks)
+        per_unit = unit_items(day, tasks, self.calendar, self.settings)
         result.digests = owed_on(
-            day, tasks, officers, units, self.calendar, self.settings, plan_counts
+            day, tasks, officers, units, self.calendar, self.settings, plan_counts, per_unit
         )
         rendered: dict[tuple[int, int, bool, ChannelTraits], tuple[list[Part], str, str]] = {}
         cache = RenderCache()
@@ -230,7 +278,57 @@ class Scanner:
                 result.deliveries.append(
                     Delivery(digest, link.channel, link.chat_id, parts, text, payload, traits)
                 )
+        self._add_groups(result, per_unit, units, groups, skip_groups, rendered, cache)
         return result
+
+    def _add_groups(
+        self,
+        result: ScanResult,
+        per_unit: dict[str, tuple[Item, ...]],
+        units: list[UnitView],
+        groups: list[store.GroupChatRow],
+        skip: set[tuple[int, str, str]] | None,
+        rendered: dict[tuple[int, int, bool, ChannelTraits], tuple[list[Part], str, str]],
+        cache: RenderCache,
+    ) -> None:
+        """The unit group digests and their deliveries: one per linked group chat (on the
+        channels of [schedule] channels) of a unit that owes anything."""
+        chats: dict[str, list[store.GroupChatRow]] = {}
+        for group in groups:
+            if self.preference == "all" or group.channel in self.preference:
+                chats.setdefault(group.unit_code, []).append(group)
+        result.groups = group_digests(result.day, per_unit, units, chats.keys())
+        for digest in result.groups:
+            for chat in chats[digest.unit.code]:
+                result.group_chats += 1
+                if skip and (chat.unit_id, chat.channel, chat.chat_id) in skip:
+                    result.already += 1
+                    continue
+                traits = traits_for(chat.channel, self.messengers)
+                # The key of the unit's officers' digests: a group reads as they do.
+                key = (id(digest.items), id(digest.unit), False, traits)
+                if key not in rendered:
+                    parts = render_parts(
+                        digest,
+                        traits,
+                        self.settings.escalate_after_days,
+                        self.settings.thresholds,
+                        cache,
+                    )
+                    rendered[key] = (parts, *encode(parts))
+                parts, text, payload = rendered[key]
+                result.group_deliveries.append(
+                    GroupDelivery(
+                        digest,
+                        chat.unit_id,
+                        chat.channel,
+                        chat.chat_id,
+                        parts,
+                        text,
+                        payload,
+                        traits,
+                    )
+                )
 
     def _summary_wanted(
         self,
@@ -256,27 +354,31 @@ class Scanner:
         written today (an earlier scan) are neither rendered nor written again."""
         started = self.clock.now()
         day = day or self.today()
-        result = self.compute(day, store.outbox_keys(self.engine, DIGEST, day))
+        result = self.compute(
+            day,
+            store.outbox_keys(self.engine, DIGEST, day),
+            store.group_outbox_keys(self.engine, GROUP_DIGEST, day),
+        )
+        rows = [d.row() for d in result.deliveries] + [d.row() for d in result.group_deliveries]
         with gc_paused(), self.engine.begin() as conn:
-            result.written = store.write_outbox(
-                conn, [d.row() for d in result.deliveries], started
-            )
+            result.written = store.write_outbox(conn, rows, started)
             # Another instance may have written some between our read and this insert.
-            result.already += len(result.deliveries) - result.written
+            result.already += len(rows) - result.written
             store.record_scan(
                 conn,
                 result.day,
                 started,
                 self.clock.now(),
-                len(result.digests),
+                len(result.digests) + len(result.groups),
                 result.written,
                 trigger,
             )
         log.info(
-            "reminder scan %s: %d digests, %d chats, %d new outbox rows",
+            "reminder scan %s: %d digests, %d chats, %d group chats, %d new outbox rows",
             result.day.isoformat(),
             len(result.digests),
             len(result.deliveries),
+            len(result.group_deliveries),
             result.written,
         )
         return result

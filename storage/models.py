@@ -236,19 +236,40 @@ class OutboxState(StrEnum):
 
 
 class OutboxMessage(SQLModel, table=True):
-    """A reminder owed to one officer on one channel on one day, written before it is sent.
+    """A reminder owed to one officer on one channel on one day, or to one group chat of a
+    unit on one day (`unit_id` set, `officer_id` empty), written before it is sent.
 
-    The unique key (officer, kind, day, channel) is what makes a reminder go out at most once:
-    a second scan, a restart or a second instance finds the row already there."""
+    The unique keys (day, kind, officer, channel) and, for group rows, (day, kind, unit,
+    channel, chat) are what make a reminder go out at most once: a second scan, a restart or a
+    second instance finds the row already there. Each row has exactly one recipient: an
+    officer or a unit's group."""
 
     __tablename__ = "outbox"
     __table_args__ = (
         # Day first: the same index finds the rows of a day (a second scan skips them).
         sa.UniqueConstraint("day", "kind", "officer_id", "channel", name="uq_outbox_key"),
+        # Group rows leave officer_id NULL, and NULLs never clash: the key above never
+        # holds them back. Their own key covers group rows only, so the scan's thousands of
+        # officer rows a day do not maintain it.
+        sa.Index(
+            "uq_outbox_group_key",
+            "day",
+            "kind",
+            "unit_id",
+            "channel",
+            "chat_id",
+            unique=True,
+            sqlite_where=sa.text("unit_id IS NOT NULL"),
+            postgresql_where=sa.text("unit_id IS NOT NULL"),
+        ),
+        sa.CheckConstraint(
+            "(officer_id IS NULL) <> (unit_id IS NULL)", name="ck_outbox_one_recipient"
+        ),
         sa.Index("ix_outbox_state_next", "state", "next_attempt_at"),
     )
     id: int | None = Field(default=None, primary_key=True)
-    officer_id: int = Field(foreign_key="officer.id")
+    officer_id: int | None = Field(default=None, foreign_key="officer.id")
+    unit_id: int | None = Field(default=None, foreign_key="unit.id")  # a unit group's row
     kind: str = Field(max_length=16)
     day: date
     channel: str = Field(max_length=16)

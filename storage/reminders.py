@@ -27,6 +27,7 @@ from storage.models import (
     Task,
     TaskState,
     Unit,
+    UnitGroupChat,
     aware,
 )
 
@@ -161,50 +162,130 @@ def chat_links(conn: Connection) -> list[LinkRow]:
     return [LinkRow(r[0], r[1], r[2], aware(r[3]) or r[3], r[4]) for r in rows]
 
 
+@dataclass(frozen=True)
+class GroupChatRow:
+    unit_id: int
+    unit_code: str
+    channel: str
+    chat_id: str
+
+
+def group_chats(conn: Connection) -> list[GroupChatRow]:
+    """Every unit group chat with its unit's code, oldest link first: one query for all."""
+    groups: sa.Table = UnitGroupChat.__table__  # type: ignore[attr-defined]
+    unit: sa.Table = Unit.__table__  # type: ignore[attr-defined]
+    rows = conn.execute(
+        sa.select(groups.c.unit_id, unit.c.code, groups.c.channel, groups.c.chat_id)
+        .join(unit, unit.c.id == groups.c.unit_id)
+        .order_by(groups.c.linked_at, groups.c.id)
+    )
+    return [GroupChatRow(r[0], r[1], r[2], r[3]) for r in rows]
+
+
 # -- what the scan writes ------------------------------------------------------------------
 
 
-def _insert_ignoring_duplicates(conn: Connection) -> Any:
+GROUP_KEY = ["day", "kind", "unit_id", "channel", "chat_id"]
+
+
+def _insert_ignoring_duplicates(conn: Connection, group: bool) -> Any:
     if conn.dialect.name == "postgresql":
-        return postgresql.insert(OUTBOX).on_conflict_do_nothing(constraint="uq_outbox_key")
+        stmt = postgresql.insert(OUTBOX)
+        if group:
+            # The partial unique index uq_outbox_group_key, named by its columns and predicate.
+            return stmt.on_conflict_do_nothing(
+                index_elements=GROUP_KEY, index_where=OUTBOX.c.unit_id.is_not(None)
+            )
+        return stmt.on_conflict_do_nothing(constraint="uq_outbox_key")
     if conn.dialect.name == "sqlite":
         return sqlite.insert(OUTBOX).on_conflict_do_nothing()
     raise NotImplementedError(f"outbox on {conn.dialect.name}")
 
 
 def write_outbox(conn: Connection, rows: Sequence[dict[str, Any]], now: datetime) -> int:
-    """Insert the rows whose key (officer, kind, day, channel) is new; a row already there
-    (an earlier scan, another instance) is left untouched. Returns how many were written."""
+    """Insert the rows whose key is new: (day, kind, officer, channel) for an officer's row,
+    (day, kind, unit, channel, chat) for a unit group's row (`unit_id` set). A row already
+    there (an earlier scan, another instance) is left untouched. Returns how many were
+    written."""
     if not rows:
         return 0
     now = utc(now)
-    values = [
-        {
-            **row,
-            "state": OutboxState.PENDING,
-            "attempts": 0,
-            "parts_sent": 0,
-            "message_ids": "",
-            "next_attempt_at": now,
-            "created_at": now,
-        }
-        for row in rows
-    ]
-    stmt = _insert_ignoring_duplicates(conn)
+    extra = {
+        "state": OutboxState.PENDING,
+        "attempts": 0,
+        "parts_sent": 0,
+        "message_ids": "",
+        "next_attempt_at": now,
+        "created_at": now,
+    }
+    officers = [{**row, **extra} for row in rows if row.get("unit_id") is None]
+    groups = [{**row, **extra} for row in rows if row.get("unit_id") is not None]
+    return _insert_new(conn, officers, group=False) + _insert_new(conn, groups, group=True)
+
+
+def _insert_new(conn: Connection, values: list[dict[str, Any]], group: bool) -> int:
+    if not values:
+        return 0
+    stmt = _insert_ignoring_duplicates(conn, group)
     if conn.dialect.name == "sqlite":
         # SQLite's executemany counts the rows it inserted, and is faster than RETURNING.
         return conn.execute(stmt, values).rowcount
     return len(conn.execute(stmt.returning(OUTBOX.c.id), values).all())
 
 
+def move_group_rows(conn: Connection, channel: str, old_chat_id: str, new_chat_id: str) -> int:
+    """A group chat that changed its id (a Telegram group upgraded to a supergroup) keeps its
+    outbox rows: a scan later that day finds the day's row under the new id and writes no
+    second one. A day that already has a row under the new id keeps its old row as it is."""
+    o = OUTBOX
+    other = OUTBOX.alias("other")
+    taken = (
+        sa.select(other.c.id)
+        .where(
+            other.c.day == o.c.day,
+            other.c.kind == o.c.kind,
+            other.c.unit_id == o.c.unit_id,
+            other.c.channel == o.c.channel,
+            other.c.chat_id == new_chat_id,
+        )
+        .exists()
+    )
+    result = conn.execute(
+        sa.update(o)
+        .where(
+            o.c.channel == channel,
+            o.c.chat_id == old_chat_id,
+            o.c.unit_id.is_not(None),
+            ~taken,
+        )
+        .values(chat_id=new_chat_id)
+    )
+    return result.rowcount or 0
+
+
 def outbox_keys(engine: Engine, kind: str, day: date) -> set[tuple[int, str]]:
-    """(officer id, channel) of the rows of `kind` already written for `day`."""
+    """(officer id, channel) of the officers' rows of `kind` already written for `day`."""
     o = OUTBOX
     with engine.connect() as conn:
         rows = conn.execute(
-            sa.select(o.c.officer_id, o.c.channel).where(o.c.day == day, o.c.kind == kind)
+            sa.select(o.c.officer_id, o.c.channel).where(
+                o.c.day == day, o.c.kind == kind, o.c.officer_id.is_not(None)
+            )
         )
         return {(r[0], r[1]) for r in rows}
+
+
+def group_outbox_keys(engine: Engine, kind: str, day: date) -> set[tuple[int, str, str]]:
+    """(unit id, channel, chat id) of the unit groups' rows of `kind` already written for
+    `day`."""
+    o = OUTBOX
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(o.c.unit_id, o.c.channel, o.c.chat_id).where(
+                o.c.day == day, o.c.kind == kind, o.c.unit_id.is_not(None)
+            )
+        )
+        return {(r[0], r[1], r[2]) for r in rows}
 
 
 def record_scan(
@@ -243,7 +324,8 @@ def scanned_on(engine: Engine, day: date) -> bool:
 @dataclass(frozen=True)
 class Claimed:
     id: int
-    officer_id: int
+    officer_id: int | None  # None for a unit group's row
+    unit_id: int | None
     day: date
     channel: str
     chat_id: str
@@ -309,6 +391,7 @@ def claim(
             sa.select(
                 o.c.id,
                 o.c.officer_id,
+                o.c.unit_id,
                 o.c.day,
                 o.c.channel,
                 o.c.chat_id,

@@ -9,12 +9,14 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from bot.messages import Incoming
 from nhacviec.app import build_app
 from nhacviec.cli import app as cli
 from nhacviec.clock import FixedClock
 from nhacviec.config import load_config
 from storage import reminders as store
-from storage.db import make_engine
+from storage import repo
+from storage.db import make_engine, session_scope
 from tests.conftest import EXAMPLE_PLAN, link_chat
 
 runner = CliRunner()
@@ -94,3 +96,51 @@ def test_console_demo_remind_directive(tmp_path: Path) -> None:
     assert "── nhắc việc ngày 06/03/2023: đã gửi 1 tin ──" in out
     assert "── nhắc việc ngày 06/03/2023: đã gửi 0 tin ──" in out
     assert "── 04/03/2023 là ngày nghỉ: không nhắc việc ──" in out
+
+
+def section(output: str, heading: str) -> list[str]:
+    """The lines printed under `heading`, up to the next heading or the total."""
+    lines = output.splitlines()
+    start = lines.index(heading) + 1
+    end = next(
+        (n for n in range(start, len(lines)) if lines[n].startswith(("── ", "Tổng: "))),
+        len(lines),
+    )
+    return lines[start:end]
+
+
+def test_remind_shows_and_writes_the_unit_group_digests(config_file: Path) -> None:
+    config = load_config(config_file, env={})
+    engine = make_engine(config.database.url)
+    try:
+        built = build_app(config, FixedClock.on(date(2023, 3, 6)), engine)
+        link_chat(built, "CB009", "telegram", "555")
+        with session_scope(engine) as session:
+            khtc = repo.unit_by_code(session, "KHTC")
+            assert khtc is not None
+            code = repo.new_group_code(session, khtc, built.clock.now(), 7).code
+        group = Incoming("telegram", "-100123", f"/start {code}", is_group=True, sender_id="9")
+        assert built.chat.handle(group)[0].text.startswith("Đã liên kết nhóm")
+    finally:
+        engine.dispose()
+    dry = runner.invoke(cli, ["remind", "--on", "06/03/2023", "--dry-run", "-c", str(config_file)])
+    assert dry.exit_code == 0, dry.output
+    out = dry.output
+    block = section(out, "── Nhóm KHTC Phòng Kế hoạch - Tài chính · telegram:-100123 ──")
+    officer = section(out, "── CB009 Nguyễn Thị Hồng Nhung (KHTC) · telegram:555 ──")
+    assert block[0] == "🔔 Nhắc việc ngày 06/03/2023 – Phòng Kế hoạch - Tài chính"
+    assert len(block) > 3 and block == officer  # what the unit's officer reads
+    assert "; 1 bản nhắc nhóm cho 1 nhóm chat." in out
+    assert outbox(config_file) == []
+
+    first = runner.invoke(cli, ["remind", "--on", "06/03/2023", "-c", str(config_file)])
+    assert first.exit_code == 0, first.output
+    assert "cho 1 chat, 1 bản nhắc nhóm cho 1 nhóm chat; 2 hàng mới" in first.output
+    assert "── telegram:-100123 ──" in first.output  # waiting: Telegram is not enabled here
+    assert {(r.chat_id, r.kind) for r in outbox(config_file)} == {
+        ("555", "digest"),
+        ("-100123", "group"),
+    }
+    second = runner.invoke(cli, ["remind", "--on", "06/03/2023", "-c", str(config_file)])
+    assert "1 nhóm chat; 0 hàng mới trong hàng đợi (2 đã có từ trước)" in second.output
+    assert len(outbox(config_file)) == 2

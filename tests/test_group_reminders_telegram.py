@@ -1,0 +1,165 @@
+"""A unit group's daily digest end to end on Telegram: linked with `/start@bot CODE` in the
+group, written to the outbox, delivered by the real python-telegram-bot over HTTP to the fake
+Bot API, its buttons pressed by a member acting for themself."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlmodel import select
+
+from bot import texts
+from bot.telegram_adapter import TelegramService
+from nhacviec.app import App
+from nhacviec.clock import FixedClock
+from nhacviec.config import TelegramConfig
+from scheduler.service import Reminders
+from storage import reminders as store
+from storage import repo
+from storage.db import session_scope
+from storage.models import Task, TaskState, UnitGroupChat
+from tests.fakes.telegram_api import Call, FakeTelegramAPI
+from tests.fakes.virtual_time import VirtualTime
+
+TOKEN = "123456789:AAH_test-token-for-the-fake-bot-api-000"
+BOT = "nhacviec_test_bot"
+LAN = 501  # Phạm Thị Lan, CB04, officer of KHTC
+HAI = 502  # Trần Văn Hải, CB03, head of KHTC
+STRANGER = 999
+GROUP = -4001234567  # a basic group (becomes a supergroup in one test)
+SUPERGROUP = -1009876543210
+
+pytestmark = pytest.mark.filterwarnings("ignore:.*retry_after.*:DeprecationWarning")
+
+
+@pytest.fixture
+def vt() -> VirtualTime:
+    return VirtualTime()
+
+
+@pytest.fixture
+async def fake(vt: VirtualTime) -> AsyncIterator[FakeTelegramAPI]:
+    async with FakeTelegramAPI(TOKEN, username=BOT, clock=vt.clock) as server:
+        yield server
+
+
+@pytest.fixture
+async def bot(app: App, fake: FakeTelegramAPI, vt: VirtualTime) -> AsyncIterator[TelegramService]:
+    config = TelegramConfig(
+        enabled=True, token=TOKEN, base_url=fake.base_url, base_file_url=fake.base_file_url
+    )
+    service = TelegramService(config, app.chat, clock=vt.clock, sleep=vt.sleep, poll_timeout=1)
+    await service.start()
+    yield service
+    await service.stop()
+
+
+async def say(fake: FakeTelegramAPI, chat: int, text: str, **kwargs: Any) -> Call:
+    before = len(fake.sent(chat))
+    fake.send_text(chat, text, **kwargs)
+    return (await fake.wait_sent(chat, before + 1))[before]
+
+
+async def link_people_and_group(app: App, fake: FakeTelegramAPI, lan: bool = True) -> None:
+    """KHTC links its group (HAI types the code there) and, with `lan`, Lan her own chat."""
+    with session_scope(app.engine) as session:
+        officer = repo.officer_by_code(session, "CB04")
+        khtc = repo.unit_by_code(session, "KHTC")
+        assert officer is not None and khtc is not None
+        lan_code = repo.new_link_code(session, officer, app.clock.now(), 7).code
+        group_code = repo.new_group_code(session, khtc, app.clock.now(), 7).code
+    if lan:
+        reply = await say(fake, LAN, f"/start {lan_code}")
+        assert reply.params["text"].startswith("Đã liên kết")
+    linked = await say(fake, GROUP, f"/start@{BOT} {group_code}", from_id=HAI)
+    assert linked.params["text"] == texts.group_linked("Phòng Kế hoạch - Tài chính")
+
+
+def keyboard_data(call: Call) -> list[list[str]]:
+    rows = call.params.get("reply_markup", {}).get("inline_keyboard", [])
+    return [[b["callback_data"] for b in row] for row in rows]
+
+
+def khtc_tasks(app: App) -> dict[int, Task]:
+    with session_scope(app.engine) as session:
+        khtc = repo.unit_by_code(session, "KHTC")
+        assert khtc is not None
+        found = session.exec(select(Task).where(Task.lead_unit_id == khtc.id)).all()
+        return {t.id or 0: t for t in found}
+
+
+async def test_the_group_gets_its_digest_and_a_member_acts_on_it(
+    app: App, bot: TelegramService, fake: FakeTelegramAPI
+) -> None:
+    await link_people_and_group(app, fake)
+    reminders = Reminders(app, {"telegram": bot.messenger})
+    before = len(fake.sent(GROUP))
+    result = await reminders.scan_and_dispatch()
+    assert result.sent == 2  # the group's digest and Lan's own
+    [digest] = fake.sent(GROUP)[before:]
+    text = digest.params["text"]
+    assert text == fake.sent(LAN)[-1].params["text"]
+    assert text.startswith("🔔 Nhắc việc ngày 03/04/2023 – Phòng Kế hoạch - Tài chính")
+    assert "🔴 Quá hạn:" in text and "⚠️" not in text
+    buttons = keyboard_data(digest)
+    shown = [int(row[0].split(":")[1]) for row in buttons]
+    tasks = khtc_tasks(app)
+    assert shown and all(t in tasks for t in shown)
+    assert buttons[0] == [f"done:{shown[0]}", f"prog:{shown[0]}", f"snooze:{shown[0]}"]
+    [row] = [r for r in store.outbox_rows(app.engine) if r.unit_id is not None]
+    assert (row.state, row.chat_id, row.message_ids) == (
+        "sent",
+        str(GROUP),
+        str(digest.result["message_id"]),
+    )
+
+    # A member who never linked an account is refused; Lan (KHTC) acts for herself.
+    fake.press(GROUP, digest.result["message_id"], f"done:{shown[0]}", from_id=STRANGER)
+    [refusal] = await fake.wait_calls("answerCallbackQuery")
+    assert refusal.params["text"] == texts.NOT_LINKED
+    fake.press(GROUP, digest.result["message_id"], f"done:{shown[0]}", from_id=LAN)
+    [edit] = await fake.wait_calls("editMessageText")
+    assert edit.params["text"].startswith(text)
+    assert f"Cán bộ: ✅ Đã ghi nhận hoàn thành nhiệm vụ {shown[0]}" in edit.params["text"]
+    assert all(f"done:{shown[0]}" not in r for r in keyboard_data(edit))
+    assert khtc_tasks(app)[shown[0]].state == TaskState.DONE
+
+    # A second scan the same day sends nothing; the next day's digest leaves the done task out.
+    sent = len(fake.sent(GROUP))
+    again = await reminders.scan_and_dispatch()
+    assert again.sent == 0 and len(fake.sent(GROUP)) == sent
+    assert isinstance(app.clock, FixedClock)
+    app.clock.advance(timedelta(days=1))
+    await reminders.scan_and_dispatch()
+    [tuesday] = fake.sent(GROUP)[sent:]
+    assert tuesday.params["text"].startswith("🔔 Nhắc việc ngày 04/04/2023")
+    assert f"#{shown[0]} " not in tuesday.params["text"]
+
+
+async def test_a_group_upgraded_to_a_supergroup_gets_the_days_digest_once(
+    app: App, bot: TelegramService, fake: FakeTelegramAPI
+) -> None:
+    """Telegram refuses the digest to the old id and names the new one: the digest goes
+    there, the link and the day's row follow, and a later scan that day sends nothing."""
+    await link_people_and_group(app, fake, lan=False)
+    reminders = Reminders(app, {"telegram": bot.messenger})
+    fake.fail("sendMessage", 400, migrate_to=SUPERGROUP)
+    assert (await reminders.scan_and_dispatch()).sent == 1
+    [digest] = fake.sent(SUPERGROUP)
+    assert digest.params["text"].startswith("🔔 Nhắc việc ngày 03/04/2023")
+    with session_scope(app.engine) as session:
+        [link] = session.exec(select(UnitGroupChat)).all()
+        assert link.chat_id == str(SUPERGROUP)
+    [row] = [r for r in store.outbox_rows(app.engine) if r.unit_id is not None]
+    assert (row.chat_id, row.state) == (str(SUPERGROUP), "sent")
+
+    again = await reminders.scan_and_dispatch()
+    assert again.sent == 0 and len(fake.sent(SUPERGROUP)) == 1
+    assert isinstance(app.clock, FixedClock)
+    app.clock.advance(timedelta(days=1))
+    await reminders.scan_and_dispatch()
+    assert len(fake.sent(SUPERGROUP)) == 2 and len(fake.sent(GROUP)) == 1  # the link answer
+    assert fake.sent(SUPERGROUP)[1].params["text"].startswith("🔔 Nhắc việc ngày 04/04/2023")
