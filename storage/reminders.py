@@ -121,33 +121,54 @@ def plan_outcome_counts(
     This is `rules.outcome_on` written as SQL, for the weekly 30% figures over a plan that
     may hold a million tasks (reading them into Python takes seconds, counting them here a
     fraction of that). tests/test_outcome_counts.py holds it equal to `rules.count_outcomes`
-    on both databases, day by day over a year; change both together."""
+    on both databases, day by day over a year; change both together.
+
+    Three narrow counts, each read from the covering index ix_task_plan_outcome, are cheaper
+    than one that classifies every row: all tasks; tasks done by `on` (late if completed
+    after a deadline); tasks not done by `on` whose deadline is past or soon. Whatever is
+    left is open."""
     t = TASKS
+    mine = t.c.plan_id == plan_id
     done_by_then = sa.and_(t.c.completed_on.is_not(None), t.c.completed_on <= on)
-    outcome = sa.case(
-        (
-            done_by_then,
-            sa.case(
-                (
-                    sa.or_(t.c.deadline.is_(None), t.c.completed_on <= t.c.deadline),
-                    Outcome.DONE_ON_TIME.value,
-                ),
-                else_=Outcome.DONE_LATE.value,
-            ),
-        ),
-        (t.c.deadline.is_(None), Outcome.OPEN.value),
-        (t.c.deadline < on, Outcome.OVERDUE.value),
-        (t.c.deadline <= on + timedelta(days=due_soon_days), Outcome.DUE_SOON.value),
-        else_=Outcome.OPEN.value,
-    ).label("outcome")
-    rows = conn.execute(
-        sa.select(t.c.lead_unit_id, outcome, sa.func.count())
-        .where(t.c.plan_id == plan_id)
-        .group_by(t.c.lead_unit_id, outcome)
-    )
+    per_unit = (t.c.lead_unit_id,)
+    assigned: dict[int, int] = {
+        unit: number
+        for unit, number in conn.execute(
+            sa.select(t.c.lead_unit_id, sa.func.count()).where(mine).group_by(*per_unit)
+        )
+    }
+    late = sa.case((t.c.completed_on > t.c.deadline, 1), else_=0)
+    done = {
+        unit: (number, late_number)
+        for unit, number, late_number in conn.execute(
+            sa.select(t.c.lead_unit_id, sa.func.count(), sa.func.sum(late))
+            .where(mine, done_by_then)
+            .group_by(*per_unit)
+        )
+    }
+    overdue = sa.case((t.c.deadline < on, 1), else_=0)
+    pressing = {
+        unit: (number, overdue_number)
+        for unit, number, overdue_number in conn.execute(
+            sa.select(t.c.lead_unit_id, sa.func.count(), sa.func.sum(overdue))
+            .where(mine, sa.not_(done_by_then), t.c.deadline <= on + timedelta(days=due_soon_days))
+            .group_by(*per_unit)
+        )
+    }
     counts: dict[str, dict[Outcome, int]] = {code: {} for code in unit_codes.values()}
-    for unit_id, name, number in rows:
-        counts.setdefault(unit_codes.get(unit_id, ""), {})[Outcome(name)] = number
+    for unit_id, total in assigned.items():
+        done_number, late_number = done.get(unit_id, (0, 0))
+        pressing_number, overdue_number = pressing.get(unit_id, (0, 0))
+        by_outcome = {
+            Outcome.DONE_ON_TIME: done_number - late_number,
+            Outcome.DONE_LATE: late_number,
+            Outcome.OVERDUE: overdue_number,
+            Outcome.DUE_SOON: pressing_number - overdue_number,
+            Outcome.OPEN: total - done_number - pressing_number,
+        }
+        counts.setdefault(unit_codes.get(unit_id, ""), {}).update(
+            {outcome: n for outcome, n in by_outcome.items() if n}
+        )
     return counts
 
 
