@@ -21,13 +21,12 @@ from storage import reminders as store
 from storage.models import OutboxState
 
 
-def _who(digest: Digest) -> str:
+def _who(digest: Digest | GroupDigest) -> str:
+    """An officer (`CB009 Nguyễn Thị Hồng Nhung (KHTC)`) or a unit's group chat."""
+    if isinstance(digest, GroupDigest):
+        return f"Nhóm {digest.unit.code} {digest.unit.name}"
     officer = digest.officer
     return f"{officer.code} {officer.name} ({officer.unit})"
-
-
-def _group(digest: GroupDigest) -> str:
-    return f"Nhóm {digest.unit.code} {digest.unit.name}"
 
 
 def preview(reminders: Reminders, result: ScanResult) -> list[str]:
@@ -44,7 +43,7 @@ def preview(reminders: Reminders, result: ScanResult) -> list[str]:
         parts = render_parts(digest, traits, settings.escalate_after_days, settings.thresholds)
         lines.append(readable(parts, traits.supports_buttons))
     for group in result.group_deliveries:
-        lines.append(f"── {_group(group.digest)} · {group.channel}:{group.chat_id} ──")
+        lines.append(f"── {_who(group.digest)} · {group.channel}:{group.chat_id} ──")
         lines.append(group.readable)
     lines.append(
         f"Tổng: {len(result.digests)} bản nhắc, {len(result.deliveries)} chat, "

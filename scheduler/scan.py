@@ -53,52 +53,30 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Delivery:
-    """One digest rendered for one chat: what becomes an outbox row."""
+    """One digest rendered for one chat: what becomes an outbox row. An officer's digest is
+    keyed by the officer, a unit group's digest (`unit_id` set) by the unit and the chat."""
 
-    digest: Digest
+    digest: Digest | GroupDigest
     channel: str
     chat_id: str
     parts: list[Part]
     text: str
     payload: str
     traits: ChannelTraits
+    unit_id: int | None = None
 
     @property
     def readable(self) -> str:
         return readable(self.parts, self.traits.supports_buttons)
 
     def row(self) -> dict[str, Any]:
+        if self.unit_id is not None:
+            recipient = {"unit_id": self.unit_id}
+        else:
+            assert isinstance(self.digest, Digest)
+            recipient = {"officer_id": self.digest.officer.id}
         return {
-            "officer_id": self.digest.officer.id,
-            "kind": self.digest.kind,
-            "day": self.digest.day,
-            "channel": self.channel,
-            "chat_id": self.chat_id,
-            "text": self.text,
-            "payload": self.payload,
-        }
-
-
-@dataclass(frozen=True)
-class GroupDelivery:
-    """One unit group digest rendered for one of the unit's group chats: an outbox row."""
-
-    digest: GroupDigest
-    unit_id: int
-    channel: str
-    chat_id: str
-    parts: list[Part]
-    text: str
-    payload: str
-    traits: ChannelTraits
-
-    @property
-    def readable(self) -> str:
-        return readable(self.parts, self.traits.supports_buttons)
-
-    def row(self) -> dict[str, Any]:
-        return {
-            "unit_id": self.unit_id,
+            **recipient,
             "kind": self.digest.kind,
             "day": self.digest.day,
             "channel": self.channel,
@@ -116,7 +94,7 @@ class ScanResult:
     deliveries: list[Delivery] = field(default_factory=list)
     unlinked: list[Digest] = field(default_factory=list)  # owed, but no chat to send to
     groups: list[GroupDigest] = field(default_factory=list)  # owed to units' group chats
-    group_deliveries: list[GroupDelivery] = field(default_factory=list)
+    group_deliveries: list[Delivery] = field(default_factory=list)
     group_chats: int = 0  # group chats owed a digest, rows already written included
     written: int = 0  # rows new in the outbox (officers' and groups')
     already: int = 0  # chats (officers' and groups') whose row for the day was already there
@@ -318,15 +296,15 @@ class Scanner:
                     rendered[key] = (parts, *encode(parts))
                 parts, text, payload = rendered[key]
                 result.group_deliveries.append(
-                    GroupDelivery(
+                    Delivery(
                         digest,
-                        chat.unit_id,
                         chat.channel,
                         chat.chat_id,
                         parts,
                         text,
                         payload,
                         traits,
+                        unit_id=chat.unit_id,
                     )
                 )
 
