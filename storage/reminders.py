@@ -220,7 +220,9 @@ def _insert_ignoring_duplicates(conn: Connection, group: bool) -> Any:
         return stmt.on_conflict_do_nothing(constraint="uq_outbox_key")
     if conn.dialect.name == "sqlite":
         return sqlite.insert(OUTBOX).on_conflict_do_nothing()
-    raise NotImplementedError(f"outbox on {conn.dialect.name}")
+    raise RuntimeError(
+        f"nhacviec stores its outbox in SQLite or PostgreSQL, not {conn.dialect.name}"
+    )
 
 
 def write_outbox(conn: Connection, rows: Sequence[dict[str, Any]], now: datetime) -> int:

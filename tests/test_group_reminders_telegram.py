@@ -24,7 +24,7 @@ from storage.models import Task, TaskState, UnitGroupChat
 from tests.fakes.telegram_api import Call, FakeTelegramAPI
 from tests.fakes.virtual_time import VirtualTime
 
-TOKEN = "123456789:AAH_test-token-for-the-fake-bot-api-000"
+TOKEN = "1234567:AAH_test-token-for-the-fake-bot-api-000"
 BOT = "nhacviec_test_bot"
 LAN = 501  # Phạm Thị Lan, CB04, officer of KHTC
 HAI = 502  # Trần Văn Hải, CB03, head of KHTC

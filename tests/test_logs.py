@@ -13,7 +13,7 @@ SECRET = "webhook-secret-not-shaped-like-a-token-42"
 
 
 def test_token_shapes_are_masked_without_registration() -> None:
-    url = "POST https://api.telegram.org/bot123456789:AAHfiqksKZ8WmR2zSjiQ7_v4TMAKdiHm9T0/getMe"
+    url = "POST https://api.telegram.org/bot1234567:AAFakeTokenForTheMaskTest_0123456789/getMe"
     assert mask(url) == "POST https://api.telegram.org/bot***/getMe"
     assert mask("https://bot-api.zaloplatforms.com/botZALOTOKENVALUE/sendMessage").endswith(
         "/bot***/sendMessage"

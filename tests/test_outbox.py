@@ -260,7 +260,7 @@ async def test_tokens_never_reach_the_last_error(
     engine: Engine, clock: FixedClock, tmp_path: Path
 ) -> None:
     config = Config()
-    config.telegram.token = "123456789:AAExampleSecretTokenValue_abcdefghij"
+    config.telegram.token = "1234567:AAExampleSecretTokenValue_abcdefghij"
     app = small_app(engine, clock, tmp_path, config)
     link_chat(app, "CB04", "telegram", "t-cb04")
     platform = FakePlatform(

@@ -18,7 +18,7 @@ from storage.models import Task
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.fakes.virtual_time import VirtualTime
 
-TOKEN = "987654321:AAGz-real-looking_token_for_the_log_test"
+TOKEN = "9876543:AAGz-real-looking_token_for_the_log_test"
 SECRET_PART = TOKEN.split(":", 1)[1]
 WEBHOOK_SECRET = "hook-secret-for-the-log-test"
 
@@ -73,7 +73,7 @@ async def test_no_token_in_any_log_line_of_a_real_run(
             logging.getLogger().removeHandler(handler)
 
     # A rejected token: PTB's own message quotes it; ours does not.
-    async with FakeTelegramAPI("111111111:AAother-token-the-fake-accepts-only") as other:
+    async with FakeTelegramAPI("1111111:AAother-token-the-fake-accepts-only") as other:
         refused = TelegramService(config_for(other), app.chat, clock=vt.clock, sleep=vt.sleep)
         with pytest.raises(ConfigError) as caught:
             await refused.start()

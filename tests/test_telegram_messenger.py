@@ -18,7 +18,7 @@ from tests.fakes.virtual_time import VirtualTime
 # PTB 22 warns about its own RetryAfter.retry_after when it builds the exception.
 pytestmark = pytest.mark.filterwarnings("ignore:.*retry_after.*:DeprecationWarning")
 
-TOKEN = "123456789:AAH_test-token-for-the-fake-bot-api-000"
+TOKEN = "1234567:AAH_test-token-for-the-fake-bot-api-000"
 CHAT = "501"
 GROUP = "-1001234567890"
 

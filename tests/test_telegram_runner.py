@@ -14,7 +14,7 @@ from nhacviec.config import ConfigError, load_config
 from nhacviec.runner import build_messengers, build_services, run_services
 from tests.fakes.telegram_api import FakeTelegramAPI
 
-TOKEN = "555555555:AAF-runner-test-token-abcdefghijklmnop"
+TOKEN = "5555555:AAF-runner-test-token-abcdefghijklmnop"
 
 
 def write_config(tmp_path: Path, body: str) -> Path:
