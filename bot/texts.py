@@ -6,7 +6,6 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 ROLE_NAMES = {"officer": "công chức", "head": "trưởng đơn vị", "tccb": "TCCB", "admin": "quản trị"}
-FLAG_NAMES = {"ok": "ổn", "warning": "cảnh báo", "over": "vượt 30%"}
 FLAG_ICONS = {"ok": "🟢", "warning": "🟡", "over": "🔴"}
 
 
@@ -178,8 +177,8 @@ REMINDER_OVERDUE = "🔴 Quá hạn:"
 REMINDER_DUE_TODAY = "🟠 Đến hạn hôm nay:"
 REMINDER_DUE_SOON = "🟡 Sắp đến hạn:"
 REMINDER_WEEKLY = "📊 Tổng hợp tuần – ngưỡng {fail} nhiệm vụ trễ, quá hạn:"
-REMINDER_WEEKLY_NONE = "✅ Chưa đơn vị nào chạm ngưỡng cảnh báo."
-REMINDER_HINT = "Trả lời: /done {id} hoặc /progress {id} 50"
+REMINDER_WEEKLY_NONE = NO_WATCH
+REMINDER_HINT = COMMANDS_HINT
 
 
 def reminder_task(

@@ -220,7 +220,7 @@ def status(
             str(f.overdue),
             str(f.open),
             texts.pct(f.share),
-            f"{texts.FLAG_ICONS[f.flag]} {texts.FLAG_NAMES[f.flag]}",
+            f"{texts.FLAG_ICONS[f.flag]} {texts.flag_name(f.flag, figures.thresholds.fail)}",
         )
     console.print(table)
     if chart is not None:
