@@ -241,23 +241,32 @@ class Scanner:
                     result.already += 1
                     continue
                 traits = traits_for(link.channel, self.messengers)
-                # Officers of one unit share the same items: render each variant once.
-                key = (id(digest.items), id(digest.unit), digest.summary is not None, traits)
-                if key not in rendered:
-                    parts = render_parts(
-                        digest,
-                        traits,
-                        self.settings.escalate_after_days,
-                        self.settings.thresholds,
-                        cache,
-                    )
-                    rendered[key] = (parts, *encode(parts))
-                parts, text, payload = rendered[key]
+                parts, text, payload = self._render(
+                    digest, traits, digest.summary is not None, rendered, cache
+                )
                 result.deliveries.append(
                     Delivery(digest, link.channel, link.chat_id, parts, text, payload, traits)
                 )
         self._add_groups(result, per_unit, units, groups, skip_groups, rendered, cache)
         return result
+
+    def _render(
+        self,
+        digest: Digest | GroupDigest,
+        traits: ChannelTraits,
+        with_summary: bool,
+        rendered: dict[tuple[int, int, bool, ChannelTraits], tuple[list[Part], str, str]],
+        cache: RenderCache,
+    ) -> tuple[list[Part], str, str]:
+        """The digest's parts, text and payload for a channel. Officers of one unit (and the
+        unit's groups) share the same items: each variant is rendered once per scan."""
+        key = (id(digest.items), id(digest.unit), with_summary, traits)
+        if key not in rendered:
+            parts = render_parts(
+                digest, traits, self.settings.escalate_after_days, self.settings.thresholds, cache
+            )
+            rendered[key] = (parts, *encode(parts))
+        return rendered[key]
 
     def _add_groups(
         self,
@@ -283,18 +292,8 @@ class Scanner:
                     result.already += 1
                     continue
                 traits = traits_for(chat.channel, self.messengers)
-                # The key of the unit's officers' digests: a group reads as they do.
-                key = (id(digest.items), id(digest.unit), False, traits)
-                if key not in rendered:
-                    parts = render_parts(
-                        digest,
-                        traits,
-                        self.settings.escalate_after_days,
-                        self.settings.thresholds,
-                        cache,
-                    )
-                    rendered[key] = (parts, *encode(parts))
-                parts, text, payload = rendered[key]
+                # A group reads as its unit's officers do: their rendering is reused.
+                parts, text, payload = self._render(digest, traits, False, rendered, cache)
                 result.group_deliveries.append(
                     Delivery(
                         digest,

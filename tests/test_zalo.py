@@ -29,7 +29,7 @@ from tests.conftest import link_chat
 from tests.fakes.zalo_api import FakeZalo, event_update, post_webhook, text_update
 
 # Shaped like a real token (`<19-digit bot id>:<access token>`), made up for these tests.
-TOKEN = "3141592653589793238:NhacViecFakeZaloTokenForTestsOnly0123456789abcdefXYZ"
+TOKEN = "3141592653589793238:FakeZaloTokenForTests0123"
 SECRET = "webhook-secret-for-tests"
 
 
