@@ -5,7 +5,8 @@ tasks and 1,000,000 closed ones; every unit has linked a Telegram group chat, on
 group as well) in a temporary SQLite file, then times the scan and the outbox
 write of a Tuesday and of a Monday (which adds the weekly TCCB summary, whose 30% figures need
 every task of the plan). Open deadlines are spread evenly over the 365 days starting 30 days
-before the scan day, so about 8% of the open tasks are overdue.
+before the scan day, so about 8% of the open tasks are overdue. Closed tasks have deadlines in
+the year before the scan days and were completed before them.
 """
 
 from __future__ import annotations
@@ -108,7 +109,9 @@ def generate(engine: sa.Engine, args: argparse.Namespace, scan_day: date) -> dic
                 deadline = first_open + timedelta(days=rng.randrange(365))
                 done, state, progress = None, "open", rng.choice((0, 20, 50, 80))
             else:
-                deadline = date(2023, 1, 1) + timedelta(days=rng.randrange(365))
+                # Completed before the first scan day, as in life (nothing is completed in
+                # the future), up to 20 days early or 6 days late.
+                deadline = MONDAY - timedelta(days=7 + rng.randrange(365))
                 done = (deadline + timedelta(days=rng.randint(-20, 6))).isoformat()
                 state, progress = "done", 100
             tasks.append(
@@ -139,7 +142,7 @@ def generate(engine: sa.Engine, args: argparse.Namespace, scan_day: date) -> dic
     return {"links": len(links), "groups": len(groups), "tasks": len(tasks)}
 
 
-def timed_scan(engine: sa.Engine, day: date, label: str, repeat: int) -> None:
+def timed_scan(engine: sa.Engine, day: date, label: str, repeat: int, tasks: int) -> None:
     """Time `repeat` fresh scans of `day` (the day's outbox emptied before each), then a
     second scan of the same day, which finds every row already written."""
     config = Config()
@@ -168,6 +171,14 @@ def timed_scan(engine: sa.Engine, day: date, label: str, repeat: int) -> None:
     )
     assert len(preview.deliveries) + len(preview.group_deliveries) == result.written
     assert again.written == 0
+    summaries = [d.summary for d in result.digests if d.summary is not None]
+    if summaries:
+        counted = sum(f.assigned for f in summaries[0].figures)
+        print(
+            f"  weekly summary to {len(summaries)} TCCB officers: {counted:,} tasks counted, "
+            f"{len(summaries[0].watch)} units on the watch list"
+        )
+        assert counted == tasks, "the weekly summary must count every task of the plan"
 
 
 def main() -> None:
@@ -192,8 +203,8 @@ def main() -> None:
         f"{args.closed_tasks:,} closed tasks in "
         f"{time.perf_counter() - started:.1f} s"
     )
-    timed_scan(engine, TUESDAY, "Tuesday", args.repeat)
-    timed_scan(engine, MONDAY, "Monday with the weekly TCCB summary", max(1, args.repeat // 2))
+    timed_scan(engine, TUESDAY, "Tuesday", args.repeat, made["tasks"])
+    timed_scan(engine, MONDAY, "Monday with the weekly TCCB summary", args.repeat, made["tasks"])
     engine.dispose()
     if not args.keep:
         for path in folder.iterdir():

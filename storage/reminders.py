@@ -26,6 +26,7 @@ from storage.models import (
     ReminderScan,
     Task,
     TaskState,
+    TaskTally,
     Unit,
     UnitGroupChat,
     aware,
@@ -119,52 +120,65 @@ def plan_outcome_counts(
     """How many tasks of each lead unit have each outcome on `on`, counted by the database.
 
     This is `rules.outcome_on` written as SQL, for the weekly 30% figures over a plan that
-    may hold a million tasks (reading them into Python takes seconds, counting them here a
-    fraction of that). tests/test_outcome_counts.py holds it equal to `rules.count_outcomes`
-    on both databases, day by day over a year; change both together.
+    may hold a million tasks. tests/test_outcome_counts.py holds it equal to
+    `rules.count_outcomes` on both databases, day by day over a year; change both together.
 
-    Three narrow counts, each read from the covering index ix_task_plan_outcome, are cheaper
-    than one that classifies every row: all tasks; tasks done by `on` (late if completed
-    after a deadline); tasks not done by `on` whose deadline is past or soon. Whatever is
-    left is open."""
+    A completed task's outcome never changes, so most of the answer is kept ready: TaskTally
+    (kept by triggers) has each unit's tasks, completed tasks and late completions. Two small
+    ranges of ix_task_plan_completion supply the rest: unfinished tasks whose deadline is past
+    or soon, and completions after `on` (a past day, a preview), which `on` does not yet know
+    of. Whatever is left is open."""
     t = TASKS
+    tally: sa.Table = TaskTally.__table__  # type: ignore[attr-defined]
     mine = t.c.plan_id == plan_id
-    done_by_then = sa.and_(t.c.completed_on.is_not(None), t.c.completed_on <= on)
-    per_unit = (t.c.lead_unit_id,)
-    assigned: dict[int, int] = {
-        unit: number
-        for unit, number in conn.execute(
-            sa.select(t.c.lead_unit_id, sa.func.count()).where(mine).group_by(*per_unit)
-        )
-    }
+    soon = on + timedelta(days=due_soon_days)
     late = sa.case((t.c.completed_on > t.c.deadline, 1), else_=0)
-    done = {
-        unit: (number, late_number)
-        for unit, number, late_number in conn.execute(
-            sa.select(t.c.lead_unit_id, sa.func.count(), sa.func.sum(late))
-            .where(mine, done_by_then)
-            .group_by(*per_unit)
+    pressing = sa.case((t.c.deadline <= soon, 1), else_=0)
+    overdue = sa.case((t.c.deadline < on, 1), else_=0)
+    kept = conn.execute(
+        sa.select(tally.c.unit_id, tally.c.assigned, tally.c.done, tally.c.done_late).where(
+            tally.c.plan_id == plan_id, tally.c.assigned > 0
+        )
+    ).all()
+    # Completed after `on`: on `on` they were still unfinished. None when `on` is today.
+    # Grouped by `lead_unit_id + 0` so that SQLite does not scan the whole table in unit
+    # order (ix_task_unit_state) to save sorting what is usually nothing.
+    unit = (t.c.lead_unit_id + sa.literal_column("0")).label("unit")
+    later = {
+        unit_id: (number, late_number, pressing_number, overdue_number)
+        for unit_id, number, late_number, pressing_number, overdue_number in conn.execute(
+            sa.select(
+                unit,
+                sa.func.count(),
+                sa.func.sum(late),
+                sa.func.sum(pressing),
+                sa.func.sum(overdue),
+            )
+            .where(mine, t.c.completed_on > on)
+            .group_by(unit)
         )
     }
-    overdue = sa.case((t.c.deadline < on, 1), else_=0)
-    pressing = {
+    unfinished = {
         unit: (number, overdue_number)
         for unit, number, overdue_number in conn.execute(
             sa.select(t.c.lead_unit_id, sa.func.count(), sa.func.sum(overdue))
-            .where(mine, sa.not_(done_by_then), t.c.deadline <= on + timedelta(days=due_soon_days))
-            .group_by(*per_unit)
+            .where(mine, t.c.completed_on.is_(None), t.c.deadline <= soon)
+            .group_by(t.c.lead_unit_id)
         )
     }
     counts: dict[str, dict[Outcome, int]] = {code: {} for code in unit_codes.values()}
-    for unit_id, total in assigned.items():
-        done_number, late_number = done.get(unit_id, (0, 0))
-        pressing_number, overdue_number = pressing.get(unit_id, (0, 0))
+    for unit_id, assigned, done_ever, late_ever in kept:
+        done_after, late_after, pressing_after, overdue_after = later.get(unit_id, (0, 0, 0, 0))
+        pressing_open, overdue_open = unfinished.get(unit_id, (0, 0))
+        done, done_late = done_ever - done_after, late_ever - late_after
+        pressing_now = pressing_open + pressing_after
+        overdue_now = overdue_open + overdue_after
         by_outcome = {
-            Outcome.DONE_ON_TIME: done_number - late_number,
-            Outcome.DONE_LATE: late_number,
-            Outcome.OVERDUE: overdue_number,
-            Outcome.DUE_SOON: pressing_number - overdue_number,
-            Outcome.OPEN: total - done_number - pressing_number,
+            Outcome.DONE_ON_TIME: done - done_late,
+            Outcome.DONE_LATE: done_late,
+            Outcome.OVERDUE: overdue_now,
+            Outcome.DUE_SOON: pressing_now - overdue_now,
+            Outcome.OPEN: assigned - done - pressing_now,
         }
         counts.setdefault(unit_codes.get(unit_id, ""), {}).update(
             {outcome: n for outcome, n in by_outcome.items() if n}
