@@ -7,24 +7,25 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
-PLAN = [
+PLAN: list[list[Any]] = [
     ["Mã", "Tên kế hoạch", "Năm", "Số hiệu", "Cơ quan"],
     ["KH-TEST", "Kế hoạch thử", 2023, "1/KH", "Sở thử"],
 ]
-AREAS = [
+AREAS: list[list[Any]] = [
     ["Mã", "Tên", "Thuộc", "Điểm tối đa", "Điểm mục tiêu", "Điểm năm trước"],
     ["1", "Công tác chỉ đạo, điều hành", "", 10.5, 10.5, 9.5],
     ["1.6", "Nhiệm vụ UBND tỉnh giao", "1", "", "", ""],
     ["6", "Cải cách tài chính công", "", 8, 8, 7],
 ]
-UNITS = [
+UNITS: list[list[Any]] = [
     ["Mã", "Tên đơn vị", "Trưởng đơn vị"],
     ["TCCB", "Phòng Tổ chức cán bộ", "CB01"],
     ["KHTC", "Phòng Kế hoạch - Tài chính", "CB03"],
     ["VP", "Văn phòng Sở", "CB05"],
 ]
-OFFICERS = [
+OFFICERS: list[list[Any]] = [
     ["Mã", "Họ và tên", "Đơn vị", "Vai trò"],
     ["CB01", "Nguyễn Thị Bình", "TCCB", "trưởng đơn vị"],
     ["CB02", "Lê Văn Tùng", "TCCB", "tccb"],
@@ -34,7 +35,7 @@ OFFICERS = [
     ["CB06", "Đỗ Thu Hà", "VP", "công chức"],
     ["CB07", "Huỳnh Quốc Anh", "VP", "quản trị"],
 ]
-TASKS = [
+TASKS: list[list[Any]] = [
     [
         "Mã",
         "Nhiệm vụ",
@@ -96,7 +97,9 @@ def small_sheets() -> dict[str, list[list[Any]]]:
 
 def write_xlsx(path: Path, sheets: dict[str, list[list[Any]]] | None = None) -> Path:
     workbook = Workbook()
-    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    default = workbook.active
+    assert isinstance(default, Worksheet)
+    workbook.remove(default)
     for name, rows in (sheets or small_sheets()).items():
         ws = workbook.create_sheet(name)
         for row in rows:

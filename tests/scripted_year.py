@@ -77,9 +77,9 @@ def play_year(app: App, until: date) -> Year:
             .join(Unit, col(Unit.id) == Task.lead_unit_id)
             .order_by(col(Task.deadline), col(Task.id))
         ).all()
-        for task, unit in rows:
+        for task, lead in rows:
             assert task.id is not None and task.deadline is not None
-            year.deadlines[task.id] = (unit.code, task.deadline)
+            year.deadlines[task.id] = (lead.code, task.deadline)
     per_unit: dict[str, int] = {}
     for task_id, (unit, deadline) in year.deadlines.items():
         if unit not in REPORTERS or deadline > ACT_UNTIL:

@@ -7,7 +7,7 @@ import io
 import os
 import subprocess
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -155,7 +155,8 @@ def test_scores_inspections_and_reports_on_both_databases(engine: Engine, tmp_pa
     history = sheet_rows(wb["Lịch sử tiến độ"])[1:]
     assert len(history) == 1
     when = history[0][0]
-    assert (when.day, when.month, when.hour) == (20, 1, 9)  # type: ignore[union-attr]
+    assert isinstance(when, datetime)
+    assert (when.day, when.month, when.hour) == (20, 1, 9)
     area_one = next(r for r in sheet_rows(wb["Tổng hợp"]) if r[0] == "1")
     assert area_one[10:12] == (9.5, "Sau rà soát")  # the latest self-score counts
     inspections = sheet_rows(wb["Kiểm tra"])

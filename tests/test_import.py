@@ -7,13 +7,13 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from storage.db import session_scope, upgrade
-from storage.importer import ImportFailed, import_sheets, read_file
+from storage.importer import ImportFailed, ImportSummary, import_sheets, read_file
 from storage.models import Area, Officer, Plan, Task, TaskCoUnit, Unit
 from tests.builders import AREAS, OFFICERS, PLAN, TASKS, UNITS, small_sheets, write_csv, write_xlsx
 from tests.conftest import EXAMPLE_PLAN, REPO_ROOT
 
 
-def run_import(engine: Engine, path: Path, plan: str | None = None):  # type: ignore[no-untyped-def]
+def run_import(engine: Engine, path: Path, plan: str | None = None) -> ImportSummary:
     with session_scope(engine) as session:
         return import_sheets(session, read_file(path), plan)
 

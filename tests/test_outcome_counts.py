@@ -34,31 +34,35 @@ def test_database_counts_equal_the_rules_every_day_of_the_year(engine: Engine) -
                 task.completed_on = task.deadline + timedelta(days=rng.randint(1, 40))
             if task.completed_on is not None:
                 task.state, task.progress = "done", 100
+        plan_id = plan.id
+        assert plan_id is not None
+        unit_ids: list[int] = []
+        for unit in units:
+            assert unit.id is not None
+            unit_ids.append(unit.id)
         # Edge cases the rule handles: no deadline (open or done), done on the deadline.
         for n, done in enumerate((None, date(2023, 5, 5), None)):
             session.add(
                 Task(
-                    plan_id=plan.id,
+                    plan_id=plan_id,
                     code=f"X-{n}",
-                    title="Không hạn",  # type: ignore[arg-type]
-                    lead_unit_id=units[n].id,
+                    title="Không hạn",
+                    lead_unit_id=unit_ids[n],
                     deadline=None,
                     completed_on=done,
                 )
-            )  # type: ignore[arg-type]
+            )
         session.add(
             Task(
-                plan_id=plan.id,
+                plan_id=plan_id,
                 code="X-9",
                 title="Đúng ngày",
-                lead_unit_id=units[0].id,  # type: ignore[arg-type]
+                lead_unit_id=unit_ids[0],
                 deadline=date(2023, 6, 1),
                 completed_on=date(2023, 6, 1),
             )
         )
-        plan_id = plan.id
-        unit_codes = {u.id: u.code for u in units}
-    assert plan_id is not None
+        unit_codes = dict(zip(unit_ids, (u.code for u in units), strict=True))
     with Session(engine) as session:
         facts = repo.task_facts(session, plan_id)
     day = date(2022, 12, 25)
@@ -67,7 +71,7 @@ def test_database_counts_equal_the_rules_every_day_of_the_year(engine: Engine) -
         while day <= date(2024, 1, 10):
             for soon in (0, 7):
                 expected = count_outcomes(facts, day, soon, units=unit_codes.values())
-                got = plan_outcome_counts(conn, plan_id, day, soon, unit_codes)  # type: ignore[arg-type]
+                got = plan_outcome_counts(conn, plan_id, day, soon, unit_codes)
                 assert got == expected, day
                 checked += 1
             day += timedelta(days=3)

@@ -16,7 +16,7 @@ def test_small_plan_loads_and_links(app: App) -> None:
     assert current_revision(app.engine) == head(app.engine)
 
 
-def test_schema_upgrades_on_both_databases(engine) -> None:  # type: ignore[no-untyped-def]
+def test_schema_upgrades_on_both_databases(engine: Engine) -> None:
     from storage.db import upgrade
 
     upgrade(engine)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from matplotlib.image import imread
@@ -98,7 +98,7 @@ def test_tccb_sees_every_unit_worst_first_with_the_scripted_figures(year: Year) 
         key=lambda u: (-year.share(u, ON), -year.expected(u, ON)["overdue"], u),
     )
     assert shown == [*worst_first, "Toàn"]
-    totals = Counter()
+    totals: Counter[str] = Counter()
     for unit in ALL_UNITS:
         totals.update(year.expected(unit, ON))
     assert f"   đúng {totals['on_time']} · trễ {totals['late']}" in joined(replies)
@@ -415,7 +415,9 @@ def test_report_in_chat_is_a_workbook_with_the_rules_figures(year: Year) -> None
     )
     assert len(rows) - 1 == len([e for e in year.events if e[0] <= ON])
     first = rows[1]
-    assert first[0].hour == 9 and first[0].minute == 0  # type: ignore[union-attr]  # local time
+    when = first[0]
+    assert isinstance(when, datetime)
+    assert when.hour == 9 and when.minute == 0  # local time
     assert first[10] == "Console"
     assert history.cell(2, 1).number_format == "dd/mm/yyyy hh:mm"
 
@@ -466,7 +468,7 @@ def test_quarter_report_takes_the_tasks_as_they_stood_at_quarter_end(year: Year)
     # the history sheet holds Q1's reports only, at local time
     history = sheet_rows(wb["Lịch sử tiến độ"])[1:]
     assert len(history) == len([e for e in year.events if e[0] <= q1_end]) + 1
-    assert all(r[0].date() <= q1_end for r in history)  # type: ignore[union-attr]
+    assert all(isinstance(r[0], datetime) and r[0].date() <= q1_end for r in history)
     assert (undone.task_id, "Đang soạn") in [(r[1], r[9]) for r in history]
 
 

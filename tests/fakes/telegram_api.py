@@ -104,8 +104,10 @@ class FakeTelegramAPI:
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
         server = site._server
-        assert server is not None
-        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        assert isinstance(server, asyncio.Server)
+        sockets = server.sockets
+        assert sockets
+        self.port = sockets[0].getsockname()[1]
 
     async def stop(self) -> None:
         if self._closing is not None:
@@ -239,15 +241,19 @@ class FakeTelegramAPI:
     async def wait_sent(
         self, chat_id: str | int, count: int = 1, timeout: float = 10.0
     ) -> list[Call]:
-        return await self.wait_for(
+        sent = await self.wait_for(
             lambda: self.sent(chat_id) if len(self.sent(chat_id)) >= count else None, timeout
         )
+        assert sent is not None
+        return sent
 
     async def wait_calls(self, method: str, count: int = 1, timeout: float = 10.0) -> list[Call]:
-        return await self.wait_for(
+        calls = await self.wait_for(
             lambda: self.calls_to(method) if len(self.calls_to(method)) >= count else None,
             timeout,
         )
+        assert calls is not None
+        return calls
 
     # -- the server --------------------------------------------------------------------------
 
