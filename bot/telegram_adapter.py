@@ -22,6 +22,7 @@ from telegram import (
     BotCommand,
     CallbackQuery,
     Chat,
+    ChatMember,
     Message,
     Update,
 )
@@ -31,6 +32,7 @@ from telegram.ext import (
     ApplicationBuilder,
     BaseUpdateProcessor,
     CallbackQueryHandler,
+    ChatMemberHandler,
     ContextTypes,
     MessageHandler,
     filters,
@@ -49,7 +51,8 @@ from storage.db import session_scope
 
 log = logging.getLogger(__name__)
 
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+# my_chat_member: the bot added to or removed from a group.
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
 GROUP_TYPES = {Chat.GROUP, Chat.SUPERGROUP}
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALERT_LIMIT = 200  # Telegram shows at most 200 characters in a callback answer
@@ -194,6 +197,7 @@ class TelegramService:
         app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, self._on_migrate))
         app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, self._on_text))
         app.add_handler(CallbackQueryHandler(self._on_press))
+        app.add_handler(ChatMemberHandler(self._on_removed, ChatMemberHandler.MY_CHAT_MEMBER))
         app.add_error_handler(self._on_error)
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -369,6 +373,26 @@ class TelegramService:
 
         if await asyncio.to_thread(move):
             log.info("unit group chat %s is now %s", old, new)
+
+    async def _on_removed(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The bot was removed from (or left) a group: the group is unlinked from its unit, so
+        its digest is no longer written, nor sent to fail day after day. Re-adding the bot
+        needs a new group code, as the first time."""
+        change = update.my_chat_member
+        if change is None or change.chat.type not in GROUP_TYPES:
+            return
+        if change.new_chat_member.status not in (ChatMember.LEFT, ChatMember.BANNED):
+            return
+        chat_id = str(change.chat.id)
+
+        def unlink() -> str | None:
+            with session_scope(self.chat.engine) as session:
+                unit = repo.unlink_group_chat(session, CHANNEL, chat_id)
+                return unit.code if unit is not None else None
+
+        unit_code = await asyncio.to_thread(unlink)
+        if unit_code is not None:
+            log.info("bot removed from group %s: unlinked from unit %s", chat_id, unit_code)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log with context, apologise to the chat in Vietnamese, keep running."""

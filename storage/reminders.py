@@ -300,6 +300,23 @@ def move_group_rows(conn: Connection, channel: str, old_chat_id: str, new_chat_i
     return result.rowcount or 0
 
 
+def expire_group_rows(conn: Connection, channel: str, chat_id: str, reason: str) -> int:
+    """A group chat unlinked from its unit: its rows not yet sent (or being sent) are expired
+    with `reason`. A row being sent right now may still go out once."""
+    o = OUTBOX
+    result = conn.execute(
+        sa.update(o)
+        .where(
+            o.c.channel == channel,
+            o.c.chat_id == chat_id,
+            o.c.unit_id.is_not(None),
+            o.c.state.in_([OutboxState.PENDING, OutboxState.SENDING]),
+        )
+        .values(state=OutboxState.EXPIRED, last_error=reason)
+    )
+    return result.rowcount or 0
+
+
 def outbox_keys(engine: Engine, kind: str, day: date) -> set[tuple[int, str]]:
     """(officer id, channel) of the officers' rows of `kind` already written for `day`."""
     o = OUTBOX

@@ -27,6 +27,9 @@ from storage.models import (
     aware,
 )
 
+# Why an unlinked group's unsent reminders were expired (outbox.last_error, for the admin).
+GROUP_UNLINKED = "nhóm đã huỷ liên kết với đơn vị"
+
 # Letters and digits that cannot be confused on a phone screen (no 0/O, 1/I/L).
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
@@ -365,3 +368,33 @@ def move_group_chat(session: Session, channel: str, old_chat_id: str, new_chat_i
         session.add(row)
     session.flush()
     return True
+
+
+def unlink_group_chats(
+    session: Session, unit: Unit, channel: str | None = None, chat_id: str | None = None
+) -> list[UnitGroupChat]:
+    """Stop a unit's group chats getting its digest: those on `channel` (all channels by
+    default), or only `chat_id`. Their reminders not yet sent are expired, not sent to a chat
+    that no longer wants them. Returns the links removed."""
+    query = select(UnitGroupChat).where(UnitGroupChat.unit_id == unit.id)
+    if channel is not None:
+        query = query.where(UnitGroupChat.channel == channel)
+    if chat_id is not None:
+        query = query.where(UnitGroupChat.chat_id == chat_id)
+    links = list(session.exec(query.order_by(col(UnitGroupChat.id))).all())
+    for link in links:
+        reminders.expire_group_rows(
+            session.connection(), link.channel, link.chat_id, GROUP_UNLINKED
+        )
+        session.delete(link)
+    session.flush()
+    return links
+
+
+def unlink_group_chat(session: Session, channel: str, chat_id: str) -> Unit | None:
+    """The bot was removed from a group chat: unlink it from its unit, if it was linked."""
+    unit = unit_for_group_chat(session, channel, chat_id)
+    if unit is None:
+        return None
+    unlink_group_chats(session, unit, channel, chat_id)
+    return unit

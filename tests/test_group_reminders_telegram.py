@@ -163,3 +163,38 @@ async def test_a_group_upgraded_to_a_supergroup_gets_the_days_digest_once(
     await reminders.scan_and_dispatch()
     assert len(fake.sent(SUPERGROUP)) == 2 and len(fake.sent(GROUP)) == 1  # the link answer
     assert fake.sent(SUPERGROUP)[1].params["text"].startswith("🔔 Nhắc việc ngày 04/04/2023")
+
+
+def group_links(app: App) -> list[str]:
+    with session_scope(app.engine) as session:
+        return [link.chat_id for link in session.exec(select(UnitGroupChat)).all()]
+
+
+async def test_a_group_that_removes_the_bot_is_unlinked_and_its_digest_not_sent(
+    app: App, bot: TelegramService, fake: FakeTelegramAPI
+) -> None:
+    """Telegram tells the bot it was removed (my_chat_member): the group is unlinked at once,
+    the day's digest already written for it is expired instead of failing with 403, and no
+    later scan writes one. An officer blocking the bot in private keeps their link."""
+    await link_people_and_group(app, fake)
+    reminders = Reminders(app, {"telegram": bot.messenger})
+    scanned = await reminders.scan()
+    assert len(scanned.group_deliveries) == 1 and group_links(app) == [str(GROUP)]
+
+    fake.bot_removed(LAN, by_id=LAN)  # a private chat: not a group, nothing to unlink
+    fake.bot_removed(GROUP, by_id=HAI)
+    await fake.wait_for(lambda: not group_links(app))
+    [row] = [r for r in store.outbox_rows(app.engine) if r.unit_id is not None]
+    assert (row.state, row.last_error) == ("expired", repo.GROUP_UNLINKED)
+
+    before = len(fake.sent(GROUP))
+    report = await reminders.dispatch()
+    assert report.sent == 1 and len(fake.sent(GROUP)) == before  # Lan's digest only
+    assert isinstance(app.clock, FixedClock)
+    app.clock.advance(timedelta(days=1))
+    tuesday = await reminders.scan()
+    assert tuesday.group_deliveries == [] and len(tuesday.deliveries) == 1
+    with session_scope(app.engine) as session:
+        lan = repo.officer_by_code(session, "CB04")
+        assert lan is not None and lan.id is not None
+        assert [link.chat_id for link in repo.chat_links(session, lan.id)] == [str(LAN)]

@@ -81,6 +81,8 @@ class FakeTelegramAPI:
         self.messages: dict[tuple[str, int], dict[str, Any]] = {}
         self.commands: list[dict[str, Any]] = []
         self.webhook: dict[str, Any] | None = None
+        # As Telegram: the update types the last getUpdates asked for; None means all.
+        self.allowed_updates: list[str] | None = None
         self.blocked: set[str] = set()
         self.unknown_chats: set[str] = set()
         self.failures: list[Failure] = []
@@ -187,6 +189,25 @@ class FakeTelegramAPI:
         if reply_to is not None:
             message["reply_to_message"] = reply_to
         return {"message": message}
+
+    def bot_removed(self, chat_id: int, by_id: int, kicked: bool = True) -> dict[str, Any]:
+        """Queue the `my_chat_member` update Telegram sends when a member removes the bot from
+        a group (`kicked`) or the bot leaves it."""
+        bot = {k: self.bot_user[k] for k in ("id", "is_bot", "first_name", "username")}
+        new: dict[str, Any] = {"user": bot, "status": "left"}
+        if kicked:
+            new = {"user": bot, "status": "kicked", "until_date": 0}
+        return self.push(
+            {
+                "my_chat_member": {
+                    "chat": self.chat(chat_id),
+                    "from": self.user(by_id),
+                    "date": int(time.time()),
+                    "old_chat_member": {"user": bot, "status": "member"},
+                    "new_chat_member": new,
+                }
+            }
+        )
 
     def send_text(self, chat_id: str | int, text: str, **kwargs: Any) -> dict[str, Any]:
         return self.push(self.text_message(chat_id, text, **kwargs))
@@ -360,21 +381,30 @@ class FakeTelegramAPI:
         return self.bot_user
 
     async def _m_getUpdates(self, params: dict[str, Any]) -> Any:
+        if params.get("allowed_updates") is not None:
+            self.allowed_updates = list(params["allowed_updates"])
         offset = int(params.get("offset") or 0)
         if offset:
             self.updates = [u for u in self.updates if u["update_id"] >= offset]
         timeout = float(params.get("timeout") or 0)
-        assert self._changed is not None and self._closing is not None
-        if not self.updates and timeout > 0 and not self._closing.is_set():
+        changed, closing = self._changed, self._closing
+        assert changed is not None and closing is not None
+        if not self._deliverable() and timeout > 0 and not closing.is_set():
             try:
-                async with asyncio.timeout(timeout), self._changed:
-                    await self._changed.wait_for(
-                        lambda: bool(self.updates) or self._closing.is_set()  # type: ignore[union-attr]
-                    )
+                async with asyncio.timeout(timeout), changed:
+                    await changed.wait_for(lambda: bool(self._deliverable()) or closing.is_set())
             except TimeoutError:
                 pass
         limit = int(params.get("limit") or 100)
-        return self.updates[:limit]
+        return self._deliverable()[:limit]
+
+    def _deliverable(self) -> list[dict[str, Any]]:
+        """The queued updates; as Telegram, those of a type the bot did not ask for (the last
+        getUpdates' allowed_updates) are dropped, never delivered."""
+        if self.allowed_updates:
+            allowed = set(self.allowed_updates)
+            self.updates = [u for u in self.updates if allowed & (set(u) - {"update_id"})]
+        return self.updates
 
     def _m_setMyCommands(self, params: dict[str, Any], files: dict[str, Any]) -> Any:
         self.commands = params["commands"]
