@@ -191,6 +191,33 @@ def invite_group(built: App, unit_code: str) -> None:
     )
 
 
+@app.command("unlink-group")
+def unlink_group(
+    unit: Annotated[str, typer.Argument(help="Mã đơn vị, ví dụ KHTC.")],
+    chat: Annotated[
+        str | None, typer.Option("--chat", help="Chỉ huỷ nhóm có mã chat này.")
+    ] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Huỷ liên kết nhóm chat của đơn vị: nhóm không nhận nhắc việc nữa."""
+    built = _app(config)
+    with session_scope(built.engine) as session:
+        found = repo.unit_by_code(session, unit)
+        if found is None:
+            err.print(f"[red]Không có đơn vị mã {unit}.[/red]")
+            raise typer.Exit(1)
+        removed = repo.unlink_group_chats(session, found, chat_id=chat)
+        if not removed:
+            which = f"nhóm chat {chat}" if chat else "nhóm chat nào"
+            err.print(f"[red]{found.name} ({found.code}) chưa liên kết {which}.[/red]")
+            raise typer.Exit(1)
+        groups = ", ".join(f"{link.channel} {link.chat_id}" for link in removed)
+    console.print(
+        f"Đã huỷ liên kết {len(removed)} nhóm chat của {found.name} ({found.code}): {groups}."
+    )
+    console.print("Liên kết lại: nhacviec invite --unit " + found.code)
+
+
 @app.command()
 def status(
     on: OnOption = None,

@@ -3,8 +3,12 @@
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
+from storage import reminders as store
+from storage import repo
+from storage.db import make_engine, session_scope
 from tests.builders import OFFICERS, small_sheets, write_xlsx
 from tests.conftest import REPO_ROOT
 
@@ -124,3 +128,40 @@ def test_bad_config_is_a_clear_error(tmp_path: Path) -> None:
 def test_bad_date_option(tmp_path: Path) -> None:
     result = nhacviec("demo", "--on", "2023/13/45", "--script", "x", cwd=tmp_path)
     assert result.returncode != 0 and "dd/mm/yyyy" in result.stderr
+
+
+def test_unlink_group(tmp_path: Path) -> None:
+    """An admin stops a unit's group chat getting reminders; its unsent one is expired."""
+    config = write_config(tmp_path)
+    assert nhacviec("init", cwd=tmp_path, config=config).returncode == 0
+    plan = write_xlsx(tmp_path / "plan.xlsx")
+    assert nhacviec("import", str(plan), cwd=tmp_path, config=config).returncode == 0
+    engine = make_engine(f"sqlite:///{tmp_path}/cli.db")
+    now = datetime(2023, 4, 3, 1, 0, tzinfo=UTC)
+    with session_scope(engine) as session:
+        khtc = repo.unit_by_code(session, "KHTC")
+        assert khtc is not None
+        for chat in ("-4001", "-4002"):
+            code = repo.new_group_code(session, khtc, now, 7).code
+            repo.consume_group_code(session, code, "telegram", chat, now)
+    remind = nhacviec("remind", "--on", "03/04/2023", cwd=tmp_path, config=config)
+    assert remind.returncode == 0, remind.stderr
+
+    one = nhacviec("unlink-group", "KHTC", "--chat", "-4001", cwd=tmp_path, config=config)
+    assert one.returncode == 0, one.stderr
+    assert "Đã huỷ liên kết 1 nhóm chat của Phòng Kế hoạch - Tài chính (KHTC)" in one.stdout
+    rows = {r.chat_id: r for r in store.outbox_rows(engine) if r.unit_id is not None}
+    assert (rows["-4001"].state, rows["-4001"].last_error) == ("expired", repo.GROUP_UNLINKED)
+    assert rows["-4002"].state == "pending"
+    with session_scope(engine) as session:
+        assert khtc.id is not None
+        assert repo.unit_group_chats(session, khtc.id, "telegram") == ["-4002"]
+
+    again = nhacviec("unlink-group", "KHTC", "--chat", "-4001", cwd=tmp_path, config=config)
+    assert again.returncode == 1 and "chưa liên kết nhóm chat -4001" in again.stderr
+    rest = nhacviec("unlink-group", "khtc", cwd=tmp_path, config=config)
+    assert rest.returncode == 0 and "telegram -4002" in rest.stdout
+    none = nhacviec("unlink-group", "KHTC", cwd=tmp_path, config=config)
+    assert none.returncode == 1 and "chưa liên kết nhóm chat nào" in none.stderr
+    assert nhacviec("unlink-group", "XYZ", cwd=tmp_path, config=config).returncode == 1
+    engine.dispose()
