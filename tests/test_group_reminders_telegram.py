@@ -4,7 +4,6 @@ Bot API, its buttons pressed by a member acting for themself."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
@@ -15,17 +14,14 @@ from bot import texts
 from bot.telegram_adapter import TelegramService
 from nhacviec.app import App
 from nhacviec.clock import FixedClock
-from nhacviec.config import TelegramConfig
 from scheduler.service import Reminders
 from storage import reminders as store
 from storage import repo
 from storage.db import session_scope
 from storage.models import Task, TaskState, UnitGroupChat
 from tests.fakes.telegram_api import Call, FakeTelegramAPI
-from tests.fakes.virtual_time import VirtualTime
+from tests.telegram_fixtures import BOT
 
-TOKEN = "1234567:AAH_test-token-for-the-fake-bot-api-000"
-BOT = "nhacviec_test_bot"
 LAN = 501  # Phạm Thị Lan, CB04, officer of KHTC
 HAI = 502  # Trần Văn Hải, CB03, head of KHTC
 STRANGER = 999
@@ -33,28 +29,6 @@ GROUP = -4001234567  # a basic group (becomes a supergroup in one test)
 SUPERGROUP = -1009876543210
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*retry_after.*:DeprecationWarning")
-
-
-@pytest.fixture
-def vt() -> VirtualTime:
-    return VirtualTime()
-
-
-@pytest.fixture
-async def fake(vt: VirtualTime) -> AsyncIterator[FakeTelegramAPI]:
-    async with FakeTelegramAPI(TOKEN, username=BOT, clock=vt.clock) as server:
-        yield server
-
-
-@pytest.fixture
-async def bot(app: App, fake: FakeTelegramAPI, vt: VirtualTime) -> AsyncIterator[TelegramService]:
-    config = TelegramConfig(
-        enabled=True, token=TOKEN, base_url=fake.base_url, base_file_url=fake.base_file_url
-    )
-    service = TelegramService(config, app.chat, clock=vt.clock, sleep=vt.sleep, poll_timeout=1)
-    await service.start()
-    yield service
-    await service.stop()
 
 
 async def say(fake: FakeTelegramAPI, chat: int, text: str, **kwargs: Any) -> Call:

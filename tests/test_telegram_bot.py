@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import socket
-from collections.abc import AsyncIterator
 from itertools import pairwise
 from typing import Any
 
@@ -17,15 +16,13 @@ from bot.commands import task_buttons
 from bot.messages import Reply
 from bot.telegram_adapter import TelegramService
 from nhacviec.app import App
-from nhacviec.config import TelegramConfig
 from storage import repo
 from storage.db import session_scope
 from storage.models import ProgressUpdate, Task, TaskState
 from tests.fakes.telegram_api import Call, FakeTelegramAPI
 from tests.fakes.virtual_time import VirtualTime
+from tests.telegram_fixtures import BOT, config_for
 
-TOKEN = "1234567:AAH_test-token-for-the-fake-bot-api-000"
-BOT = "nhacviec_test_bot"
 LAN = 501  # Phạm Thị Lan, CB04, officer of KHTC
 HAI = 502  # Trần Văn Hải, CB03, head of KHTC
 HA = 601  # Đỗ Thu Hà, CB06, officer of VP
@@ -33,37 +30,6 @@ STRANGER = 999
 GROUP = -1001234567890
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*retry_after.*:DeprecationWarning")
-
-
-def config_for(fake: FakeTelegramAPI, **overrides: Any) -> TelegramConfig:
-    return TelegramConfig(
-        enabled=True,
-        token=TOKEN,
-        base_url=fake.base_url,
-        base_file_url=fake.base_file_url,
-        **overrides,
-    )
-
-
-@pytest.fixture
-def vt() -> VirtualTime:
-    return VirtualTime()
-
-
-@pytest.fixture
-async def fake(vt: VirtualTime) -> AsyncIterator[FakeTelegramAPI]:
-    async with FakeTelegramAPI(TOKEN, username=BOT, clock=vt.clock) as server:
-        yield server
-
-
-@pytest.fixture
-async def bot(app: App, fake: FakeTelegramAPI, vt: VirtualTime) -> AsyncIterator[TelegramService]:
-    service = TelegramService(
-        config_for(fake), app.chat, clock=vt.clock, sleep=vt.sleep, poll_timeout=1
-    )
-    await service.start()
-    yield service
-    await service.stop()
 
 
 def task_id(app: App, code: str) -> int:

@@ -14,24 +14,13 @@ from bot.ratelimit import SendLimiter
 from bot.telegram_messenger import TelegramMessenger
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.fakes.virtual_time import VirtualTime
+from tests.telegram_fixtures import TOKEN
 
 # PTB 22 warns about its own RetryAfter.retry_after when it builds the exception.
 pytestmark = pytest.mark.filterwarnings("ignore:.*retry_after.*:DeprecationWarning")
 
-TOKEN = "1234567:AAH_test-token-for-the-fake-bot-api-000"
 CHAT = "501"
 GROUP = "-1001234567890"
-
-
-@pytest.fixture
-def vt() -> VirtualTime:
-    return VirtualTime()
-
-
-@pytest.fixture
-async def fake(vt: VirtualTime) -> AsyncIterator[FakeTelegramAPI]:
-    async with FakeTelegramAPI(TOKEN, clock=vt.clock) as server:
-        yield server
 
 
 @pytest.fixture

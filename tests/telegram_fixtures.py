@@ -1,0 +1,51 @@
+"""Fixtures shared by the Telegram tests (a pytest plugin, see tests/conftest.py): virtual
+time, the fake Bot API server, and the real TelegramService polling it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from bot.telegram_adapter import TelegramService
+from nhacviec.app import App
+from nhacviec.config import TelegramConfig
+from tests.fakes.telegram_api import FakeTelegramAPI
+from tests.fakes.virtual_time import VirtualTime
+
+TOKEN = "1234567:AAH_test-token-for-the-fake-bot-api-000"
+BOT = "nhacviec_test_bot"
+
+
+def config_for(fake: FakeTelegramAPI, **overrides: Any) -> TelegramConfig:
+    """A [telegram] section pointing python-telegram-bot at the fake server."""
+    return TelegramConfig(
+        enabled=True,
+        token=TOKEN,
+        base_url=fake.base_url,
+        base_file_url=fake.base_file_url,
+        **overrides,
+    )
+
+
+@pytest.fixture
+def vt() -> VirtualTime:
+    return VirtualTime()
+
+
+@pytest.fixture
+async def fake(vt: VirtualTime) -> AsyncIterator[FakeTelegramAPI]:
+    async with FakeTelegramAPI(TOKEN, username=BOT, clock=vt.clock) as server:
+        yield server
+
+
+@pytest.fixture
+async def bot(app: App, fake: FakeTelegramAPI, vt: VirtualTime) -> AsyncIterator[TelegramService]:
+    """The bot of the `app` fixture, polling the fake server on virtual time."""
+    service = TelegramService(
+        config_for(fake), app.chat, clock=vt.clock, sleep=vt.sleep, poll_timeout=1
+    )
+    await service.start()
+    yield service
+    await service.stop()
