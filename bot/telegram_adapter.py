@@ -8,6 +8,7 @@ TelegramMessenger (paced and retried). Command logic lives in bot/commands.py on
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import hmac
 import logging
@@ -193,6 +194,7 @@ class TelegramService:
         )
         self.username: str | None = None
         self._webhook: WebhookServer | None = None
+        self._menu: asyncio.Task[None] | None = None
         app = self.application
         app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, self._on_migrate))
         app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, self._on_text))
@@ -225,7 +227,8 @@ class TelegramService:
         self.username = bot.username
         # `/tasks@<this bot>` in a group is for us, `/tasks@other_bot` is not.
         self.chat.bot_username = self.username
-        await self._set_commands()
+        # In the background: a menu held back by flood control must not hold back the bot.
+        self._menu = asyncio.create_task(self._set_commands(), name="telegram-menu")
         await self.application.start()
         if self.config.mode == "polling":
             assert self.application.updater is not None
@@ -250,6 +253,10 @@ class TelegramService:
             log.info("Telegram bot @%s on webhook %s", self.username, self.config.webhook_url)
 
     async def stop(self) -> None:
+        if self._menu is not None and not self._menu.done():
+            self._menu.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._menu
         # The webhook stays registered: Telegram keeps updates until we are back.
         if self._webhook is not None:
             await self._webhook.stop()
@@ -262,10 +269,12 @@ class TelegramService:
         await self.application.shutdown()
 
     async def _set_commands(self) -> None:
+        """The Vietnamese command menu, retried like a message (429, 5xx, timeouts)."""
         commands = [BotCommand(name, description) for name, description in texts.COMMAND_MENU]
+        bot = self.application.bot
         try:
-            await self.application.bot.set_my_commands(commands)
-        except TelegramError as err:
+            await self.messenger.call_bot("setMyCommands", lambda: bot.set_my_commands(commands))
+        except DeliveryError as err:
             # The menu is a convenience: the bot works without it.
             log.warning("Telegram setMyCommands failed: %s", err)
 

@@ -209,6 +209,11 @@ class TelegramMessenger:
 
         return await self._call(chat_id, call, "sendPhoto" if photo else "sendDocument")
 
+    async def call_bot(self, what: str, call: Callable[[], Awaitable[T]]) -> T:
+        """A Bot API call addressed to no chat (setMyCommands), retried as a send is: after
+        429's retry_after, with back-off on 5xx and timeouts. DeliveryError when spent."""
+        return await self._call(f"bot:{what}", lambda _chat: call(), what)
+
     async def _call(self, chat_id: str, call: Callable[[str], Awaitable[T]], what: str) -> T:
         """Run one Bot API call to `chat_id` within the rate limits, retrying what can be."""
         attempt = 0

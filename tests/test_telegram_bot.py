@@ -73,6 +73,7 @@ async def test_start_sets_the_vietnamese_command_menu_and_polls(
     bot: TelegramService, fake: FakeTelegramAPI
 ) -> None:
     assert bot.username == BOT
+    await fake.wait_calls("setMyCommands")  # set in the background
     names = {c["command"]: c["description"] for c in fake.commands}
     assert set(names) == {
         "start",
@@ -89,6 +90,27 @@ async def test_start_sets_the_vietnamese_command_menu_and_polls(
     assert names["tasks"] == "Nhiệm vụ đang mở của đơn vị"
     await fake.wait_calls("getUpdates")
     assert fake.calls_to("deleteWebhook"), "polling must clear any webhook first"
+
+
+async def test_a_menu_held_back_by_flood_control_does_not_hold_back_the_bot(
+    app: App, fake: FakeTelegramAPI, vt: VirtualTime
+) -> None:
+    """setMyCommands answered 429 retry_after=30: the bot polls and answers meanwhile, and
+    the menu is set once Telegram allows it, not sooner."""
+    fake.fail("setMyCommands", 429, retry_after=30)
+    service = TelegramService(
+        config_for(fake), app.chat, clock=vt.clock, sleep=vt.sleep, poll_timeout=1
+    )
+    await service.start()
+    try:
+        reply = await say(fake, LAN, "/start")
+        assert reply.params["text"] == texts.START_USAGE
+        [menu] = await fake.wait_calls("setMyCommands")
+        refused, accepted = fake.calls_to("setMyCommands", ok_only=False)
+        assert accepted is menu and accepted.at - refused.at >= 30
+        assert {c["command"] for c in fake.commands} >= {"tasks", "done", "progress"}
+    finally:
+        await service.stop()
 
 
 async def test_linked_officer_reports_progress(
