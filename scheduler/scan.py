@@ -314,9 +314,9 @@ class Scanner:
         links: dict[int, list[store.LinkRow]],
         skip: set[tuple[int, str]] | None,
     ) -> bool:
-        """The weekly summary reads every task of the plan (a million, in the benchmark):
-        only on its day, and, when filling the outbox, only if a TCCB officer still has a chat
-        without today's row."""
+        """The weekly summary counts every task of the plan (from the kept tallies, but a
+        past day also reads the completions since): only on its day, and, when filling the
+        outbox, only if a TCCB officer still has a chat without today's row."""
         tccb = [o for o in officers if o.role == ROLE_TCCB]
         if not tccb or not is_summary_day(
             day, self.calendar, self.settings.weekly_summary_weekday
