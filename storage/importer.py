@@ -17,7 +17,8 @@ from sqlmodel import Session, select
 from rules import RecurrenceError, expand_occurrences, parse_recurrence
 from rules.textnorm import fold
 from storage import repo
-from storage.models import Area, Officer, Plan, Role, Task, TaskCoUnit, Unit
+from storage import tasks as task_store
+from storage.models import Area, Officer, Plan, Role, Task, TaskCoUnit, Unit, utcnow
 
 # Folded header -> field name, per kind of sheet.
 HEADERS: dict[str, dict[str, str]] = {
@@ -88,6 +89,10 @@ HEADERS: dict[str, dict[str, str]] = {
         "recurrence": "recurrence",
         "ghi chu": "note",
         "note": "note",
+        "can bo thu ly": "assignee",
+        "assignee": "assignee",
+        "so van ban": "document",
+        "so van ban giao": "document",
     },
 }
 REQUIRED = {
@@ -118,6 +123,13 @@ ROLES = {
     "to chuc can bo": Role.TCCB,
     "quan tri": Role.ADMIN,
     "admin": Role.ADMIN,
+    "theo doi": Role.FOLLOWUP,
+    "can bo theo doi": Role.FOLLOWUP,
+    "chuyen vien theo doi": Role.FOLLOWUP,
+    "followup": Role.FOLLOWUP,
+    "lanh dao so": Role.DIRECTOR,
+    "lanh dao": Role.DIRECTOR,
+    "director": Role.DIRECTOR,
 }
 
 
@@ -269,8 +281,15 @@ def _score(value: Any, label: str) -> float | None:
 
 
 class _Importer:
-    def __init__(self, session: Session, plan_code: str | None, progress: Progress | None):
+    def __init__(
+        self,
+        session: Session,
+        plan_code: str | None,
+        progress: Progress | None,
+        who: task_store.Who,
+    ):
         self.session = session
+        self.who = who
         self.plan_code = plan_code
         self.progress = progress or (lambda _n: None)
         self.issues: list[RowIssue] = []
@@ -427,7 +446,7 @@ class _Importer:
         if role is None:
             raise ValueError(
                 f"vai trò '{_text(r['role'])}' không hợp lệ "
-                "(công chức, trưởng đơn vị, tccb, quản trị)"
+                "(công chức, trưởng đơn vị, tccb, quản trị, theo dõi, lãnh đạo sở)"
             )
         self._upsert(
             "officer",
@@ -452,13 +471,27 @@ class _Importer:
                 if unit is None:
                     raise ValueError(f"đơn vị phối hợp '{co_code.strip()}' không có")
                 co_units.append(unit)
+        assignee_id = None
+        assignee_code = _text(r.get("assignee"))
+        if assignee_code:
+            assignee = repo.officer_by_code(self.session, assignee_code)
+            if assignee is None:
+                raise ValueError(f"cán bộ thụ lý '{assignee_code}' không có trong Cán bộ")
+            if assignee.unit_id != lead.id:
+                raise ValueError(
+                    f"cán bộ thụ lý '{assignee_code}' không thuộc đơn vị chủ trì {lead.code}"
+                )
+            assignee_id = assignee.id
         deadline = _date(r.get("deadline"))
         recurrence_text = _text(r.get("recurrence"))
+        # Lead unit before the officer: a named officer must belong to the lead unit.
         values: dict[str, Any] = {
             "title": _text(r["title"]),
             "area_id": area.id,
             "lead_unit_id": lead.id,
+            "assignee_id": assignee_id,
             "authority": _text(r.get("authority")) or None,
+            "document": _text(r.get("document")) or None,
             "note": _text(r.get("note")) or None,
         }
         if not recurrence_text:
@@ -478,40 +511,51 @@ class _Importer:
         dates = expand_occurrences(deadline, rule, date(plan.year, 12, 31))
         if not dates:
             raise ValueError("hạn lần đầu nằm sau cuối năm kế hoạch")
-        for n, when in enumerate(dates, start=1):
-            self._save_task(
-                plan,
-                f"{code}#{n}",
-                {**values, "deadline": when, "recurrence": rule, "series_code": code},
-                co_units,
-            )
+        # Occurrences are matched by period, not by position: moving the first deadline
+        # never leaves two occurrences in a month, and done ones stay as they are.
+        result = task_store.apply_series(
+            self.session,
+            plan,
+            code,
+            dates,
+            rule,
+            {**values, "recurrence": rule, "co_units": co_units},
+            self.who,
+            notify=True,
+        )
+        summary = self.summary
+        for _ in result.created:
+            summary.count(summary.created, "task")
+        for _ in result.changed + result.cancelled:
+            summary.count(summary.updated, "task")
+        for _ in result.unchanged:
+            summary.count(summary.unchanged, "task")
 
     def _save_task(
         self, plan: Plan, code: str, values: dict[str, Any], co_units: list[Unit]
     ) -> None:
+        """Create the task with its "created" event, or change it field by field, each change
+        with its event (by whoever imported) and its notices."""
         existing = self.session.exec(
             select(Task).where(Task.plan_id == plan.id, Task.code == code)
         ).first()
-        wanted = {u.id for u in co_units}
-        current: dict[int, TaskCoUnit] = {}
-        if existing is not None:
-            current = {
-                link.unit_id: link
-                for link in self.session.exec(
-                    select(TaskCoUnit).where(TaskCoUnit.task_id == existing.id)
-                ).all()
-            }
-        task = self._upsert(
-            "task",
-            existing,
-            Task(plan_id=_id(plan), code=code, title="", lead_unit_id=0),
-            values,
-            also_changed=wanted != set(current),
+        if existing is None:
+            task = Task(plan_id=_id(plan), code=code, title="", lead_unit_id=0)
+            for key, value in values.items():
+                setattr(task, key, value)
+            self.session.add(task)
+            self.session.flush()
+            for unit in co_units:
+                if unit.id != task.lead_unit_id:
+                    self.session.add(TaskCoUnit(task_id=task.id or 0, unit_id=unit.id or 0))
+            # A plan arrives in bulk: new tasks reach people through their digests.
+            task_store.created(self.session, task, self.who, notify=False)
+            self.summary.count(self.summary.created, "task")
+            return
+        changed = task_store.set_fields(
+            self.session, existing, {**values, "co_units": co_units}, self.who, notify=True
         )
-        for unit_id in wanted - set(current):
-            self.session.add(TaskCoUnit(task_id=task.id, unit_id=unit_id))  # type: ignore[arg-type]
-        for unit_id in set(current) - wanted:
-            self.session.delete(current[unit_id])
+        self.summary.count(self.summary.updated if changed else self.summary.unchanged, "task")
 
 
 def _id(plan: Plan) -> int:
@@ -540,9 +584,15 @@ def import_sheets(
     sheets: list[Sheet],
     plan_code: str | None = None,
     progress: Progress | None = None,
+    by: Officer | None = None,
+    at: datetime | None = None,
+    day: date | None = None,
 ) -> ImportSummary:
-    """Write the sheets in the caller's transaction; raise ImportFailed with every bad row."""
-    return _Importer(session, plan_code, progress).run(sheets)
+    """Write the sheets in the caller's transaction; raise ImportFailed with every bad row.
+    Every task created or changed gets its event, by `by` (else "admin") through "import"."""
+    moment = at or utcnow()
+    who = task_store.Who(by, "import", moment, day or moment.date())
+    return _Importer(session, plan_code, progress, who).run(sheets)
 
 
 def row_count(sheets: list[Sheet]) -> int:
