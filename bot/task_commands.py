@@ -9,15 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from sqlmodel import Session
-
 from bot.messages import Button, Incoming, Reply
 from nhacviec.base import texts
 from rules.access import Action, Actor, Decision, TaskScope, decide
 from rules.textnorm import fold
 from storage import dialogs, repo
 from storage import tasks as store
-from storage.models import ChatState, Officer, Task, TaskState, Unit
+from storage.db import Session
+from storage.models import ChatState, Officer, Task, TaskState
 
 if TYPE_CHECKING:
     from bot.commands import ChatService, Command
@@ -426,7 +425,7 @@ class TaskCommands:
 def task_story(session: Session, task: Task, timezone: str) -> str:
     """One task on a phone: what it is, who has it, its deadlines, then its story (events and
     progress notes), newest first."""
-    unit = session.get(Unit, task.lead_unit_id)
+    unit = repo.get_unit(session, task.lead_unit_id)
     lines = [f"📌 #{task.id} {task.title}"]
     lead = f"Chủ trì: {unit.code if unit else ''}"
     if task.assignee_id:

@@ -34,12 +34,16 @@ def kept(engine: Engine) -> Tally:
 
 def counted(engine: Engine) -> Tally:
     """The same figures, counted afresh from the tasks by the rules."""
-    tasks = sa.select(
-        sa.column("plan_id", sa.Integer),
-        sa.column("lead_unit_id", sa.Integer),
-        sa.column("deadline", sa.Date),
-        sa.column("completed_on", sa.Date),
-    ).select_from(sa.table("task")).where(sa.column("state") != "cancelled")
+    tasks = (
+        sa.select(
+            sa.column("plan_id", sa.Integer),
+            sa.column("lead_unit_id", sa.Integer),
+            sa.column("deadline", sa.Date),
+            sa.column("completed_on", sa.Date),
+        )
+        .select_from(sa.table("task"))
+        .where(sa.column("state") != "cancelled")
+    )
     assigned: Counter[tuple[int, int]] = Counter()
     done: Counter[tuple[int, int]] = Counter()
     late: Counter[tuple[int, int]] = Counter()
