@@ -187,7 +187,7 @@ def consume_link_code(
 
 
 def task_facts(session: Session, plan_id: int) -> list[TaskFacts]:
-    """Every task of a plan, as the rules see it."""
+    """Every task of a plan still in it (not cancelled), as the rules see it."""
     rows = session.execute(
         sa.select(
             col(Task.id),
@@ -201,7 +201,8 @@ def task_facts(session: Session, plan_id: int) -> list[TaskFacts]:
         )
         .join(Unit, col(Unit.id) == Task.lead_unit_id)
         .outerjoin(Area, col(Area.id) == Task.area_id)
-        .where(col(Task.plan_id) == plan_id)
+        # A cancelled task left the plan's figures (its record stays).
+        .where(col(Task.plan_id) == plan_id, col(Task.state) != TaskState.CANCELLED)
     ).all()
     return [
         TaskFacts(
