@@ -710,14 +710,7 @@ def resolve(session: Session, task: Task, name: str, text: str) -> Any:
     if name == "co_units":
         return [] if empty else units_by_codes(session, text)
     if name == "area":
-        if empty:
-            return None
-        area = session.exec(
-            select(Area).where(Area.plan_id == task.plan_id, Area.code == text)
-        ).first()
-        if area is None:
-            raise TaskError("no_area", text)
-        return area
+        return None if empty else area_by_code(session, task.plan_id, text)
     if name not in FIELDS:
         raise TaskError("bad_field", name)
     return None if empty and name != "title" else text
@@ -781,3 +774,12 @@ def co_progress(
     session.add(update)
     session.flush()
     return update
+
+
+def area_by_code(session: Session, plan_id: int, code: str) -> Area:
+    area = session.exec(
+        select(Area).where(Area.plan_id == plan_id, Area.code == code.strip())
+    ).first()
+    if area is None:
+        raise TaskError("no_area", code.strip())
+    return area
