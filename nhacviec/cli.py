@@ -28,6 +28,13 @@ app = typer.Typer(
 console = Console()
 err = Console(stderr=True)
 
+
+def error(message: str, style: str | None = "red") -> None:
+    """An error line for the admin, printed as written: a "[schedule]" or "[theo phân công]"
+    in it is text, never rich markup."""
+    err.print(message, style=style, markup=False, highlight=False)
+
+
 ConfigOption = Annotated[
     Path | None,
     typer.Option("--config", "-c", help="Tệp cấu hình TOML (mặc định: $NHACVIEC_CONFIG)."),
@@ -78,7 +85,7 @@ def _config(path: Path | None) -> Config:
     try:
         return load_config(path or _global_config)
     except ConfigError as exc:
-        err.print(f"[red]{exc}[/red]")
+        error(str(exc))
         raise typer.Exit(2) from exc
 
 
@@ -115,7 +122,7 @@ def run_import(built: App, file: Path, plan: str | None, by: str | None = None) 
     from storage.importer import ImportFailed, import_sheets, read_file, row_count
 
     if not file.exists():
-        err.print(f"[red]Không tìm thấy tệp {file}[/red]")
+        error(f"Không tìm thấy tệp {file}")
         return False
     try:
         sheets = read_file(file)
@@ -136,9 +143,9 @@ def run_import(built: App, file: Path, plan: str | None, by: str | None = None) 
                     day=local_today(built.clock, built.config.timezone),
                 )
     except ImportFailed as failed:
-        err.print(f"[red]Không nhập gì cả: {len(failed.issues)} dòng lỗi.[/red]")
+        error(f"Không nhập gì cả: {len(failed.issues)} dòng lỗi.")
         for issue in failed.issues:
-            err.print(f"  • {issue}")
+            error(f"  • {issue}", style=None)
         return False
     names = {
         "plan": "kế hoạch",
@@ -182,7 +189,7 @@ def invite(
 ) -> None:
     """Cấp mã liên kết dùng một lần cho cán bộ, hoặc cho nhóm chat của đơn vị (--unit)."""
     if (officer is None) == (unit is None):
-        err.print("[red]Gõ mã cán bộ (nhacviec invite CB005) hoặc --unit MÃ_ĐƠN_VỊ.[/red]")
+        error("Gõ mã cán bộ (nhacviec invite CB005) hoặc --unit MÃ_ĐƠN_VỊ.")
         raise typer.Exit(2)
     from nhacviec.base import texts
     from storage import repo
@@ -196,7 +203,7 @@ def invite(
     with session_scope(built.engine) as session:
         found = repo.officer_by_code(session, officer)
         if found is None:
-            err.print(f"[red]Không có cán bộ mã {officer}.[/red]")
+            error(f"Không có cán bộ mã {officer}.")
             raise typer.Exit(1)
         link = repo.new_link_code(
             session, found, built.clock.now(), built.config.rules.link_code_days
@@ -215,7 +222,7 @@ def invite_group(built: App, unit_code: str) -> None:
     with session_scope(built.engine) as session:
         unit = repo.unit_by_code(session, unit_code)
         if unit is None:
-            err.print(f"[red]Không có đơn vị mã {unit_code}.[/red]")
+            error(f"Không có đơn vị mã {unit_code}.")
             raise typer.Exit(1)
         link = repo.new_group_code(
             session, unit, built.clock.now(), built.config.rules.link_code_days
@@ -244,12 +251,12 @@ def unlink_group(
     with session_scope(built.engine) as session:
         found = repo.unit_by_code(session, unit)
         if found is None:
-            err.print(f"[red]Không có đơn vị mã {unit}.[/red]")
+            error(f"Không có đơn vị mã {unit}.")
             raise typer.Exit(1)
         removed = repo.unlink_group_chats(session, found, chat_id=chat)
         if not removed:
             which = f"nhóm chat {chat}" if chat else "nhóm chat nào"
-            err.print(f"[red]{found.name} ({found.code}) chưa liên kết {which}.[/red]")
+            error(f"{found.name} ({found.code}) chưa liên kết {which}.")
             raise typer.Exit(1)
         groups = ", ".join(f"{link.channel} {link.chat_id}" for link in removed)
     console.print(
@@ -280,7 +287,7 @@ def status(
     with session_scope(built.engine) as session:
         plan = repo.current_plan(session)
         if plan is None:
-            err.print(f"[red]{texts.NO_PLAN}[/red]")
+            error(texts.NO_PLAN)
             raise typer.Exit(1)
         figures = plan_figures(session, plan, today, built.config)
     table = Table(title=f"{plan.code} – tình hình ngày {texts.d(today)}")
@@ -330,7 +337,7 @@ def report(
                 session, chosen, local_today(built.clock, built.config.timezone), built.config
             )
     except (PeriodError, ReportError) as exc:
-        err.print(f"[red]{exc}[/red]")
+        error(str(exc))
         raise typer.Exit(2) from exc
     out.write_bytes(made.content)
     console.print(
@@ -379,7 +386,7 @@ def demo(
 
         if script is not None:
             if not script.exists():
-                err.print(f"[red]Không tìm thấy tệp {script}[/red]")
+                error(f"Không tìm thấy tệp {script}")
                 raise typer.Exit(1)
             lines = script.read_text(encoding="utf-8").splitlines()
             errors = chat.run_lines(lines, move)
@@ -426,7 +433,7 @@ def run(config: ConfigOption = None) -> None:
     try:
         asyncio.run(serve(build_services(_app(config))))
     except ConfigError as exc:
-        err.print(f"[red]{exc}[/red]")
+        error(str(exc))
         raise typer.Exit(2) from exc
 
 
