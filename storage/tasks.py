@@ -207,7 +207,9 @@ def story(session: Session, task_id: int) -> list[StoryLine]:
     for p in session.exec(select(ProgressUpdate).where(ProgressUpdate.task_id == task_id)).all():
         who = names.get(p.officer_id, ADMIN) if p.officer_id else ADMIN
         lines.append(StoryLine(p.at, who, p.channel, p.kind, reason=p.note, percent=p.percent))
-    return sorted(lines, key=lambda s: s.at, reverse=True)
+    # Oldest first (stable: same-moment entries keep the order they were written in), then
+    # turned around.
+    return list(reversed(sorted(lines, key=lambda s: s.at)))
 
 
 # -- writing -------------------------------------------------------------------------------
