@@ -8,6 +8,8 @@ from datetime import date, datetime
 
 from dateutil.rrule import rrulestr
 
+from nhacviec.base.errors import NhacviecError
+
 # The words a department types in the "Lặp lại" column, as RFC 5545 rules.
 _NAMED_RULES = {
     "hang ngay": "FREQ=DAILY",
@@ -23,8 +25,10 @@ _NAMED_RULES = {
 }
 
 
-class RecurrenceError(ValueError):
+class RecurrenceError(NhacviecError, ValueError):
     """A recurrence the rules cannot read."""
+
+    reason = "recurrence"
 
 
 def _fold(text: str) -> str:
