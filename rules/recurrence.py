@@ -3,12 +3,12 @@ expand into dated occurrences."""
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import date, datetime
 
 from dateutil.rrule import rrulestr
 
 from nhacviec.base.errors import NhacviecError
+from rules.textnorm import fold
 
 # The words a department types in the "Lặp lại" column, as RFC 5545 rules.
 _NAMED_RULES = {
@@ -31,15 +31,10 @@ class RecurrenceError(NhacviecError, ValueError):
     reason = "recurrence"
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).lower().split())
-
-
 def parse_recurrence(text: str) -> str:
     """A Vietnamese word (`hàng tháng`, `hàng quý`, `6 tháng`, `hàng năm`) or an RRULE becomes
     a normalised RRULE string; anything else is refused."""
-    folded = _fold(text)
+    folded = fold(text)
     if folded in _NAMED_RULES:
         return _NAMED_RULES[folded]
     rule = text.strip().removeprefix("RRULE:").upper()
