@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from nhacviec.base import texts
+from nhacviec.base.errors import NhacviecError
 from rules.events import NOTIFIED, EventFacts, EventKind, day_text, original_deadline
 from rules.series import Occurrence, reconcile
 from storage import outbox
@@ -36,12 +37,11 @@ NOTICE_PREFIX = "notice:"  # outbox kind of a task's notice: "notice:<event id>"
 ADMIN = "admin"
 
 
-class TaskError(ValueError):
+class TaskError(NhacviecError):
     """A change refused; `reason` is a key of texts.TASK_ERRORS, `value` what was wrong."""
 
     def __init__(self, reason: str, value: str = "") -> None:
-        super().__init__(reason)
-        self.reason = reason
+        super().__init__(reason, reason=reason)
         self.value = value
 
     def text(self) -> str:
