@@ -164,6 +164,8 @@ def run_import(built: App, file: Path, plan: str | None, by: str | None = None) 
         f"Đã nhập {file.name}: thêm {fmt(summary.created)}; sửa {fmt(summary.updated)}; "
         f"giữ nguyên {fmt(summary.unchanged)}."
     )
+    for line in summary.kept_back:
+        err.print(f"[yellow]{line}[/yellow]")
     return True
 
 

@@ -14,12 +14,13 @@ from typing import Any
 from openpyxl import load_workbook
 from sqlmodel import Session, select
 
+from nhacviec.base import texts
 from nhacviec.base.errors import NhacviecError
 from rules import RecurrenceError, expand_occurrences, parse_recurrence
 from rules.textnorm import fold
 from storage import repo
 from storage import tasks as task_store
-from storage.models import Area, Officer, Plan, Role, Task, TaskCoUnit, Unit, utcnow
+from storage.models import Area, Officer, Plan, Role, Task, TaskCoUnit, TaskState, Unit, utcnow
 
 # Folded header -> field name, per kind of sheet.
 HEADERS: dict[str, dict[str, str]] = {
@@ -162,6 +163,8 @@ class ImportSummary:
     updated: dict[str, int] = field(default_factory=dict)
     unchanged: dict[str, int] = field(default_factory=dict)
     plan_code: str | None = None
+    # Changes the file asked for and the import did not make, said in Vietnamese.
+    kept_back: list[str] = field(default_factory=list)
 
     def count(self, bucket: dict[str, int], kind: str) -> None:
         bucket[kind] = bucket.get(kind, 0) + 1
@@ -555,6 +558,19 @@ class _Importer:
             task_store.created(self.session, task, self.who, notify=False)
             self.summary.count(self.summary.created, "task")
             return
+        if existing.state == TaskState.DONE and values.get("deadline") != existing.deadline:
+            # A done task's outcome is settled: a file does not move its deadline (that would
+            # turn a late completion into an on-time one); a person may, with a reason.
+            self.summary.kept_back.append(
+                texts.IMPORT_DONE_DEADLINE_KEPT.format(
+                    row=self.where[1],
+                    code=code,
+                    id=existing.id,
+                    old=texts.d(existing.deadline),
+                    new=texts.d(values.get("deadline")),
+                )
+            )
+            values = {k: v for k, v in values.items() if k != "deadline"}
         changed = task_store.set_fields(
             self.session, existing, {**values, "co_units": co_units}, self.who, notify=True
         )

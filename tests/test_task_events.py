@@ -21,7 +21,7 @@ from storage import repo
 from storage import tasks as store
 from storage.db import session_scope, upgrade
 from storage.importer import import_sheets, read_file
-from storage.models import Task, TaskEvent, TaskState, TaskTally
+from storage.models import ChatLink, Task, TaskEvent, TaskState, TaskTally
 from tests.builders import small_sheets, write_xlsx
 from tests.conftest import load
 
@@ -155,35 +155,50 @@ def test_a_reimport_that_moves_a_deadline_leaves_its_event_and_the_original(
 ) -> None:
     setup(engine, tmp_path)
     with session_scope(engine) as session:
-        task = session.exec(select(Task).where(Task.code == "NV-05")).one()
-        original = task.deadline
-        assert original is not None
+        done = session.exec(select(Task).where(Task.code == "NV-02")).one()  # TCCB, 30/09
+        assert done.deadline == date(2023, 9, 30)
+        # Finished 13 days late.
         repo.record_progress(
-            session,
-            repo.ProgressRecord(
-                task, None, 100, None, "cli", AT, date(original.year, original.month, 28)
-            ),
+            session, repo.ProgressRecord(done, None, 100, None, "cli", AT, date(2023, 10, 13))
         )
-    late_before = figures(engine, "KHTC")
+        lan = repo.officer_by_code(session, "CB04")  # an officer of KHTC, on Telegram
+        assert lan is not None and lan.id is not None
+        session.add(ChatLink(officer_id=lan.id, channel="telegram", chat_id="501"))
+    tccb_before, khtc_before = figures(engine, "TCCB"), figures(engine, "KHTC")
+    assert tccb_before[2] == 1
     sheets = edited_sheets()
     for row in sheets["Nhiệm vụ"]:
-        if row[0] == "NV-05":
-            row[6] = "30/12/2023"
+        if row[0] == "NV-05":  # KHTC, open, due 30/06
+            row[6] = "30/09/2023"
+        if row[0] == "NV-02":  # the late one, moved past its completion
+            row[6] = "31/10/2023"
     with session_scope(engine) as session:
         officer = repo.officer_by_code(session, "CB02")
-        import_sheets(
-            session, read_file(write_xlsx(tmp_path / "b.xlsx", sheets)), by=officer, at=AT, day=DAY
+        summary = import_sheets(
+            session,
+            read_file(write_xlsx(tmp_path / "b.xlsx", sheets)),
+            by=officer,
+            at=AT,
+            day=DAY,
         )
-    task = task_by_code(engine, "NV-05")
-    assert task.deadline == date(2023, 12, 30)
+    moved = task_by_code(engine, "NV-05")
+    assert moved.deadline == date(2023, 9, 30)
     with session_scope(engine) as session:
-        [moved] = [e for e in store.events_of(session, task.id or 0) if e.kind == "deadline"]
-        assert (moved.actor, moved.channel) == ("CB02", "import")
-        assert moved.old == original.isoformat()
-        assert store.first_deadline(session, task) == original
-    # The move is on the record, and the figures say what it did.
-    after = figures(engine, "KHTC")
-    assert after[0] == late_before[0]
+        [event] = [e for e in store.events_of(session, moved.id or 0) if e.kind == "deadline"]
+        assert (event.actor, event.channel, event.old) == ("CB02", "import", "2023-06-30")
+        assert store.first_deadline(session, moved) == date(2023, 6, 30)
+        # The officers of KHTC are told of the move, once.
+        [notice] = store.notice_rows(session, moved.id or 0)
+        assert (notice.kind, notice.chat_id) == (f"notice:{event.id}", "501")
+        assert "đổi hạn 30/06/2023 → 30/09/2023" in notice.text
+    # A done task's deadline is not moved by a file: the lateness stays, the import says so.
+    late = task_by_code(engine, "NV-02")
+    assert late.deadline == date(2023, 9, 30)
+    assert (
+        len(summary.kept_back) == 1 and "đã hoàn thành: giữ hạn 30/09/2023" in summary.kept_back[0]
+    )
+    assert figures(engine, "TCCB") == tccb_before
+    assert figures(engine, "KHTC") == khtc_before
 
 
 def test_a_series_edit_leaves_one_occurrence_per_period(engine: Engine, tmp_path: Path) -> None:

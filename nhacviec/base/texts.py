@@ -456,3 +456,9 @@ def task_cancelled(task_id: int, title: str, reason: str, told: int) -> str:
 
 def co_progress_reply(task_id: int, title: str, percent: int) -> str:
     return f"🤝 Đã ghi tiến độ phần phối hợp nhiệm vụ {task_id}: {percent}%.\n{title}"
+
+
+IMPORT_DONE_DEADLINE_KEPT = (
+    "Dòng {row}, {code} (#{id}) đã hoàn thành: giữ hạn {old}, không đổi thành {new}. "
+    'Nếu cần, sửa có lý do: nhacviec task edit {id} han {new} --reason "…"'
+)
