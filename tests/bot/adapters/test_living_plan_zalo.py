@@ -9,8 +9,8 @@ from bot.adapters.zalo.service import ZaloMessenger, ZaloService
 from nhacviec.app import App, build_reminders
 from storage.db import session_scope
 from storage.models import Task
+from tests.bot.adapters.test_zalo import fake, invite, polling, say, sleeps
 from tests.fakes.zalo_api import FakeZalo
-from tests.test_zalo import fake, invite, polling, say, sleeps
 
 __all__ = ["fake", "polling", "sleeps"]  # the Zalo fixtures, over the Telegram ones
 

@@ -12,7 +12,7 @@ from storage import tasks as store
 from storage.db import make_engine, session_scope
 from storage.models import Task, TaskTally
 from tests.builders import write_xlsx
-from tests.test_cli import nhacviec, write_config
+from tests.nhacviec.test_cli import nhacviec, write_config
 
 
 def prepare(tmp_path: Path) -> Path:

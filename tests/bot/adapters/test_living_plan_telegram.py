@@ -10,8 +10,8 @@ from bot.adapters.telegram.service import TelegramService
 from nhacviec.app import App, build_reminders
 from storage.db import session_scope
 from storage.models import Task
+from tests.bot.adapters.test_telegram_bot import keyboard_data, link, say
 from tests.fakes.telegram_api import Call, FakeTelegramAPI
-from tests.test_telegram_bot import keyboard_data, link, say
 
 TCCB = 701  # Lê Văn Tùng, CB02
 LAN = 501  # Phạm Thị Lan, CB04, officer of KHTC

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.conftest import REPO_ROOT
-from tests.test_cli import nhacviec
+from tests.nhacviec.test_cli import nhacviec
 
 
 def test_the_living_plan_demo_script(tmp_path: Path) -> None:
