@@ -36,6 +36,7 @@ CHANNEL = "zalo"
 MAX_TEXT = 2000
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
 TEXT_EVENT = "message.text.received"
+IMAGE_EVENT = "message.image.received"
 DEFAULT_WEBHOOK_PATH = "/zalo/webhook"
 
 
@@ -186,6 +187,43 @@ def parse_update(update: dict[str, Any]) -> ParsedMessage | None:
         text=text,
         sender_id=str(sender.get("id", "")),
         sender_name=str(sender.get("display_name") or sender.get("first_name") or ""),
+        is_group=str(chat.get("chat_type", "")).upper() == "GROUP",
+        message_id=str(message.get("message_id", "")),
+    )
+
+
+@dataclass(frozen=True)
+class ParsedImage:
+    chat_id: str
+    url: str
+    caption: str
+    sender_id: str
+    sender_name: str
+    is_group: bool
+    message_id: str
+
+
+def parse_image(update: dict[str, Any]) -> ParsedImage | None:
+    """The image message in a Zalo update (`message.image.received`: the image's address in
+    `photo`, an optional `caption`), or None."""
+    if update.get("ok") is True and isinstance(update.get("result"), dict):
+        update = update["result"]
+    message = update.get("message")
+    if update.get("event_name") != IMAGE_EVENT or not isinstance(message, dict):
+        return None
+    chat = message.get("chat")
+    url = message.get("photo") or message.get("photo_url") or message.get("url")
+    if not isinstance(chat, dict) or not chat.get("id") or not isinstance(url, str):
+        return None
+    sender = message.get("from") if isinstance(message.get("from"), dict) else {}
+    assert isinstance(sender, dict)
+    caption = message.get("caption")
+    return ParsedImage(
+        chat_id=str(chat["id"]),
+        url=url,
+        caption=caption if isinstance(caption, str) else "",
+        sender_id=str(sender.get("id", "")),
+        sender_name=str(sender.get("display_name") or ""),
         is_group=str(chat.get("chat_type", "")).upper() == "GROUP",
         message_id=str(message.get("message_id", "")),
     )
@@ -352,6 +390,10 @@ class ZaloService:
     async def handle_update(self, update: dict[str, Any]) -> None:
         """Answer one update: a text goes through ChatService.handle; anything else is
         ignored. A failing handler is answered with an apology."""
+        image = parse_image(update)
+        if image is not None:
+            await self._handle_image(image)
+            return
         parsed = parse_update(update)
         if parsed is None:
             log.debug("Zalo: ignored update %r", update.get("event_name"))
@@ -382,6 +424,35 @@ class ZaloService:
                 await self.messenger.send(parsed.chat_id, reply)
             except DeliveryError as err:
                 log.warning("Zalo: reply to chat %s not delivered: %s", parsed.chat_id, err)
+
+    async def _handle_image(self, image: ParsedImage) -> None:
+        """An image an officer sent: fetched from its address and kept as a task's evidence."""
+        if (self.bot_id and image.sender_id == self.bot_id) or not self._first_time(
+            image.message_id
+        ):
+            return
+        incoming = Incoming(
+            CHANNEL, image.chat_id, "", sender_name=image.sender_name, is_group=image.is_group
+        )
+        limit = self.chat.config.evidence.max_bytes
+        try:
+            fetched = await self.client.download(image.url, limit)
+        except ZaloApiError as err:
+            log.warning("Zalo: image from chat %s not fetched: %s", image.chat_id, err)
+            fetched = b"", ""
+        if fetched is None:
+            megabytes = f"{limit // (1024 * 1024) or 1} MB"
+            reply = Reply(texts.TASK_ERRORS["file_too_big"].format(value=megabytes))
+        else:
+            data, content_type = fetched
+            name = urlsplit(image.url).path.rsplit("/", 1)[-1] or None
+            reply = await asyncio.to_thread(
+                self.chat.attach, incoming, data, content_type, name, image.caption
+            )
+        try:
+            await self.messenger.send(image.chat_id, reply)
+        except DeliveryError as err:
+            log.warning("Zalo: reply to chat %s not delivered: %s", image.chat_id, err)
 
 
 # -- wiring --------------------------------------------------------------------------------------
