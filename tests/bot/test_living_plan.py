@@ -214,3 +214,49 @@ def test_co_units_see_the_task_and_report_their_part_only(app: App) -> None:
         assert task is not None and task.state == TaskState.OPEN and task.progress == progress
     story = say(app, "ha", f"/task {task_id}")
     assert "CB04 (console): đơn vị phối hợp cập nhật 60%: KHTC đã gửi số liệu" in story
+
+
+def test_sua_step_by_step_reassigns_and_tells_both_officers(app: App) -> None:
+    people(app)
+    giao(app, "tccb", ["KHTC", "Rà soát thủ tục", "30/06/2023", "-", "-", "CB04", "-", "ok"])
+    task = new_task(app)
+    first = say(app, "tccb", f"/sua {task.id}")
+    assert first.startswith(f"✏️ Sửa nhiệm vụ {task.id}: chọn mục cần sửa")
+    assert "Giá trị mới của cán bộ thụ lý? (hiện tại: CB04)" in say(app, "tccb", "canbo")
+    assert "Không có cán bộ “CB99”" in say(app, "tccb", "CB99")
+    assert say(app, "tccb", "CB08") == texts.SUA_ASK_REASON
+    done = say(app, "tccb", "Chị Lan nghỉ phép dài ngày")
+    assert "giao lại cán bộ thụ lý CB04 → CB08. Lý do: Chị Lan nghỉ phép dài ngày" in done
+    with session_scope(app.engine) as session:
+        tam = repo.officer_by_code(session, "CB08")
+        moved = session.get(Task, task.id)
+        assert tam is not None and moved is not None and moved.assignee_id == tam.id
+    rows = [r for r in store.outbox_rows(app.engine) if r.kind.startswith("notice:")]
+    reassigned = [r for r in rows if r.text.startswith("🔁 Nhiệm vụ được giao lại")]
+    assert {r.chat_id for r in reassigned} == {"tam", "lan"}  # the new officer and the former
+    # The one-line form; the same value twice changes nothing.
+    assert "vẫn như cũ" in say(app, "tccb", f"/sua {task.id} canbo CB08")
+    assert "đơn vị chủ trì KHTC → VP" in say(app, "tccb", f"/sua {task.id} donvi VP")
+    with session_scope(app.engine) as session:
+        moved = session.get(Task, task.id)
+        assert moved is not None and moved.assignee_id is None  # CB08 is not of VP
+
+
+def test_the_report_history_sheet_carries_the_events(app: App) -> None:
+    from openpyxl import load_workbook
+
+    people(app)
+    giao(app, "tccb", ["KHTC", "Báo cáo quý", "30/06/2023", "UBND tỉnh", "-", "-", "-", "ok"])
+    task = new_task(app)
+    say(app, "tccb", f"/sua {task.id} han 15/07/2023 Lùi theo văn bản 45/UBND")
+    [reply] = app.chat.handle(Incoming("console", "tccb", "/report 2023-Q2"))
+    [attachment] = reply.attachments
+    workbook = load_workbook(io.BytesIO(attachment.content))
+    rows = [
+        [str(c) if c is not None else "" for c in row]
+        for row in workbook["Lịch sử tiến độ"].iter_rows(min_row=2, values_only=True)
+    ]
+    mine = [r for r in rows if r[1] == str(task.id)]
+    assert [r[7] for r in mine] == ["Giao nhiệm vụ", "Đổi hạn"]
+    assert mine[1][9] == "đổi hạn 30/06/2023 → 15/07/2023. Lý do: Lùi theo văn bản 45/UBND"
+    assert mine[1][6] == "CB02"
