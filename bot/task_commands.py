@@ -63,6 +63,7 @@ class TaskCommands:
             "huy": self.huy,
             "task": self.show,
             "xem": self.show,
+            "history": self.show,
         }
 
     def who(self, officer: Officer, channel: str) -> store.Who:

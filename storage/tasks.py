@@ -199,14 +199,19 @@ class StoryLine:
 
 def story(session: Session, task_id: int) -> list[StoryLine]:
     """Events and progress notes of a task, newest first."""
-    names = {o.id: o.code for o in session.exec(select(Officer)).all()}
     lines = [
         StoryLine(e.at, e.actor, e.channel, e.kind, e.field, e.old, e.new, e.reason)
         for e in events_of(session, task_id)
     ]
-    for p in session.exec(select(ProgressUpdate).where(ProgressUpdate.task_id == task_id)).all():
-        who = names.get(p.officer_id, ADMIN) if p.officer_id else ADMIN
-        lines.append(StoryLine(p.at, who, p.channel, p.kind, reason=p.note, percent=p.percent))
+    for p, code in session.exec(
+        select(ProgressUpdate, Officer.code)
+        .outerjoin(Officer, col(Officer.id) == ProgressUpdate.officer_id)
+        .where(ProgressUpdate.task_id == task_id)
+        .order_by(col(ProgressUpdate.at), col(ProgressUpdate.id))
+    ).all():
+        lines.append(
+            StoryLine(p.at, code or ADMIN, p.channel, p.kind, reason=p.note, percent=p.percent)
+        )
     # Oldest first (stable: same-moment entries keep the order they were written in), then
     # turned around.
     return list(reversed(sorted(lines, key=lambda s: s.at)))
@@ -559,8 +564,9 @@ def recipients(session: Session, task: Task) -> tuple[list[int], list[int]]:
             ).all()
         )
         unit = session.get(Unit, unit_id)
-        if unit is not None and unit.head_id is not None:
-            ids.add(unit.head_id)
+        head = session.get(Officer, unit.head_id) if unit and unit.head_id else None
+        if head is not None and head.active:
+            ids.add(head.id)
         return sorted(i for i in ids if i is not None)
 
     named = task.assignee_id

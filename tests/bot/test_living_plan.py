@@ -145,7 +145,7 @@ def test_tccb_adds_changes_and_cancels_a_task_from_chat(app: App) -> None:
         in events[1]
     )
     assert "giao nhiệm vụ, hạn 03/04/2023" in events[2]
-    assert say(app, "lan", f"/xem {task.id}") == story
+    assert say(app, "lan", f"/xem {task.id}") == story == say(app, "lan", f"/history {task.id}")
     kinds = [
         r.text.split(" #")[0]
         for r in store.outbox_rows(app.engine)
