@@ -456,7 +456,9 @@ task_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(task_app, name="task")
-IdArgument = Annotated[int, typer.Argument(help="Số (ID) nhiệm vụ, như trong /tasks.")]
+IdArgument = Annotated[
+    int, typer.Argument(metavar="ID", help="Số (ID) nhiệm vụ, như trong /tasks.")
+]
 
 
 def _task_change(
@@ -573,9 +575,13 @@ def task_edit(
     task_id: IdArgument,
     field: Annotated[
         str,
-        typer.Argument(help="Mục cần sửa: ten, han, donvi, canbo, phoihop, coquan, sovb."),
+        typer.Argument(
+            metavar="MỤC", help="Mục cần sửa: ten, han, donvi, canbo, phoihop, coquan, sovb."
+        ),
     ],
-    value: Annotated[str, typer.Argument(help="Giá trị mới; “-” để xoá mục không bắt buộc.")],
+    value: Annotated[
+        str, typer.Argument(metavar="GIÁ_TRỊ", help="Giá trị mới; “-” để xoá mục không bắt buộc.")
+    ],
     reason: Annotated[str | None, typer.Option("--reason", "-r", help="Lý do sửa.")] = None,
     by: Annotated[str | None, ByOption] = None,
     config: ConfigOption = None,
