@@ -12,7 +12,7 @@ from datetime import date
 from bot.messages import Button, Incoming, Reply
 from bot.parsing import Command, parse_command, parse_percent
 from bot.status_view import status_replies
-from bot.task_commands import DIALOG, TaskCommands, actor, refusal, scope
+from bot.task_commands import DIALOG, TaskCommands, actor, refusal, scope, stale_press
 from bot.tccb import TccbCommands
 from nhacviec.base import texts
 from nhacviec.base.clock import Clock, local_today
@@ -119,10 +119,13 @@ class ChatService:
         who = Incoming(channel, chat_id, "", sender_id=sender_id)
         action, _, raw_id = data.partition(":")
         if action == DIALOG:
-            # A dialog's button: the same as typing its value as the answer.
-            replies = self.handle(
-                Incoming(channel, chat_id, raw_id or "-", is_group=False, sender_id=sender_id)
-            )
+            # A dialog's button: the same as typing its value as the answer to its step.
+            step, _, value = raw_id.partition(":")
+            with session_scope(self.engine) as session:
+                state = repo.chat_state(session, channel, who.conversation)
+                if stale_press(state, step):
+                    return Reply(texts.DIALOG_STALE)
+            replies = self.handle(Incoming(channel, chat_id, value or "-", sender_id=sender_id))
             return replies[0] if replies else Reply(texts.DIALOG_CANCELLED)
         command = {"done": "done", "prog": "progress", "snooze": "snooze"}.get(action)
         if command is None or not raw_id.isdigit():

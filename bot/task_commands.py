@@ -23,7 +23,9 @@ if TYPE_CHECKING:
 
 Handler = Callable[[Session, Incoming, Officer, "Command"], list[Reply]]
 
-DIALOG = "g"  # button data prefix: "g:VALUE" answers the dialog's current step with VALUE
+# Button data "g:STEP:VALUE" answers the dialog's step STEP with VALUE, as if typed; a button
+# of a step already answered (an older message) is refused instead of answering another step.
+DIALOG = "g"
 GIAO_STEPS = ("unit", "title", "deadline", "authority", "document", "officer", "co_units")
 EDITABLE = ("title", "deadline", "lead_unit", "assignee", "co_units", "authority", "document")
 STORY_LINES = 12
@@ -95,7 +97,7 @@ class TaskCommands:
         hint = texts.GIAO_HINT_SKIP
         if step == "unit":
             units = sorted(repo.units_by_id(session).values(), key=lambda u: u.code)
-            buttons = [Button(u.code, f"{DIALOG}:{u.code}") for u in units]
+            buttons = [Button(u.code, f"{DIALOG}:{step}:{u.code}") for u in units]
             return Reply(
                 texts.GIAO_ASK_UNIT, _rows(buttons), commands_hint=hint, expects_answer=True
             )
@@ -104,13 +106,13 @@ class TaskCommands:
         if step == "deadline":
             return Reply(
                 texts.GIAO_ASK_DEADLINE,
-                [[Button(texts.BUTTON_NONE, f"{DIALOG}:-")]],
+                [[Button(texts.BUTTON_NONE, f"{DIALOG}:{step}:-")]],
                 commands_hint=hint,
                 expects_answer=True,
             )
         if step == "authority":
-            buttons = [Button(a, f"{DIALOG}:{a}") for a in texts.AUTHORITIES]
-            buttons.append(Button(texts.BUTTON_NONE, f"{DIALOG}:-"))
+            buttons = [Button(a, f"{DIALOG}:{step}:{a}") for a in texts.AUTHORITIES]
+            buttons.append(Button(texts.BUTTON_NONE, f"{DIALOG}:{step}:-"))
             return Reply(
                 texts.GIAO_ASK_AUTHORITY,
                 _rows(buttons, 2),
@@ -120,15 +122,15 @@ class TaskCommands:
         if step == "document":
             return Reply(
                 texts.GIAO_ASK_DOCUMENT,
-                [[Button(texts.BUTTON_NONE, f"{DIALOG}:-")]],
+                [[Button(texts.BUTTON_NONE, f"{DIALOG}:{step}:-")]],
                 commands_hint=hint,
                 expects_answer=True,
             )
         if step == "officer":
             unit = store.unit_by_code(session, draft["unit"])
             people = store.officers_of_unit(session, unit.id or 0)
-            buttons = [Button(f"{o.code} {o.name}", f"{DIALOG}:{o.code}") for o in people]
-            buttons.append(Button(texts.BUTTON_NONE, f"{DIALOG}:-"))
+            buttons = [Button(f"{o.code} {o.name}", f"{DIALOG}:{step}:{o.code}") for o in people]
+            buttons.append(Button(texts.BUTTON_NONE, f"{DIALOG}:{step}:-"))
             listed = ", ".join(o.code for o in people) or texts.NO_VALUE
             return Reply(
                 texts.GIAO_ASK_OFFICER.format(unit=unit.code, officers=listed),
@@ -139,7 +141,7 @@ class TaskCommands:
         if step == "co_units":
             return Reply(
                 texts.GIAO_ASK_CO_UNITS,
-                [[Button(texts.BUTTON_NONE, f"{DIALOG}:-")]],
+                [[Button(texts.BUTTON_NONE, f"{DIALOG}:{step}:-")]],
                 commands_hint=hint,
                 expects_answer=True,
             )
@@ -148,8 +150,8 @@ class TaskCommands:
             f"{texts.GIAO_CONFIRM}\n{self._summary(session, draft)}",
             [
                 [
-                    Button(texts.BUTTON_GIAO, f"{DIALOG}:ok"),
-                    Button(texts.BUTTON_DROP, f"{DIALOG}:huy"),
+                    Button(texts.BUTTON_GIAO, f"{DIALOG}:confirm:ok"),
+                    Button(texts.BUTTON_DROP, f"{DIALOG}:confirm:huy"),
                 ]
             ],
             commands_hint=texts.GIAO_HINT_CONFIRM,
@@ -322,7 +324,8 @@ class TaskCommands:
     def _ask_field(self, task: Task) -> Reply:
         words = {v: k for k, v in reversed(list(texts.FIELD_WORDS.items()))}
         buttons = [
-            Button(texts.FIELD_NAMES[f].capitalize(), f"{DIALOG}:{words[f]}") for f in EDITABLE
+            Button(texts.FIELD_NAMES[f].capitalize(), f"{DIALOG}:field:{words[f]}")
+            for f in EDITABLE
         ]
         return Reply(
             texts.SUA_ASK_FIELD.format(id=task.id, words=", ".join(words[f] for f in EDITABLE)),
@@ -462,3 +465,8 @@ def task_story(session: Session, task: Task, timezone: str) -> str:
     if len(story) > STORY_LINES:
         lines.append(f"… và {len(story) - STORY_LINES} mục cũ hơn (xem báo cáo Excel).")
     return "\n".join(lines)
+
+
+def stale_press(state: ChatState | None, step: str) -> bool:
+    """Whether a dialog button (for `step`) belongs to a question no longer asked."""
+    return state is None or state.awaiting.partition(":")[2] != step

@@ -411,6 +411,7 @@ EDIT_USAGE = (
     "Mục: ten, han, donvi, canbo, phoihop, coquan, sovb"
 )
 DIALOG_CANCELLED = "Đã bỏ, không có gì thay đổi."
+DIALOG_STALE = "Câu hỏi này đã qua. Trả lời câu hỏi mới nhất, hoặc gõ lại lệnh."
 DIALOG_WORDS_CANCEL = ("huy", "huỷ", "hủy", "thoi", "thôi", "cancel")
 GIAO_ASK_UNIT = "🆕 Giao nhiệm vụ mới (1/7). Đơn vị chủ trì? Gõ mã đơn vị, ví dụ KHTC."
 GIAO_ASK_TITLE = "(2/7) Tên nhiệm vụ? Gõ nội dung nhiệm vụ."
