@@ -576,7 +576,9 @@ def task_edit(
     field: Annotated[
         str,
         typer.Argument(
-            metavar="MỤC", help="Mục cần sửa: ten, han, donvi, canbo, phoihop, coquan, sovb."
+            metavar="MỤC",
+            help="Mục cần sửa: ten, han, donvi, canbo, phoihop, coquan, sovb; nhiệm vụ lặp "
+            "lại: handau (hạn lần đầu), laplai (chu kỳ, ví dụ “hàng quý”).",
         ),
     ],
     value: Annotated[
@@ -589,6 +591,7 @@ def task_edit(
     """Sửa một mục của nhiệm vụ; giá trị cũ, mới, người sửa và lý do được ghi lại."""
 
     def work(session: Any, who: Any, task: Any) -> str:
+        from bot.task_commands import edit_field
         from nhacviec.base import texts
         from rules.textnorm import fold
         from storage import tasks as store
@@ -596,14 +599,7 @@ def task_edit(
         name = texts.FIELD_WORDS.get(fold(field).replace(" ", ""))
         if name is None:
             raise store.TaskError("bad_field", field)
-        event = store.change(
-            session, task, name, store.resolve(session, task, name, value), who, reason
-        )
-        if event is None:
-            return texts.SUA_NO_CHANGE.format(id=task.id, field=texts.FIELD_NAMES[name])
-        told = len(store.notice_rows_of_event(session, event.id or 0))
-        change = texts.event_text(event.kind, event.field, event.old, event.new, event.reason)
-        return texts.task_changed(task.id or 0, change, told)
+        return edit_field(session, task, name, value, who, reason)
 
     _task_change(config, by, "edit", task_id, work)
 

@@ -267,6 +267,9 @@ TASK_ERRORS = {
     "bad_day": "Ngày “{value}” không đúng dạng dd/mm/yyyy.",
     "no_plan": "Chưa có kế hoạch nào được nạp.",
     "no_task": "Không có nhiệm vụ số {value}.",
+    "not_series": "Nhiệm vụ {value} không lặp lại: sửa hạn bằng mục han.",
+    "bad_rule": "Không hiểu chu kỳ lặp lại “{value}” (hàng tháng, hàng quý, 6 tháng, hàng năm).",
+    "series_empty": "Hạn lần đầu {value} nằm sau cuối năm kế hoạch.",
 }
 
 # What each field is called when a user picks it or reads its change.
@@ -281,6 +284,8 @@ FIELD_NAMES = {
     "area": "lĩnh vực",
     "note": "ghi chú",
     "recurrence": "lặp lại",
+    "series_first": "hạn lần đầu của chuỗi",
+    "series_rule": "chu kỳ lặp lại",
     "state": "trạng thái",
 }
 # Typed names of the fields (/sua ID TRƯỜNG GIÁ_TRỊ), folded (no diacritics).
@@ -296,6 +301,8 @@ FIELD_WORDS = {
     "sovb": "document",
     "sovanban": "document",
     "ghichu": "note",
+    "handau": "series_first",
+    "laplai": "series_rule",
 }
 EVENT_NAMES = {
     "created": "giao nhiệm vụ",
@@ -408,7 +415,7 @@ CANCEL_USAGE = "Gõ: /huy ID lý do, ví dụ /huy 12 UBND tỉnh đã thu hồi
 EDIT_USAGE = (
     "Gõ: /sua ID để chọn mục cần sửa, hoặc /sua ID MỤC GIÁ_TRỊ [lý do], ví dụ\n"
     "/sua 12 han 30/06/2023 UBND tỉnh cho lùi hạn\n"
-    "Mục: ten, han, donvi, canbo, phoihop, coquan, sovb"
+    "Mục: ten, han, donvi, canbo, phoihop, coquan, sovb; nhiệm vụ lặp lại: handau, laplai"
 )
 DIALOG_CANCELLED = "Đã bỏ, không có gì thay đổi."
 DIALOG_STALE = "Câu hỏi này đã qua. Trả lời câu hỏi mới nhất, hoặc gõ lại lệnh."
@@ -470,3 +477,10 @@ IMPORT_DONE_DEADLINE_KEPT = (
     "Dòng {row}, {code} (#{id}) đã hoàn thành: giữ hạn {old}, không đổi thành {new}. "
     'Nếu cần, sửa có lý do: nhacviec task edit {id} han {new} --reason "…"'
 )
+
+
+def series_edited(code: str, moved: int, added: int, cancelled: int) -> str:
+    return (
+        f"🔁 Chuỗi {code}: mỗi kỳ một lần. Dời {moved}, thêm {added}, huỷ {cancelled} lần "
+        "(lần đã xong giữ nguyên)."
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import io
 import re
+from datetime import date
 
 from sqlmodel import select
 
@@ -260,3 +261,46 @@ def test_the_report_history_sheet_carries_the_events(app: App) -> None:
     assert [r[7] for r in mine] == ["Giao nhiệm vụ", "Đổi hạn"]
     assert mine[1][9] == "đổi hạn 30/06/2023 → 15/07/2023. Lý do: Lùi theo văn bản 45/UBND"
     assert mine[1][6] == "CB02"
+
+
+def test_editing_a_series_from_chat_keeps_one_occurrence_per_period(app: App) -> None:
+    from collections import Counter
+
+    people(app)
+    with session_scope(app.engine) as session:
+        jan = session.exec(select(Task).where(Task.code == "NV-03#1")).one()
+        feb = session.exec(select(Task).where(Task.code == "NV-03#2")).one()
+        repo.record_progress(
+            session,
+            repo.ProgressRecord(jan, None, 100, None, "cli", app.clock.now(), date(2023, 1, 27)),
+        )
+        feb_id, jan_id = feb.id, jan.id
+    before = khtc_figures(app)
+    moved = say(app, "tccb", f"/sua {feb_id} handau 28/03/2023 Lịch báo cáo mới của UBND tỉnh")
+    assert moved == texts.series_edited("NV-03", 10, 0, 1)
+    # February is gone from the series: cancelled, so it cannot be edited.
+    assert say(app, "tccb", f"/sua {feb_id} han 01/01/2023") == texts.ACCESS_REFUSALS[
+        "cancelled"
+    ].format(id=feb_id)
+    quarterly = say(app, "tccb", f"/sua {jan_id} laplai hàng quý Chuyển sang báo cáo quý")
+    assert quarterly.startswith("🔁 Chuỗi NV-03: mỗi kỳ một lần.")
+    with session_scope(app.engine) as session:
+        series = session.exec(select(Task).where(Task.series_code == "NV-03")).all()
+        live = [t for t in series if t.state != TaskState.CANCELLED]
+        quarters = Counter((t.deadline.month - 1) // 3 for t in live if t.deadline)
+        assert max(quarters.values()) == 1 and set(quarters) == {0, 1, 2, 3}
+        assert {t.recurrence for t in live if t.state == TaskState.OPEN} == {
+            "FREQ=MONTHLY;INTERVAL=3"
+        }
+        done = session.get(Task, jan_id)
+        assert (
+            done is not None
+            and done.state == TaskState.DONE
+            and done.deadline == date(2023, 1, 25)
+        )
+    # February, then March (its quarter has January, done), May, June, August, September,
+    # November and December: 13 tasks become 5 (NV-05 and one report a quarter).
+    assert khtc_figures(app)[1] == before[1] - 1 - 7 == 5
+    story = say(app, "lan", f"/task {feb_id}")
+    assert "huỷ nhiệm vụ. Lý do: bỏ khỏi chuỗi khi sửa nhiệm vụ lặp lại" in story
+    assert say(app, "tccb", "/sua 1 handau 01/02/2023").startswith("Nhiệm vụ 1 không lặp lại")
