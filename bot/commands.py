@@ -13,7 +13,7 @@ from bot.approval_commands import EVIDENCE, REASON, ApprovalCommands
 from bot.messages import Button, Incoming, Reply
 from bot.parsing import Command, parse_command, parse_percent
 from bot.status_view import status_replies
-from bot.task_commands import DIALOG, TaskCommands, actor, refusal, scope
+from bot.task_commands import DIALOG, TaskCommands, actor, refusal, scope, stale_press
 from bot.tccb import TccbCommands
 from nhacviec.base import texts
 from nhacviec.base.clock import Clock, local_today
@@ -123,10 +123,13 @@ class ChatService:
         who = Incoming(channel, chat_id, "", sender_id=sender_id)
         action, _, raw_id = data.partition(":")
         if action == DIALOG:
-            # A dialog's button: the same as typing its value as the answer.
-            replies = self.handle(
-                Incoming(channel, chat_id, raw_id or "-", is_group=False, sender_id=sender_id)
-            )
+            # A dialog's button: the same as typing its value as the answer to its step.
+            step, _, value = raw_id.partition(":")
+            with session_scope(self.engine) as session:
+                state = repo.chat_state(session, channel, who.conversation)
+                if stale_press(state, step):
+                    return Reply(texts.DIALOG_STALE)
+            replies = self.handle(Incoming(channel, chat_id, value or "-", sender_id=sender_id))
             return replies[0] if replies else Reply(texts.DIALOG_CANCELLED)
         if action in (
             approvals.EXT_APPROVE,
@@ -179,6 +182,11 @@ class ChatService:
         except Exception:
             log.exception("button failed (channel=%s, chat=%s, data=%s)", channel, chat_id, action)
             return Reply(texts.SORRY)
+
+    def is_linked(self, channel: str, identity: str) -> bool:
+        """Whether a chat acts as an officer (a file from a stranger is not even fetched)."""
+        with session_scope(self.engine) as session:
+            return repo.officer_for_chat(session, channel, identity) is not None
 
     def attach(
         self,

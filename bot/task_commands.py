@@ -15,6 +15,7 @@ from nhacviec.base import texts
 from rules import TaskFacts, days_late
 from rules.access import Action, Actor, Decision, TaskScope, decide
 from rules.approvals import judged
+from rules.recurrence import RecurrenceError, parse_recurrence
 from rules.textnorm import fold
 from storage import approvals, dialogs, repo
 from storage import tasks as store
@@ -26,7 +27,9 @@ if TYPE_CHECKING:
 
 Handler = Callable[[Session, Incoming, Officer, "Command"], list[Reply]]
 
-DIALOG = "g"  # button data prefix: "g:VALUE" answers the dialog's current step with VALUE
+# Button data "g:STEP:VALUE" answers the dialog's step STEP with VALUE, as if typed; a button
+# of a step already answered (an older message) is refused instead of answering another step.
+DIALOG = "g"
 GIAO_STEPS = ("unit", "title", "deadline", "authority", "document", "officer", "co_units")
 EDITABLE = ("title", "deadline", "lead_unit", "assignee", "co_units", "authority", "document")
 STORY_LINES = 12
@@ -66,6 +69,7 @@ class TaskCommands:
             "huy": self.huy,
             "task": self.show,
             "xem": self.show,
+            "history": self.show,
         }
 
     def who(self, officer: Officer, channel: str) -> store.Who:
@@ -97,7 +101,7 @@ class TaskCommands:
         hint = texts.GIAO_HINT_SKIP
         if step == "unit":
             units = sorted(repo.units_by_id(session).values(), key=lambda u: u.code)
-            buttons = [Button(u.code, f"{DIALOG}:{u.code}") for u in units]
+            buttons = [Button(u.code, f"{DIALOG}:{step}:{u.code}") for u in units]
             return Reply(
                 texts.GIAO_ASK_UNIT, _rows(buttons), commands_hint=hint, expects_answer=True
             )
@@ -106,13 +110,13 @@ class TaskCommands:
         if step == "deadline":
             return Reply(
                 texts.GIAO_ASK_DEADLINE,
-                [[Button(texts.BUTTON_NONE, f"{DIALOG}:-")]],
+                [[Button(texts.BUTTON_NONE, f"{DIALOG}:{step}:-")]],
                 commands_hint=hint,
                 expects_answer=True,
             )
         if step == "authority":
-            buttons = [Button(a, f"{DIALOG}:{a}") for a in texts.AUTHORITIES]
-            buttons.append(Button(texts.BUTTON_NONE, f"{DIALOG}:-"))
+            buttons = [Button(a, f"{DIALOG}:{step}:{a}") for a in texts.AUTHORITIES]
+            buttons.append(Button(texts.BUTTON_NONE, f"{DIALOG}:{step}:-"))
             return Reply(
                 texts.GIAO_ASK_AUTHORITY,
                 _rows(buttons, 2),
@@ -122,15 +126,15 @@ class TaskCommands:
         if step == "document":
             return Reply(
                 texts.GIAO_ASK_DOCUMENT,
-                [[Button(texts.BUTTON_NONE, f"{DIALOG}:-")]],
+                [[Button(texts.BUTTON_NONE, f"{DIALOG}:{step}:-")]],
                 commands_hint=hint,
                 expects_answer=True,
             )
         if step == "officer":
             unit = store.unit_by_code(session, draft["unit"])
             people = store.officers_of_unit(session, unit.id or 0)
-            buttons = [Button(f"{o.code} {o.name}", f"{DIALOG}:{o.code}") for o in people]
-            buttons.append(Button(texts.BUTTON_NONE, f"{DIALOG}:-"))
+            buttons = [Button(f"{o.code} {o.name}", f"{DIALOG}:{step}:{o.code}") for o in people]
+            buttons.append(Button(texts.BUTTON_NONE, f"{DIALOG}:{step}:-"))
             listed = ", ".join(o.code for o in people) or texts.NO_VALUE
             return Reply(
                 texts.GIAO_ASK_OFFICER.format(unit=unit.code, officers=listed),
@@ -141,7 +145,7 @@ class TaskCommands:
         if step == "co_units":
             return Reply(
                 texts.GIAO_ASK_CO_UNITS,
-                [[Button(texts.BUTTON_NONE, f"{DIALOG}:-")]],
+                [[Button(texts.BUTTON_NONE, f"{DIALOG}:{step}:-")]],
                 commands_hint=hint,
                 expects_answer=True,
             )
@@ -150,8 +154,8 @@ class TaskCommands:
             f"{texts.GIAO_CONFIRM}\n{self._summary(session, draft)}",
             [
                 [
-                    Button(texts.BUTTON_GIAO, f"{DIALOG}:ok"),
-                    Button(texts.BUTTON_DROP, f"{DIALOG}:huy"),
+                    Button(texts.BUTTON_GIAO, f"{DIALOG}:confirm:ok"),
+                    Button(texts.BUTTON_DROP, f"{DIALOG}:confirm:huy"),
                 ]
             ],
             commands_hint=texts.GIAO_HINT_CONFIRM,
@@ -314,20 +318,19 @@ class TaskCommands:
         if name is None:
             return [Reply(texts.EDIT_USAGE)]
         rest = command.rest.split(None, 2)[2] if len(command.rest.split(None, 2)) > 2 else ""
-        if name == "title":
-            value_text, reason = rest, None
-        else:
-            value_text, _, reason_text = rest.partition(" ")
-            reason = reason_text.strip() or None
+        value_text, reason = split_value(name, rest)
         return [self._apply(session, message, officer, task, name, value_text, reason)]
 
     def _ask_field(self, task: Task) -> Reply:
         words = {v: k for k, v in reversed(list(texts.FIELD_WORDS.items()))}
         buttons = [
-            Button(texts.FIELD_NAMES[f].capitalize(), f"{DIALOG}:{words[f]}") for f in EDITABLE
+            Button(texts.FIELD_NAMES[f].capitalize(), f"{DIALOG}:field:{words[f]}")
+            for f in editable(task)
         ]
         return Reply(
-            texts.SUA_ASK_FIELD.format(id=task.id, words=", ".join(words[f] for f in EDITABLE)),
+            texts.SUA_ASK_FIELD.format(
+                id=task.id, words=", ".join(words[f] for f in editable(task))
+            ),
             _rows(buttons, 2),
             commands_hint=texts.GIAO_HINT_SKIP,
             expects_answer=True,
@@ -345,7 +348,7 @@ class TaskCommands:
         now = self.service.clock.now()
         if step == "field":
             name = texts.FIELD_WORDS.get(fold(text).replace(" ", ""))
-            if name is None or name not in EDITABLE:
+            if name is None or name not in editable(task):
                 return self._ask_field(task)
             dialogs.put(
                 session, state.channel, state.chat_id, "sua:value", {"field": name}, now, task.id
@@ -359,7 +362,7 @@ class TaskCommands:
             )
         if step == "value":
             try:
-                store.resolve(session, task, draft["field"], text)
+                check_value(session, task, draft["field"], text)
             except store.TaskError as err:
                 return Reply(err.text(), expects_answer=True)
             draft["value"] = text
@@ -382,17 +385,16 @@ class TaskCommands:
         reason: str | None,
     ) -> Reply:
         try:
-            value = store.resolve(session, task, name, value_text)
-            event = store.change(
-                session, task, name, value, self.who(officer, message.channel), reason
+            text = edit_field(
+                session, task, name, value_text, self.who(officer, message.channel), reason
             )
         except store.TaskError as err:
             return Reply(err.text())
-        if event is None:
-            return Reply(texts.SUA_NO_CHANGE.format(id=task.id, field=texts.FIELD_NAMES[name]))
-        told = len(store.notice_rows_of_event(session, event.id or 0))
-        change = texts.event_text(event.kind, event.field, event.old, event.new, event.reason)
-        return Reply(texts.task_changed(task.id or 0, change, told), changed=True)
+        return Reply(
+            text,
+            changed=text
+            != texts.SUA_NO_CHANGE.format(id=task.id, field=texts.FIELD_NAMES.get(name, name)),
+        )
 
     # -- /huy ID reason --------------------------------------------------------------------------
 
@@ -503,3 +505,66 @@ def task_story(
     if len(story) > STORY_LINES:
         lines.append(f"… và {len(story) - STORY_LINES} mục cũ hơn (xem báo cáo Excel).")
     return "\n".join(lines)
+
+
+def stale_press(state: ChatState | None, step: str) -> bool:
+    """Whether a dialog button (for `step`) belongs to a question no longer asked."""
+    return state is None or state.awaiting.partition(":")[2] != step
+
+
+SERIES_FIELDS = ("series_first", "series_rule")
+
+
+def editable(task: Task) -> tuple[str, ...]:
+    """The fields /sua offers: a recurring task's series also (its first deadline, its rule)."""
+    return EDITABLE + SERIES_FIELDS if task.series_code else EDITABLE
+
+
+def split_value(name: str, rest: str) -> tuple[str, str | None]:
+    """`/sua ID FIELD rest`: the value and the reason. A title is the whole rest; a rule may be
+    two words (hàng quý); anything else is one word."""
+    if name == "title":
+        return rest.strip(), None
+    words = rest.split()
+    if name == "series_rule":
+        for n in (2, 1):
+            try:
+                parse_recurrence(" ".join(words[:n]))
+            except RecurrenceError:
+                continue
+            return " ".join(words[:n]), " ".join(words[n:]) or None
+    return (words[0] if words else ""), " ".join(words[1:]) or None
+
+
+def check_value(session: Session, task: Task, name: str, text: str) -> None:
+    """Refuse (TaskError) a typed value that `edit_field` could not use."""
+    if name == "series_first":
+        store.parse_day(text)
+    elif name == "series_rule":
+        try:
+            parse_recurrence(text)
+        except RecurrenceError as exc:
+            raise store.TaskError("bad_rule", text.strip()) from exc
+    else:
+        store.resolve(session, task, name, text)
+
+
+def edit_field(
+    session: Session, task: Task, name: str, value_text: str, who: store.Who, reason: str | None
+) -> str:
+    """Change one field of a task from its typed value (chat and CLI alike) and say what
+    happened; a series field reconciles the whole series. TaskError if refused."""
+    if name in SERIES_FIELDS:
+        check_value(session, task, name, value_text)
+        first = store.parse_day(value_text) if name == "series_first" else None
+        rule = value_text if name == "series_rule" else None
+        done = store.edit_series(session, task, who, first, rule, reason)
+        return texts.series_edited(done.code, done.moved, done.added, done.cancelled)
+    event = store.change(
+        session, task, name, store.resolve(session, task, name, value_text), who, reason
+    )
+    if event is None:
+        return texts.SUA_NO_CHANGE.format(id=task.id, field=texts.FIELD_NAMES[name])
+    told = len(store.notice_rows_of_event(session, event.id or 0))
+    change = texts.event_text(event.kind, event.field, event.old, event.new, event.reason)
+    return texts.task_changed(task.id or 0, change, told)

@@ -10,7 +10,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.console import Console
 
+from nhacviec import cli_vi
 from nhacviec.base import texts
+
+cli_vi.install()
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -171,7 +174,10 @@ def run_import(built: App, file: Path, plan: str | None, by: str | None = None) 
 
 @app.command("import")
 def import_(
-    file: Annotated[Path, typer.Argument(help="Tệp .xlsx hoặc .csv (xem docs/import-format.md).")],
+    file: Annotated[
+        Path,
+        typer.Argument(metavar="TỆP", help="Tệp .xlsx hoặc .csv (xem docs/import-format.md)."),
+    ],
     plan: Annotated[str | None, typer.Option(help="Mã kế hoạch cho tệp chỉ có nhiệm vụ.")] = None,
     by: Annotated[str | None, ByOption] = None,
     config: ConfigOption = None,
@@ -184,7 +190,9 @@ def import_(
 
 @app.command()
 def invite(
-    officer: Annotated[str | None, typer.Argument(help="Mã cán bộ, ví dụ CB005.")] = None,
+    officer: Annotated[
+        str | None, typer.Argument(metavar="MÃ_CÁN_BỘ", help="Mã cán bộ, ví dụ CB005.")
+    ] = None,
     unit: Annotated[
         str | None,
         typer.Option("--unit", help="Mã đơn vị: cấp mã liên kết nhóm chat của đơn vị."),
@@ -241,7 +249,7 @@ def invite_group(built: App, unit_code: str) -> None:
 
 @app.command("unlink-group")
 def unlink_group(
-    unit: Annotated[str, typer.Argument(help="Mã đơn vị, ví dụ KHTC.")],
+    unit: Annotated[str, typer.Argument(metavar="MÃ_ĐƠN_VỊ", help="Mã đơn vị, ví dụ KHTC.")],
     chat: Annotated[
         str | None, typer.Option("--chat", help="Chỉ huỷ nhóm có mã chat này.")
     ] = None,
@@ -448,7 +456,9 @@ task_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(task_app, name="task")
-IdArgument = Annotated[int, typer.Argument(help="Số (ID) nhiệm vụ, như trong /tasks.")]
+IdArgument = Annotated[
+    int, typer.Argument(metavar="ID", help="Số (ID) nhiệm vụ, như trong /tasks.")
+]
 
 
 def _task_change(
@@ -565,9 +575,15 @@ def task_edit(
     task_id: IdArgument,
     field: Annotated[
         str,
-        typer.Argument(help="Mục cần sửa: ten, han, donvi, canbo, phoihop, coquan, sovb."),
+        typer.Argument(
+            metavar="MỤC",
+            help="Mục cần sửa: ten, han, donvi, canbo, phoihop, coquan, sovb; nhiệm vụ lặp "
+            "lại: handau (hạn lần đầu), laplai (chu kỳ, ví dụ “hàng quý”).",
+        ),
     ],
-    value: Annotated[str, typer.Argument(help="Giá trị mới; “-” để xoá mục không bắt buộc.")],
+    value: Annotated[
+        str, typer.Argument(metavar="GIÁ_TRỊ", help="Giá trị mới; “-” để xoá mục không bắt buộc.")
+    ],
     reason: Annotated[str | None, typer.Option("--reason", "-r", help="Lý do sửa.")] = None,
     by: Annotated[str | None, ByOption] = None,
     config: ConfigOption = None,
@@ -575,6 +591,7 @@ def task_edit(
     """Sửa một mục của nhiệm vụ; giá trị cũ, mới, người sửa và lý do được ghi lại."""
 
     def work(session: Any, who: Any, task: Any) -> str:
+        from bot.task_commands import edit_field
         from nhacviec.base import texts
         from rules.textnorm import fold
         from storage import tasks as store
@@ -582,14 +599,7 @@ def task_edit(
         name = texts.FIELD_WORDS.get(fold(field).replace(" ", ""))
         if name is None:
             raise store.TaskError("bad_field", field)
-        event = store.change(
-            session, task, name, store.resolve(session, task, name, value), who, reason
-        )
-        if event is None:
-            return texts.SUA_NO_CHANGE.format(id=task.id, field=texts.FIELD_NAMES[name])
-        told = len(store.notice_rows_of_event(session, event.id or 0))
-        change = texts.event_text(event.kind, event.field, event.old, event.new, event.reason)
-        return texts.task_changed(task.id or 0, change, told)
+        return edit_field(session, task, name, value, who, reason)
 
     _task_change(config, by, "edit", task_id, work)
 

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from nhacviec.base import texts
 from nhacviec.base.errors import NhacviecError
 from rules.events import NOTIFIED, EventFacts, EventKind, day_text, original_deadline
+from rules.recurrence import RecurrenceError, expand_occurrences, parse_recurrence
 from rules.series import Occurrence, reconcile
 from storage import outbox
 from storage.models import (
@@ -202,14 +203,19 @@ class StoryLine:
 
 def story(session: Session, task_id: int) -> list[StoryLine]:
     """Events and progress notes of a task, newest first."""
-    names = {o.id: o.code for o in session.exec(select(Officer)).all()}
     lines = [
         StoryLine(e.at, e.actor, e.channel, e.kind, e.field, e.old, e.new, e.reason)
         for e in events_of(session, task_id)
     ]
-    for p in session.exec(select(ProgressUpdate).where(ProgressUpdate.task_id == task_id)).all():
-        who = names.get(p.officer_id, ADMIN) if p.officer_id else ADMIN
-        lines.append(StoryLine(p.at, who, p.channel, p.kind, reason=p.note, percent=p.percent))
+    for p, code in session.exec(
+        select(ProgressUpdate, Officer.code)
+        .outerjoin(Officer, col(Officer.id) == ProgressUpdate.officer_id)
+        .where(ProgressUpdate.task_id == task_id)
+        .order_by(col(ProgressUpdate.at), col(ProgressUpdate.id))
+    ).all():
+        lines.append(
+            StoryLine(p.at, code or ADMIN, p.channel, p.kind, reason=p.note, percent=p.percent)
+        )
     # Oldest first (stable: same-moment entries keep the order they were written in), then
     # turned around.
     return list(reversed(sorted(lines, key=lambda s: s.at)))
@@ -448,6 +454,7 @@ def apply_series(
     values: dict[str, Any],
     who: Who,
     notify: bool,
+    reason: str | None = None,
 ) -> SeriesResult:
     """Make the stored occurrences of a series follow `dates`, one per period (rules.series):
     open ones moved (with a deadline event), done ones kept, new periods added, open ones of
@@ -465,11 +472,11 @@ def apply_series(
     touched: set[int] = set()
     for task_id, day in steps.reopen:
         task = by_id[task_id]
-        reopen(session, task, who, None, notify=notify)
-        change(session, task, "deadline", day, who, notify=notify)
+        reopen(session, task, who, reason, notify=notify)
+        change(session, task, "deadline", day, who, reason, notify=notify)
         touched.add(task_id)
     for task_id, day in steps.move:
-        change(session, by_id[task_id], "deadline", day, who, notify=notify)
+        change(session, by_id[task_id], "deadline", day, who, reason, notify=notify)
         touched.add(task_id)
     for task_id in steps.cancel:
         cancel(session, by_id[task_id], who, SERIES_REMOVED, notify=notify)
@@ -562,8 +569,9 @@ def recipients(session: Session, task: Task) -> tuple[list[int], list[int]]:
             ).all()
         )
         unit = session.get(Unit, unit_id)
-        if unit is not None and unit.head_id is not None:
-            ids.add(unit.head_id)
+        head = session.get(Officer, unit.head_id) if unit and unit.head_id else None
+        if head is not None and head.active:
+            ids.add(head.id)
         return sorted(i for i in ids if i is not None)
 
     named = task.assignee_id
@@ -788,3 +796,63 @@ def area_by_code(session: Session, plan_id: int, code: str) -> Area:
     if area is None:
         raise TaskError("no_area", code.strip())
     return area
+
+
+@dataclass(frozen=True)
+class SeriesEdit:
+    """What editing a series did: its code and the occurrences moved, added, cancelled."""
+
+    code: str
+    moved: int
+    added: int
+    cancelled: int
+
+
+def edit_series(
+    session: Session,
+    task: Task,
+    who: Who,
+    first: date | None = None,
+    rule_text: str | None = None,
+    reason: str | None = None,
+) -> SeriesEdit:
+    """Change the first deadline or the rule of the series `task` belongs to (any of its
+    occurrences names it) and reconcile its occurrences by period (apply_series)."""
+    if task.series_code is None or task.recurrence is None:
+        raise TaskError("not_series", str(task.id))
+    plan = session.get(Plan, task.plan_id)
+    assert plan is not None
+    stored = series_occurrences(session, task.plan_id, task.series_code)
+    live = sorted(
+        (t for t in stored if t.state != TaskState.CANCELLED and t.deadline is not None),
+        key=lambda t: t.deadline or date.max,
+    )
+    try:
+        rule = parse_recurrence(rule_text) if rule_text else task.recurrence
+    except RecurrenceError as exc:
+        raise TaskError("bad_rule", rule_text or "") from exc
+    start = first or (live[0].deadline if live else task.deadline)
+    if start is None:
+        raise TaskError("bad_day", "")
+    dates = expand_occurrences(start, rule, date(plan.year, 12, 31))
+    if not dates:
+        raise TaskError("series_empty", texts.d(start))
+    model = next((t for t in live if t.state == TaskState.OPEN), task)
+    values: dict[str, Any] = {
+        "title": model.title,
+        "area_id": model.area_id,
+        "lead_unit_id": model.lead_unit_id,
+        "assignee_id": model.assignee_id,
+        "authority": model.authority,
+        "document": model.document,
+        "note": model.note,
+        "recurrence": rule,
+        "co_units": [
+            u for u in (session.get(Unit, i) for i in co_unit_ids(session, model.id or 0)) if u
+        ],
+    }
+    result = apply_series(
+        session, plan, task.series_code, dates, rule, values, who, notify=True, reason=reason
+    )
+    moved = sum(1 for t in result.changed)
+    return SeriesEdit(task.series_code, moved, len(result.created), len(result.cancelled))

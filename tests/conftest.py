@@ -80,7 +80,9 @@ def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
 
 # The tests written before confirmed completion run with it off ("none": a /done counts at
 # once, exactly as it always did); tests/bot/test_approvals.py runs the default ("head").
-LEGACY = Config(approvals=ApprovalsConfig(confirm_completion="none"))
+def legacy_config() -> Config:
+    """A fresh config (tests change theirs) with confirmation off."""
+    return Config(approvals=ApprovalsConfig(confirm_completion="none"))
 
 
 @pytest.fixture
@@ -97,7 +99,7 @@ def load(engine: Engine, path: Path) -> None:
 @pytest.fixture
 def app(sqlite_engine: Engine, clock: FixedClock, tmp_path: Path) -> App:
     """An app on SQLite loaded with the small test plan (tests/builders.py)."""
-    built = build_app(LEGACY, clock, sqlite_engine)
+    built = build_app(legacy_config(), clock, sqlite_engine)
     load(sqlite_engine, write_xlsx(tmp_path / "small.xlsx"))
     return built
 
@@ -105,7 +107,7 @@ def app(sqlite_engine: Engine, clock: FixedClock, tmp_path: Path) -> App:
 @pytest.fixture
 def example_app(sqlite_engine: Engine, clock: FixedClock) -> App:
     """An app on SQLite loaded with the department's example plan (examples/)."""
-    built = build_app(LEGACY, clock, sqlite_engine)
+    built = build_app(legacy_config(), clock, sqlite_engine)
     load(sqlite_engine, EXAMPLE_PLAN)
     return built
 

@@ -297,6 +297,9 @@ TASK_ERRORS = {
     "file_too_big": "Tệp quá lớn: tối đa {value}.",
     "file_empty": "Tệp rỗng, không lưu.",
     "file_type": "Không nhận loại tệp này ({value}): gửi ảnh JPG/PNG, PDF, Word hoặc Excel.",
+    "not_series": "Nhiệm vụ {value} không lặp lại: sửa hạn bằng mục han.",
+    "bad_rule": "Không hiểu chu kỳ lặp lại “{value}” (hàng tháng, hàng quý, 6 tháng, hàng năm).",
+    "series_empty": "Hạn lần đầu {value} nằm sau cuối năm kế hoạch.",
 }
 STEP_NAMES = {"head": "trưởng đơn vị", "tccb": "TCCB"}
 
@@ -312,6 +315,8 @@ FIELD_NAMES = {
     "area": "lĩnh vực",
     "note": "ghi chú",
     "recurrence": "lặp lại",
+    "series_first": "hạn lần đầu của chuỗi",
+    "series_rule": "chu kỳ lặp lại",
     "state": "trạng thái",
     "completed_on": "ngày hoàn thành",
     "step": "bước duyệt",
@@ -331,6 +336,8 @@ FIELD_WORDS = {
     "sovb": "document",
     "sovanban": "document",
     "ghichu": "note",
+    "handau": "series_first",
+    "laplai": "series_rule",
 }
 EVENT_NAMES = {
     "created": "giao nhiệm vụ",
@@ -462,9 +469,10 @@ CANCEL_USAGE = "Gõ: /huy ID lý do, ví dụ /huy 12 UBND tỉnh đã thu hồi
 EDIT_USAGE = (
     "Gõ: /sua ID để chọn mục cần sửa, hoặc /sua ID MỤC GIÁ_TRỊ [lý do], ví dụ\n"
     "/sua 12 han 30/06/2023 UBND tỉnh cho lùi hạn\n"
-    "Mục: ten, han, donvi, canbo, phoihop, coquan, sovb"
+    "Mục: ten, han, donvi, canbo, phoihop, coquan, sovb; nhiệm vụ lặp lại: handau, laplai"
 )
 DIALOG_CANCELLED = "Đã bỏ, không có gì thay đổi."
+DIALOG_STALE = "Câu hỏi này đã qua. Trả lời câu hỏi mới nhất, hoặc gõ lại lệnh."
 DIALOG_WORDS_CANCEL = ("huy", "huỷ", "hủy", "thoi", "thôi", "cancel")
 GIAO_ASK_UNIT = "🆕 Giao nhiệm vụ mới (1/7). Đơn vị chủ trì? Gõ mã đơn vị, ví dụ KHTC."
 GIAO_ASK_TITLE = "(2/7) Tên nhiệm vụ? Gõ nội dung nhiệm vụ."
@@ -668,3 +676,10 @@ def evidence_line(number: str | None, original: str | None, filename: str | None
 def waiting_line(kind: str, task_id: int, title: str, day: date | None, by: str) -> str:
     what = f"xin gia hạn đến {d(day)}" if kind == "extension" else f"báo xong {d(day)}"
     return task_entry(task_id, title, [what, by])
+
+
+def series_edited(code: str, moved: int, added: int, cancelled: int) -> str:
+    return (
+        f"🔁 Chuỗi {code}: mỗi kỳ một lần. Dời {moved}, thêm {added}, huỷ {cancelled} lần "
+        "(lần đã xong giữ nguyên)."
+    )

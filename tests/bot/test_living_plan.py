@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import io
 import re
+from datetime import date
 
 from sqlmodel import select
 
@@ -145,7 +146,7 @@ def test_tccb_adds_changes_and_cancels_a_task_from_chat(app: App) -> None:
         in events[1]
     )
     assert "giao nhiệm vụ, hạn 03/04/2023" in events[2]
-    assert say(app, "lan", f"/xem {task.id}") == story
+    assert say(app, "lan", f"/xem {task.id}") == story == say(app, "lan", f"/history {task.id}")
     kinds = [
         r.text.split(" #")[0]
         for r in store.outbox_rows(app.engine)
@@ -214,3 +215,92 @@ def test_co_units_see_the_task_and_report_their_part_only(app: App) -> None:
         assert task is not None and task.state == TaskState.OPEN and task.progress == progress
     story = say(app, "ha", f"/task {task_id}")
     assert "CB04 (console): đơn vị phối hợp cập nhật 60%: KHTC đã gửi số liệu" in story
+
+
+def test_sua_step_by_step_reassigns_and_tells_both_officers(app: App) -> None:
+    people(app)
+    giao(app, "tccb", ["KHTC", "Rà soát thủ tục", "30/06/2023", "-", "-", "CB04", "-", "ok"])
+    task = new_task(app)
+    first = say(app, "tccb", f"/sua {task.id}")
+    assert first.startswith(f"✏️ Sửa nhiệm vụ {task.id}: chọn mục cần sửa")
+    assert "Giá trị mới của cán bộ thụ lý? (hiện tại: CB04)" in say(app, "tccb", "canbo")
+    assert "Không có cán bộ “CB99”" in say(app, "tccb", "CB99")
+    assert say(app, "tccb", "CB08") == texts.SUA_ASK_REASON
+    done = say(app, "tccb", "Chị Lan nghỉ phép dài ngày")
+    assert "giao lại cán bộ thụ lý CB04 → CB08. Lý do: Chị Lan nghỉ phép dài ngày" in done
+    with session_scope(app.engine) as session:
+        tam = repo.officer_by_code(session, "CB08")
+        moved = session.get(Task, task.id)
+        assert tam is not None and moved is not None and moved.assignee_id == tam.id
+    rows = [r for r in store.outbox_rows(app.engine) if r.kind.startswith("notice:")]
+    reassigned = [r for r in rows if r.text.startswith("🔁 Nhiệm vụ được giao lại")]
+    assert {r.chat_id for r in reassigned} == {"tam", "lan"}  # the new officer and the former
+    # The one-line form; the same value twice changes nothing.
+    assert "vẫn như cũ" in say(app, "tccb", f"/sua {task.id} canbo CB08")
+    assert "đơn vị chủ trì KHTC → VP" in say(app, "tccb", f"/sua {task.id} donvi VP")
+    with session_scope(app.engine) as session:
+        moved = session.get(Task, task.id)
+        assert moved is not None and moved.assignee_id is None  # CB08 is not of VP
+
+
+def test_the_report_history_sheet_carries_the_events(app: App) -> None:
+    from openpyxl import load_workbook
+
+    people(app)
+    giao(app, "tccb", ["KHTC", "Báo cáo quý", "30/06/2023", "UBND tỉnh", "-", "-", "-", "ok"])
+    task = new_task(app)
+    say(app, "tccb", f"/sua {task.id} han 15/07/2023 Lùi theo văn bản 45/UBND")
+    [reply] = app.chat.handle(Incoming("console", "tccb", "/report 2023-Q2"))
+    [attachment] = reply.attachments
+    workbook = load_workbook(io.BytesIO(attachment.content))
+    rows = [
+        [str(c) if c is not None else "" for c in row]
+        for row in workbook["Lịch sử tiến độ"].iter_rows(min_row=2, values_only=True)
+    ]
+    mine = [r for r in rows if r[1] == str(task.id)]
+    assert [r[7] for r in mine] == ["Giao nhiệm vụ", "Đổi hạn"]
+    assert mine[1][9] == "đổi hạn 30/06/2023 → 15/07/2023. Lý do: Lùi theo văn bản 45/UBND"
+    assert mine[1][6] == "CB02"
+
+
+def test_editing_a_series_from_chat_keeps_one_occurrence_per_period(app: App) -> None:
+    from collections import Counter
+
+    people(app)
+    with session_scope(app.engine) as session:
+        jan = session.exec(select(Task).where(Task.code == "NV-03#1")).one()
+        feb = session.exec(select(Task).where(Task.code == "NV-03#2")).one()
+        repo.record_progress(
+            session,
+            repo.ProgressRecord(jan, None, 100, None, "cli", app.clock.now(), date(2023, 1, 27)),
+        )
+        feb_id, jan_id = feb.id, jan.id
+    before = khtc_figures(app)
+    moved = say(app, "tccb", f"/sua {feb_id} handau 28/03/2023 Lịch báo cáo mới của UBND tỉnh")
+    assert moved == texts.series_edited("NV-03", 10, 0, 1)
+    # February is gone from the series: cancelled, so it cannot be edited.
+    assert say(app, "tccb", f"/sua {feb_id} han 01/01/2023") == texts.ACCESS_REFUSALS[
+        "cancelled"
+    ].format(id=feb_id)
+    quarterly = say(app, "tccb", f"/sua {jan_id} laplai hàng quý Chuyển sang báo cáo quý")
+    assert quarterly.startswith("🔁 Chuỗi NV-03: mỗi kỳ một lần.")
+    with session_scope(app.engine) as session:
+        series = session.exec(select(Task).where(Task.series_code == "NV-03")).all()
+        live = [t for t in series if t.state != TaskState.CANCELLED]
+        quarters = Counter((t.deadline.month - 1) // 3 for t in live if t.deadline)
+        assert max(quarters.values()) == 1 and set(quarters) == {0, 1, 2, 3}
+        assert {t.recurrence for t in live if t.state == TaskState.OPEN} == {
+            "FREQ=MONTHLY;INTERVAL=3"
+        }
+        done = session.get(Task, jan_id)
+        assert (
+            done is not None
+            and done.state == TaskState.DONE
+            and done.deadline == date(2023, 1, 25)
+        )
+    # February, then March (its quarter has January, done), May, June, August, September,
+    # November and December: 13 tasks become 5 (NV-05 and one report a quarter).
+    assert khtc_figures(app)[1] == before[1] - 1 - 7 == 5
+    story = say(app, "lan", f"/task {feb_id}")
+    assert "huỷ nhiệm vụ. Lý do: bỏ khỏi chuỗi khi sửa nhiệm vụ lặp lại" in story
+    assert say(app, "tccb", "/sua 1 handau 01/02/2023").startswith("Nhiệm vụ 1 không lặp lại")

@@ -120,3 +120,29 @@ def test_unknown_things_are_refused_in_vietnamese(tmp_path: Path) -> None:
     assert other_unit.returncode == 1 and "không thuộc đơn vị chủ trì" in other_unit.stderr
     field = nhacviec("task", "edit", "1", "mau", "do", cwd=tmp_path, config=config)
     assert field.returncode == 1 and "Không sửa được mục “mau”" in field.stderr
+
+
+def test_edit_a_series_from_the_cli(tmp_path: Path) -> None:
+    config = prepare(tmp_path)
+    engine = make_engine(f"sqlite:///{tmp_path}/cli.db")
+    with session_scope(engine) as session:
+        first = session.exec(select(Task).where(Task.code == "NV-03#1")).one()
+    result = nhacviec(
+        "task", "edit", str(first.id), "handau", "31/01/2023", "--reason", "Cuối tháng",
+        cwd=tmp_path, config=config,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "🔁 Chuỗi NV-03: mỗi kỳ một lần. Dời 12, thêm 0, huỷ 0 lần" in result.stdout
+    with session_scope(engine) as session:
+        series = session.exec(select(Task).where(Task.series_code == "NV-03")).all()
+        days = sorted(t.deadline for t in series if t.deadline)
+        moved = session.exec(select(Task).where(Task.code == "NV-03#2")).one()
+        [event] = [e for e in store.events_of(session, moved.id or 0) if e.kind == "deadline"]
+    engine.dispose()
+    assert [d.month for d in days] == list(range(1, 13))  # one a month, at its last day
+    assert days[1].day == 28 and days[2].day == 31
+    assert (event.old, event.new, event.reason) == ("2023-02-25", "2023-02-28", "Cuối tháng")
+    bad = nhacviec(
+        "task", "edit", str(first.id), "laplai", "thỉnh thoảng", cwd=tmp_path, config=config
+    )
+    assert bad.returncode == 1 and "Không hiểu chu kỳ lặp lại “thỉnh thoảng”" in bad.stderr

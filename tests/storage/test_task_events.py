@@ -250,3 +250,27 @@ def test_a_series_edit_leaves_one_occurrence_per_period(engine: Engine, tmp_path
             select(TaskEvent).where(TaskEvent.task_id == second_id, TaskEvent.kind == "reopened")
         ).first()
     assert figures(engine, "KHTC") == before
+
+
+def test_the_import_names_the_officer_who_handles_a_task(engine: Engine, tmp_path: Path) -> None:
+    upgrade(engine)
+    sheets = edited_sheets()
+    tasks = sheets["Nhiệm vụ"]
+    tasks[0].append("Cán bộ thụ lý")
+    for row in tasks[1:]:
+        row.append("CB04" if row[0] == "NV-05" else "")
+    with session_scope(engine) as session:
+        import_sheets(session, read_file(write_xlsx(tmp_path / "a.xlsx", sheets)), at=AT, day=DAY)
+        task = session.exec(select(Task).where(Task.code == "NV-05")).one()
+        lan = repo.officer_by_code(session, "CB04")
+        assert lan is not None and task.assignee_id == lan.id
+    # An officer of another unit is a row error, and nothing is imported.
+    for row in tasks[1:]:
+        if row[0] == "NV-05":
+            row[-1] = "CB06"
+    from storage.importer import ImportFailed
+
+    with session_scope(engine) as session, pytest.raises(ImportFailed) as failed:
+        import_sheets(session, read_file(write_xlsx(tmp_path / "b.xlsx", sheets)), at=AT, day=DAY)
+    [issue] = failed.value.issues
+    assert "cán bộ thụ lý 'CB06' không thuộc đơn vị chủ trì KHTC" in issue.reason

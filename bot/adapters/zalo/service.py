@@ -435,6 +435,10 @@ class ZaloService:
             CHANNEL, image.chat_id, "", sender_name=image.sender_name, is_group=image.is_group
         )
         limit = self.chat.config.evidence.max_bytes
+        linked = await asyncio.to_thread(self.chat.is_linked, CHANNEL, image.chat_id)
+        if not linked:
+            await self._reply(image.chat_id, Reply(texts.NOT_LINKED))
+            return
         try:
             fetched = await self.client.download(image.url, limit)
         except ZaloApiError as err:
@@ -449,10 +453,13 @@ class ZaloService:
             reply = await asyncio.to_thread(
                 self.chat.attach, incoming, data, content_type, name, image.caption
             )
+        await self._reply(image.chat_id, reply)
+
+    async def _reply(self, chat_id: str, reply: Reply) -> None:
         try:
-            await self.messenger.send(image.chat_id, reply)
+            await self.messenger.send(chat_id, reply)
         except DeliveryError as err:
-            log.warning("Zalo: reply to chat %s not delivered: %s", image.chat_id, err)
+            log.warning("Zalo: reply to chat %s not delivered: %s", chat_id, err)
 
 
 # -- wiring --------------------------------------------------------------------------------------

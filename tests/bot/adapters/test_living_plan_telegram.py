@@ -8,6 +8,7 @@ from sqlmodel import select
 
 from bot.adapters.telegram.service import TelegramService
 from nhacviec.app import App, build_reminders
+from nhacviec.base import texts
 from storage.db import session_scope
 from storage.models import Task
 from tests.bot.adapters.test_telegram_bot import keyboard_data, link, say
@@ -41,21 +42,27 @@ async def test_giao_with_buttons_on_telegram_and_the_notice(
     await link(app, fake, "CB04", LAN)
     units = await say(fake, TCCB, "/giao")
     assert units.params["text"].startswith("🆕 Giao nhiệm vụ mới (1/7)")
-    title = await press(fake, TCCB, units, "g:KHTC")
+    title = await press(fake, TCCB, units, "g:unit:KHTC")
     assert title.params["text"].startswith("(2/7) Tên nhiệm vụ?")
     assert title.params["reply_markup"]["force_reply"] is True
+    # A second press on the answered question changes nothing: the presser is told.
+    answered = len(fake.calls_to("answerCallbackQuery"))
+    fake.press(TCCB, units.result["message_id"], "g:unit:VP")
+    await fake.wait_for(lambda: len(fake.calls_to("answerCallbackQuery")) > answered)
+    stale = fake.calls_to("answerCallbackQuery")[-1]
+    assert stale.params["text"] == texts.DIALOG_STALE and stale.params["show_alert"] is True
     deadline = await say(fake, TCCB, "Báo cáo kết quả Chỉ thị 23")
     authority = await say(fake, TCCB, "03/04/2023")
     assert authority.params["text"].startswith("(4/7) Cơ quan giao?")
-    document = await press(fake, TCCB, authority, "g:UBND tỉnh")
-    officer = await press(fake, TCCB, document, "g:-")
+    document = await press(fake, TCCB, authority, "g:authority:UBND tỉnh")
+    officer = await press(fake, TCCB, document, "g:document:-")
     assert "CB04" in officer.params["text"]
-    co_units = await press(fake, TCCB, officer, "g:CB04")
-    confirm = await press(fake, TCCB, co_units, "g:-")
+    co_units = await press(fake, TCCB, officer, "g:officer:CB04")
+    confirm = await press(fake, TCCB, co_units, "g:co_units:-")
     assert "• Cơ quan giao: UBND tỉnh" in confirm.params["text"]
     assert "• Thụ lý: CB04" in confirm.params["text"]
-    assert ["g:ok", "g:huy"] in keyboard_data(confirm)
-    fake.press(TCCB, confirm.result["message_id"], "g:ok")
+    assert ["g:confirm:ok", "g:confirm:huy"] in keyboard_data(confirm)
+    fake.press(TCCB, confirm.result["message_id"], "g:confirm:ok")
     [edit] = await fake.wait_calls("editMessageText")
     task = newest_task(app)
     assert f"✅ Đã giao nhiệm vụ #{task.id} cho KHTC, hạn 03/04/2023" in edit.params["text"]
