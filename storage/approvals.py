@@ -10,8 +10,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, or_, select
 
 from nhacviec.base import texts
@@ -620,3 +621,63 @@ def awaiting_confirmation(session: Session, plan_id: int) -> list[Task]:
             .order_by(col(Task.reported_on), col(Task.id))
         ).all()
     )
+
+
+WAITING_KIND = "waiting"  # outbox kind of the daily "what waits for you" message
+
+
+def owe_waiting_reminders(engine: Engine, day: date, now: datetime) -> int:
+    """With the morning digests: one message per approver or confirmer who has requests
+    waiting for them, listing them (outbox rows keyed by day and officer: written and sent
+    once however often the scan runs). Returns rows written."""
+    with Session(engine) as session, session.begin():
+        pending = waiting(session)
+        if not pending:
+            return 0
+        deciders_of: dict[int, list[Waiting]] = {}
+        for item in pending:
+            for officer_id in deciders(session, item.task, item.step):
+                deciders_of.setdefault(officer_id, []).append(item)
+        links = _links(session, list(deciders_of))
+        rows = []
+        for officer_id, items in deciders_of.items():
+            lines = [texts.WAITING_HEADER.format(count=len(items))]
+            lines += [
+                texts.waiting_line(w.kind, w.task.id or 0, w.task.title, w.day, w.by)
+                for w in items[:10]
+            ]
+            if len(items) > 10:
+                lines.append(f"… và {len(items) - 10} việc khác: /cho")
+            text = "\n".join(lines)
+            first = items[0]
+            hint = (
+                texts.EXTENSION_HINT if first.kind == "extension" else texts.CONFIRM_HINT
+            ).format(id=first.task.id)
+            buttons = [
+                [
+                    [f"#{w.task.id} {label}", f"{action}:{w.task.id}"]
+                    for label, action in (
+                        (texts.BUTTON_APPROVE, EXT_APPROVE)
+                        if w.kind == "extension"
+                        else (texts.BUTTON_CONFIRM, CONFIRM),
+                    )
+                ]
+                for w in items[:10]
+            ]
+            payload = json.dumps(
+                [{"chars": len(text), "tasks": [], "hint": hint, "buttons": buttons}],
+                ensure_ascii=False,
+            )
+            for channel, chat_id in links.get(officer_id, []):
+                rows.append(
+                    {
+                        "officer_id": officer_id,
+                        "kind": WAITING_KIND,
+                        "day": day,
+                        "channel": channel,
+                        "chat_id": chat_id,
+                        "text": text,
+                        "payload": payload,
+                    }
+                )
+        return outbox.write_outbox(session.connection(), rows, now) if rows else 0

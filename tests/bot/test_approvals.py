@@ -319,3 +319,27 @@ def test_bad_files_are_refused_and_nothing_is_kept(app: App) -> None:
     assert not (folder.parent.parent / "etc").exists()
     other = app.chat.attach(Incoming("console", "ha", ""), PNG, "image/png", "x.png", f"#{tid}")
     assert "đơn vị khác" in other.text
+
+
+def test_the_morning_scan_tells_each_decider_what_waits_once(app: App) -> None:
+    tid = task_by_code(app, "NV-05").id
+    nv01 = task_by_code(app, "NV-03#2").id
+    say(app, "lan", f"/giahan {tid} 31/07/2023 Chờ số liệu")
+    say(app, "lan", f"/done {nv01}")
+    delivered(app)  # the requests themselves
+    out = io.StringIO()
+    reminders = build_reminders(app, {"console": ConsoleMessenger(out)})
+    asyncio.run(reminders.scan_and_dispatch())
+    sent = out.getvalue()
+    pieces = re.split(r"── tin nhắn tới (\w+) ──\n", sent)[1:]
+    to = {}
+    for chat, text in zip(pieces[::2], pieces[1::2], strict=True):
+        to.setdefault(chat, []).append(text)
+    [tccb] = [t for t in to["tccb"] if "Chờ bạn duyệt" in t]
+    assert "Chờ bạn duyệt (1)" in tccb and f"#{tid}" in tccb and "xin gia hạn" in tccb
+    [hai] = [t for t in to["hai"] if "Chờ bạn duyệt" in t]
+    assert f"#{nv01}" in hai and "báo xong 03/04/2023" in hai
+    assert f"/xacnhan {nv01}" in hai  # no buttons on the console: what to type
+    again = io.StringIO()
+    asyncio.run(build_reminders(app, {"console": ConsoleMessenger(again)}).scan_and_dispatch())
+    assert "Chờ bạn duyệt" not in again.getvalue()
