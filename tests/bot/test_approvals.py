@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
@@ -163,6 +164,17 @@ def test_extension_then_confirmed_completion_with_evidence(app: App, clock: Fixe
     assert "xin gia hạn 30/06/2023 → 31/07/2023" in story
     assert "xác nhận hoàn thành ngày 14/07/2023" in story
     assert "đúng hạn (đã gia hạn)" in say(app, "tccb", "/status KHTC 2")
+    [report] = app.chat.handle(Incoming("console", "tccb", "/report 2023-Q3"))
+    workbook = load_workbook(io.BytesIO(report.attachments[0].content))
+    sheet = workbook.worksheets[1]
+    header = [c.value for c in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == tid)
+    facts = dict(zip(header, row, strict=True))
+    assert facts["Kết quả"] == "đúng hạn (đã gia hạn)"
+    assert facts["Hạn trước gia hạn"].date() == date(2023, 6, 30)
+    assert facts["Minh chứng"] == "Văn bản 45/BC-KHTC; Tệp bien-ban.png"
+    summary = [c for r in workbook.worksheets[0].iter_rows(values_only=True) for c in r if c]
+    assert "Xong trong hạn gia hạn được duyệt: tính đúng hạn." in summary
     assert kinds(app, tid or 0)[-6:] == [
         "ext_requested",
         "ext_approved",
