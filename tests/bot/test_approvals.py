@@ -355,3 +355,18 @@ def test_the_morning_scan_tells_each_decider_what_waits_once(app: App) -> None:
     again = io.StringIO()
     asyncio.run(build_reminders(app, {"console": ConsoleMessenger(again)}).scan_and_dispatch())
     assert "Chờ bạn duyệt" not in again.getvalue()
+
+
+def test_after_the_deadline_the_xong_button_and_100_percent(app: App) -> None:
+    overdue = task_by_code(app, "NV-03#1").id  # due 25/01/2023, today 03/04/2023
+    assert "Hạn mới 01/04/2023 đã qua" in say(app, "lan", f"/giahan {overdue} 01/04/2023 Trễ")
+    assert "chờ TCCB duyệt" in say(app, "lan", f"/giahan {overdue} 28/04/2023 Chờ Kho bạc")
+    assert "25/01/2023 → 28/04/2023" in say(app, "tccb", f"/duyet {overdue}")
+    pressed = app.chat.press("console", "lan", f"done:{overdue}")
+    assert pressed.changed and "chờ trưởng đơn vị xác nhận" in pressed.text
+    assert task_by_code(app, "NV-03#1").state == TaskState.REPORTED
+    other = task_by_code(app, "NV-03#2").id
+    assert "chờ trưởng đơn vị xác nhận" in say(app, "lan", f"/progress {other} 100 Xong")
+    assert task_by_code(app, "NV-03#2").completed_on is None
+    assert "/giahan ID dd/mm/yyyy" in say(app, "lan", "/help")
+    assert "/xacnhan ID" in say(app, "hai", "/help") and "/xacnhan" not in say(app, "lan", "/help")
