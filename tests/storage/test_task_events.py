@@ -274,3 +274,22 @@ def test_the_import_names_the_officer_who_handles_a_task(engine: Engine, tmp_pat
         import_sheets(session, read_file(write_xlsx(tmp_path / "b.xlsx", sheets)), at=AT, day=DAY)
     [issue] = failed.value.issues
     assert "cán bộ thụ lý 'CB06' không thuộc đơn vị chủ trì KHTC" in issue.reason
+
+
+def test_a_notice_is_written_once_per_event_recipient_and_chat(
+    engine: Engine, tmp_path: Path
+) -> None:
+    setup(engine, tmp_path)
+    with session_scope(engine) as session:
+        for code, chat in (("CB03", "head"), ("CB04", "lan")):
+            officer = repo.officer_by_code(session, code)
+            assert officer is not None and officer.id is not None
+            session.add(ChatLink(officer_id=officer.id, channel="telegram", chat_id=chat))
+        task = session.exec(select(Task).where(Task.code == "NV-05")).one()
+        event = store.change(session, task, "deadline", date(2023, 7, 31), who(session), "lùi")
+        assert event is not None
+        # Written with the event: to the unit's officer and its head (no one is named).
+        assert {r.chat_id for r in store.notice_rows(session, task.id or 0)} == {"head", "lan"}
+        # Owing the same event again (a retry, a second instance) writes nothing more.
+        assert store.owe_notices(session, task, event, who(session)) == 0
+        assert len(store.notice_rows(session, task.id or 0)) == 2
