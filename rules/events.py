@@ -29,19 +29,9 @@ class EventKind(StrEnum):
     COMPLETION_RETURNED = "done_returned"
 
 
-class Channel(StrEnum):
-    """Through what a change came."""
-
-    TELEGRAM = "telegram"
-    ZALO = "zalo"
-    CONSOLE = "console"
-    CLI = "cli"
-    IMPORT = "import"
-    WEB = "web"
-    MIGRATION = "migration"  # the record a task had before events existed
-
-
-# The kinds that people concerned are told about (rules/notices decides who).
+# The kinds that the people concerned are told about (storage.tasks.owe_notices writes them).
+# The channel of an event is what it came through: telegram, zalo, console, cli, import, web,
+# or migration (the record a task had before events existed).
 NOTIFIED = frozenset(
     {
         EventKind.CREATED,

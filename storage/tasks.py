@@ -338,7 +338,12 @@ def change(
         for link in session.exec(
             select(TaskCoUnit).where(TaskCoUnit.task_id == task.id, TaskCoUnit.unit_id == value.id)
         ).all():
-            session.delete(link)  # the new lead is no longer a co-unit of its own task
+            # The new lead is no longer a co-unit of its own task: recorded as such.
+            co_before = _current(session, task, "co_units")
+            session.delete(link)
+            session.flush()
+            co_after = _current(session, task, "co_units")
+            record(session, task, who, EventKind.EDITED, "co_units", co_before, co_after, reason)
         if task.assignee_id is not None:
             officer = session.get(Officer, task.assignee_id)
             if officer is not None and officer.unit_id != value.id:
