@@ -118,7 +118,7 @@ def test_a_bad_file_imports_nothing_and_reports_every_bad_row(
     assert "thiếu Nhiệm vụ" in reasons[4]
     assert "thỉnh thoảng" in reasons[5]
     assert "'ABC'" in reasons[6]
-    assert str(failed.value.issues[0]) == "Cán bộ, dòng 9: đơn vị 'XYZ' không có"
+    assert str(failed.value.issues[0]).startswith("Cán bộ, dòng 9: đơn vị 'XYZ' không có; có: ")
     assert counts(engine) == {
         "Plan": 0,
         "Area": 0,
@@ -170,7 +170,7 @@ def test_unknown_file_type_is_refused(tmp_path: Path) -> None:
     path.write_text("x")
     with pytest.raises(ImportFailed) as failed:
         read_file(path)
-    assert ".xlsx hoặc .csv" in failed.value.issues[0].reason
+    assert ".xlsx hoặc tệp .csv" in failed.value.issues[0].reason
 
 
 def test_tasks_csv_without_a_plan_is_refused(sqlite_engine: Engine, tmp_path: Path) -> None:
