@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import calendar
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+
+from rules.textnorm import fold
 
 # Excel counts days from 30/12/1899 (its 1900 leap-year bug folded in); serials in this range
 # are the years 1954–2119, far from any day count or year a cell could otherwise hold.
@@ -73,10 +74,7 @@ ONGOING = Deadline(None, ongoing=True)
 
 
 def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    plain = re.sub(r"[,;]", " ", plain).replace("\u00a0", " ")
-    return " ".join(plain.split()).strip(" .")
+    return fold(re.sub(r"[,;\u00a0]", " ", text)).strip(" .")
 
 
 def _year(text: str | None, plan_year: int) -> int:

@@ -9,23 +9,19 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+
+from rules.textnorm import fold
 
 _PUNCT = re.compile(r"[\-–—_.,;:/\\()\"'“”‘’&+]")
 _P_PREFIX = re.compile(r"^p\s*\.\s*|^p\s+")
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-
-
 def unit_key(text: str) -> str:
     """The form two spellings of one unit share: `P. Kế hoạch-Tài chính` and `phòng kế hoạch
     – tài chính` both become `phong ke hoach tai chinh`."""
-    folded = " ".join(_fold(text).split())
+    folded = fold(text)
     folded = _P_PREFIX.sub("phong ", folded)
     return " ".join(_PUNCT.sub(" ", folded).split())
 

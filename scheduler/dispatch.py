@@ -19,11 +19,11 @@ from datetime import timedelta
 from sqlalchemy.engine import Engine
 
 from bot.messenger import DeliveryError, Messenger
-from nhacviec.clock import Clock, local_today
-from nhacviec.config import OutboxConfig
-from nhacviec.logs import mask
+from nhacviec.base.clock import Clock, local_today
+from nhacviec.base.config import OutboxConfig
+from nhacviec.base.logs import mask
 from scheduler.digest import decode, to_reply
-from storage import reminders as store
+from storage import outbox as store
 
 log = logging.getLogger(__name__)
 

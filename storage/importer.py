@@ -22,6 +22,7 @@ from sqlmodel import Session, select
 
 from rules import RecurrenceError, expand_occurrences, parse_recurrence
 from rules.deadlines import DeadlineError, parse_deadline
+from rules.textnorm import fold
 from rules.unitnames import UnitDirectory, UnitName
 from storage import repo
 from storage.db import session_scope
@@ -37,7 +38,6 @@ from storage.sheets import (
     label,
     read_file,
 )
-from storage.textnorm import fold
 
 __all__ = [
     "ImportFailed",

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from storage.textnorm import fold
+from rules.textnorm import fold
 
 # How far down a sheet its header row may be.
 HEADER_SEARCH_ROWS = 20
