@@ -194,6 +194,10 @@ def run_import(built: App, file: Path, plan: str | None, dry_run: bool = False) 
         _say(err, f"Không nhập gì cả: {len(failed.issues)} lỗi.", "red")
         for issue in failed.issues:
             _say(err, f"  • {issue}")
+        if failed.warnings:
+            _say(err, f"Cảnh báo ({len(failed.warnings)}):", "yellow")
+            for warning in failed.warnings:
+                _say(err, f"  • {warning}")
         return False
     except SQLAlchemyError as exc:
         _say(

@@ -253,7 +253,7 @@ class _Importer:
         elif tables and not any(t.rows for t in tables):
             self.issues.append(RowIssue(file.name, 0, "tệp không có dòng nào để nhập"))
         if self.issues:
-            raise ImportFailed(self.issues)
+            raise ImportFailed(self.issues, self.summary.warnings)
         if self.task_rows:
             self._write_tasks()
         self.summary.plan_code = self.plan.code if self.plan else None
@@ -301,8 +301,8 @@ class _Importer:
                 self.problems.append("thiếu " + ", ".join(label(table.kind, f) for f in absent))
             if code:
                 self._check_code(table, row, code)
-            if not self.problems:
-                handler(table, row, code)
+            # Even a row with a cell missing is read through: every problem of it in one pass.
+            handler(table, row, code)
             if self.problems:
                 if code:
                     self.failed[table.kind].add(code.upper())
@@ -410,6 +410,8 @@ class _Importer:
     def _plan(self, table: Table, row: Row, code: str) -> None:
         r = row.values
         year_text = _text(r["year"])
+        if self.problems:
+            return
         if not year_text.isdigit() or not 2000 <= int(year_text) <= 2100:
             self.bad(f"năm '{year_text}' không hợp lệ")
             return
@@ -451,6 +453,8 @@ class _Importer:
                 self.bad(str(exc))
         if self.problems:
             return
+        if not code:
+            return
         self.areas[code.upper()] = self._upsert(
             "area",
             code,
@@ -460,6 +464,8 @@ class _Importer:
         )
 
     def _unit(self, table: Table, row: Row, code: str) -> None:
+        if self.problems:
+            return
         unit = self._upsert(
             "unit",
             code,
@@ -474,6 +480,8 @@ class _Importer:
 
     def _unit_code(self, text: str, what: str) -> str | None:
         """The code of the unit `text` names; a problem if none (unless its own row failed)."""
+        if not text:
+            return None  # reported as missing
         code = self.directory.find(text)
         if code is None and text.upper() not in self.failed["unit"]:
             self.bad(self.directory.unknown_message(what, text))
@@ -483,12 +491,12 @@ class _Importer:
         r = row.values
         unit_code = self._unit_code(_text(r["unit"]), "đơn vị")
         role = ROLES.get(fold(_text(r["role"])))
-        if role is None:
+        if role is None and _text(r["role"]):
             self.bad(
                 f"vai trò '{_text(r['role'])}' không hợp lệ "
                 "(công chức, trưởng đơn vị, tccb, quản trị)"
             )
-        if unit_code is None or role is None:
+        if unit_code is None or role is None or self.problems:
             return
         unit = self.units[unit_code.upper()]
         self.officers[code.upper()] = self._upsert(

@@ -46,9 +46,10 @@ class RowIssue:
 class ImportFailed(Exception):
     """The file was not imported; `issues` lists every problem found."""
 
-    def __init__(self, issues: list[RowIssue]) -> None:
+    def __init__(self, issues: list[RowIssue], warnings: list[RowIssue] | None = None) -> None:
         super().__init__(f"{len(issues)} lỗi")
         self.issues = issues
+        self.warnings = warnings or []
 
 
 # field -> (label used in messages, synonyms) per kind of sheet. The first synonym is the

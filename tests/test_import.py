@@ -3,14 +3,17 @@
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from storage.db import session_scope, upgrade
-from storage.importer import ImportFailed, ImportSummary, import_sheets, read_file
+from storage.export import export_plan
+from storage.importer import ImportFailed, ImportSummary, import_file, import_sheets, read_file
 from storage.models import Area, Officer, Plan, Task, TaskCoUnit, Unit
 from tests.builders import AREAS, OFFICERS, PLAN, TASKS, UNITS, small_sheets, write_csv, write_xlsx
 from tests.conftest import EXAMPLE_PLAN, REPO_ROOT
+from tests.test_task_tally import counted, kept
 
 
 def run_import(engine: Engine, path: Path, plan: str | None = None) -> ImportSummary:
@@ -194,3 +197,79 @@ def test_the_example_plan_and_its_extra_csv(engine: Engine) -> None:
         assert roles == {"officer", "head", "tccb", "admin"}
         units = session.exec(select(Unit)).all()
         assert all(u.head_id is not None for u in units)
+
+
+def test_export_then_import_changes_nothing(engine: Engine, tmp_path: Path) -> None:
+    """The round trip: the exported workbook imports back without a single change, a title
+    that looks like a formula included."""
+    upgrade(engine)
+    run_import(engine, EXAMPLE_PLAN)
+    run_import(engine, REPO_ROOT / "examples" / "nhiem-vu-bo-sung.csv")
+    with session_scope(engine) as session:
+        task = session.exec(select(Task).where(Task.code == "NV-BS-01")).one()
+        task.title = '=HYPERLINK("http://x","y") [theo phân công]'
+    with Session(engine) as session:
+        _plan, content = export_plan(session)
+    path = tmp_path / "xuat.xlsx"
+    path.write_bytes(content)
+    before = counts(engine)
+    again = run_import(engine, path)
+    assert not again.changed, again.changes
+    assert again.unchanged["task"] == before["Task"]
+    assert counts(engine) == before
+    sheet = load_workbook(path)["Nhiệm vụ"]
+    cells = [row[1] for row in sheet.iter_rows(min_row=2) if row[0].value == "NV-BS-01"]
+    assert cells[0].data_type == "s" and cells[0].value.startswith("=HYPERLINK")
+
+
+def test_bulk_import_keeps_the_task_tally(engine: Engine, tmp_path: Path) -> None:
+    upgrade(engine)
+    run_import(engine, write_xlsx(tmp_path / "plan.xlsx"))
+    assert kept(engine) == counted(engine)
+    sheets = small_sheets()
+    sheets["Nhiệm vụ"] = [
+        *TASKS[:5],
+        ["NV-05", "Phương án tự chủ", "6", "VP", "", "", "Quý III", "", ""],  # lead unit moved
+        ["NV-06", "Nhiệm vụ mới", "1", "Phòng Kế hoạch - Tài chính", "", "", "", "", ""],
+    ]
+    summary = run_import(engine, write_xlsx(tmp_path / "moved.xlsx", sheets))
+    assert summary.created == {"task": 1} and summary.updated == {"task": 1}
+    assert kept(engine) == counted(engine)
+
+
+def test_a_dry_run_lists_changes_field_by_field_and_writes_nothing(
+    sqlite_engine: Engine, tmp_path: Path
+) -> None:
+    upgrade(sqlite_engine)
+    run_import(sqlite_engine, write_xlsx(tmp_path / "plan.xlsx"))
+    before = counts(sqlite_engine)
+    sheets = small_sheets()
+    sheets["Nhiệm vụ"] = [
+        TASKS[0],
+        [*TASKS[5][:4], "VP", "Giám đốc Sở", "15/07/2023", "", "[ghi chú]"],
+        ["NV-09", "Mới", "1", "VP", "", "", "Thường xuyên", "", ""],
+    ]
+    path = write_xlsx(tmp_path / "changed.xlsx", sheets)
+    preview = import_file(sqlite_engine, path, dry_run=True)
+    assert counts(sqlite_engine) == before
+    assert preview.added == [("task", "NV-09")] and preview.ongoing == ["NV-09"]
+    (change,) = preview.changes
+    assert change.code == "NV-05"
+    assert change.fields == [
+        ("hạn", "30/06/2023", "15/07/2023"),
+        ("ghi chú", "(trống)", "[ghi chú]"),
+        ("đơn vị phối hợp", "(trống)", "VP"),
+    ]
+
+
+def test_duplicate_codes_name_both_rows(sqlite_engine: Engine, tmp_path: Path) -> None:
+    """Two rows with one officer code: not the last one silently winning (made admin)."""
+    upgrade(sqlite_engine)
+    sheets = small_sheets()
+    sheets["Cán bộ"] = [*OFFICERS, ["CB06", "Đỗ Thu Hà", "VP", "quản trị"]]
+    with pytest.raises(ImportFailed) as failed:
+        run_import(sqlite_engine, write_xlsx(tmp_path / "dup.xlsx", sheets))
+    assert [str(i) for i in failed.value.issues] == [
+        "Cán bộ, dòng 9: mã 'CB06' trùng với dòng 7: mỗi mã chỉ được một dòng"
+    ]
+    assert counts(sqlite_engine)["Officer"] == 0
