@@ -8,6 +8,7 @@ is 30/06, "Cuối năm" is 31/12. A day or period written without a year is in t
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -123,6 +124,7 @@ def _serial(number: float, original: str) -> Deadline:
     return Deadline(_EXCEL_EPOCH + timedelta(days=int(number)))
 
 
+@functools.lru_cache(maxsize=4096)
 def _parse_text(original: str, plan_year: int) -> Deadline:
     folded = _fold(original)
     if folded in _ONGOING:

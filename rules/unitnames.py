@@ -8,6 +8,7 @@ and ignoring spacing, hyphens and punctuation; a trailing "Sở" / "thuộc Sở
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ _PUNCT = re.compile(r"[\-–—_.,;:/\\()\"'“”‘’&+]")
 _P_PREFIX = re.compile(r"^p\s*\.\s*|^p\s+")
 
 
+@functools.lru_cache(maxsize=65536)
 def unit_key(text: str) -> str:
     """The form two spellings of one unit share: `P. Kế hoạch-Tài chính` and `phòng kế hoạch
     – tài chính` both become `phong ke hoach tai chinh`."""
@@ -140,10 +142,15 @@ class UnitDirectory:
     def __init__(self, units: Iterable[UnitName]) -> None:
         self.units: list[UnitName] = []
         self._by_key: dict[str, str] = {}
+        # A plan names the same units on thousands of rows: each spelling is read once.
+        self._found: dict[str, str | None] = {}
+        self._co: dict[tuple[str, str | None], CoUnits] = {}
         for unit in units:
             self.add(unit)
 
     def add(self, unit: UnitName) -> None:
+        self._found.clear()
+        self._co.clear()
         self.units.append(unit)
         for key in (unit_key(unit.code), unit_key(unit.name), _short_key(unit_key(unit.name))):
             # A code always wins over another unit's name.
@@ -152,10 +159,12 @@ class UnitDirectory:
 
     def find(self, text: str) -> str | None:
         """The code of the unit `text` names by code or name; None if none."""
-        key = unit_key(text)
-        if not key:
-            return None
-        return self._by_key.get(key) or self._by_key.get(_short_key(key))
+        if text not in self._found:
+            key = unit_key(text)
+            self._found[text] = (
+                self._by_key.get(key) or self._by_key.get(_short_key(key)) if key else None
+            )
+        return self._found[text]
 
     def closest(self, text: str, limit: int = 4) -> list[UnitName]:
         """The units whose code or name is nearest `text`, nearest first."""
@@ -180,7 +189,14 @@ class UnitDirectory:
 
     def co_units(self, text: str, lead: str | None) -> CoUnits:
         """Split a co-units cell at `,`, `;`, new lines and "và", keeping group phrases whole
-        (their commas are part of them), and expand each group to its units."""
+        (their commas are part of them), and expand each group to its units. The result is
+        shared between calls with the same cell: read it, do not change it."""
+        cached = self._co.get((text, lead))
+        if cached is None:
+            cached = self._co[(text, lead)] = self._co_units(text, lead)
+        return cached
+
+    def _co_units(self, text: str, lead: str | None) -> CoUnits:
         parts = [p.strip() for p in re.split(r"[,;\n]", text) if p.strip()]
         result = CoUnits([], [], [])
         i = 0

@@ -438,10 +438,9 @@ _SECTION = re.compile(r"^([IVXLC]+|[A-Z])\s*[.)/:\-]?\s+(.+)$")
 _ROMAN = re.compile(r"^[IVXLC]+\.?$")
 
 
-def _is_numbering(cells: list[Any]) -> bool:
+def _is_numbering(filled: list[Any]) -> bool:
     """The row of column numbers "(1) (2) (3)" that offices put under a header."""
-    texts = [_cell_text(c) for c in cells if _cell_text(c)]
-    return len(texts) >= 3 and all(_NUMBERING.match(t) for t in texts)
+    return len(filled) >= 3 and all(_NUMBERING.match(_cell_text(c)) for c in filled)
 
 
 def _add_tables(
@@ -492,13 +491,17 @@ def _add_tables(
         {f: _cell_text(header[i]) for f, i in columns.items()},
     )
     section: tuple[str, str] | None = None
+    width = max(columns.values()) + 1
     for index in range(header_index + 1, len(grid)):
         cells = grid[index]
-        if not any(_cell_text(c) for c in cells) or _is_numbering(cells):
+        if len(cells) < width:
+            cells = [*cells, *([None] * (width - len(cells)))]
+        filled = [c for c in cells if c is not None and (not isinstance(c, str) or c.strip())]
+        if not filled or _is_numbering(filled):
             continue
-        values = {f: cells[i] if i < len(cells) else None for f, i in columns.items()}
+        values = {f: cells[i] for f, i in columns.items()}
         if kind == "task":
-            heading = _section(cells, values)
+            heading = _section(filled, values)
             if heading is not None:
                 section = heading
                 continue
@@ -512,13 +515,13 @@ def _ignored(result: PlanFile, sheet: str, row: int, header: Any, kept: Any) -> 
     )
 
 
-def _section(cells: list[Any], values: dict[str, Any]) -> tuple[str, str] | None:
+def _section(filled: list[Any], values: dict[str, Any]) -> tuple[str, str] | None:
     """A section row: one text cell alone ("I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH CCHC", merged across
     the table), or a Roman numeral in the number column with a title and no unit."""
-    filled = [_cell_text(c) for c in cells if _cell_text(c)]
-    if len(filled) == 1 and not isinstance(next(c for c in cells if _cell_text(c)), int | float):
-        match = _SECTION.match(filled[0])
-        return (match.group(1), match.group(2).strip()) if match else ("", filled[0])
+    if len(filled) == 1 and isinstance(filled[0], str):
+        text = filled[0].strip()
+        match = _SECTION.match(text)
+        return (match.group(1), match.group(2).strip()) if match else ("", text)
     number = _cell_text(values.get("code") or values.get("stt"))
     if _ROMAN.match(number) and not _cell_text(values.get("lead_unit")):
         return (number.rstrip("."), _cell_text(values.get("title")))
