@@ -343,11 +343,11 @@ def decode(data: bytes) -> str:
     """CSV text as Excel writes it: UTF-8 with or without BOM, UTF-16, or Windows-1258
     (Vietnamese Windows); always returned in composed (NFC) form."""
     if data.startswith(codecs.BOM_UTF8):
-        text = data[3:].decode("utf-8")
+        text = data[3:].decode("utf-8", errors="replace")
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        text = data.decode("utf-16")
+        text = data.decode("utf-16", errors="replace")
     elif len(data) > 1 and data.count(0) > len(data) // 4:
-        text = data.decode("utf-16-le" if data[1] == 0 else "utf-16-be")
+        text = data.decode("utf-16-le" if data[1] == 0 else "utf-16-be", errors="replace")
     else:
         try:
             text = data.decode("utf-8")
@@ -382,7 +382,12 @@ def _read_csv(path: Path) -> PlanFile:
             path,
             "tệp là trang web (HTML) đổi đuôi: mở bằng Excel, Lưu thành .xlsx rồi nhập",
         )
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text)))
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text)))
+    except csv.Error as exc:
+        raise _refuse(
+            path, "tệp CSV hỏng (ô quá dài hoặc ngoặc kép không đóng): mở bằng Excel, lưu lại"
+        ) from exc
     result = PlanFile(path.name)
     _add_tables(result, path.stem, [list(r) for r in rows], sheet_label=path.name)
     return result

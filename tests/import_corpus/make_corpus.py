@@ -348,6 +348,24 @@ def cases() -> list[Case]:
             ],
         ),
         Case(
+            "hong.xlsx",
+            lambda p: p.write_bytes(b"PK\x03\x04" + bytes(range(256)) * 4),
+            False,
+            ["tệp Excel hỏng"],
+        ),
+        Case(
+            "trang-web.csv",
+            lambda p: p.write_text("<html><table><tr><td>STT</td></tr></table></html>"),
+            False,
+            ["trang web (HTML)"],
+        ),
+        Case(
+            "nhi-phan.csv",
+            lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(1, 256)) * 8 + b"\x00"),
+            False,
+            ["không phải là văn bản CSV"],
+        ),
+        Case(
             "khong-nhan-ra.xlsx",
             lambda p: _xlsx(p, {"Sheet1": [["Họ tên", "Ngày sinh"], ["A", "1/1/1990"]]}),
             False,
