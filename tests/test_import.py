@@ -273,3 +273,16 @@ def test_duplicate_codes_name_both_rows(sqlite_engine: Engine, tmp_path: Path) -
         "Cán bộ, dòng 9: mã 'CB06' trùng với dòng 7: mỗi mã chỉ được một dòng"
     ]
     assert counts(sqlite_engine)["Officer"] == 0
+
+
+def test_control_characters_are_removed_when_stored(sqlite_engine: Engine, tmp_path: Path) -> None:
+    """Word's line break (U+000B) becomes a new line and other control characters go, so a
+    report never meets a character Excel cannot store."""
+    upgrade(sqlite_engine)
+    run_import(sqlite_engine, write_xlsx(tmp_path / "plan.xlsx"))
+    rows = [TASKS[0], ["NV-20", "Dòng một\x0bdòng hai\x01", "1", "VP", "", "", "", "", "a\x1fb"]]
+    path = write_csv(tmp_path / "control.csv", rows)
+    run_import(sqlite_engine, path)
+    with Session(sqlite_engine) as session:
+        task = session.exec(select(Task).where(Task.code == "NV-20")).one()
+    assert (task.title, task.note) == ("Dòng một\ndòng hai", "ab")
