@@ -207,6 +207,8 @@ class _Importer:
         self.heads: list[tuple[tuple[str, int], Unit, str]] = []
         self.task_rows: list[_TaskRow] = []
         self.section_areas: dict[tuple[str, str], str | None] = {}
+        # id -> code, once every unit and area is written (the tasks' changes read it).
+        self._codes: dict[str, dict[Any, str]] = {}
 
     # ---- the pass ---------------------------------------------------------------------------
 
@@ -364,12 +366,13 @@ class _Importer:
         return existing
 
     def _shown(self, key: str, value: Any) -> str:
-        if value is not None and key in ("unit_id", "lead_unit_id"):
-            return next((u.code for u in self.units.values() if u.id == value), str(value))
-        if value is not None and key == "area_id":
-            return next((a.code for a in self.areas.values() if a.id == value), str(value))
-        if value is not None and key == "head_id":
-            return next((o.code for o in self.officers.values() if o.id == value), str(value))
+        """A field's value as the admin reads it: units, areas and officers by code."""
+        if value is not None and key in ("unit_id", "lead_unit_id", "area_id", "head_id"):
+            codes = self._codes.get(key)
+            if codes is None:
+                records = {"area_id": self.areas, "head_id": self.officers}.get(key, self.units)
+                codes = {r.id: r.code for r in records.values()}  # type: ignore[attr-defined]
+            return codes.get(value, str(value))
         if key == "role" and value in ROLE_NAMES:
             return ROLE_NAMES[Role(value)]
         return _show(value)
@@ -677,6 +680,12 @@ class _Importer:
         likewise: a handful of statements whatever the number of rows."""
         assert self.plan is not None and self.plan.id is not None
         plan_id = self.plan.id
+        unit_codes = {u.id: u.code for u in self.units.values()}
+        self._codes = {
+            "unit_id": unit_codes,
+            "lead_unit_id": unit_codes,
+            "area_id": {a.id: a.code for a in self.areas.values()},
+        }
         table = Task.__table__  # type: ignore[attr-defined]
         links = TaskCoUnit.__table__  # type: ignore[attr-defined]
         columns = [table.c.id, table.c.code, *(table.c[f] for f in TASK_FIELDS)]
