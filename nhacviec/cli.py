@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
+from nhacviec.base import texts
+
 if TYPE_CHECKING:
     # Only for annotations: `nhacviec --help` must start without the database, the chart or
     # the messengers, so every command imports what it uses when it runs.
@@ -79,7 +81,7 @@ def _config(path: Path | None) -> Config:
     try:
         return load_config(path or _global_config)
     except ConfigError as exc:
-        error(str(exc))
+        error(texts.explain(exc))
         raise typer.Exit(2) from exc
 
 
@@ -430,7 +432,7 @@ def report(
                 session, chosen, local_today(built.clock, built.config.timezone), built.config
             )
     except (PeriodError, ReportError) as exc:
-        error(str(exc))
+        error(texts.explain(exc))
         raise typer.Exit(2) from exc
     out.write_bytes(made.content)
     console.print(
@@ -526,7 +528,7 @@ def run(config: ConfigOption = None) -> None:
     try:
         asyncio.run(serve(build_services(_app(config))))
     except ConfigError as exc:
-        error(str(exc))
+        error(texts.explain(exc))
         raise typer.Exit(2) from exc
 
 

@@ -18,8 +18,9 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from sqlmodel import Session, col, select
 
 from rules import expand_occurrences
+from rules.roles import Role
 from storage import repo
-from storage.models import Area, Officer, Plan, Role, Task, TaskCoUnit, Unit
+from storage.models import Area, Officer, Plan, Task, TaskCoUnit, Unit
 
 HEADERS = {
     "Kế hoạch": ["Mã", "Tên kế hoạch", "Năm", "Số hiệu", "Cơ quan"],

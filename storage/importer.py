@@ -23,11 +23,12 @@ from sqlmodel import Session, select
 
 from rules import RecurrenceError, expand_occurrences, parse_recurrence
 from rules.deadlines import DeadlineError, parse_deadline
+from rules.roles import Role
 from rules.textnorm import fold
 from rules.unitnames import UnitDirectory, UnitName
 from storage import repo
 from storage.db import session_scope
-from storage.models import Area, Officer, Plan, Role, Task, TaskCoUnit, Unit
+from storage.models import Area, Officer, Plan, Task, TaskCoUnit, Unit
 from storage.sheets import (
     KIND_ORDER,
     REQUIRED,

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from nhacviec.base.errors import NhacviecError
 from rules.textnorm import fold
 
 # How far down a sheet its header row may be.
@@ -43,8 +44,10 @@ class RowIssue:
         return f"{', '.join(where)}: {self.reason}" if where else self.reason
 
 
-class ImportFailed(Exception):
+class ImportFailed(NhacviecError):
     """The file was not imported; `issues` lists every problem found."""
+
+    reason = "import"
 
     def __init__(self, issues: list[RowIssue], warnings: list[RowIssue] | None = None) -> None:
         super().__init__(f"{len(issues)} lỗi")
