@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -129,10 +129,7 @@ def _counts(bucket: dict[str, int]) -> str:
 
 
 def _print_summary(file: Path, summary: ImportSummary, dry_run: bool) -> None:
-    if summary.warnings:
-        _say(err, f"Cảnh báo ({len(summary.warnings)}):", "yellow")
-        for warning in summary.warnings:
-            _say(err, f"  • {warning}")
+    _print_warnings(summary.warnings)
     if summary.ongoing:
         shown = ", ".join(summary.ongoing[:PREVIEW_LINES])
         more = len(summary.ongoing) - PREVIEW_LINES
@@ -156,6 +153,16 @@ def _print_summary(file: Path, summary: ImportSummary, dry_run: bool) -> None:
     )
     if dry_run:
         _say(console, f"Để nhập thật: nhacviec import {file}")
+
+
+def _print_warnings(warnings: list[Any]) -> None:
+    if not warnings:
+        return
+    _say(err, f"Cảnh báo ({len(warnings)}):", "yellow")
+    for warning in warnings[:PREVIEW_LINES]:
+        _say(err, f"  • {warning}")
+    if len(warnings) > PREVIEW_LINES:
+        _say(err, f"  … và {len(warnings) - PREVIEW_LINES} cảnh báo nữa")
 
 
 def _print_preview(summary: ImportSummary) -> None:
@@ -211,10 +218,7 @@ def run_import(built: App, file: Path, plan: str | None, dry_run: bool = False) 
         _say(err, f"Không nhập gì cả: {len(failed.issues)} lỗi.", "red")
         for issue in failed.issues:
             _say(err, f"  • {issue}")
-        if failed.warnings:
-            _say(err, f"Cảnh báo ({len(failed.warnings)}):", "yellow")
-            for warning in failed.warnings:
-                _say(err, f"  • {warning}")
+        _print_warnings(failed.warnings)
         return False
     except SQLAlchemyError as exc:
         _say(

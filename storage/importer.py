@@ -189,6 +189,7 @@ class _TaskRow:
     values: dict[str, Any]
     co_units: set[int]
     where: tuple[str, int]
+    from_stt: bool = False
 
 
 class _Importer:
@@ -656,6 +657,7 @@ class _Importer:
                     {**values, "deadline": deadline.on, "recurrence": None, "series_code": None},
                     co_ids,  # type: ignore[arg-type]
                     self.where,
+                    table.code_from_stt,
                 )
             )
             return
@@ -671,6 +673,7 @@ class _Importer:
                     {**values, "deadline": when, "recurrence": rule, "series_code": code},
                     co_ids,  # type: ignore[arg-type]
                     self.where,
+                    table.code_from_stt,
                 )
             )
 
@@ -737,6 +740,16 @@ class _Importer:
                 self.summary.count(self.summary.unchanged, "task")
                 continue
             self.summary.count(self.summary.updated, "task")
+            if task.from_stt and any(f == "title" for f, _o, _n in diffs):
+                # A row inserted above renumbers every STT below it: the codes then name
+                # other tasks, and their progress would follow the wrong titles.
+                self.summary.warnings.append(
+                    RowIssue(
+                        *task.where,
+                        f"nhiệm vụ mã {task.code} (lấy từ STT) đổi nội dung so với lần nhập "
+                        "trước: nếu do chèn hay xoá dòng làm STT đổi, hãy thêm cột Mã",
+                    )
+                )
             self.summary.changes.append(
                 Change(
                     "task",

@@ -12,7 +12,14 @@ from typer.testing import CliRunner
 
 from nhacviec.cli import app
 from storage.db import make_engine
-from tests.import_corpus.make_corpus import Case, cases, write_base
+from tests.import_corpus.make_corpus import (
+    OFFICE_TASKS,
+    Case,
+    base_sheets,
+    cases,
+    write_base,
+    write_sheets,
+)
 
 CASES = cases()
 
@@ -141,3 +148,30 @@ def test_missing_file_and_folder_are_sentences(config: tuple[Path, str], tmp_pat
     assert code == 1 and "Không tìm thấy tệp" in output
     code, output = invoke("import", "-c", str(path), str(tmp_path))
     assert code == 1 and "là thư mục" in output
+
+
+def test_renumbered_stt_codes_are_pointed_out(config: tuple[Path, str], tmp_path: Path) -> None:
+    """A row inserted at the top of a section shifts every STT below it: the preview says so
+    instead of quietly moving titles between tasks."""
+    path, _url = config
+    office = next(c for c in CASES if c.name == "ke-hoach-van-phong.xlsx")
+    office.write(tmp_path / office.name)
+    code, output = invoke("import", "-c", str(path), str(tmp_path / office.name))
+    assert code == 0, output
+    rows = [list(r) for r in OFFICE_TASKS]
+    first = rows.index(["I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH CCHC"])
+    inserted = [1, "Nhiệm vụ chèn thêm", "Văn phòng Sở", "", "Quý I", "", "", "", ""]
+    for row in rows[first + 1 : first + 4]:
+        row[0] += 1
+    rows.insert(first + 1, inserted)
+    for row in rows:
+        if len(row) > 2 and row[2] is None:
+            row[2] = "Văn phòng Sở"  # merged down in the original sheet
+    changed = tmp_path / "chen-dong.xlsx"
+    write_sheets(changed, {**base_sheets(), "KH CCHC 2024": rows})
+    code, output = invoke("import", "-c", str(path), "--dry-run", str(changed))
+    assert code == 0, output
+    assert "nhiệm vụ mã I.1 (lấy từ STT) đổi nội dung" in output
+    assert (
+        "~ nhiệm vụ I.1: nhiệm vụ: Ban hành kế hoạch CCHC năm 2024 → Nhiệm vụ chèn thêm" in output
+    )

@@ -159,7 +159,7 @@ class Case:
     needs_base: bool = False  # imported after the base workbook (plan, areas, units, officers)
 
 
-def _xlsx(
+def write_sheets(
     path: Path, sheets: dict[str, list[list[Any]]], merges: dict[str, list[str]] | None = None
 ) -> None:
     book = Workbook()
@@ -180,12 +180,12 @@ def base_sheets() -> dict[str, list[list[Any]]]:
 
 
 def write_base(path: Path) -> None:
-    _xlsx(path, base_sheets())
+    write_sheets(path, base_sheets())
 
 
 def _office(path: Path) -> None:
     # Title merged across the table; the lead unit of II.1 merged down over II.2.
-    _xlsx(
+    write_sheets(
         path,
         {**base_sheets(), "KH CCHC 2024": OFFICE_TASKS},
         {"KH CCHC 2024": ["A1:I1", "A2:I2", "A6:I6", "C11:C12", "A13:I13"]},
@@ -235,12 +235,14 @@ def to_cp1258(text: str) -> bytes:
 def _formula(path: Path) -> None:
     tasks: list[list[Any]] = [list(r) for r in CSV_TASKS]
     tasks[2][5] = "=DATE(2024,9,15)"  # a program writes a formula and no cached value
-    _xlsx(path, {**base_sheets(), "Nhiệm vụ": tasks})
+    write_sheets(path, {**base_sheets(), "Nhiệm vụ": tasks})
 
 
 def _duplicates(path: Path) -> None:
     officers = [*OFFICERS, ["CB04", "Người Khác", "VP", "quản trị"]]
-    _xlsx(path, {**base_sheets(), "Cán bộ": officers, "Nhiệm vụ": [*CSV_TASKS, CSV_TASKS[1]]})
+    write_sheets(
+        path, {**base_sheets(), "Cán bộ": officers, "Nhiệm vụ": [*CSV_TASKS, CSV_TASKS[1]]}
+    )
 
 
 def _bad_rows(path: Path) -> None:
@@ -251,7 +253,7 @@ def _bad_rows(path: Path) -> None:
         ["X-03", "Phối hợp lạ [/b]", "1", "VP", "Sở Nội vụ [/x]", "32/13/2024", ""],
         ["X-04", "", "9", "VP", "", "", ""],
     ]
-    _xlsx(path, {**base_sheets(), "Nhiệm vụ": tasks})
+    write_sheets(path, {**base_sheets(), "Nhiệm vụ": tasks})
 
 
 def cases() -> list[Case]:
@@ -367,7 +369,7 @@ def cases() -> list[Case]:
         ),
         Case(
             "khong-nhan-ra.xlsx",
-            lambda p: _xlsx(p, {"Sheet1": [["Họ tên", "Ngày sinh"], ["A", "1/1/1990"]]}),
+            lambda p: write_sheets(p, {"Sheet1": [["Họ tên", "Ngày sinh"], ["A", "1/1/1990"]]}),
             False,
             ["không nhận ra trang", "không có trang nào nhận ra được"],
         ),
