@@ -223,10 +223,18 @@ def read_file(path: Path) -> PlanFile:
             f"đóng Excel rồi nhập tệp '{name[2:]}'",
         )
     try:
-        head = path.read_bytes()[:8]
+        with path.open("rb") as handle:
+            head = handle.read(8)
     except OSError as exc:
         raise _refuse(path, f"không đọc được tệp ({exc.strerror or 'lỗi đọc'})") from exc
     suffix = path.suffix.lower()
+    if head.startswith(b"\xd0\xcf\x11\xe0") and suffix in (".xlsx", ".xlsm"):
+        # An .xlsx saved with a password is stored in the old container too.
+        raise _refuse(
+            path,
+            "tệp có mật khẩu, hoặc là tệp Excel 97-2003 (.xls) đổi đuôi: mở bằng Excel, bỏ mật "
+            "khẩu nếu có, Lưu thành 'Sổ làm việc Excel (*.xlsx)' rồi nhập lại",
+        )
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise _refuse(
             path,
