@@ -159,7 +159,9 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = _CONTROL.sub(lambda m: "\n" if m.group() == "\x0b" else "", str(value))
+    text = str(value)
+    if not text.isprintable():  # the common case skips the expression entirely
+        text = _CONTROL.sub(lambda m: "\n" if m.group() == "\x0b" else "", text)
     return text.strip()
 
 
@@ -211,6 +213,7 @@ class _Importer:
         self.section_areas: dict[tuple[str, str], str | None] = {}
         # id -> code, once every unit and area is written (the tasks' changes read it).
         self._codes: dict[str, dict[Any, str]] = {}
+        self._ids: dict[str, dict[str, int | None]] = {}
 
     # ---- the pass ---------------------------------------------------------------------------
 
@@ -602,6 +605,15 @@ class _Importer:
             return str(roman[number.upper()])
         return None
 
+    def _id(self, kind: str, code: str) -> int:
+        """The id of a unit or area by code, from a map made once: tasks are read after every
+        unit and area is written and flushed."""
+        ids = self._ids.get(kind)
+        if ids is None:
+            records = self.units if kind == "unit" else self.areas
+            ids = self._ids[kind] = {k: r.id for k, r in records.items()}
+        return ids[code.upper()]  # type: ignore[return-value]
+
     def _task(self, table: Table, row: Row, code: str) -> None:
         if self.plan is None or self.plan.id is None:
             return
@@ -644,18 +656,18 @@ class _Importer:
             self.summary.ongoing.append(code)
         values: dict[str, Any] = {
             "title": _text(r["title"]),
-            "area_id": self.areas[area_code].id,
-            "lead_unit_id": self.units[lead_code.upper()].id,
+            "area_id": self._id("area", area_code),
+            "lead_unit_id": self._id("unit", lead_code),
             "authority": _text(r.get("authority")) or None,
             "note": _text(r.get("note")) or None,
         }
-        co_ids = {self.units[c.upper()].id for c in co.codes}
+        co_ids = {self._id("unit", c) for c in co.codes}
         if rule is None:
             self.task_rows.append(
                 _TaskRow(
                     code,
                     {**values, "deadline": deadline.on, "recurrence": None, "series_code": None},
-                    co_ids,  # type: ignore[arg-type]
+                    co_ids,
                     self.where,
                     table.code_from_stt,
                 )
@@ -671,7 +683,7 @@ class _Importer:
                 _TaskRow(
                     f"{code}#{n}",
                     {**values, "deadline": when, "recurrence": rule, "series_code": code},
-                    co_ids,  # type: ignore[arg-type]
+                    co_ids,
                     self.where,
                     table.code_from_stt,
                 )
