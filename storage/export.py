@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 from rules import expand_occurrences
 from rules.roles import Role
 from storage import repo
+from storage.importer import ROLE_NAMES
 from storage.models import Area, Officer, Plan, Task, TaskCoUnit, Unit
 
 HEADERS = {
@@ -38,12 +39,6 @@ HEADERS = {
         "Lặp lại",
         "Ghi chú",
     ],
-}
-ROLE_NAMES = {
-    Role.OFFICER: "công chức",
-    Role.HEAD: "trưởng đơn vị",
-    Role.TCCB: "tccb",
-    Role.ADMIN: "quản trị",
 }
 
 

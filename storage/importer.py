@@ -72,13 +72,6 @@ ROLE_NAMES = {
     Role.TCCB: "tccb",
     Role.ADMIN: "quản trị",
 }
-KIND_LABELS = {
-    "plan": "kế hoạch",
-    "area": "lĩnh vực",
-    "unit": "đơn vị",
-    "officer": "cán bộ",
-    "task": "nhiệm vụ",
-}
 # Task columns read from the file that the Task table has no column for yet: kept in the import
 # result and named in a warning ("chưa lưu"), never dropped without a word.
 UNSTORED_TASK_FIELDS = tuple(f for f in ("document", "assignee") if f not in Task.model_fields)

@@ -14,7 +14,6 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -542,7 +541,3 @@ def _section(filled: list[Any], values: dict[str, Any]) -> tuple[str, str] | Non
     if _ROMAN.match(number) and not _cell_text(values.get("lead_unit")):
         return (number.rstrip("."), _cell_text(values.get("title")))
     return None
-
-
-def tables_of(files: Iterable[PlanFile]) -> list[Table]:
-    return [t for f in files for t in f.tables]
