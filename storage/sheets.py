@@ -102,6 +102,7 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
             "Cơ quan chủ trì",
             "Chủ trì",
             "Đơn vị chủ trì thực hiện",
+            "Đơn vị",
             "lead unit",
         ),
         "co_units": (
@@ -121,6 +122,7 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
             "Hạn hoàn thành",
             "Thời hạn hoàn thành",
             "Thời gian thực hiện",
+            "Thời gian",
             "deadline",
         ),
         "recurrence": ("Lặp lại", "Chu kỳ", "recurrence"),
