@@ -255,7 +255,9 @@ def import_(
 
 @app.command()
 def export(
-    file: Annotated[Path, typer.Argument(help="Tệp .xlsx để ghi (cùng mẫu với tệp nhập).")],
+    file: Annotated[
+        Path, typer.Argument(metavar="TỆP", help="Tệp .xlsx để ghi (cùng mẫu với tệp nhập).")
+    ],
     plan: Annotated[
         str | None, typer.Option(help="Mã kế hoạch (mặc định: kế hoạch mới nhất).")
     ] = None,

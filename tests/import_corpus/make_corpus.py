@@ -2,7 +2,7 @@
 them, and files that must be refused, each with what importing it must do.
 
 Run `python tests/import_corpus/make_corpus.py FOLDER` to look at the files; the tests
-(tests/test_import_corpus.py) generate them into a temporary folder.
+(tests/nhacviec/test_import_corpus.py) generate them into a temporary folder.
 """
 
 from __future__ import annotations

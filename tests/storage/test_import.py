@@ -13,7 +13,7 @@ from storage.importer import ImportFailed, ImportSummary, import_file, import_sh
 from storage.models import Area, Officer, Plan, Task, TaskCoUnit, Unit
 from tests.builders import AREAS, OFFICERS, PLAN, TASKS, UNITS, small_sheets, write_csv, write_xlsx
 from tests.conftest import EXAMPLE_PLAN, REPO_ROOT
-from tests.test_task_tally import counted, kept
+from tests.storage.test_task_tally import counted, kept
 
 
 def run_import(engine: Engine, path: Path, plan: str | None = None) -> ImportSummary:
