@@ -8,7 +8,6 @@ tally (migration 0008) is kept by the database's row triggers as for any other w
 
 from __future__ import annotations
 
-import difflib
 import gc
 import re
 from collections.abc import Callable
@@ -17,18 +16,18 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from rules import RecurrenceError, expand_occurrences, parse_recurrence
 from rules.deadlines import DeadlineError, parse_deadline
 from rules.roles import Role
+from rules.sections import area_for_section
 from rules.textnorm import fold
 from rules.unitnames import UnitDirectory, UnitName
 from storage import repo
 from storage.db import session_scope
-from storage.models import Area, Officer, Plan, Task, TaskCoUnit, Unit
+from storage.models import Area, Officer, Plan, Task, Unit
 from storage.sheets import (
     KIND_ORDER,
     REQUIRED,
@@ -40,6 +39,7 @@ from storage.sheets import (
     label,
     read_file,
 )
+from storage.task_bulk import TaskRow, write_tasks
 
 __all__ = [
     "ImportFailed",
@@ -75,16 +75,6 @@ ROLE_NAMES = {
 # Task columns read from the file that the Task table has no column for yet: kept in the import
 # result and named in a warning ("chưa lưu"), never dropped without a word.
 UNSTORED_TASK_FIELDS = tuple(f for f in ("document", "assignee") if f not in Task.model_fields)
-TASK_FIELDS = (
-    "title",
-    "area_id",
-    "lead_unit_id",
-    "authority",
-    "deadline",
-    "recurrence",
-    "series_code",
-    "note",
-)
 FIELD_LABELS = {
     "name": "tên",
     "year": "năm",
@@ -178,15 +168,6 @@ def _show(value: Any) -> str:
     return str(value)
 
 
-@dataclass
-class _TaskRow:
-    code: str
-    values: dict[str, Any]
-    co_units: set[int]
-    where: tuple[str, int]
-    from_stt: bool = False
-
-
 class _Importer:
     def __init__(self, session: Session, plan_code: str | None, progress: Progress | None):
         self.session = session
@@ -202,7 +183,7 @@ class _Importer:
         self.officers: dict[str, Officer] = {}
         self.directory = UnitDirectory([])
         self.heads: list[tuple[tuple[str, int], Unit, str]] = []
-        self.task_rows: list[_TaskRow] = []
+        self.task_rows: list[TaskRow] = []
         self.section_areas: dict[tuple[str, str], str | None] = {}
         # id -> code, once every unit and area is written (the tasks' changes read it).
         self._codes: dict[str, dict[Any, str]] = {}
@@ -552,7 +533,8 @@ class _Importer:
             self.bad("thiếu Lĩnh vực (thêm cột Lĩnh vực, hoặc dòng mục 'I. …' phía trên)")
             return None
         if row.section not in self.section_areas:
-            self.section_areas[row.section] = self._section_area(*row.section)
+            top = {k: a.name for k, a in self.areas.items() if not a.parent_code}
+            self.section_areas[row.section] = area_for_section(*row.section, top)
         found = self.section_areas[row.section]
         if found is None:
             number, title = row.section
@@ -561,42 +543,6 @@ class _Importer:
                 "lĩnh vực nào (thêm cột Lĩnh vực)"
             )
         return found
-
-    def _section_area(self, number: str, title: str) -> str | None:
-        """The area a section row names: by its name (closest, case and diacritics aside), or by
-        its Roman numeral when no name is close (I is area 1)."""
-        words = {"cchc", "cai", "cach", "hanh", "chinh", "cong", "tac", "linh", "vuc", "ve"}
-
-        def core(text: str) -> str:
-            return " ".join(
-                w for w in re.sub(r"[^\w\s]", " ", fold(text)).split() if w not in words
-            )
-
-        wanted = core(title)
-        best, best_ratio = None, 0.0
-        for key, area in self.areas.items():
-            if area.parent_code:
-                continue
-            ratio = difflib.SequenceMatcher(None, wanted, core(area.name)).ratio()
-            if ratio > best_ratio:
-                best, best_ratio = key, ratio
-        if best is not None and best_ratio >= 0.6:
-            return best
-        roman = {
-            "I": 1,
-            "II": 2,
-            "III": 3,
-            "IV": 4,
-            "V": 5,
-            "VI": 6,
-            "VII": 7,
-            "VIII": 8,
-            "IX": 9,
-            "X": 10,
-        }
-        if number.upper() in roman and str(roman[number.upper()]) in self.areas:
-            return str(roman[number.upper()])
-        return None
 
     def _id(self, kind: str, code: str) -> int:
         """The id of a unit or area by code, from a map made once: tasks are read after every
@@ -657,7 +603,7 @@ class _Importer:
         co_ids = {self._id("unit", c) for c in co.codes}
         if rule is None:
             self.task_rows.append(
-                _TaskRow(
+                TaskRow(
                     code,
                     {**values, "deadline": deadline.on, "recurrence": None, "series_code": None},
                     co_ids,
@@ -673,7 +619,7 @@ class _Importer:
             return
         for n, when in enumerate(dates, start=1):
             self.task_rows.append(
-                _TaskRow(
+                TaskRow(
                     f"{code}#{n}",
                     {**values, "deadline": when, "recurrence": rule, "series_code": code},
                     co_ids,
@@ -685,67 +631,21 @@ class _Importer:
     # ---- the bulk write ---------------------------------------------------------------------
 
     def _write_tasks(self) -> None:
-        """New tasks in one multi-row insert, changed ones in one executemany update, co-units
-        likewise: a handful of statements whatever the number of rows."""
         assert self.plan is not None and self.plan.id is not None
-        plan_id = self.plan.id
         unit_codes = {u.id: u.code for u in self.units.values()}
         self._codes = {
             "unit_id": unit_codes,
             "lead_unit_id": unit_codes,
             "area_id": {a.id: a.code for a in self.areas.values()},
         }
-        table = Task.__table__  # type: ignore[attr-defined]
-        links = TaskCoUnit.__table__  # type: ignore[attr-defined]
-        columns = [table.c.id, table.c.code, *(table.c[f] for f in TASK_FIELDS)]
-        existing = {
-            row.code: row
-            for row in self.session.execute(sa.select(*columns).where(table.c.plan_id == plan_id))
-        }
-        current: dict[int, set[int]] = {}
-        query = (
-            sa.select(links.c.task_id, links.c.unit_id)
-            .join(table, table.c.id == links.c.task_id)
-            .where(table.c.plan_id == plan_id)
-        )
-        for task_id, unit_id in self.session.execute(query):
-            current.setdefault(task_id, set()).add(unit_id)
-        inserts: list[dict[str, Any]] = []
-        updates: list[dict[str, Any]] = []
-        new_links: dict[str, set[int]] = {}
-        add_links: list[dict[str, int]] = []
-        drop_links: list[dict[str, int]] = []
-        for task in self.task_rows:
-            old = existing.get(task.code)
-            if old is None:
-                inserts.append(
-                    {
-                        "plan_id": plan_id,
-                        "code": task.code,
-                        "progress": 0,
-                        "state": "open",
-                        **task.values,
-                    }
-                )
-                new_links[task.code] = task.co_units
-                self.summary.count(self.summary.created, "task")
-                self.summary.added.append(("task", task.code))
-                continue
-            diffs = [
-                (f, getattr(old, f), task.values[f])
-                for f in TASK_FIELDS
-                if getattr(old, f) != task.values[f]
-            ]
-            had = current.get(old.id, set())
-            if had != task.co_units:
-                diffs.append(("co_units", had, task.co_units))
-                add_links += [{"t": old.id, "u": u} for u in task.co_units - had]
-                drop_links += [{"t": old.id, "u": u} for u in had - task.co_units]
-            if not diffs:
-                self.summary.count(self.summary.unchanged, "task")
-                continue
-            self.summary.count(self.summary.updated, "task")
-            if task.from_stt and any(f == "title" for f, _o, _n in diffs):
+        written = write_tasks(self.session, self.plan.id, self.task_rows)
+        self.summary.count(self.summary.created, "task", len(written.created))
+        self.summary.added += [("task", code) for code in written.created]
+        self.summary.count(self.summary.unchanged, "task", written.unchanged)
+        self.summary.count(self.summary.updated, "task", len(written.changed))
+        for diff in written.changed:
+            task = diff.row
+            if task.from_stt and any(f == "title" for f, _o, _n in diff.fields):
                 # A row inserted above renumbers every STT below it: the codes then name
                 # other tasks, and their progress would follow the wrong titles.
                 self.summary.warnings.append(
@@ -755,48 +655,14 @@ class _Importer:
                         "trước: nếu do chèn hay xoá dòng làm STT đổi, hãy thêm cột Mã",
                     )
                 )
-            self.summary.changes.append(
-                Change(
-                    "task",
-                    task.code,
-                    [
-                        (FIELD_LABELS[f], self._shown_task(f, o), self._shown_task(f, n))
-                        for f, o, n in diffs
-                    ],
-                )
-            )
-            if any(f != "co_units" for f, _o, _n in diffs):
-                updates.append({"_id": old.id, **task.values})
-        if inserts:
-            self.session.execute(table.insert(), inserts)
-            ids = {
-                code: task_id
-                for code, task_id in self.session.execute(
-                    sa.select(table.c.code, table.c.id).where(table.c.plan_id == plan_id)
-                )
-            }
-            add_links += [
-                {"t": ids[code], "u": u} for code, units in new_links.items() for u in units
+            fields = [
+                (FIELD_LABELS[f], self._shown_task(f, old), self._shown_task(f, new))
+                for f, old, new in diff.fields
             ]
-        if updates:
-            self.session.execute(
-                table.update()
-                .where(table.c.id == sa.bindparam("_id"))
-                .values({f: sa.bindparam(f) for f in TASK_FIELDS}),
-                updates,
-            )
-        if add_links:
-            self.session.execute(
-                links.insert().values(task_id=sa.bindparam("t"), unit_id=sa.bindparam("u")),
-                add_links,
-            )
-        if drop_links:
-            self.session.execute(
-                links.delete().where(
-                    links.c.task_id == sa.bindparam("t"), links.c.unit_id == sa.bindparam("u")
-                ),
-                drop_links,
-            )
+            self.summary.changes.append(Change("task", task.code, fields))
+        for bucket in (self.summary.created, self.summary.updated, self.summary.unchanged):
+            if bucket.get("task") == 0:
+                del bucket["task"]
 
     def _shown_task(self, key: str, value: Any) -> str:
         if key == "co_units":

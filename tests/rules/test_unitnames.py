@@ -8,6 +8,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
+from rules.sections import area_for_section
 from rules.unitnames import GROUP_PHRASES, UnitDirectory, UnitName, group_phrase_table
 
 UNITS = [
@@ -76,3 +77,19 @@ def test_every_documented_phrase_is_known() -> None:
     for phrase in phrases:
         result = directory.co_units(phrase, None)
         assert not result.unknown, phrase
+
+
+AREAS = {
+    "1": "Công tác chỉ đạo, điều hành",
+    "2": "Xây dựng và tổ chức thực hiện thể chế",
+    "3": "Cải cách thủ tục hành chính",
+    "6": "Cải cách tài chính công",
+}
+
+
+def test_a_section_names_its_area_by_name_or_by_numeral() -> None:
+    assert area_for_section("I", "CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH CCHC", AREAS) == "1"
+    assert area_for_section("", "Cải cách thủ tục hành chính", AREAS) == "3"
+    assert area_for_section("IV", "CẢI CÁCH TÀI CHÍNH CÔNG", AREAS) == "6"  # the name wins
+    assert area_for_section("II", "NHIỆM VỤ KHÁC", AREAS) == "2"  # no name close: the numeral
+    assert area_for_section("V", "NHIỆM VỤ KHÁC", AREAS) is None
