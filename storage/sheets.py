@@ -517,6 +517,8 @@ def _add_tables(
         if not filled or _is_numbering(filled):
             continue
         values = {f: cells[i] for f, i in columns.items()}
+        if index <= header_index + 2 and _repeats_header(values, table.columns):
+            continue  # the second row of a two-row header, its merged cells filled down
         if kind == "task":
             heading = _section(filled, values)
             if heading is not None:
@@ -524,6 +526,12 @@ def _add_tables(
                 continue
         table.rows.append(Row(index + 1, values, section))
     result.tables.append(table)
+
+
+def _repeats_header(values: dict[str, Any], headers: dict[str, str]) -> bool:
+    return any(
+        isinstance(v, str) and v.strip() and v.strip() == headers[f] for f, v in values.items()
+    )
 
 
 def _ignored(result: PlanFile, sheet: str, row: int, header: Any, kept: Any) -> None:

@@ -13,6 +13,7 @@ from storage.importer import ImportFailed, ImportSummary, import_file, import_sh
 from storage.models import Area, Officer, Plan, Task, TaskCoUnit, Unit
 from tests.builders import AREAS, OFFICERS, PLAN, TASKS, UNITS, small_sheets, write_csv, write_xlsx
 from tests.conftest import EXAMPLE_PLAN, REPO_ROOT
+from tests.import_corpus.make_corpus import write_sheets
 from tests.storage.test_task_tally import counted, kept
 
 
@@ -286,3 +287,17 @@ def test_control_characters_are_removed_when_stored(sqlite_engine: Engine, tmp_p
     with Session(sqlite_engine) as session:
         task = session.exec(select(Task).where(Task.code == "NV-20")).one()
     assert (task.title, task.note) == ("Dòng một\ndòng hai", "ab")
+
+
+def test_a_two_row_header_with_merged_cells_is_one_header(tmp_path: Path) -> None:
+    path = tmp_path / "two-rows.xlsx"
+    rows = [
+        ["KẾ HOẠCH CCHC NĂM 2024"],
+        ["STT", "Nội dung nhiệm vụ", "Đơn vị chủ trì", "Thời gian hoàn thành"],
+        [None, None, None, "(dd/mm/yyyy)"],
+        [1, "Việc A", "VP", "30/6/2024"],
+    ]
+    write_sheets(path, {"KH": rows}, {"KH": ["A1:D1", "A2:A3", "B2:B3", "C2:C3"]})
+    (table,) = read_file(path).tables
+    assert table.kind == "task" and table.header_row == 2
+    assert [(r.number, r.values["title"]) for r in table.rows] == [(4, "Việc A")]
