@@ -188,6 +188,9 @@ class _Importer:
         # id -> code, once every unit and area is written (the tasks' changes read it).
         self._codes: dict[str, dict[Any, str]] = {}
         self._ids: dict[str, dict[str, int | None]] = {}
+        self.table: Table | None = None
+        self.problems: list[str] = []
+        self.where: tuple[str, int] = ("", 0)
 
     # ---- the pass ---------------------------------------------------------------------------
 
@@ -268,9 +271,10 @@ class _Importer:
                             "chỗ trong cơ sở dữ liệu); giá trị có trong kết quả nhập",
                         )
                     )
+        self.table = table
         for row in table.rows:
             self.where = (table.sheet, row.number)
-            self.problems: list[str] = []
+            self.problems = []
             code = self._code(table, row)
             absent = [
                 f
@@ -292,8 +296,11 @@ class _Importer:
             self.progress(1)
         self.session.flush()
 
-    def bad(self, reason: str) -> None:
-        self.problems.append(reason)
+    def bad(self, reason: str, column: str | None = None) -> None:
+        """A problem of the row being read; `column` (a field) adds the cell, "(ô G12)", so the
+        admin finds it in Excel at once."""
+        letter = self.table.letters.get(column or "") if self.table else None
+        self.problems.append(f"{reason} (ô {letter}{self.where[1]})" if letter else reason)
 
     def _code(self, table: Table, row: Row) -> str:
         if not table.code_from_stt:
@@ -305,13 +312,14 @@ class _Importer:
 
     def _check_code(self, table: Table, row: Row, code: str) -> None:
         limit = {"plan": 64, "area": 16, "unit": 32, "officer": 32, "task": 60}[table.kind]
+        column = "stt" if table.code_from_stt else "code"
         if len(code) > limit:
-            self.bad(f"mã '{code}' dài quá {limit} ký tự")
+            self.bad(f"mã '{code}' dài quá {limit} ký tự", column)
         first = self.seen[table.kind].get(code.upper())
         if first is not None:
             sheet, number = first
             where = f"dòng {number}" if sheet == table.sheet else f"trang {sheet}, dòng {number}"
-            self.bad(f"mã '{code}' trùng với {where}: mỗi mã chỉ được một dòng")
+            self.bad(f"mã '{code}' trùng với {where}: mỗi mã chỉ được một dòng", column)
         else:
             self.seen[table.kind][code.upper()] = (table.sheet, row.number)
 
@@ -396,7 +404,7 @@ class _Importer:
         if self.problems:
             return
         if not year_text.isdigit() or not 2000 <= int(year_text) <= 2100:
-            self.bad(f"năm '{year_text}' không hợp lệ")
+            self.bad(f"năm '{year_text}' không hợp lệ", "year")
             return
         existing = self.session.exec(select(Plan).where(Plan.code == code)).first()
         self.plan = self._upsert(
@@ -423,7 +431,7 @@ class _Importer:
             and parent.upper() not in self.areas
             and parent.upper() not in self.failed["area"]
         ):
-            self.bad(f"lĩnh vực cha '{parent}' chưa có (ghi lĩnh vực cha ở dòng trên)")
+            self.bad(f"lĩnh vực cha '{parent}' chưa có (ghi lĩnh vực cha ở dòng trên)", "parent")
         values: dict[str, Any] = {"name": _text(r["name"]), "parent_code": parent}
         for name, what in (
             ("max_score", "điểm tối đa"),
@@ -433,7 +441,7 @@ class _Importer:
             try:
                 values[name] = _score(r.get(name), what)
             except ValueError as exc:
-                self.bad(str(exc))
+                self.bad(str(exc), name)
         if self.problems:
             return
         if not code:
@@ -461,23 +469,24 @@ class _Importer:
         if head:
             self.heads.append((self.where, unit, head))
 
-    def _unit_code(self, text: str, what: str) -> str | None:
+    def _unit_code(self, text: str, what: str, column: str) -> str | None:
         """The code of the unit `text` names; a problem if none (unless its own row failed)."""
         if not text:
             return None  # reported as missing
         code = self.directory.find(text)
         if code is None and text.upper() not in self.failed["unit"]:
-            self.bad(self.directory.unknown_message(what, text))
+            self.bad(self.directory.unknown_message(what, text), column)
         return code
 
     def _officer(self, table: Table, row: Row, code: str) -> None:
         r = row.values
-        unit_code = self._unit_code(_text(r["unit"]), "đơn vị")
+        unit_code = self._unit_code(_text(r["unit"]), "đơn vị", "unit")
         role = ROLES.get(fold(_text(r["role"])))
         if role is None and _text(r["role"]):
             self.bad(
                 f"vai trò '{_text(r['role'])}' không hợp lệ "
-                "(công chức, trưởng đơn vị, tccb, quản trị)"
+                "(công chức, trưởng đơn vị, tccb, quản trị)",
+                "role",
             )
         if unit_code is None or role is None or self.problems:
             return
@@ -527,7 +536,9 @@ class _Importer:
                 return by_name[fold(text)]
             if text.upper() not in self.failed["area"]:
                 known = ", ".join(a.code for a in self.areas.values())
-                self.bad(f"lĩnh vực '{text}' không có" + (f"; có: {known}" if known else ""))
+                self.bad(
+                    f"lĩnh vực '{text}' không có" + (f"; có: {known}" if known else ""), "area"
+                )
             return None
         if row.section is None:
             self.bad("thiếu Lĩnh vực (thêm cột Lĩnh vực, hoặc dòng mục 'I. …' phía trên)")
@@ -558,11 +569,11 @@ class _Importer:
             return
         r = row.values
         area_code = self._area_code(_text(r.get("area")), row)
-        lead_code = self._unit_code(_text(r["lead_unit"]), "đơn vị chủ trì")
+        lead_code = self._unit_code(_text(r["lead_unit"]), "đơn vị chủ trì", "lead_unit")
         co = self.directory.co_units(_text(r.get("co_units")), lead_code)
         for part in co.unknown:
             if part.upper() not in self.failed["unit"]:
-                self.bad(self.directory.unknown_message("đơn vị phối hợp", part))
+                self.bad(self.directory.unknown_message("đơn vị phối hợp", part), "co_units")
         for phrase in co.vague:
             self.summary.warnings.append(
                 RowIssue(
@@ -573,7 +584,7 @@ class _Importer:
         try:
             deadline = parse_deadline(r.get("deadline"), self.plan.year)
         except DeadlineError as exc:
-            self.bad(str(exc))
+            self.bad(str(exc), "deadline")
             deadline = None
         recurrence_text = _text(r.get("recurrence"))
         rule = None
@@ -581,9 +592,9 @@ class _Importer:
             try:
                 rule = parse_recurrence(recurrence_text)
             except RecurrenceError as exc:
-                self.bad(str(exc))
+                self.bad(str(exc), "recurrence")
             if deadline is not None and deadline.on is None:
-                self.bad("nhiệm vụ lặp lại cần Hạn của lần đầu")
+                self.bad("nhiệm vụ lặp lại cần Hạn của lần đầu", "deadline")
         if self.problems or area_code is None or lead_code is None or deadline is None:
             return
         unstored = {

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from openpyxl.utils import get_column_letter
+
 from nhacviec.base.errors import NhacviecError
 from rules.textnorm import fold
 
@@ -190,6 +192,7 @@ class Table:
     header_row: int
     columns: dict[str, str]  # field -> header as written
     rows: list[Row] = field(default_factory=list)
+    letters: dict[str, str] = field(default_factory=dict)  # field -> column letter ("G")
 
     @property
     def code_from_stt(self) -> bool:
@@ -506,6 +509,7 @@ def _add_tables(
         kind,
         header_index + 1,
         {f: _cell_text(header[i]) for f, i in columns.items()},
+        letters={f: get_column_letter(i + 1) for f, i in columns.items()},
     )
     section: tuple[str, str] | None = None
     width = max(columns.values()) + 1

@@ -271,7 +271,7 @@ def test_duplicate_codes_name_both_rows(sqlite_engine: Engine, tmp_path: Path) -
     with pytest.raises(ImportFailed) as failed:
         run_import(sqlite_engine, write_xlsx(tmp_path / "dup.xlsx", sheets))
     assert [str(i) for i in failed.value.issues] == [
-        "Cán bộ, dòng 9: mã 'CB06' trùng với dòng 7: mỗi mã chỉ được một dòng"
+        "Cán bộ, dòng 9: mã 'CB06' trùng với dòng 7: mỗi mã chỉ được một dòng (ô A9)"
     ]
     assert counts(sqlite_engine)["Officer"] == 0
 
