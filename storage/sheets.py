@@ -125,6 +125,11 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
             "Thời hạn hoàn thành",
             "Thời gian thực hiện",
             "Thời gian",
+            "Kết thúc",
+            "Ngày kết thúc",
+            "Thời gian kết thúc",
+            "Hoàn thành",
+            "Ngày hoàn thành",
             "deadline",
         ),
         "recurrence": ("Lặp lại", "Chu kỳ", "recurrence"),
@@ -481,13 +486,13 @@ def _add_tables(
         )
         return
     header_index, kind = found
-    header = grid[header_index]
+    header, sub_header = _two_row_header(grid, header_index, kind)
     recognised = _recognised(kind, header)
     columns: dict[str, int] = {}
     ranks: dict[str, int] = {}
     for index, (field_name, rank) in sorted(recognised.items()):
         if field_name in columns and ranks[field_name] <= rank:
-            _ignored(result, shown, header_index + 1, header[index], label(kind, field_name))
+            _ignored(result, shown, header_index + 1, header[index], header[columns[field_name]])
             continue
         if field_name in columns:
             _ignored(result, shown, header_index + 1, header[columns[field_name]], header[index])
@@ -513,7 +518,7 @@ def _add_tables(
     )
     section: tuple[str, str] | None = None
     width = max(columns.values()) + 1
-    for index in range(header_index + 1, len(grid)):
+    for index in range(header_index + 1 + sub_header, len(grid)):
         cells = grid[index]
         if len(cells) < width:
             cells = [*cells, *([None] * (width - len(cells)))]
@@ -530,6 +535,27 @@ def _add_tables(
                 continue
         table.rows.append(Row(index + 1, values, section))
     result.tables.append(table)
+
+
+def _two_row_header(grid: list[list[Any]], index: int, kind: str) -> tuple[list[Any], int]:
+    """The header cells, and 1 if the next row finishes the header: under a cell merged across
+    ("Thời gian thực hiện" over "Bắt đầu | Kết thúc") a sub-header the synonyms know ("Kết
+    thúc" is the deadline) stands for its column."""
+    header = list(grid[index])
+    if index + 1 >= len(grid):
+        return header, 0
+    below = grid[index + 1]
+    known = _recognised(kind, below)
+    header += [None] * (len(below) - len(header))
+    # A merged header cell leaves the cells right of it empty; a data row has a number
+    # somewhere, or no sub-header the synonyms know.
+    under_empty = any(_cell_text(c) and not _cell_text(header[i]) for i, c in enumerate(below))
+    if not known or not under_empty or any(isinstance(c, int | float) for c in below):
+        return header, 0
+    for column, cell in enumerate(below):
+        if _cell_text(cell):
+            header[column] = cell
+    return header, 1
 
 
 def _repeats_header(values: dict[str, Any], headers: dict[str, str]) -> bool:

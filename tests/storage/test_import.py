@@ -301,3 +301,21 @@ def test_a_two_row_header_with_merged_cells_is_one_header(tmp_path: Path) -> Non
     (table,) = read_file(path).tables
     assert table.kind == "task" and table.header_row == 2
     assert [(r.number, r.values["title"]) for r in table.rows] == [(4, "Việc A")]
+
+
+def test_a_sub_header_under_a_merged_cell_names_its_column(tmp_path: Path) -> None:
+    """ "Thời gian thực hiện" merged over "Bắt đầu | Kết thúc": the end is the deadline."""
+    path = tmp_path / "sub-header.xlsx"
+    rows = [
+        ["STT", "Nội dung nhiệm vụ", "Đơn vị chủ trì", "Thời gian thực hiện", None],
+        [None, None, None, "Bắt đầu", "Kết thúc"],
+        [1, "Việc A", "VP", "1/1/2024", "30/6/2024"],
+    ]
+    write_sheets(path, {"KH": rows}, {"KH": ["A1:A2", "B1:B2", "C1:C2", "D1:E1"]})
+    loaded = read_file(path)
+    (table,) = loaded.tables
+    assert table.columns["deadline"] == "Kết thúc" and table.letters["deadline"] == "E"
+    assert [r.values["deadline"] for r in table.rows] == ["30/6/2024"]
+    assert [str(w) for w in loaded.warnings] == [
+        "KH, dòng 1: cột 'Bắt đầu' không dùng đến: bỏ qua"
+    ]
