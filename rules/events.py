@@ -31,19 +31,9 @@ class EventKind(StrEnum):
     EVIDENCE_ADDED = "evidence"  # a document number, a photo or a file (field says which)
 
 
-class Channel(StrEnum):
-    """Through what a change came."""
-
-    TELEGRAM = "telegram"
-    ZALO = "zalo"
-    CONSOLE = "console"
-    CLI = "cli"
-    IMPORT = "import"
-    WEB = "web"
-    MIGRATION = "migration"  # the record a task had before events existed
-
-
-# The kinds that people concerned are told about (rules/notices decides who).
+# The kinds that the people concerned are told about (storage.tasks.owe_notices writes them).
+# The channel of an event is what it came through: telegram, zalo, console, cli, import, web,
+# or migration (the record a task had before events existed).
 NOTIFIED = frozenset(
     {
         EventKind.CREATED,
