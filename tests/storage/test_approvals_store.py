@@ -17,6 +17,8 @@ from nhacviec.base.config import ApprovalsConfig
 from storage import approvals, repo
 from storage import tasks as store
 from storage.db import alembic_config, session_scope, upgrade
+from tests.builders import write_xlsx
+from tests.conftest import load
 from tests.storage.test_task_events import figures, setup, task_by_code
 
 AT = datetime(2023, 7, 14, 2, 0, tzinfo=UTC)
@@ -138,3 +140,15 @@ def test_migration_0015_goes_down_and_up(engine: Engine, tmp_path: Path) -> None
             session, tid, who(session, "CB04"), ApprovalsConfig(confirm_completion="none")
         )
     assert figures(engine, "KHTC")[1] == before[1] + 1  # the tally triggers still work
+
+
+def test_a_reimport_keeps_an_approved_extension(engine: Engine, tmp_path: Path) -> None:
+    setup(engine, tmp_path)
+    tid = task_by_code(engine, "NV-05").id or 0
+    with session_scope(engine) as session:
+        approvals.request_extension(
+            session, tid, date(2023, 7, 31), "Chờ số liệu", who(session, "CB04"), DEFAULTS
+        )
+        approvals.decide_extension(session, tid, True, who(session, "CB02"), DEFAULTS)
+    load(engine, write_xlsx(tmp_path / "again.xlsx"))  # the same file: 30/06/2023
+    assert task_by_code(engine, "NV-05").deadline == date(2023, 7, 31)
