@@ -103,6 +103,31 @@ def deciders(session: Session, task: Task, step: str) -> list[int]:
     return sorted(ids)
 
 
+def all_deciders(session: Session) -> tuple[dict[int, list[int]], list[int]]:
+    """Every unit's head(s) and TCCB, in two queries: (heads by unit, TCCB)."""
+    heads: dict[int, set[int]] = {}
+    tccb: list[int] = []
+    active = {
+        o.id: o
+        for o in session.exec(
+            select(Officer).where(
+                col(Officer.active), col(Officer.role).in_([Role.HEAD, Role.TCCB])
+            )
+        ).all()
+    }
+    for officer in active.values():
+        if officer.role == Role.HEAD and officer.id is not None:
+            heads.setdefault(officer.unit_id, set()).add(officer.id)
+        elif officer.id is not None:
+            tccb.append(officer.id)
+    for unit_id, head_id in session.exec(select(Unit.id, Unit.head_id)).all():
+        if head_id is not None and unit_id is not None:
+            head = active.get(head_id) or session.get(Officer, head_id)
+            if head is not None and head.active:
+                heads.setdefault(unit_id, set()).add(head_id)
+    return {u: sorted(ids) for u, ids in heads.items()}, sorted(tccb)
+
+
 def _reporter(session: Session, task: Task, kind: EventKind) -> TaskEvent | None:
     """The newest event of `kind` on the task (who asked, who reported)."""
     return session.exec(
@@ -569,46 +594,62 @@ class Waiting:
 
 
 def waiting(session: Session, plan_id: int | None = None) -> list[Waiting]:
-    """Every request waiting for someone, oldest deadline first."""
+    """Every request waiting for someone, oldest deadline first (three queries in all)."""
     query = select(Task).where(
         or_(col(Task.extension_step).is_not(None), col(Task.confirm_step).is_not(None))
     )
     if plan_id is not None:
         query = query.where(Task.plan_id == plan_id)
+    tasks = list(session.exec(query.order_by(col(Task.deadline), col(Task.id))).all())
+    asked: dict[tuple[int, str], TaskEvent] = {}
+    if tasks:
+        kinds = [EventKind.EXTENSION_REQUESTED.value, EventKind.COMPLETION_REPORTED.value]
+        for row in session.exec(
+            select(TaskEvent)
+            .where(
+                col(TaskEvent.task_id).in_([t.id for t in tasks]),
+                col(TaskEvent.kind).in_(kinds),
+            )
+            .order_by(col(TaskEvent.at), col(TaskEvent.id))
+        ).all():
+            asked[(row.task_id, row.kind)] = row  # the newest wins
     found: list[Waiting] = []
-    for task in session.exec(query.order_by(col(Task.deadline), col(Task.id))).all():
+    for task in tasks:
         if task.extension_step is not None:
-            asked = _reporter(session, task, EventKind.EXTENSION_REQUESTED)
+            event = asked.get((task.id or 0, EventKind.EXTENSION_REQUESTED.value))
             found.append(
                 Waiting(
                     task,
                     "extension",
                     task.extension_step,
                     task.extension_to,
-                    asked.actor if asked else "",
-                    asked.reason if asked else None,
+                    event.actor if event else "",
+                    event.reason if event else None,
                 )
             )
         if task.confirm_step is not None:
-            reported = _reporter(session, task, EventKind.COMPLETION_REPORTED)
+            event = asked.get((task.id or 0, EventKind.COMPLETION_REPORTED.value))
             found.append(
                 Waiting(
                     task,
                     "completion",
                     task.confirm_step,
                     task.reported_on,
-                    reported.actor if reported else "",
-                    reported.reason if reported else None,
+                    event.actor if event else "",
+                    event.reason if event else None,
                 )
             )
     return found
 
 
 def waiting_for(session: Session, officer: Officer, plan_id: int | None = None) -> list[Waiting]:
-    """What waits for `officer` to decide (rules.access.decide_step says whose turn it is)."""
+    """What waits for `officer` to decide (rules.access.decide_step says whose turn it is; a
+    step depends on the lead unit only)."""
     actor = actor_of(officer.id, officer.unit_id, officer.role, officer.active)
     return [
-        w for w in waiting(session, plan_id) if decide_step(actor, w.step, _scope(session, w.task))
+        w
+        for w in waiting(session, plan_id)
+        if decide_step(actor, w.step, TaskScope.of(w.task.lead_unit_id))
     ]
 
 
@@ -635,8 +676,11 @@ def owe_waiting_reminders(engine: Engine, day: date, now: datetime) -> int:
         if not pending:
             return 0
         deciders_of: dict[int, list[Waiting]] = {}
+        heads, tccb = all_deciders(session)
         for item in pending:
-            for officer_id in deciders(session, item.task, item.step):
+            people = heads.get(item.task.lead_unit_id) if item.step == Step.HEAD else None
+            # As `deciders`: a unit without a head falls to TCCB.
+            for officer_id in people or tccb:
                 deciders_of.setdefault(officer_id, []).append(item)
         links = _links(session, list(deciders_of))
         rows = []

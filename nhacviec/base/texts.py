@@ -407,6 +407,8 @@ def event_text(
         )
     elif field == "completed_on" and kind in ("done_reported", "done_confirmed"):
         text = f"{name} ngày {event_value('deadline', new)}"
+    elif field == "completed_on" and kind == "reopened":
+        text = f"{name} (đã xong {event_value('deadline', old)})" if old else name
     elif field == "completed_on":
         text = f"{name} (ngày báo {event_value('deadline', old)})" if old else name
     elif kind == "evidence":
