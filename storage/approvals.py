@@ -420,8 +420,7 @@ def report_done(
         "completed_on",
         None,
         day_text(who.day),
-        note,
-    )
+    )  # its note is the progress note written with it
     return Reported(task, True, step, _ask_confirmation(session, task, event, who))
 
 

@@ -185,7 +185,7 @@ def group_linked(unit: str) -> str:
 # The command menu a messenger shows (Telegram's setMyCommands): name, short description.
 COMMAND_MENU = [
     ("tasks", "Nhiệm vụ đang mở của đơn vị"),
-    ("done", "Báo hoàn thành: /done ID [ghi chú]"),
+    ("done", "Báo hoàn thành: /done ID [số văn bản] [ghi chú]"),
     ("progress", "Cập nhật tiến độ: /progress ID PHẦN_TRĂM [ghi chú]"),
     ("status", "Tình hình các đơn vị, cảnh báo 30%"),
     ("areas", "TCCB: tiến độ theo lĩnh vực, điểm tự chấm"),
