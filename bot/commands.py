@@ -6,13 +6,23 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import date
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from bot.messages import Button, Incoming, Reply
+from bot.parsing import (
+    Command,
+    after_words,
+    clean,
+    looks_like_id,
+    parse_command,
+    parse_id,
+    parse_page,
+    parse_percent,
+)
 from bot.status_view import status_replies
 from bot.tccb import TccbCommands
 from nhacviec.base import texts
@@ -27,26 +37,6 @@ from storage.models import ChatState, Officer, Plan, Role, Task, TaskState, Unit
 log = logging.getLogger(__name__)
 
 TASKS_PER_PAGE = 8
-
-
-@dataclass(frozen=True)
-class Command:
-    name: str
-    args: list[str]
-    rest: str  # the text after the command, as typed
-
-
-def parse_command(text: str, bot_username: str | None = None) -> Command | None:
-    """`/progress@nhacviec_bot 12 50 xong phần 1` -> progress, [12, 50, ...]; None if the text
-    is no command, or a command addressed to another bot."""
-    text = text.strip()
-    if not text.startswith("/"):
-        return None
-    head, _, rest = text.partition(" ")
-    name, _, target = head[1:].partition("@")
-    if target and bot_username and target.lower() != bot_username.lower():
-        return None
-    return Command(name=name.lower(), args=rest.split(), rest=rest.strip())
 
 
 def task_buttons(task_id: int) -> list[Button]:
@@ -104,6 +94,7 @@ class ChatService:
 
     def handle(self, message: Incoming) -> list[Reply]:
         """The replies to one message; a failure is logged and answered with an apology."""
+        message = replace(message, text=clean(message.text))
         try:
             with session_scope(self.engine) as session:
                 return self._handle(session, message)
@@ -122,8 +113,8 @@ class ChatService:
         who = Incoming(channel, chat_id, "", sender_id=sender_id)
         action, _, raw_id = data.partition(":")
         command = {"done": "done", "prog": "progress", "snooze": "snooze"}.get(action)
-        if command is None or not raw_id.isdigit():
-            return Reply(texts.UNKNOWN_COMMAND.format(command=data))
+        if command is None or parse_id(raw_id) is None:
+            return Reply(texts.UNKNOWN_COMMAND.format(command=clean(data)[:64]))
         try:
             with session_scope(self.engine) as session:
                 officer = repo.officer_for_chat(session, channel, who.identity)
@@ -221,7 +212,7 @@ class ChatService:
         tasks = repo.open_tasks_of_unit(session, officer.unit_id, plan.id)  # type: ignore[arg-type]
         if not tasks:
             return [Reply(f"🎉 {unit.name} không còn nhiệm vụ nào đang mở.")]
-        page = int(command.args[0]) if command.args and command.args[0].isdigit() else 1
+        page = (parse_page(command.args[0]) if command.args else None) or 1
         pages = (len(tasks) + TASKS_PER_PAGE - 1) // TASKS_PER_PAGE
         page = min(max(page, 1), pages)
         shown = tasks[(page - 1) * TASKS_PER_PAGE : page * TASKS_PER_PAGE]
@@ -254,10 +245,13 @@ class ChatService:
 
     def _own_task(self, session: Session, officer: Officer, raw_id: str) -> Task | Reply:
         """The task named by `raw_id` if the officer's unit leads it, else the refusal."""
-        task_id = raw_id.lstrip("#")
-        if not task_id.isdigit():
-            return Reply(texts.BAD_ID.format(value=raw_id))
-        task = session.get(Task, int(task_id))
+        task_id = parse_id(raw_id)
+        if task_id is None:
+            # Digits too large for any id name no task; anything else is no id at all.
+            if looks_like_id(raw_id):
+                return Reply(texts.NO_TASK.format(id=texts.shorten(raw_id.lstrip("#"), 24)))
+            return Reply(texts.BAD_ID.format(value=texts.shorten(raw_id, 24)))
+        task = session.get(Task, task_id)
         if task is None:
             return Reply(texts.NO_TASK.format(id=task_id))
         if task.lead_unit_id != officer.unit_id:
@@ -274,7 +268,7 @@ class ChatService:
         task = self._own_task(session, officer, command.args[0])
         if isinstance(task, Reply):
             return [task]
-        note = command.rest[len(command.args[0]) :].strip() or None
+        note = after_words(command.rest, 1) or None
         return [self._record(session, task, officer, 100, note, message.channel)]
 
     def _progress(
@@ -288,8 +282,7 @@ class ChatService:
         percent = parse_percent(command.args[1])
         if percent is None:
             return [Reply(texts.BAD_PERCENT.format(id=task.id))]
-        rest = command.rest[len(command.args[0]) :].strip()
-        note = rest[len(command.args[1]) :].strip() or None
+        note = after_words(command.rest, 2) or None
         return [self._record(session, task, officer, percent, note, message.channel)]
 
     def _record(
@@ -406,7 +399,10 @@ class ChatService:
             return [Reply(texts.STATUS_REFUSED)]
         # `/status [UNIT] [PAGE]`: a number alone is a page of one's own unit (a head's view).
         args = list(command.args)
-        page = int(args.pop()) if args and args[-1].isdigit() else 1
+        page = parse_page(args[-1]) if args else None
+        if page is not None:
+            args.pop()
+        page = page or 1
         unit_code = args[0] if args else None
         if officer.role == Role.HEAD:
             own = session.get(Unit, officer.unit_id)
@@ -424,12 +420,3 @@ class ChatService:
             with_chart=message.channel != "console",
             page=page,
         )
-
-
-def parse_percent(text: str) -> int | None:
-    """`50`, `50%` -> 50; anything that is not a whole number from 0 to 100 -> None."""
-    value = text.strip().removesuffix("%").strip()
-    if not value.isdigit():
-        return None
-    number = int(value)
-    return number if 0 <= number <= 100 else None
