@@ -12,6 +12,7 @@ from datetime import date
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from bot.gate import ChatGate
 from bot.messages import Button, Incoming, Reply
 from bot.parsing import (
     Command,
@@ -78,6 +79,7 @@ class ChatService:
             config.calendar.extra_holidays, config.calendar.extra_working_days
         )
         self.bot_username = bot_username
+        self.gate = ChatGate()
         self._commands: dict[str, Callable[[Session, Incoming, Officer, Command], list[Reply]]] = {
             "tasks": self._tasks,
             "done": self._done,
@@ -120,6 +122,12 @@ class ChatService:
                 officer = repo.officer_for_chat(session, channel, who.identity)
                 if officer is None:
                     return Reply(texts.NOT_LINKED)
+                if who.conversation != chat_id:  # pressed in a group
+                    unit = repo.unit_for_group_chat(session, channel, chat_id)
+                    if unit is None:
+                        return Reply(texts.GROUP_NOT_LINKED)
+                    if unit.id != officer.unit_id:
+                        return Reply(texts.GROUP_OTHER_UNIT.format(unit=unit.name))
                 if command == "done":
                     return self._done(
                         session,
@@ -141,18 +149,47 @@ class ChatService:
 
     def _handle(self, session: Session, message: Incoming) -> list[Reply]:
         command = parse_command(message.text, self.bot_username)
-        if command is None:
-            if message.text.strip().startswith("/"):
-                return []  # addressed to another bot in a group
-            return self._answer(session, message)
-        if command.name == "start":
-            return [self._start(session, message, command)]
+        if command is None and message.text.strip().startswith("/"):
+            return []  # addressed to another bot in a group
+        now = self.clock.now().timestamp()
+        linking = command is not None and command.name == "start" and bool(command.args)
+        group_unit: Unit | None = None
+        if message.is_group:
+            # Only a unit's own group is a place for its tasks: an unrelated group gets one
+            # explanation, then nothing, so nobody reads a unit's tasks where they should not.
+            group_unit = repo.unit_for_group_chat(session, message.channel, message.chat_id)
+            if group_unit is None and not linking:
+                if command is None or not self.gate.first_time(
+                    (message.channel, message.chat_id), now
+                ):
+                    return []
+                log.info("unlinked group %s:%s told once", message.channel, message.chat_id)
+                return [Reply(texts.GROUP_NOT_LINKED)]
+        if linking:
+            assert command is not None
+            return self._start(session, message, command, now)
         officer = repo.officer_for_chat(session, message.channel, message.identity)
+        if officer is None:
+            if command is None and message.is_group:
+                return []  # a group member's own talk, not for the bot
+            # A stranger is answered at most once a minute, whatever they send.
+            if not self.gate.may_answer_stranger((message.channel, message.conversation), now):
+                return []
+        elif (
+            group_unit is not None
+            and officer.unit_id != group_unit.id
+            and (command is None or command.name not in ("help", "start"))
+        ):
+            return [Reply(texts.GROUP_OTHER_UNIT.format(unit=group_unit.name))]
+        if command is None:
+            return self._answer(session, message, officer)
+        if command.name == "start":
+            return [Reply(self._help(officer) if officer else texts.START_USAGE)]
         if command.name == "help":
             return [Reply(self._help(officer))]
         handler = self._commands.get(command.name)
         if handler is None:
-            return [Reply(texts.UNKNOWN_COMMAND.format(command="/" + command.name))]
+            return [Reply(texts.UNKNOWN_COMMAND.format(command="/" + command.name[:32]))]
         if officer is None:
             return [Reply(texts.NOT_LINKED)]
         self._clear_state(session, message.channel, message.conversation)
@@ -170,32 +207,48 @@ class ChatService:
 
     # -- /start ------------------------------------------------------------------------------
 
-    def _start(self, session: Session, message: Incoming, command: Command) -> Reply:
-        if not command.args:
-            officer = repo.officer_for_chat(session, message.channel, message.identity)
-            return Reply(self._help(officer) if officer else texts.START_USAGE)
-        if repo.is_group_code(session, command.args[0]):
-            return self._link_group(session, message, command.args[0])
+    def _start(
+        self, session: Session, message: Incoming, command: Command, now: float
+    ) -> list[Reply]:
+        """`/start CODE`: link this chat (an officer's code) or this group (a unit's code).
+        Wrong codes are counted per chat: after five, codes are refused for ten minutes."""
+        key = (message.channel, message.chat_id)
+        left = self.gate.locked_for(key, now)
+        if left > 0:
+            if not self.gate.may_answer_stranger(("locked", *key), now):
+                return []
+            return [Reply(texts.link_locked(left))]
+        code = command.args[0]
         try:
-            officer = repo.consume_link_code(
-                session, command.args[0], message.channel, message.identity, self.clock.now()
-            )
+            if repo.is_group_code(session, code):
+                if not message.is_group:
+                    return [Reply(texts.GROUP_CODE_IN_PRIVATE)]
+                unit = repo.consume_group_code(
+                    session, code, message.channel, message.chat_id, self.clock.now()
+                )
+                reply = Reply(texts.group_linked(unit.name))
+            else:
+                officer = repo.consume_link_code(
+                    session, code, message.channel, message.identity, self.clock.now()
+                )
+                own = session.get(Unit, officer.unit_id)
+                reply = Reply(texts.linked(officer.name, own.name if own else "", officer.role))
         except repo.LinkError as err:
-            return Reply(texts.LINK_ERRORS[err.reason])
-        unit = session.get(Unit, officer.unit_id)
-        return Reply(texts.linked(officer.name, unit.name if unit else "", officer.role))
-
-    def _link_group(self, session: Session, message: Incoming, code: str) -> Reply:
-        """A unit's group code links the group chat it is typed in, never a private chat."""
-        if not message.is_group:
-            return Reply(texts.GROUP_CODE_IN_PRIVATE)
-        try:
-            unit = repo.consume_group_code(
-                session, code, message.channel, message.chat_id, self.clock.now()
+            wrong = self.gate.code_failed(key, now)
+            # Never the code itself: a near miss of a real code is half of it.
+            log.warning(
+                "link code refused (%s) in chat %s:%s, %d wrong in a row",
+                err.reason,
+                message.channel,
+                message.chat_id,
+                wrong,
             )
-        except repo.LinkError as err:
-            return Reply(texts.LINK_ERRORS[err.reason])
-        return Reply(texts.group_linked(unit.name))
+            if wrong >= self.gate.wrong_codes:
+                self.gate.may_answer_stranger(("locked", *key), now)  # told now: not again soon
+                return [Reply(texts.link_locked(self.gate.lockout))]
+            return [Reply(texts.LINK_ERRORS[err.reason])]
+        self.gate.code_worked(key)
+        return [reply]
 
     # -- /tasks ------------------------------------------------------------------------------
 
@@ -341,7 +394,9 @@ class ChatService:
             expects_answer=True,
         )
 
-    def _answer(self, session: Session, message: Incoming) -> list[Reply]:
+    def _answer(
+        self, session: Session, message: Incoming, officer: Officer | None
+    ) -> list[Reply]:
         """Plain text: the answer to a question the bot asked, or a nudge to use a command."""
         state = session.exec(
             select(ChatState).where(
@@ -349,7 +404,6 @@ class ChatService:
                 ChatState.chat_id == message.conversation,
             )
         ).first()
-        officer = repo.officer_for_chat(session, message.channel, message.identity)
         if state is None or officer is None:
             if message.is_group:
                 return []
