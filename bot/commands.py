@@ -6,11 +6,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
-
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
 
 from bot.gate import ChatGate
 from bot.messages import Button, Incoming, Reply
@@ -32,7 +29,7 @@ from nhacviec.base.config import Config
 from rules import Outcome, TaskFacts, days_overdue, outcome_on
 from rules.calendar import WorkingCalendar
 from storage import repo
-from storage.db import session_scope
+from storage.db import Engine, Session, session_scope
 from storage.models import ChatState, Officer, Plan, Role, Task, TaskState, Unit
 
 log = logging.getLogger(__name__)
@@ -59,6 +56,16 @@ def task_line(task: TaskFacts, on: date, due_soon_days: int, progress: int) -> s
         left = (task.deadline - on).days
         badge = " · 🟠 hạn hôm nay" if left == 0 else f" · 🟡 còn {left} ngày"
     return f"#{task.id} {task.title}\n   Hạn {texts.d(task.deadline)} · {progress}%{badge}"
+
+
+@dataclass(frozen=True)
+class OfficerCard:
+    """Who an officer is, for a list to pick from (the console chat)."""
+
+    code: str
+    name: str
+    unit_code: str
+    role: str
 
 
 class ChatService:
@@ -145,6 +152,45 @@ class ChatService:
             log.exception("button failed (channel=%s, chat=%s, data=%r)", channel, chat_id, data)
             return Reply(texts.SORRY)
 
+    # -- the console's stand-in for the admin --------------------------------------------
+
+    def officer_directory(self) -> list[OfficerCard]:
+        """Every officer with their unit, by code."""
+        with session_scope(self.engine) as session:
+            return [
+                OfficerCard(o.code, o.name, unit_code, o.role)
+                for o, unit_code in repo.officers_with_units(session)
+            ]
+
+    def console_sign_in(
+        self, channel: str, code: str, link_days: int
+    ) -> tuple[OfficerCard, str | None] | None:
+        """The officer `code` and, unless this channel is linked to them already, a fresh link
+        code the console then types as `/start CODE`, as an admin would hand it over."""
+        with session_scope(self.engine) as session:
+            officer = repo.officer_by_code(session, code)
+            if officer is None:
+                return None
+            unit = repo.get_unit(session, officer.unit_id)
+            card = OfficerCard(officer.code, officer.name, unit.code if unit else "", officer.role)
+            if repo.officer_for_chat(session, channel, officer.code) is not None:
+                return card, None
+            return card, repo.new_link_code(session, officer, self.clock.now(), link_days).code
+
+    # -- what a messenger tells about group chats ------------------------------------------
+
+    def group_chat_moved(self, channel: str, old_chat_id: str, new_chat_id: str) -> bool:
+        """A group changed its id (a Telegram group upgraded to a supergroup): its unit link
+        and its reminders follow. True if it was linked."""
+        with session_scope(self.engine) as session:
+            return repo.move_group_chat(session, channel, old_chat_id, new_chat_id)
+
+    def group_chat_left(self, channel: str, chat_id: str) -> str | None:
+        """The bot was removed from a group: unlink it; the unit's code if it was linked."""
+        with session_scope(self.engine) as session:
+            unit = repo.unlink_group_chat(session, channel, chat_id)
+            return unit.code if unit is not None else None
+
     # -- dispatch --------------------------------------------------------------------------
 
     def _handle(self, session: Session, message: Incoming) -> list[Reply]:
@@ -192,7 +238,7 @@ class ChatService:
             return [Reply(texts.UNKNOWN_COMMAND.format(command="/" + command.name[:32]))]
         if officer is None:
             return [Reply(texts.NOT_LINKED)]
-        self._clear_state(session, message.channel, message.conversation)
+        repo.clear_chat_states(session, message.channel, message.conversation)
         return handler(session, message, officer, command)
 
     def _help(self, officer: Officer | None) -> str:
@@ -231,7 +277,7 @@ class ChatService:
                 officer = repo.consume_link_code(
                     session, code, message.channel, message.identity, self.clock.now()
                 )
-                own = session.get(Unit, officer.unit_id)
+                own = repo.get_unit(session, officer.unit_id)
                 reply = Reply(texts.linked(officer.name, own.name if own else "", officer.role))
         except repo.LinkError as err:
             wrong = self.gate.code_failed(key, now)
@@ -259,7 +305,7 @@ class ChatService:
         self, session: Session, message: Incoming, officer: Officer, command: Command
     ) -> list[Reply]:
         plan = self._plan(session)
-        unit = session.get(Unit, officer.unit_id)
+        unit = repo.get_unit(session, officer.unit_id)
         if plan is None or unit is None:
             return [Reply(texts.NO_PLAN)]
         tasks = repo.open_tasks_of_unit(session, officer.unit_id, plan.id)  # type: ignore[arg-type]
@@ -304,7 +350,7 @@ class ChatService:
             if looks_like_id(raw_id):
                 return Reply(texts.NO_TASK.format(id=texts.shorten(raw_id.lstrip("#"), 24)))
             return Reply(texts.BAD_ID.format(value=texts.shorten(raw_id, 24)))
-        task = session.get(Task, task_id)
+        task = repo.get_task(session, task_id)
         if task is None:
             return Reply(texts.NO_TASK.format(id=task_id))
         if task.lead_unit_id != officer.unit_id:
@@ -371,23 +417,23 @@ class ChatService:
     def _snooze(self, session: Session, task: Task) -> Reply:
         """Skip reminders for this task until the next working day."""
         until = self.calendar.next_working_day(self.today)
-        task.snoozed_until = until
-        session.add(task)
+        repo.snooze_task(session, task, until)
         return Reply(
             f"⏰ Sẽ nhắc lại nhiệm vụ {task.id} ngày {texts.d(until)}.\n{task.title}",
             changed=True,
         )
 
     def _ask_percent(self, session: Session, channel: str, chat_id: str, task: Task) -> Reply:
-        self._clear_state(session, channel, chat_id)
-        session.add(
+        repo.clear_chat_states(session, channel, chat_id)
+        repo.save_chat_state(
+            session,
             ChatState(
                 channel=channel,
                 chat_id=chat_id,
                 awaiting="percent",
                 task_id=task.id or 0,
                 created_at=self.clock.now(),
-            )
+            ),
         )
         return Reply(
             f"Nhiệm vụ {task.id} đang ở {task.progress}%. Gõ phần trăm mới (0–100), ví dụ 60:",
@@ -398,19 +444,14 @@ class ChatService:
         self, session: Session, message: Incoming, officer: Officer | None
     ) -> list[Reply]:
         """Plain text: the answer to a question the bot asked, or a nudge to use a command."""
-        state = session.exec(
-            select(ChatState).where(
-                ChatState.channel == message.channel,
-                ChatState.chat_id == message.conversation,
-            )
-        ).first()
+        state = repo.chat_state(session, message.channel, message.conversation)
         if state is None or officer is None:
             if message.is_group:
                 return []
             return [Reply(texts.NOT_A_COMMAND if officer else texts.NOT_LINKED)]
         task = self._own_task(session, officer, str(state.task_id))
         if isinstance(task, Reply):
-            session.delete(state)
+            repo.drop_chat_state(session, state)
             return [task]
         text = message.text.strip()
         if state.awaiting == "percent":
@@ -423,7 +464,7 @@ class ChatService:
                     )
                 ]
             state.percent, state.awaiting = percent, "note"
-            session.add(state)
+            repo.save_chat_state(session, state)
             return [
                 Reply(
                     f"Ghi chú cho mức {percent}%? Gõ ghi chú, hoặc “-” để bỏ qua.",
@@ -431,15 +472,8 @@ class ChatService:
                 )
             ]
         note = None if text in ("-", "") else text
-        session.delete(state)
+        repo.drop_chat_state(session, state)
         return [self._record(session, task, officer, state.percent or 0, note, message.channel)]
-
-    def _clear_state(self, session: Session, channel: str, chat_id: str) -> None:
-        for state in session.exec(
-            select(ChatState).where(ChatState.channel == channel, ChatState.chat_id == chat_id)
-        ).all():
-            session.delete(state)
-        session.flush()
 
     # -- /status -----------------------------------------------------------------------------
 
@@ -459,7 +493,7 @@ class ChatService:
         page = page or 1
         unit_code = args[0] if args else None
         if officer.role == Role.HEAD:
-            own = session.get(Unit, officer.unit_id)
+            own = repo.get_unit(session, officer.unit_id)
             if unit_code and own and unit_code.upper() != own.code.upper():
                 return [Reply(texts.STATUS_OTHER_UNIT)]
             unit_code = own.code if own else None

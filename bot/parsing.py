@@ -84,3 +84,8 @@ def parse_page(text: str) -> int | None:
     """A page number (1 or more, ASCII digits); None if `text` is not one."""
     number = parse_number(text)
     return number if number is not None and number >= 1 else None
+
+
+def rest_after(command: Command, n: int) -> str | None:
+    """The text typed after the first `n` arguments (a free note), or None."""
+    return after_words(command.rest, n) or None
