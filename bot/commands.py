@@ -440,9 +440,7 @@ class ChatService:
             expects_answer=True,
         )
 
-    def _answer(
-        self, session: Session, message: Incoming, officer: Officer | None
-    ) -> list[Reply]:
+    def _answer(self, session: Session, message: Incoming, officer: Officer | None) -> list[Reply]:
         """Plain text: the answer to a question the bot asked, or a nudge to use a command."""
         state = repo.chat_state(session, message.channel, message.conversation)
         if state is None or officer is None:

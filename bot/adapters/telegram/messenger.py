@@ -217,9 +217,7 @@ class TelegramMessenger:
                 return await self.bot.send_photo(cid, upload)
             return await self.bot.send_document(cid, upload)
 
-        return await self._call(
-            chat_id, call, "sendPhoto" if photo else "sendDocument", answering
-        )
+        return await self._call(chat_id, call, "sendPhoto" if photo else "sendDocument", answering)
 
     async def call_bot(self, what: str, call: Callable[[], Awaitable[T]]) -> T:
         """A Bot API call addressed to no chat (setMyCommands), retried as a send is: after

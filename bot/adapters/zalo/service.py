@@ -13,7 +13,7 @@ import logging
 import mimetypes
 import secrets
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -190,11 +190,22 @@ def parse_update(update: dict[str, Any]) -> ParsedMessage | None:
     )
 
 
+# Messages of one chat waiting for their turn; more are dropped with one "slow down".
+MAX_QUEUED_PER_CHAT = 10
+# Chats answered at once.
+CONCURRENT_CHATS = 16
+# Seconds between two "slow down" answers to one chat.
+SLOW_DOWN_EVERY = 60.0
+
+
 class ZaloService:
     """Receives Zalo updates (polling or webhook) and answers them; a Service of `nhacviec run`.
 
-    Updates are handled one at a time, in the order received, so that one officer's
-    /progress and /done keep their order; a failure never stops the service."""
+    Each chat has its own line: its messages are handled one at a time, in the order received
+    (one officer's /progress and /done keep their order), while other chats are answered
+    meanwhile, so one chat's backlog never delays another. A line holds at most
+    `MAX_QUEUED_PER_CHAT` messages; the excess is dropped and a private chat asked once to slow
+    down. A failure never stops the service."""
 
     name = "zalo"
 
@@ -208,6 +219,7 @@ class ZaloService:
         poll_timeout: int = 30,
         sleep: Sleep = asyncio.sleep,
         drain_seconds: float = 10.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.config = config
         self.chat = chat
@@ -220,6 +232,12 @@ class ZaloService:
         self.webhook_port: int | None = None
         self._queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(maxsize=1000)
         self._seen: OrderedDict[str, None] = OrderedDict()
+        self._clock = clock
+        self._lanes: dict[str, deque[ParsedMessage]] = {}
+        self._lane_tasks: set[asyncio.Task[None]] = set()
+        self._slots = asyncio.Semaphore(CONCURRENT_CHATS)
+        self._slowed: dict[str, float] = {}
+        self.dropped = 0
         self._worker: asyncio.Task[None] | None = None
         self._poller: asyncio.Task[None] | None = None
         self._runner: web.AppRunner | None = None
@@ -252,8 +270,15 @@ class ZaloService:
         try:
             # What was already received is still answered.
             await asyncio.wait_for(self._queue.join(), self.drain_seconds)
+            if self._lane_tasks:
+                await asyncio.wait_for(
+                    asyncio.gather(*self._lane_tasks, return_exceptions=True), self.drain_seconds
+                )
         except TimeoutError:
-            log.warning("Zalo: %d updates left unanswered at stop", self._queue.qsize())
+            left = self._queue.qsize() + sum(len(lane) for lane in self._lanes.values())
+            log.warning("Zalo: %d updates left unanswered at stop", left)
+        for task in list(self._lane_tasks):
+            task.cancel()
         if self._worker is not None:
             self._worker.cancel()
             await asyncio.gather(self._worker, return_exceptions=True)
@@ -331,11 +356,60 @@ class ZaloService:
         while True:
             update = await self._queue.get()
             try:
-                await self.handle_update(update)
+                self._route(update)
             except Exception:
                 log.exception("Zalo update failed")
             finally:
                 self._queue.task_done()
+
+    def _route(self, update: dict[str, Any]) -> None:
+        """Put a message in its chat's line (started if idle); drop it if the line is full."""
+        parsed = self._accept(update)
+        if parsed is None:
+            return
+        lane = self._lanes.get(parsed.chat_id)
+        if lane is None:
+            lane = self._lanes[parsed.chat_id] = deque()
+            task = asyncio.create_task(self._drain(parsed.chat_id, lane), name="zalo-chat")
+            self._lane_tasks.add(task)
+            task.add_done_callback(self._lane_tasks.discard)
+        if len(lane) >= MAX_QUEUED_PER_CHAT:
+            self._overflowed(parsed)
+            return
+        lane.append(parsed)
+
+    async def _drain(self, chat_id: str, lane: deque[ParsedMessage]) -> None:
+        try:
+            while lane:
+                parsed = lane.popleft()
+                async with self._slots:
+                    try:
+                        await self._answer(parsed)
+                    except Exception:
+                        log.exception("Zalo update failed")
+        finally:
+            del self._lanes[chat_id]
+
+    def _overflowed(self, parsed: ParsedMessage) -> None:
+        """Dropped: a private chat is asked, at most once a minute, to slow down."""
+        self.dropped += 1
+        now = self._clock()
+        if now - self._slowed.get(parsed.chat_id, -SLOW_DOWN_EVERY) < SLOW_DOWN_EVERY:
+            return
+        if len(self._slowed) > 10_000:
+            self._slowed = {c: t for c, t in self._slowed.items() if now - t < SLOW_DOWN_EVERY}
+        self._slowed[parsed.chat_id] = now
+        log.warning("Zalo chat %s sends faster than answered: messages dropped", parsed.chat_id)
+        if not parsed.is_group:
+            task = asyncio.create_task(self._slow_down(parsed.chat_id), name="zalo-slow-down")
+            self._lane_tasks.add(task)
+            task.add_done_callback(self._lane_tasks.discard)
+
+    async def _slow_down(self, chat_id: str) -> None:
+        try:
+            await self.messenger.send(chat_id, Reply(texts.SLOW_DOWN))
+        except DeliveryError as err:
+            log.info("Zalo: could not ask chat %s to slow down: %s", chat_id, err)
 
     def _first_time(self, message_id: str) -> bool:
         """False for a message already handled: Zalo may deliver an update twice."""
@@ -348,18 +422,28 @@ class ZaloService:
             self._seen.popitem(last=False)
         return True
 
-    async def handle_update(self, update: dict[str, Any]) -> None:
-        """Answer one update: a text goes through ChatService.handle; anything else is
-        ignored. A failing handler is answered with an apology."""
+    def _accept(self, update: dict[str, Any]) -> ParsedMessage | None:
+        """The text message to answer in `update`; None for anything else, our own echo or a
+        message already handled."""
         parsed = parse_update(update)
         if parsed is None:
             log.debug("Zalo: ignored update %r", update.get("event_name"))
-            return
+            return None
         if self.bot_id and parsed.sender_id == self.bot_id:
-            return  # our own message, echoed back
+            return None  # our own message, echoed back
         if not self._first_time(parsed.message_id):
             log.debug("Zalo: message %s already handled", parsed.message_id)
-            return
+            return None
+        return parsed
+
+    async def handle_update(self, update: dict[str, Any]) -> None:
+        """Answer one update now: a text goes through ChatService.handle; anything else is
+        ignored. A failing handler is answered with an apology."""
+        parsed = self._accept(update)
+        if parsed is not None:
+            await self._answer(parsed)
+
+    async def _answer(self, parsed: ParsedMessage) -> None:
         incoming = Incoming(
             CHANNEL,
             parsed.chat_id,
