@@ -43,6 +43,7 @@ from telegram.ext import (
 
 from bot.adapters.ratelimit import SendLimiter
 from bot.adapters.telegram.messenger import CHANNEL, TelegramMessenger
+from bot.adapters.webhook import BadBody, read_body
 from bot.commands import ChatService
 from bot.messages import Button, Incoming, Reply
 from bot.messenger import DeliveryError
@@ -197,15 +198,21 @@ class WebhookServer:
             log.warning("Telegram webhook: refused a request without the right secret")
             return web.Response(status=403)
         try:
-            data = await request.json()
-        except ValueError:
-            return web.Response(status=400)
-        if not isinstance(data, dict) or "update_id" not in data:
+            data = await read_body(request)
+        except BadBody as bad:
+            log.warning("Telegram webhook: refused a body (%s)", bad)
+            return web.Response(status=bad.status)
+        if "update_id" not in data:
             return web.Response(status=400)
         try:
             await self._on_update(data)
-        except Exception:
-            log.exception("Telegram webhook: could not read update %s", data.get("update_id"))
+        except Exception as err:
+            # A malformed update: one line, no traceback (the body is the sender's problem).
+            log.warning(
+                "Telegram webhook: could not read update %r: %s",
+                data.get("update_id"),
+                type(err).__name__,
+            )
             return web.Response(status=400)
         return web.Response(status=200)
 

@@ -21,6 +21,7 @@ from urllib.parse import urljoin, urlsplit
 
 from aiohttp import web
 
+from bot.adapters.webhook import BadBody, read_body
 from bot.adapters.zalo.api import RetryPolicy, Sleep, ZaloApiError, ZaloClient
 from bot.commands import ChatService
 from bot.messages import Incoming, Reply, split_text
@@ -331,11 +332,10 @@ class ZaloService:
             log.warning("Zalo webhook: wrong secret token from %s", request.remote)
             return web.Response(status=403)
         try:
-            body = await request.json()
-        except ValueError:
-            return web.Response(status=400)
-        if not isinstance(body, dict):
-            return web.Response(status=400)
+            body = await read_body(request)
+        except BadBody as bad:
+            log.warning("Zalo webhook: refused a body (%s)", bad)
+            return web.Response(status=bad.status)
         try:
             self._queue.put_nowait(body)
         except asyncio.QueueFull:

@@ -1,5 +1,7 @@
-"""Zalo: one chat's flood never delays another chat. The real ZaloService on its webhook,
-httpx to the fake Zalo server, real SQLite."""
+"""Zalo: one chat's flood never delays another chat; hostile webhook bodies get a 4xx. The
+real ZaloService on its webhook, httpx to the fake Zalo server, real SQLite."""
+
+# ruff: noqa: F811  (the Zalo fixtures are imported from tests/test_zalo.py by name)
 
 from __future__ import annotations
 
@@ -7,18 +9,22 @@ import asyncio
 import time
 from typing import Any
 
+import pytest
+
 from bot.adapters.zalo.service import MAX_QUEUED_PER_CHAT
+from bot.adapters.zalo.service import SECRET_HEADER as ZALO_HEADER
 from nhacviec.app import App
 from nhacviec.base import texts
 from tests.conftest import link_chat
 from tests.fakes.zalo_api import FakeZalo, post_webhook, text_update
+from tests.test_webhook_bodies import hostile_bodies, post
 from tests.test_zalo import SECRET, fake, sleeps, task_id, webhook  # noqa: F401  (fixtures)
 
 
 async def test_300_messages_from_a_stranger_do_not_delay_an_officer(
     app: App,
     fake: FakeZalo,
-    webhook: Any,  # noqa: F811
+    webhook: Any,
 ) -> None:
     _, service, url = webhook
     link_chat(app, "CB04", "zalo", "zalo-lan")
@@ -49,7 +55,7 @@ async def test_300_messages_from_a_stranger_do_not_delay_an_officer(
 async def test_an_unlinked_zalo_group_is_told_once(
     app: App,
     fake: FakeZalo,
-    webhook: Any,  # noqa: F811
+    webhook: Any,
 ) -> None:
     _, service, url = webhook
     for n in range(100):
@@ -59,3 +65,19 @@ async def test_an_unlinked_zalo_group_is_told_once(
         while service._lanes or service._queue.qsize():
             await asyncio.sleep(0.05)
     assert fake.texts("zalo-group") == [texts.GROUP_NOT_LINKED]
+
+
+async def test_zalo_webhook_refuses_hostile_bodies_with_4xx(
+    app: App,
+    fake: FakeZalo,
+    webhook: Any,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    _, _, url = webhook
+    for name, raw in hostile_bodies().items():
+        status = await post(url, raw, {ZALO_HEADER: SECRET})
+        assert status in (400, 413), (name, status)
+    assert await post_webhook(url, text_update("zalo-w", "/start"), SECRET) == 200
+    await fake.wait_sent(1, "zalo-w")
+    assert fake.texts("zalo-w") == [texts.START_USAGE]
+    assert not [r for r in caplog.records if r.exc_info or r.exc_text]
