@@ -19,6 +19,11 @@ class DeliveryError(Exception):
         self.permanent = permanent
 
 
+class StartupError(Exception):
+    """A messenger that cannot start (its API unreachable, its token refused). The message is
+    one Vietnamese line for whoever runs `nhacviec run`, never a secret."""
+
+
 class Messenger(Protocol):
     """Sends a reply to a chat and returns the platform's message id."""
 

@@ -6,7 +6,7 @@ import sys
 import tempfile
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -20,7 +20,7 @@ from nhacviec.base.clock import Clock, FixedClock, SystemClock, local_today
 from nhacviec.base.config import Config, ConfigError, load_config
 from nhacviec.reports.figures import plan_figures
 from storage import repo
-from storage.db import session_scope
+from storage.db import DatabaseUnavailable, session_scope
 from storage.importer import ImportFailed, import_sheets, read_file, row_count
 
 app = typer.Typer(
@@ -82,9 +82,18 @@ def _clock(config: Config, on: str | None) -> Clock:
     return FixedClock.on(parse_day(on), config.timezone) if on else SystemClock()
 
 
+def fail(message: str, code: int = 1) -> NoReturn:
+    """One Vietnamese line on stderr, then exit with `code`: never a traceback."""
+    err.print(message, style="red", markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
 def _app(config_path: Path | None, on: str | None = None) -> App:
     config = _config(config_path)
-    return build_app(config, _clock(config, on))
+    try:
+        return build_app(config, _clock(config, on))
+    except DatabaseUnavailable as exc:
+        fail(str(exc))
 
 
 @app.command()
@@ -348,20 +357,39 @@ def remind(
     built.engine.dispose()
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
 @app.command()
-def run(config: ConfigOption = None) -> None:
+def run(
+    config: ConfigOption = None,
+    log_level: Annotated[
+        str,
+        typer.Option(
+            "--log-level",
+            envvar="NHACVIEC_LOG_LEVEL",
+            help="Mức nhật ký: DEBUG, INFO, WARNING hoặc ERROR (mặc định INFO).",
+        ),
+    ] = "INFO",
+) -> None:
     """Chạy bot (Telegram, Zalo) và lịch nhắc việc cho đến khi dừng (Ctrl-C)."""
     import asyncio
+    import logging
 
+    from bot.messenger import StartupError
     from nhacviec.base.logs import setup_logging
     from nhacviec.runner import serve
 
-    setup_logging()
+    level = log_level.strip().upper()
+    if level not in LOG_LEVELS:
+        fail(f"--log-level phải là {', '.join(LOG_LEVELS)}, không phải {log_level!r}.", 2)
+    setup_logging(getattr(logging, level))
     try:
         asyncio.run(serve(build_services(_app(config))))
     except ConfigError as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from exc
+        fail(str(exc), 2)
+    except StartupError as exc:
+        fail(str(exc))
 
 
 def main() -> None:

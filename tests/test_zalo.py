@@ -18,7 +18,7 @@ from bot.adapters.zalo.api import RetryPolicy, ZaloApiError, ZaloClient
 from bot.adapters.zalo.service import ZaloMessenger, ZaloService, build_zalo, parse_update
 from bot.commands import task_buttons
 from bot.messages import Attachment, Incoming, Reply
-from bot.messenger import DeliveryError
+from bot.messenger import DeliveryError, StartupError
 from nhacviec.app import App
 from nhacviec.base import texts
 from nhacviec.base.config import ConfigError, ZaloConfig, load_config, validate
@@ -598,9 +598,10 @@ async def test_nhacviec_run_starts_zalo_beside_the_others(app: App, fake: FakeZa
 async def test_start_fails_loudly_on_a_bad_token(app: App, fake: FakeZalo) -> None:
     config = ZaloConfig(enabled=True, token="1:not-the-token-xxxx", base_url=fake.base_url)
     _, service = build_zalo(config, app.chat)
-    with pytest.raises(ZaloApiError) as caught:
+    with pytest.raises(StartupError) as caught:
         await service.start()
-    assert caught.value.error_code == 401 and "not-the-token" not in str(caught.value)
+    assert str(caught.value).startswith("Zalo từ chối token (401)")
+    assert "not-the-token" not in str(caught.value)
     assert fake.attempts("getUpdates") == []
 
 

@@ -56,7 +56,9 @@ GROUP_NOT_LINKED = (
     "Trưởng đơn vị xin mã nhóm rồi gõ /start MÃ trong nhóm; việc riêng hãy nhắn riêng cho bot."
 )
 GROUP_OTHER_UNIT = "Nhóm này của {unit}. Việc của đơn vị bạn, hãy nhắn riêng cho bot."
-SLOW_DOWN = "⏳ Bạn gửi nhanh quá, bot bỏ qua các tin vừa rồi. Vui lòng chậm lại, gửi từng lệnh một."
+SLOW_DOWN = (
+    "⏳ Bạn gửi nhanh quá, bot bỏ qua các tin vừa rồi. Vui lòng chậm lại, gửi từng lệnh một."
+)
 
 
 def link_locked(seconds: float) -> str:

@@ -29,7 +29,7 @@ from telegram import (
     Message,
     Update,
 )
-from telegram.error import InvalidToken, TelegramError
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -46,7 +46,7 @@ from bot.adapters.telegram.messenger import CHANNEL, TelegramMessenger
 from bot.adapters.webhook import BadBody, read_body
 from bot.commands import ChatService
 from bot.messages import Button, Incoming, Reply
-from bot.messenger import DeliveryError
+from bot.messenger import DeliveryError, StartupError
 from nhacviec.base import texts
 from nhacviec.base.config import ConfigError, TelegramConfig, check_telegram
 from nhacviec.base.logs import register_secret
@@ -290,6 +290,15 @@ class TelegramService:
             raise ConfigError(
                 "Telegram từ chối token: kiểm tra NHACVIEC_TELEGRAM_TOKEN hoặc [telegram] token."
             ) from None
+        except NetworkError as err:
+            await self.application.bot.shutdown()
+            raise StartupError(
+                f"Không kết nối được Telegram Bot API ({_host(self.config.base_url)}): "
+                f"{type(err).__name__}. Kiểm tra mạng, proxy hoặc [telegram] base_url."
+            ) from None
+        except TelegramError as err:
+            await self.application.bot.shutdown()
+            raise StartupError(f"Telegram từ chối khi khởi động: {err.message}") from None
         except BaseException:
             await self.application.bot.shutdown()
             raise

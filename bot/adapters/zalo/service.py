@@ -25,7 +25,7 @@ from bot.adapters.webhook import BadBody, read_body
 from bot.adapters.zalo.api import RetryPolicy, Sleep, ZaloApiError, ZaloClient
 from bot.commands import ChatService
 from bot.messages import Incoming, Reply, split_text
-from bot.messenger import DeliveryError
+from bot.messenger import DeliveryError, StartupError
 from nhacviec.base import texts
 from nhacviec.base.config import ZaloConfig, check_zalo
 from nhacviec.base.logs import install_secret_filter
@@ -248,7 +248,10 @@ class ZaloService:
     async def start(self) -> None:
         install_secret_filter([self.config.token, self.config.secret_token])
         try:
-            me = await self.client.get_me()
+            try:
+                me = await self.client.get_me()
+            except ZaloApiError as err:
+                raise StartupError(startup_failure(err)) from None
             self.bot_id = str(me.get("id", ""))
             log.info("Zalo bot %s connected (%s)", me.get("account_name", "?"), self.config.mode)
             self._worker = asyncio.create_task(self._work(), name="zalo-worker")
@@ -468,6 +471,18 @@ class ZaloService:
 
 
 # -- wiring --------------------------------------------------------------------------------------
+
+
+def startup_failure(err: ZaloApiError) -> str:
+    """What stopped the Zalo bot from starting, in one Vietnamese line (never the token)."""
+    if err.error_code == 401:
+        return "Zalo từ chối token (401): kiểm tra NHACVIEC_ZALO_TOKEN hoặc [zalo] token."
+    if err.retryable:
+        return (
+            f"Không kết nối được Zalo Bot API ({err.description}). "
+            "Kiểm tra mạng hoặc [zalo] base_url."
+        )
+    return f"Zalo từ chối khi khởi động: {err.description} ({err.error_code})."
 
 
 def build_zalo(
