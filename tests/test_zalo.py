@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import col, select
 
-from bot.adapters.zalo.api import RetryPolicy, ZaloApiError, ZaloClient
+from bot.adapters.zalo.api import RetryPolicy, ZaloClient
 from bot.adapters.zalo.service import ZaloMessenger, ZaloService, build_zalo, parse_update
 from bot.commands import task_buttons
 from bot.messages import Attachment, Incoming, Reply
