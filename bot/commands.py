@@ -26,6 +26,7 @@ from bot.tccb import TccbCommands
 from nhacviec.base import texts
 from nhacviec.base.clock import Clock, local_today
 from nhacviec.base.config import Config
+from nhacviec.base.errors import NhacviecError
 from rules import Outcome, TaskFacts, days_overdue, outcome_on
 from rules.calendar import WorkingCalendar
 from storage import repo
@@ -107,6 +108,8 @@ class ChatService:
         try:
             with session_scope(self.engine) as session:
                 return self._handle(session, message)
+        except NhacviecError as err:
+            return [Reply(texts.explain(err))]
         except Exception:
             log.exception(
                 "command failed (channel=%s, chat=%s, text=%r)",
@@ -292,7 +295,7 @@ class ChatService:
             if wrong >= self.gate.wrong_codes:
                 self.gate.may_answer_stranger(("locked", *key), now)  # told now: not again soon
                 return [Reply(texts.link_locked(self.gate.lockout))]
-            return [Reply(texts.LINK_ERRORS[err.reason])]
+            return [Reply(texts.explain(err))]
         self.gate.code_worked(key)
         return [reply]
 

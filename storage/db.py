@@ -13,6 +13,8 @@ from alembic.config import Config as AlembicConfig
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from nhacviec.base.errors import NhacviecError
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -46,8 +48,10 @@ def alembic_config(engine: Engine) -> AlembicConfig:
     return cfg
 
 
-class DatabaseUnavailable(Exception):
+class DatabaseUnavailable(NhacviecError):
     """The database cannot be reached or opened; the message is one Vietnamese line."""
+
+    reason = "database_unavailable"
 
 
 def upgrade(engine: Engine) -> None:
