@@ -173,6 +173,17 @@ class Figures:
     p95_ms: float
     per_second: float
     crowd_median_ms: float
+    bot_cpu: float  # share of one core the bot used while 20 officers typed
+    fake_cpu: float  # the same for the fake Bot API and the typists
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process `pid` (Linux /proc), 0 where unknown."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
 
 
 async def measure(
@@ -200,13 +211,18 @@ async def measure(
         await fake.run(officers[:1], 20)  # warm up: imports, connections, caches
         await fake.run(officers[:1], row)
         one = sorted(officers[0].latencies)
+        bot_before, fake_before = cpu_seconds(child.pid), time.process_time()
         taken = await fake.run(officers[:crowd], max(1, 1000 // crowd))
+        bot_cpu = (cpu_seconds(child.pid) - bot_before) / taken
+        fake_cpu = (time.process_time() - fake_before) / taken
         everyone = sorted(x for o in officers[:crowd] for x in o.latencies)
         return Figures(
             median_ms=statistics.median(one) * 1000,
             p95_ms=one[int(len(one) * 0.95) - 1] * 1000,
             per_second=len(everyone) / taken,
             crowd_median_ms=statistics.median(everyone) * 1000,
+            bot_cpu=bot_cpu,
+            fake_cpu=fake_cpu,
         )
     finally:
         child.send_signal(signal.SIGTERM)
@@ -271,6 +287,8 @@ async def main_async(row: int, crowd: int) -> None:
         ("95th percentile (ms)", echo.p95_ms, ours.p95_ms),
         (f"{crowd} officers: commands/s", echo.per_second, ours.per_second),
         (f"{crowd} officers: median (ms)", echo.crowd_median_ms, ours.crowd_median_ms),
+        (f"{crowd} officers: bot CPU (%)", echo.bot_cpu * 100, ours.bot_cpu * 100),
+        (f"{crowd} officers: fake CPU (%)", echo.fake_cpu * 100, ours.fake_cpu * 100),
     ]
     for name, a, b in rows:
         print(f"{name:28}{a:12.1f}{b:12.1f}{b / a:8.2f}")

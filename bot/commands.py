@@ -221,8 +221,10 @@ class ChatService:
         if officer is None:
             if command is None and message.is_group:
                 return []  # a group member's own talk, not for the bot
-            # A stranger is answered at most once a minute, whatever they send.
-            if not self.gate.may_answer_stranger((message.channel, message.conversation), now):
+            # A stranger is answered at most once a minute, whatever they send (the local
+            # console is no stranger: whoever types there runs nhacviec).
+            key = (message.channel, message.conversation)
+            if message.channel != "console" and not self.gate.may_answer_stranger(key, now):
                 return []
         elif (
             group_unit is not None

@@ -91,7 +91,9 @@ def test_unlinked_chat_can_do_nothing(app: App) -> None:
     assert isinstance(app.clock, FixedClock)
     for text in ("/tasks", "/done 1", "/progress 1 50", "/status", "xin chào"):
         assert "chưa liên kết" in say(app, "stranger", text)
-        assert say(app, "stranger", text) == ""  # a stranger: once a minute at most
+        assert "chưa liên kết" in say(app, "stranger", text)  # the local console, every time
+        assert "chưa liên kết" in say(app, "99", text, "telegram")
+        assert say(app, "99", text, "telegram") == ""  # a remote stranger: once a minute
         app.clock.advance(timedelta(seconds=61))
     assert snapshot(app) == before
 
