@@ -1,7 +1,7 @@
 """Zalo: one chat's flood never delays another chat; hostile webhook bodies get a 4xx. The
 real ZaloService on its webhook, httpx to the fake Zalo server, real SQLite."""
 
-# ruff: noqa: F811  (the Zalo fixtures are imported from tests/test_zalo.py by name)
+# ruff: noqa: F811  (the Zalo fixtures are imported from test_zalo.py by name)
 
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ from bot.adapters.zalo.service import MAX_QUEUED_PER_CHAT
 from bot.adapters.zalo.service import SECRET_HEADER as ZALO_HEADER
 from nhacviec.app import App
 from nhacviec.base import texts
+from tests.bot.adapters.test_webhook_bodies import hostile_bodies, post
+from tests.bot.adapters.test_zalo import SECRET, fake, sleeps, task_id, webhook  # noqa: F401  (fixtures)
 from tests.conftest import link_chat
 from tests.fakes.zalo_api import FakeZalo, post_webhook, text_update
-from tests.test_webhook_bodies import hostile_bodies, post
-from tests.test_zalo import SECRET, fake, sleeps, task_id, webhook  # noqa: F401  (fixtures)
 
 
 async def test_300_messages_from_a_stranger_do_not_delay_an_officer(

@@ -17,10 +17,10 @@ from nhacviec.app import App
 from nhacviec.base import texts
 from storage.db import session_scope
 from storage.models import ProgressUpdate
+from tests.bot.adapters.test_telegram_bot import GROUP, LAN, STRANGER, link, task_id
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.fakes.virtual_time import VirtualTime
 from tests.telegram_fixtures import BOT
-from tests.test_telegram_bot import GROUP, LAN, STRANGER, link, task_id
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*retry_after.*:DeprecationWarning")
 

@@ -14,10 +14,10 @@ from bot.adapters.telegram.service import TelegramService
 from bot.adapters.webhook import MAX_DEPTH, BadBody, parse_body, too_deep
 from nhacviec.app import App
 from nhacviec.base import texts
+from tests.bot.adapters.test_telegram_bot import STRANGER, free_port
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.fakes.virtual_time import VirtualTime
 from tests.telegram_fixtures import config_for
-from tests.test_telegram_bot import STRANGER, free_port
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*retry_after.*:DeprecationWarning")
 

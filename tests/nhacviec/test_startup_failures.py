@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.bot.adapters.test_telegram_bot import free_port
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.fakes.zalo_api import FakeZalo
-from tests.test_telegram_bot import free_port
 
 TOKEN = "5555555:AAF-startup-test-token-abcdefghijklmn"
 ZALO_TOKEN = "3141592653589793238:FakeZaloTokenForTests0123"
