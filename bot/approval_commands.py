@@ -12,7 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from bot.messages import Incoming, Reply
-from bot.parsing import Command
+from bot.parsing import Command, parse_id
 from bot.task_commands import _is_cancel, actor, refusal, scope
 from nhacviec.base import texts
 from nhacviec.base.config import ApprovalsConfig
@@ -60,8 +60,7 @@ class ApprovalCommands:
 
     @staticmethod
     def _id(raw: str) -> int | None:
-        text = raw.lstrip("#")
-        return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
+        return parse_id(raw)
 
     # -- extensions ---------------------------------------------------------------------------
 
