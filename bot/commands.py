@@ -67,7 +67,8 @@ def task_line(task: TaskFacts, on: date, due_soon_days: int, progress: int) -> s
     elif outcome is Outcome.DUE_SOON and task.deadline is not None:
         left = (task.deadline - on).days
         badge = " · 🟠 hạn hôm nay" if left == 0 else f" · 🟡 còn {left} ngày"
-    return f"#{task.id} {task.title}\n   Hạn {texts.d(task.deadline)} · {progress}%{badge}"
+    deadline = texts.deadline_text(task.deadline, task.written)
+    return f"#{task.id} {task.title}\n   Hạn {deadline} · {progress}%{badge}"
 
 
 class ChatService:
@@ -208,17 +209,20 @@ class ChatService:
 
     # -- /tasks ------------------------------------------------------------------------------
 
-    def _plan(self, session: Session) -> Plan | None:
-        return repo.current_plan(session)
+    def _plans(self, session: Session) -> list[Plan]:
+        """Every plan today follows (repo.plans_on): the plans of this year."""
+        return repo.plans_on(session, self.today)
 
     def _tasks(
         self, session: Session, message: Incoming, officer: Officer, command: Command
     ) -> list[Reply]:
-        plan = self._plan(session)
+        plans = self._plans(session)
         unit = session.get(Unit, officer.unit_id)
-        if plan is None or unit is None:
+        if not plans or unit is None:
             return [Reply(texts.NO_PLAN)]
-        tasks = repo.open_tasks_of_unit(session, officer.unit_id, plan.id)  # type: ignore[arg-type]
+        tasks = repo.open_tasks_of_unit(
+            session, officer.unit_id, [p.id for p in plans if p.id is not None]
+        )
         if not tasks:
             return [Reply(f"🎉 {unit.name} không còn nhiệm vụ nào đang mở.")]
         page = int(command.args[0]) if command.args and command.args[0].isdigit() else 1
@@ -233,9 +237,10 @@ class ChatService:
                 id=task.id or 0,
                 code=task.code,
                 unit=unit.code,
-                deadline=task.deadline,
+                deadline=task.due,
                 title=task.title,
                 progress=task.progress,
+                written=task.deadline if task.deadline != task.due else None,
             )
             lines.append(task_line(facts, today, self.config.rules.due_soon_days, task.progress))
             buttons.append(task_buttons(task.id or 0))
@@ -316,7 +321,8 @@ class ChatService:
             ),
         )
         if percent >= 100:
-            late = (today - task.deadline).days if task.deadline else 0
+            # Judged against the effective deadline: due Saturday, done Monday is on time.
+            late = (today - task.due).days if task.due else 0
             return Reply(texts.done_reply(task.id or 0, task.title, today, late), changed=True)
         return Reply(texts.progress_reply(task.id or 0, task.title, before, percent), changed=True)
 
@@ -399,8 +405,8 @@ class ChatService:
     def _status(
         self, session: Session, message: Incoming, officer: Officer, command: Command
     ) -> list[Reply]:
-        plan = self._plan(session)
-        if plan is None:
+        plans = self._plans(session)
+        if not plans:
             return [Reply(texts.NO_PLAN)]
         if officer.role not in (Role.TCCB, Role.ADMIN, Role.HEAD):
             return [Reply(texts.STATUS_REFUSED)]
@@ -417,7 +423,7 @@ class ChatService:
             return [Reply(texts.NO_UNIT.format(code=unit_code))]
         return status_replies(
             session,
-            plan,
+            plans,
             self.today,
             self.config,
             unit_code,

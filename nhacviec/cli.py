@@ -18,6 +18,7 @@ from nhacviec.base import texts
 from nhacviec.base.clock import Clock, FixedClock, SystemClock, local_today
 from nhacviec.base.config import Config, ConfigError, load_config
 from nhacviec.reports.figures import plan_figures
+from rules import UnitFigures
 from storage import repo
 from storage.db import session_scope
 from storage.importer import ImportFailed, import_sheets, read_file, row_count
@@ -108,6 +109,8 @@ def run_import(built: App, file: Path, plan: str | None) -> bool:
                 summary = import_sheets(
                     session, sheets, plan, progress=lambda n: bar.advance(job, n)
                 )
+        # A plan of a new year: its days off must move its deadlines too.
+        built.sync_deadlines()
     except ImportFailed as failed:
         err.print(f"[red]Không nhập gì cả: {len(failed.issues)} dòng lỗi.[/red]")
         for issue in failed.issues:
@@ -226,36 +229,67 @@ def status(
         Path | None, typer.Option("--chart", help="Lưu thêm biểu đồ PNG vào tệp này.")
     ] = None,
 ) -> None:
-    """Bảng tình hình từng đơn vị: giao, đúng hạn, trễ, quá hạn, mở, tỷ lệ, cờ 30%."""
+    """Bảng tình hình từng đơn vị: giao, đúng hạn, trễ, quá hạn, mở, hai tỷ lệ, còn được trễ."""
     built = _app(config, on)
     today = local_today(built.clock, built.config.timezone)
     with session_scope(built.engine) as session:
-        plan = repo.current_plan(session)
-        if plan is None:
+        plans = repo.plans_on(session, today)
+        if not plans:
             err.print(f"[red]{texts.NO_PLAN}[/red]")
             raise typer.Exit(1)
-        figures = plan_figures(session, plan, today, built.config)
-    table = Table(title=f"{plan.code} – tình hình ngày {texts.d(today)}")
-    for header in ("Đơn vị", "Giao", "Đúng hạn", "Trễ", "Quá hạn", "Mở", "Tỷ lệ", "Cờ"):
+        figures = plan_figures(session, plans, today, built.config)
+    fail = figures.thresholds.fail
+    table = Table(title=f"{figures.title} – tình hình ngày {texts.d(today)}")
+    for header in STATUS_HEADERS:
         table.add_column(header, justify="left" if header in ("Đơn vị", "Cờ") else "right")
     for f in figures.units:
-        table.add_row(
-            f.unit,
-            str(f.assigned),
-            str(f.on_time),
-            str(f.late),
-            str(f.overdue),
-            str(f.open),
-            texts.pct(f.share),
-            f"{texts.FLAG_ICONS[f.flag]} {texts.flag_name(f.flag, figures.thresholds.fail)}",
-        )
+        table.add_row(*status_row(f, f.unit, fail))
+    table.add_section()
+    table.add_row(*status_row(figures.total, "Toàn Sở", fail), style="bold")
     console.print(table)
+    console.print(f"{texts.SHARE_RULE}; {texts.SO_FAR_RULE}.")
+    if figures.criterion is not None and figures.criterion.assigned:
+        c = figures.criterion
+        console.print(
+            f"Tiêu chí 1.6 (NV Tỉnh ủy, HĐND, UBND giao): {c.assigned} NV, đến hạn {c.settled}, "
+            f"đúng hạn {c.on_time}, trễ {c.late}, quá hạn {c.overdue}."
+        )
     if chart is not None:
         from nhacviec.reports.chart import status_chart
 
-        png = status_chart(figures.units, figures.thresholds.fail, today, f"Tình hình {plan.code}")
+        png = status_chart(figures.units, figures.thresholds, today, f"Tình hình {figures.title}")
         chart.write_bytes(png)
         console.print(f"Đã lưu biểu đồ: {chart}")
+
+
+STATUS_HEADERS = (
+    "Đơn vị",
+    "Giao",
+    "Đúng hạn",
+    "Trễ",
+    "Quá hạn",
+    "Mở",
+    "Tỷ lệ năm",
+    "Tỷ lệ đến nay",
+    "Còn được trễ",
+    "Cờ",
+)
+
+
+def status_row(f: UnitFigures, label: str, fail: float) -> tuple[str, ...]:
+    """One row of the status table, with the digits chat, chart and report show."""
+    return (
+        label,
+        str(f.assigned),
+        str(f.on_time),
+        str(f.late),
+        str(f.overdue),
+        str(f.open),
+        texts.tenths(f.year_tenths),
+        texts.tenths(f.so_far_tenths),
+        str(f.margin),
+        f"{texts.FLAG_ICONS[f.flag]} {texts.flag_text(f.flag, fail, f.basis)}",
+    )
 
 
 @app.command()
@@ -283,8 +317,7 @@ def report(
         raise typer.Exit(2) from exc
     out.write_bytes(made.content)
     console.print(
-        f"Đã lưu báo cáo {chosen.label} ({made.plan.code}, số liệu đến ngày {texts.d(made.on)}): "
-        f"{out}"
+        f"Đã lưu báo cáo {chosen.label} ({made.title}, số liệu đến ngày {texts.d(made.on)}): {out}"
     )
 
 

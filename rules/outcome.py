@@ -28,7 +28,11 @@ class Outcome(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class TaskFacts:
-    """What the rules need to know of one task (one dated occurrence of a recurring task)."""
+    """What the rules need to know of one task (one dated occurrence of a recurring task).
+
+    `deadline` is the effective deadline every outcome is judged against (a written deadline
+    on a day off moved to the next working day, rules.calendar.effective_deadline); `written`
+    is the deadline as assigned, when it differs."""
 
     id: int
     code: str
@@ -38,6 +42,13 @@ class TaskFacts:
     progress: int = 0
     area: str | None = None
     title: str = ""
+    written: date | None = None
+    authority: str | None = None
+
+    @property
+    def written_deadline(self) -> date | None:
+        """The deadline as assigned."""
+        return self.written or self.deadline
 
 
 def outcome_on(task: TaskFacts, on: date, due_soon_days: int = 7) -> Outcome:

@@ -33,7 +33,9 @@ ROLE_OFFICER, ROLE_HEAD, ROLE_TCCB = "officer", "head", "tccb"
 
 @dataclass(frozen=True, slots=True)
 class TaskView:
-    """An open task (or one occurrence of a recurring task) as the policy sees it."""
+    """An open task (or one occurrence of a recurring task) as the policy sees it:
+    `deadline` is the effective deadline, `written` the deadline as assigned when it fell on
+    a day off."""
 
     id: int
     unit: str  # lead unit (chủ trì) code
@@ -43,6 +45,7 @@ class TaskView:
     snoozed_until: date | None = None
     completed_on: date | None = None
     code: str = ""
+    written: date | None = None
 
     def facts(self) -> TaskFacts:
         return TaskFacts(
@@ -53,6 +56,7 @@ class TaskView:
             completed_on=self.completed_on,
             progress=self.progress,
             title=self.title,
+            written=self.written,
         )
 
 

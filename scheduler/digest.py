@@ -70,7 +70,9 @@ def _item_text(item: Item) -> str:
     else:
         badge = texts.due_soon_badge(item.working_days_left)
     task = item.task
-    return texts.reminder_task(task.id, _title(task.title), task.deadline, task.progress, badge)
+    return texts.reminder_task(
+        task.id, _title(task.title), task.deadline, task.progress, badge, task.written
+    )
 
 
 class RenderCache:
@@ -109,6 +111,7 @@ def _blocks(
         blocks.append(_Block(sections[item.kind], text, item.task.id))
     if digest.summary is not None:
         title = texts.REMINDER_WEEKLY.format(fail=texts.pct(thresholds.fail))
+        # Both rates and the margin of each unit on the watch list, as /status shows them.
         watch = ["\n".join(unit_lines(f, thresholds)) for f in digest.summary.watch] or [
             texts.REMINDER_WEEKLY_NONE
         ]

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from rules import AreaFacts, TaskFacts
-from storage import outbox
+from storage import outbox, tally
 from storage.models import (
     Area,
     ChatLink,
@@ -40,6 +40,23 @@ def current_plan(session: Session, year: int | None = None) -> Plan | None:
     if year is not None:
         query = query.where(Plan.year == year)
     return session.exec(query.order_by(col(Plan.year).desc(), col(Plan.id).desc())).first()
+
+
+def plans_on(session: Session, day: date) -> list[Plan]:
+    """Every plan a date follows (storage.tally.plan_ids_on): the plans of its year, or,
+    before any is imported, those of the latest earlier year. Oldest first."""
+    ids = tally.plan_ids_on(session.connection(), day)
+    return _plans(session, ids)
+
+
+def plans_of_year(session: Session, year: int) -> list[Plan]:
+    return _plans(session, tally.plan_ids_of_year(session.connection(), year))
+
+
+def _plans(session: Session, ids: list[int]) -> list[Plan]:
+    if not ids:
+        return []
+    return list(session.exec(select(Plan).where(col(Plan.id).in_(ids)).order_by(col(Plan.id))))
 
 
 def unit_by_code(session: Session, code: str) -> Unit | None:
@@ -130,23 +147,31 @@ def consume_link_code(
     return officer
 
 
-def task_facts(session: Session, plan_id: int) -> list[TaskFacts]:
-    """Every task of a plan, as the rules see it."""
-    rows = session.execute(
+def task_facts(
+    session: Session, plan_ids: int | list[int], unit_id: int | None = None
+) -> list[TaskFacts]:
+    """Every task of the plans (of one lead unit, if given), as the rules see it: `deadline`
+    is the effective deadline, `written` the deadline as assigned when they differ."""
+    ids = [plan_ids] if isinstance(plan_ids, int) else plan_ids
+    query = (
         sa.select(
             col(Task.id),
             col(Task.code),
             col(Unit.code),
-            col(Task.deadline),
+            col(Task.due),
             col(Task.completed_on),
             col(Task.progress),
             col(Area.code),
             col(Task.title),
+            col(Task.deadline),
+            col(Task.authority),
         )
         .join(Unit, col(Unit.id) == Task.lead_unit_id)
         .outerjoin(Area, col(Area.id) == Task.area_id)
-        .where(col(Task.plan_id) == plan_id)
-    ).all()
+        .where(col(Task.plan_id).in_(ids))
+    )
+    if unit_id is not None:
+        query = query.where(col(Task.lead_unit_id) == unit_id)
     return [
         TaskFacts(
             id=r[0],
@@ -157,8 +182,30 @@ def task_facts(session: Session, plan_id: int) -> list[TaskFacts]:
             progress=r[5],
             area=r[6],
             title=r[7],
+            written=r[8] if r[8] != r[3] else None,
+            authority=r[9],
         )
-        for r in rows
+        for r in session.execute(query)
+    ]
+
+
+def area_rows(session: Session, plan_ids: list[int]) -> list[tuple[int, int, AreaFacts]]:
+    """(area id, plan id, the area) of every area of the plans."""
+    areas = session.exec(select(Area).where(col(Area.plan_id).in_(plan_ids))).all()
+    return [
+        (
+            a.id or 0,
+            a.plan_id,
+            AreaFacts(
+                code=a.code,
+                name=a.name,
+                parent=a.parent_code,
+                max_score=a.max_score,
+                target_score=a.target_score,
+                last_year_score=a.last_year_score,
+            ),
+        )
+        for a in areas
     ]
 
 
@@ -177,15 +224,19 @@ def area_facts(session: Session, plan_id: int) -> list[AreaFacts]:
     ]
 
 
-def open_tasks_of_unit(session: Session, unit_id: int, plan_id: int) -> list[Task]:
-    """A unit's unfinished tasks, the earliest deadline first (no deadline last)."""
+def open_tasks_of_unit(session: Session, unit_id: int, plan_ids: int | list[int]) -> list[Task]:
+    """A unit's unfinished tasks of the plans, the earliest effective deadline first (no
+    deadline last)."""
+    ids = [plan_ids] if isinstance(plan_ids, int) else plan_ids
     return list(
         session.exec(
             select(Task)
             .where(
-                Task.lead_unit_id == unit_id, Task.plan_id == plan_id, Task.state == TaskState.OPEN
+                Task.lead_unit_id == unit_id,
+                col(Task.plan_id).in_(ids),
+                Task.state == TaskState.OPEN,
             )
-            .order_by(col(Task.deadline).is_(None), col(Task.deadline), col(Task.id))
+            .order_by(col(Task.due).is_(None), col(Task.due), col(Task.id))
         ).all()
     )
 

@@ -3,38 +3,65 @@ for the CLI table, /status and the reports."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlmodel import Session, select
 
 from nhacviec.base.config import Config
 from rules import (
+    AreaCount,
+    AreaFacts,
     AreaFigures,
     InspectionCoverage,
+    Outcome,
     ScoreSummary,
     TaskFacts,
     Thresholds,
     UnitFigures,
-    area_figures,
+    areas_from_counts,
     department_totals,
+    figures_from_counts,
     inspection_coverage,
+    outcome_on,
     score_summary,
-    unit_figures,
     watch_list,
 )
-from storage import assessments, repo
+from rules.watch import authority_in, counts_toward_rule
+from storage import assessments, repo, tally
 from storage.models import Plan, Unit
+
+NO_AUTHORITY = "Không ghi cơ quan giao"
 
 
 @dataclass(frozen=True)
 class PlanFigures:
-    plan: Plan
+    """The figures of every plan a date follows (a CCHC plan and a work programme of one
+    year count together: the 30% rule is about a unit's tasks of the year)."""
+
+    plans: list[Plan]
     on: date
     units: list[UnitFigures]
     unit_names: dict[str, str]
     areas: list[AreaFigures]
     thresholds: Thresholds
+    # By assigning authority (every task, counted toward the rule or not), worst first.
+    authorities: list[UnitFigures] = field(default_factory=list)
+    # Criterion 1.6: the tasks assigned by the province's Party Committee, People's Council
+    # and People's Committee, as one line.
+    criterion: UnitFigures | None = None
+    # The authorities whose tasks count toward the rule; empty: every task counts.
+    counted: tuple[str, ...] = ()
+
+    @property
+    def plan(self) -> Plan:
+        return self.plans[0]
+
+    @property
+    def title(self) -> str:
+        """The plans' codes: `CCHC-2023` or `CCHC-2023 + CTCT-2023`."""
+        return " + ".join(p.code for p in self.plans)
 
     @property
     def watch(self) -> list[UnitFigures]:
@@ -53,33 +80,144 @@ def thresholds_from(config: Config) -> Thresholds:
     return Thresholds(fail=config.rules.fail_threshold, warning=config.rules.warning_threshold)
 
 
+@dataclass(slots=True)
+class _Cell:
+    """The tasks of one (lead unit, area, authority) on the day."""
+
+    counts: dict[Outcome, int] = field(default_factory=dict)
+    progress: int = 0
+
+    def add(self, outcome: Outcome, n: int = 1) -> None:
+        if n:
+            self.counts[outcome] = self.counts.get(outcome, 0) + n
+
+
+Cells = dict[tuple[str, str | None, str | None], _Cell]
+
+
+def _cells_from_facts(facts: Iterable[TaskFacts], on: date, due_soon_days: int) -> Cells:
+    cells: Cells = {}
+    for task in facts:
+        cell = cells.setdefault((task.unit, task.area, task.authority or None), _Cell())
+        outcome = outcome_on(task, on, due_soon_days)
+        cell.add(outcome)
+        cell.progress += 0 if outcome.is_done else task.progress
+    return cells
+
+
+def _cells_from_tally(
+    rows: Iterable[tally.CountRow], unit_codes: dict[int, str], area_codes: dict[int, str]
+) -> Cells:
+    cells: Cells = {}
+    for r in rows:
+        key = (
+            unit_codes.get(r.unit_id, ""),
+            area_codes.get(r.area_id or 0),
+            r.authority or None,
+        )
+        cell = cells.setdefault(key, _Cell())
+        cell.add(Outcome.DONE_ON_TIME, r.on_time)
+        cell.add(Outcome.DONE_LATE, r.late)
+        cell.add(Outcome.OVERDUE, r.overdue)
+        cell.add(Outcome.DUE_SOON, r.due_soon)
+        cell.add(Outcome.OPEN, r.open)
+        cell.progress += r.progress
+    return cells
+
+
+def _sum(target: dict[Outcome, int], counts: dict[Outcome, int]) -> None:
+    for outcome, n in counts.items():
+        target[outcome] = target.get(outcome, 0) + n
+
+
+def _figures(
+    plans: list[Plan],
+    on: date,
+    cells: Cells,
+    units: list[Unit],
+    areas: list[AreaFacts],
+    config: Config,
+) -> PlanFigures:
+    thresholds = thresholds_from(config)
+    counted = tuple(config.rules.counted_authorities)
+    per_unit: dict[str, dict[Outcome, int]] = {u.code: {} for u in units}
+    per_area: dict[str, AreaCount] = {}
+    per_authority: dict[str, dict[Outcome, int]] = {}
+    criterion: dict[Outcome, int] = {}
+    for (unit, area, authority), cell in cells.items():
+        if counts_toward_rule(authority, counted):
+            _sum(per_unit.setdefault(unit, {}), cell.counts)
+        _sum(per_authority.setdefault(authority or NO_AUTHORITY, {}), cell.counts)
+        if authority_in(authority, config.rules.criterion_authorities):
+            _sum(criterion, cell.counts)
+        if area is not None:
+            done = cell.counts.get(Outcome.DONE_ON_TIME, 0) + cell.counts.get(Outcome.DONE_LATE, 0)
+            per_area.setdefault(area, AreaCount()).add(
+                AreaCount(
+                    tasks=sum(cell.counts.values()),
+                    done=done,
+                    late=cell.counts.get(Outcome.DONE_LATE, 0),
+                    overdue=cell.counts.get(Outcome.OVERDUE, 0),
+                    progress=cell.progress,
+                )
+            )
+    return PlanFigures(
+        plans=plans,
+        on=on,
+        units=figures_from_counts(per_unit, thresholds),
+        unit_names={u.code: u.name for u in units},
+        areas=areas_from_counts(areas, per_area),
+        thresholds=thresholds,
+        authorities=figures_from_counts(per_authority, thresholds),
+        criterion=figures_from_counts({"1.6": criterion}, thresholds)[0],
+        counted=counted,
+    )
+
+
+def _plan_list(plans: Plan | Sequence[Plan]) -> list[Plan]:
+    return [plans] if isinstance(plans, Plan) else list(plans)
+
+
+def _areas(session: Session, plan_ids: list[int]) -> tuple[list[AreaFacts], dict[int, str]]:
+    """The plans' areas, one per code (the first plan's wins), and each area id's code."""
+    by_code: dict[str, AreaFacts] = {}
+    codes: dict[int, str] = {}
+    for area_id, _plan_id, area in repo.area_rows(session, plan_ids):
+        by_code.setdefault(area.code, area)
+        codes[area_id] = area.code
+    return list(by_code.values()), codes
+
+
 def plan_figures(
     session: Session,
-    plan: Plan,
+    plans: Plan | Sequence[Plan],
     on: date,
     config: Config,
     facts: list[TaskFacts] | None = None,
 ) -> PlanFigures:
-    """Every unit (even one without tasks) and every area of `plan`, as the rules see them on
-    `on`; `facts` replaces the tasks as stored (a report on a past day passes `facts_as_of`)."""
-    assert plan.id is not None
-    facts = repo.task_facts(session, plan.id) if facts is None else facts
-    units = session.exec(select(Unit)).all()
-    thresholds = thresholds_from(config)
-    return PlanFigures(
-        plan=plan,
-        on=on,
-        units=unit_figures(
-            facts,
-            on,
-            thresholds,
-            units=[u.code for u in units],
-            due_soon_days=config.rules.due_soon_days,
-        ),
-        unit_names={u.code: u.name for u in units},
-        areas=area_figures(repo.area_facts(session, plan.id), facts, on),
-        thresholds=thresholds,
-    )
+    """Every unit (even one without tasks), every area and every assigning authority of the
+    plans, as the rules see them on `on`. Counted from the kept tally (a few hundred rows,
+    whatever the history); `facts` replaces the tasks as stored (a report on a past day passes
+    `facts_as_of`), and are then counted one by one."""
+    plan_list = _plan_list(plans)
+    ids = [p.id for p in plan_list if p.id is not None]
+    units = list(session.exec(select(Unit)).all())
+    areas, area_codes = _areas(session, ids)
+    if facts is None:
+        conn = session.connection()
+        if tally.completions_after(conn, ids, on):
+            # A day before completions already recorded (a clock set back, a preview): the
+            # progress those tasks had that day is only in the tasks themselves.
+            cells = _cells_from_facts(
+                repo.task_facts(session, ids), on, config.rules.due_soon_days
+            )
+        else:
+            rows = tally.outcome_counts(conn, ids, on, config.rules.due_soon_days)
+            unit_codes = {u.id: u.code for u in units if u.id is not None}
+            cells = _cells_from_tally(rows, unit_codes, area_codes)
+    else:
+        cells = _cells_from_facts(facts, on, config.rules.due_soon_days)
+    return _figures(plan_list, on, cells, units, areas, config)
 
 
 def facts_as_of(facts: list[TaskFacts], progress: dict[int, int]) -> list[TaskFacts]:
