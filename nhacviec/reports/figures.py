@@ -7,8 +7,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from sqlmodel import Session, select
-
 from nhacviec.base.config import Config
 from rules import (
     AreaCount,
@@ -30,6 +28,7 @@ from rules import (
 )
 from rules.watch import authority_in, counts_toward_rule
 from storage import assessments, repo, tally
+from storage.db import Session
 from storage.models import Plan, Unit
 
 NO_AUTHORITY = "Không ghi cơ quan giao"
@@ -201,7 +200,7 @@ def plan_figures(
     `facts_as_of`), and are then counted one by one."""
     plan_list = _plan_list(plans)
     ids = [p.id for p in plan_list if p.id is not None]
-    units = list(session.exec(select(Unit)).all())
+    units = repo.all_units(session)
     areas, area_codes = _areas(session, ids)
     if facts is None:
         conn = session.connection()
@@ -241,7 +240,7 @@ def assessment_figures(
     """Self-scores of the plan's areas (the latest of each) and the units inspected in the
     plan's year by `on`."""
     assert plan.id is not None
-    units = session.exec(select(Unit)).all()
+    units = repo.all_units(session)
     rows = [r for r in assessments.inspections_of_year(session, plan.year) if r.on <= on]
     return AssessmentFigures(
         scores=score_summary(

@@ -25,10 +25,10 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
-from sqlmodel import Session
 
 from nhacviec.base import texts
 from nhacviec.base.config import Config
+from nhacviec.base.errors import NhacviecError
 from nhacviec.base.numbers import share_tenths
 from nhacviec.reports.cells import sheet_text
 from nhacviec.reports.figures import (
@@ -50,6 +50,7 @@ from rules import (
 )
 from storage import assessments, repo
 from storage.assessments import HistoryRow, TaskDetails
+from storage.db import Session
 from storage.models import Plan
 
 SUMMARY = "Tổng hợp"
@@ -142,8 +143,10 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 _HEAD_ALIGN = Alignment(wrap_text=True, horizontal="center", vertical="center")
 
 
-class ReportError(ValueError):
+class ReportError(NhacviecError, ValueError):
     """A report that cannot be made; the message is for users."""
+
+    reason = "report"
 
 
 @dataclass(frozen=True)
