@@ -134,9 +134,12 @@ def create_triggers() -> None:
             "ON deadline_shift FOR EACH ROW EXECUTE FUNCTION deadline_shift_follow()"
         )
         op.execute(POSTGRES_TALLY)
+        # `UPDATE OF` fires only for columns named in the UPDATE: `due` is set by the BEFORE
+        # trigger when `deadline` is, so a change of `deadline` must fire it too.
         op.execute(
             "CREATE TRIGGER task_tally_keep AFTER INSERT OR DELETE OR UPDATE OF "
-            f"{', '.join(WATCHED)} ON task FOR EACH ROW EXECUTE FUNCTION task_tally_apply()"
+            f"{', '.join((*WATCHED, 'deadline'))} ON task "
+            "FOR EACH ROW EXECUTE FUNCTION task_tally_apply()"
         )
         return
     derive = (
