@@ -98,6 +98,17 @@ def flag_of(share: Fraction, thresholds: Thresholds) -> Flag:
     return Flag.OK
 
 
+def _flag(part: int, whole: int, thresholds: Thresholds) -> Flag:
+    """flag_of(part / whole) in integers (0 / 0 is no share at all)."""
+    whole = whole or 1
+    fail, warning = exact(thresholds.fail), exact(thresholds.warning)
+    if part * fail.denominator >= fail.numerator * whole:
+        return Flag.OVER
+    if part * warning.denominator >= warning.numerator * whole:
+        return Flag.WARNING
+    return Flag.OK
+
+
 def margin_left(failed: int, assigned: int, fail: float) -> int:
     """How many more of its year's tasks a unit may finish late or leave overdue before its
     year rate reaches the fail share: 20 tasks at 30% allow 5 (6/20 is 30%), 21 allow 6."""
@@ -122,8 +133,8 @@ def make_figures(
     failed = late + overdue
     settled = on_time + failed
     lines = (thresholds.fail, thresholds.warning)
-    year_flag = flag_of(Fraction(failed, assigned or 1), thresholds)
-    so_far_flag = flag_of(Fraction(failed, settled or 1), thresholds)
+    year_flag = _flag(failed, assigned, thresholds)
+    so_far_flag = _flag(failed, settled, thresholds)
     flag = max(year_flag, so_far_flag, key=_SEVERITY.__getitem__)
     basis = Basis.YEAR if year_flag is flag else Basis.SO_FAR
     if flag is Flag.OK:
@@ -175,9 +186,10 @@ def count_outcomes(
     return counts
 
 
-def rank_key(f: UnitFigures) -> tuple[int, Fraction, int, str]:
-    """Worst first: the flag, then the year rate, then overdue tasks, then the code."""
-    return (-_SEVERITY[f.flag], -Fraction(f.failed_or_late, f.assigned or 1), -f.overdue, f.unit)
+def rank_key(f: UnitFigures) -> tuple[int, float, int, str]:
+    """Worst first: the flag, then the year rate, then overdue tasks, then the code. (Two
+    equal shares are the same float, 2/4 as 1/2: the order is exact at these sizes.)"""
+    return (-_SEVERITY[f.flag], -f.share, -f.overdue, f.unit)
 
 
 def figures_from_counts(

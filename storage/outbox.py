@@ -128,7 +128,9 @@ def plan_outcome_counts(
     the database from the kept tally (storage.tally.outcome_counts); with `counted`, only the
     tasks of those assigning authorities."""
     ids = [plan_ids] if isinstance(plan_ids, int) else list(plan_ids)
-    return tally.by_unit(tally.outcome_counts(conn, ids, on, due_soon_days), unit_codes, counted)
+    by = ("unit", "authority") if counted else ("unit",)
+    rows = tally.outcome_counts(conn, ids, on, due_soon_days, by)
+    return tally.by_unit(rows, unit_codes, counted)
 
 
 def chat_links(conn: Connection) -> list[LinkRow]:

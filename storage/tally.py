@@ -95,25 +95,31 @@ class CountRow:
         return self.on_time + self.late
 
 
-def _key(unit_id: int, area_id: int, authority: str) -> tuple[int, int, str]:
-    return unit_id, area_id or 0, authority or ""
+DIMENSIONS = ("unit", "area", "authority")
 
 
 def outcome_counts(
-    conn: Connection, plan_ids: Sequence[int], on: date, due_soon_days: int
+    conn: Connection,
+    plan_ids: Sequence[int],
+    on: date,
+    due_soon_days: int,
+    by: Sequence[str] = ("unit",),
 ) -> list[CountRow]:
-    """How many tasks of each (lead unit, area, authority) of the plans have each outcome on
-    `on`, judged against the effective deadline, counted by the database.
+    """How many tasks of the plans have each outcome on `on`, judged against the effective
+    deadline, per lead unit, area and/or assigning authority (`by`, of DIMENSIONS; the
+    others are left None), counted by the database.
 
     A completed task's outcome never changes, so most of the answer is kept ready: TaskTally
     (kept by triggers) has the tasks, completed tasks, late completions and the progress of
-    unfinished tasks. Two small ranges of ix_task_plan_completion supply the rest: unfinished
-    tasks whose deadline is past or soon, and completions after `on` (a past day, a
-    preview), which `on` does not yet know of. Whatever is left is open."""
+    unfinished tasks, added up here in the database. Two small ranges of
+    ix_task_plan_completion supply the rest: unfinished tasks whose deadline is past or soon,
+    and completions after `on` (a past day, a preview), which `on` does not yet know of.
+    Whatever is left is open."""
     if not plan_ids:
         return []
     t = TASKS
-    mine = t.c.plan_id.in_(list(plan_ids))
+    ids = list(plan_ids)
+    mine = t.c.plan_id.in_(ids)
     soon = on + timedelta(days=due_soon_days)
     late = sa.case((t.c.completed_on > t.c.due, 1), else_=0)
     pressing = sa.case((t.c.due <= soon, 1), else_=0)
@@ -121,28 +127,30 @@ def outcome_counts(
     # Grouped by expressions (`+ 0`, `coalesce`), never by bare columns: otherwise SQLite,
     # once ANALYZEd, walks the whole table in the order of another index (ix_task_unit_state)
     # to save sorting what is usually a few rows.
-    group = (
-        (t.c.lead_unit_id + sa.literal_column("0")).label("unit"),
-        sa.func.coalesce(t.c.area_id, 0).label("area"),
-        sa.func.coalesce(t.c.authority, "").label("authority"),
-    )
+    task_keys = {
+        "unit": (t.c.lead_unit_id + sa.literal_column("0")).label("unit"),
+        "area": sa.func.coalesce(t.c.area_id, 0).label("area"),
+        "authority": sa.func.coalesce(t.c.authority, "").label("authority"),
+    }
+    tally_keys = {"unit": TALLY.c.unit_id, "area": TALLY.c.area_id, "authority": TALLY.c.authority}
+    dims = [d for d in DIMENSIONS if d in by]
+    group = [task_keys[d] for d in dims]
     kept = conn.execute(
         sa.select(
-            TALLY.c.unit_id,
-            TALLY.c.area_id,
-            TALLY.c.authority,
+            *(tally_keys[d] for d in dims),
             sa.func.sum(TALLY.c.assigned),
             sa.func.sum(TALLY.c.done),
             sa.func.sum(TALLY.c.done_late),
             sa.func.sum(TALLY.c.open_progress),
         )
-        .where(TALLY.c.plan_id.in_(list(plan_ids)), TALLY.c.assigned > 0)
-        .group_by(TALLY.c.unit_id, TALLY.c.area_id, TALLY.c.authority)
+        .where(TALLY.c.plan_id.in_(ids), TALLY.c.assigned > 0)
+        .group_by(*(tally_keys[d] for d in dims))
     ).all()
+    n = len(dims)
     # Completed after `on`: on `on` they were still unfinished. None when `on` is today.
     later = {
-        _key(u, a, w): (n, late_n, pressing_n, overdue_n, progress_n)
-        for u, a, w, n, late_n, pressing_n, overdue_n, progress_n in conn.execute(
+        tuple(r[:n]): tuple(int(v or 0) for v in r[n:])
+        for r in conn.execute(
             sa.select(
                 *group,
                 sa.func.count(),
@@ -156,16 +164,19 @@ def outcome_counts(
         )
     }
     unfinished = {
-        _key(u, a, w): (n, overdue_n)
-        for u, a, w, n, overdue_n in conn.execute(
+        tuple(r[:n]): (int(r[n]), int(r[n + 1] or 0))
+        for r in conn.execute(
             sa.select(*group, sa.func.count(), sa.func.sum(overdue))
             .where(mine, t.c.completed_on.is_(None), t.c.due <= soon)
             .group_by(*group)
         )
     }
     rows = []
-    for unit_id, area_id, authority, assigned, done_ever, late_ever, open_progress in kept:
-        key = _key(unit_id, area_id, authority)
+    for r in kept:
+        key = tuple(r[:n])
+        assigned, done_ever, late_ever, open_progress = (int(v or 0) for v in r[n:])
+        if not assigned:
+            continue
         done_after, late_after, pressing_after, overdue_after, progress_after = later.get(
             key, (0, 0, 0, 0, 0)
         )
@@ -173,17 +184,18 @@ def outcome_counts(
         done, done_late = done_ever - done_after, late_ever - late_after
         pressing_now = pressing_open + pressing_after
         overdue_now = overdue_open + overdue_after
+        named = dict(zip(dims, key, strict=True))
         rows.append(
             CountRow(
-                unit_id=unit_id,
-                area_id=area_id or None,
-                authority=authority or None,
+                unit_id=named.get("unit", 0),
+                area_id=named.get("area") or None,
+                authority=named.get("authority") or None,
                 on_time=done - done_late,
                 late=done_late,
                 overdue=overdue_now,
                 due_soon=pressing_now - overdue_now,
                 open=assigned - done - pressing_now,
-                progress=int(open_progress) + int(progress_after or 0),
+                progress=open_progress + progress_after,
             )
         )
     return rows
@@ -196,8 +208,11 @@ def by_unit(
     `unit_codes` appears, with no task or some. With `counted`, only the tasks of those
     assigning authorities (and those with none recorded) count (rules.counts_toward_rule)."""
     counts: dict[str, dict[Outcome, int]] = {code: {} for code in unit_codes.values()}
+    matched: dict[str | None, bool] = {}
     for r in rows:
-        if not counts_toward_rule(r.authority, counted):
+        if r.authority not in matched:
+            matched[r.authority] = counts_toward_rule(r.authority, counted)
+        if not matched[r.authority]:
             continue
         per_unit = counts.setdefault(unit_codes.get(r.unit_id, ""), {})
         for outcome, n in (
@@ -210,18 +225,3 @@ def by_unit(
             if n:
                 per_unit[outcome] = per_unit.get(outcome, 0) + n
     return counts
-
-
-def completions_after(conn: Connection, plan_ids: Sequence[int], on: date) -> bool:
-    """Whether any task of the plans was completed after `on` (a day in the past)."""
-    if not plan_ids:
-        return False
-    t = TASKS
-    return (
-        conn.execute(
-            sa.select(t.c.id)
-            .where(t.c.plan_id.in_(list(plan_ids)), t.c.completed_on > on)
-            .limit(1)
-        ).first()
-        is not None
-    )

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from fractions import Fraction
+from functools import lru_cache
 from math import ceil
 
 
+@lru_cache(maxsize=64)
 def exact(share: float) -> Fraction:
     """A configured share (0.3) as the exact fraction a person means (3/10), not the binary
     float nearest to it."""
@@ -21,10 +23,26 @@ def exact(share: float) -> Fraction:
 
 def percent_tenths(part: int, whole: int, lines: Iterable[float] = ()) -> int:
     """`part / whole` in tenths of a percent (67 for 1/15), half up, never carried across any
-    of `lines` (shares such as 0.30); 0 when `whole` is 0."""
+    of `lines` (shares such as 0.30); 0 when `whole` is 0. Integer arithmetic only: the
+    figures of 500 units are rounded in well under a millisecond."""
     if whole <= 0:
         return 0
-    return _guarded(Fraction(part, whole), lines)
+    tenths = (2000 * part + whole) // (2 * whole)  # floor(part / whole * 1000 + 1/2)
+    for line in lines:
+        limit = exact(line)
+        line_tenths = _line_tenths(line)
+        below = part * limit.denominator < limit.numerator * whole
+        if below and tenths >= line_tenths:
+            tenths = line_tenths - 1
+        elif not below and tenths < line_tenths:
+            tenths = line_tenths
+    return tenths
+
+
+@lru_cache(maxsize=64)
+def _line_tenths(line: float) -> int:
+    """The first tenth of a percent that reads on or above the line."""
+    return ceil(exact(line) * 1000)
 
 
 def share_tenths(share: float, lines: Iterable[float] = ()) -> int:

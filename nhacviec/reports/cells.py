@@ -22,11 +22,14 @@ _LINE_LIKE = re.compile("[\x0b\x0c\x1c-\x1e]")
 _OTHER_CONTROLS = re.compile("[\x00-\x08\x09\x0e-\x1b\x1f]")
 # Lone surrogates (from a broken client) cannot be encoded as UTF-8 at all.
 _SURROGATES = re.compile("[\ud800-\udfff]")
+_ANY = re.compile("[\x00-\x09\x0b-\x1f\ud800-\udfff]")
 
 
 def clean_text(text: str) -> str:
     """Control characters replaced: line-like ones by a line break, the others by a space;
     lone surrogates by U+FFFD. What a person reads stays the same."""
+    if _ANY.search(text) is None:  # nearly every text: one scan, nothing to replace
+        return text
     text = _CRLF.sub("\n", text)
     text = _LINE_LIKE.sub("\n", text)
     text = _OTHER_CONTROLS.sub(" ", text)

@@ -91,37 +91,70 @@ class _Cell:
             self.counts[outcome] = self.counts.get(outcome, 0) + n
 
 
-Cells = dict[tuple[str, str | None, str | None], _Cell]
+@dataclass
+class _Views:
+    """The tasks of the day in three cuts: per (unit, authority) (authority None when the
+    count is not split by it), per area code and per authority."""
+
+    units: dict[tuple[str, str | None], _Cell] = field(default_factory=dict)
+    areas: dict[str, _Cell] = field(default_factory=dict)
+    authorities: dict[str | None, _Cell] = field(default_factory=dict)
 
 
-def _cells_from_facts(facts: Iterable[TaskFacts], on: date, due_soon_days: int) -> Cells:
-    cells: Cells = {}
+def _views_from_facts(facts: Iterable[TaskFacts], on: date, due_soon_days: int) -> _Views:
+    views = _Views()
     for task in facts:
-        cell = cells.setdefault((task.unit, task.area, task.authority or None), _Cell())
         outcome = outcome_on(task, on, due_soon_days)
-        cell.add(outcome)
-        cell.progress += 0 if outcome.is_done else task.progress
-    return cells
+        progress = 0 if outcome.is_done else task.progress
+        authority = task.authority or None
+        cells = [
+            views.units.setdefault((task.unit, authority), _Cell()),
+            views.authorities.setdefault(authority, _Cell()),
+        ]
+        if task.area is not None:
+            cells.append(views.areas.setdefault(task.area, _Cell()))
+        for cell in cells:
+            cell.add(outcome)
+            cell.progress += progress
+    return views
 
 
-def _cells_from_tally(
-    rows: Iterable[tally.CountRow], unit_codes: dict[int, str], area_codes: dict[int, str]
-) -> Cells:
-    cells: Cells = {}
-    for r in rows:
-        key = (
-            unit_codes.get(r.unit_id, ""),
-            area_codes.get(r.area_id or 0),
-            r.authority or None,
-        )
-        cell = cells.setdefault(key, _Cell())
-        cell.add(Outcome.DONE_ON_TIME, r.on_time)
-        cell.add(Outcome.DONE_LATE, r.late)
-        cell.add(Outcome.OVERDUE, r.overdue)
-        cell.add(Outcome.DUE_SOON, r.due_soon)
-        cell.add(Outcome.OPEN, r.open)
-        cell.progress += r.progress
-    return cells
+def _cell_of(r: tally.CountRow) -> _Cell:
+    cell = _Cell()
+    cell.add(Outcome.DONE_ON_TIME, r.on_time)
+    cell.add(Outcome.DONE_LATE, r.late)
+    cell.add(Outcome.OVERDUE, r.overdue)
+    cell.add(Outcome.DUE_SOON, r.due_soon)
+    cell.add(Outcome.OPEN, r.open)
+    cell.progress = r.progress
+    return cell
+
+
+def _views_from_tally(
+    session: Session,
+    ids: list[int],
+    on: date,
+    config: Config,
+    unit_codes: dict[int, str],
+    area_codes: dict[int, str],
+) -> _Views:
+    """Three small counts by the database (units, areas, authorities), never every task."""
+    conn = session.connection()
+    soon = config.rules.due_soon_days
+    split = ("unit", "authority") if config.rules.counted_authorities else ("unit",)
+    views = _Views()
+    for r in tally.outcome_counts(conn, ids, on, soon, split):
+        views.units[(unit_codes.get(r.unit_id, ""), r.authority)] = _cell_of(r)
+    for r in tally.outcome_counts(conn, ids, on, soon, ("area",)):
+        code = area_codes.get(r.area_id or 0)
+        if code is not None:
+            cell = views.areas.setdefault(code, _Cell())
+            for outcome, n in _cell_of(r).counts.items():
+                cell.add(outcome, n)
+            cell.progress += r.progress
+    for r in tally.outcome_counts(conn, ids, on, soon, ("authority",)):
+        views.authorities[r.authority] = _cell_of(r)
+    return views
 
 
 def _sum(target: dict[Outcome, int], counts: dict[Outcome, int]) -> None:
@@ -132,7 +165,7 @@ def _sum(target: dict[Outcome, int], counts: dict[Outcome, int]) -> None:
 def _figures(
     plans: list[Plan],
     on: date,
-    cells: Cells,
+    views: _Views,
     units: list[Unit],
     areas: list[AreaFacts],
     config: Config,
@@ -140,26 +173,25 @@ def _figures(
     thresholds = thresholds_from(config)
     counted = tuple(config.rules.counted_authorities)
     per_unit: dict[str, dict[Outcome, int]] = {u.code: {} for u in units}
-    per_area: dict[str, AreaCount] = {}
-    per_authority: dict[str, dict[Outcome, int]] = {}
-    criterion: dict[Outcome, int] = {}
-    for (unit, area, authority), cell in cells.items():
+    for (unit, authority), cell in views.units.items():
         if counts_toward_rule(authority, counted):
             _sum(per_unit.setdefault(unit, {}), cell.counts)
+    per_authority: dict[str, dict[Outcome, int]] = {}
+    criterion: dict[Outcome, int] = {}
+    for authority, cell in views.authorities.items():
         _sum(per_authority.setdefault(authority or NO_AUTHORITY, {}), cell.counts)
         if authority_in(authority, config.rules.criterion_authorities):
             _sum(criterion, cell.counts)
-        if area is not None:
-            done = cell.counts.get(Outcome.DONE_ON_TIME, 0) + cell.counts.get(Outcome.DONE_LATE, 0)
-            per_area.setdefault(area, AreaCount()).add(
-                AreaCount(
-                    tasks=sum(cell.counts.values()),
-                    done=done,
-                    late=cell.counts.get(Outcome.DONE_LATE, 0),
-                    overdue=cell.counts.get(Outcome.OVERDUE, 0),
-                    progress=cell.progress,
-                )
-            )
+    per_area = {
+        code: AreaCount(
+            tasks=sum(cell.counts.values()),
+            done=cell.counts.get(Outcome.DONE_ON_TIME, 0) + cell.counts.get(Outcome.DONE_LATE, 0),
+            late=cell.counts.get(Outcome.DONE_LATE, 0),
+            overdue=cell.counts.get(Outcome.OVERDUE, 0),
+            progress=cell.progress,
+        )
+        for code, cell in views.areas.items()
+    }
     return PlanFigures(
         plans=plans,
         on=on,
@@ -203,20 +235,11 @@ def plan_figures(
     units = repo.all_units(session)
     areas, area_codes = _areas(session, ids)
     if facts is None:
-        conn = session.connection()
-        if tally.completions_after(conn, ids, on):
-            # A day before completions already recorded (a clock set back, a preview): the
-            # progress those tasks had that day is only in the tasks themselves.
-            cells = _cells_from_facts(
-                repo.task_facts(session, ids), on, config.rules.due_soon_days
-            )
-        else:
-            rows = tally.outcome_counts(conn, ids, on, config.rules.due_soon_days)
-            unit_codes = {u.id: u.code for u in units if u.id is not None}
-            cells = _cells_from_tally(rows, unit_codes, area_codes)
+        unit_codes = {u.id: u.code for u in units if u.id is not None}
+        views = _views_from_tally(session, ids, on, config, unit_codes, area_codes)
     else:
-        cells = _cells_from_facts(facts, on, config.rules.due_soon_days)
-    return _figures(plan_list, on, cells, units, areas, config)
+        views = _views_from_facts(facts, on, config.rules.due_soon_days)
+    return _figures(plan_list, on, views, units, areas, config)
 
 
 def facts_as_of(facts: list[TaskFacts], progress: dict[int, int]) -> list[TaskFacts]:

@@ -189,7 +189,7 @@ def build_report(session: Session, period: Period, today: date, config: Config) 
     styles = _Styles()
     write_summary(_Sheet(workbook, SUMMARY, styles), plans, period, figures, assessment)
     write_tasks(
-        _Sheet(workbook, TASKS, styles),
+        _Sheet(workbook, TASKS, styles, boxed=False),
         period,
         figures,
         facts,
@@ -198,7 +198,9 @@ def build_report(session: Session, period: Period, today: date, config: Config) 
         config.rules.due_soon_days,
     )
     write_history(
-        _Sheet(workbook, HISTORY, styles), assessments.history(session, ids, since, until), tz
+        _Sheet(workbook, HISTORY, styles, boxed=False),
+        assessments.history(session, ids, since, until),
+        tz,
     )
     write_inspections(_Sheet(workbook, INSPECTIONS, styles), assessment.inspection_rows)
     workbook.properties.title = f"Báo cáo CCHC {period.label}"
@@ -229,10 +231,19 @@ class _Styles:
     template's style indices instead."""
 
     def __init__(self) -> None:
-        self._templates: dict[tuple[int, _Look], WriteOnlyCell] = {}
+        self._templates: dict[tuple[object, ...], WriteOnlyCell] = {}
 
     def cell(self, ws: WriteOnlyWorksheet, value: Any, look: _Look) -> WriteOnlyCell:
-        key = (id(ws.parent), look)
+        # Keyed by identity: hashing openpyxl's fills and fonts costs more than the cell.
+        key = (
+            id(ws.parent),
+            look.number_format,
+            id(look.fill),
+            look.bold,
+            id(look.font),
+            look.header,
+            look.boxed,
+        )
         template = self._templates.get(key)
         if template is None:
             template = WriteOnlyCell(ws)
@@ -262,10 +273,16 @@ class _Styles:
 class _Sheet:
     """A write-only worksheet that counts its rows (asking openpyxl would read every cell)."""
 
-    def __init__(self, workbook: Workbook, title: str, styles: _Styles) -> None:
+    def __init__(
+        self, workbook: Workbook, title: str, styles: _Styles, boxed: bool = True
+    ) -> None:
         self.ws: WriteOnlyWorksheet = workbook.create_sheet(title)
         self.styles = styles
         self.rows = 0
+        # The long listings (tasks, history) go without cell borders: a styled cell costs
+        # openpyxl a new cell object each, and a border on 1.5 million cells adds nothing a
+        # filter and frozen header do not give.
+        self.boxed = boxed
 
     def setup(self, widths: list[int], header_row: int | None, freeze: str | None = None) -> None:
         """Column widths, frozen rows and fit-to-page: written before the first row."""
@@ -321,12 +338,23 @@ class _Sheet:
         bold: bool = False,
     ) -> None:
         formats = formats or {}
-        self.ws.append(
-            [
+        if self.boxed:
+            cells = [
                 self.styles.cell(self.ws, v, _Look(formats.get(n), fill, bold))
                 for n, v in enumerate(values, start=1)
             ]
-        )
+        else:
+            cells = []
+            for n, v in enumerate(values, start=1):
+                number_format = formats.get(n)
+                if number_format is None and fill is None and not bold and v is not None:
+                    # A bare value: openpyxl reuses one cell; sheet_text makes a text never
+                    # begin like a formula, so it is stored as text (data type "s").
+                    cells.append(sheet_text(v) if isinstance(v, str) else v)
+                else:
+                    look = _Look(number_format, fill, bold, boxed=False)
+                    cells.append(self.styles.cell(self.ws, v, look))
+        self.ws.append(cells)
         self.rows += 1
 
 
