@@ -34,11 +34,11 @@ from storage import repo
 from storage.db import session_scope, upgrade
 from storage.importer import import_sheets, read_file
 from storage.models import Plan, Task
+from tests.bot.test_status_reports import unit_table
 from tests.builders import small_sheets, write_csv, write_xlsx
 from tests.conftest import EXAMPLE_PLAN, link_chat, load
+from tests.nhacviec.test_cli import nhacviec
 from tests.scripted_year import play_year
-from tests.test_cli import nhacviec
-from tests.test_status_reports import unit_table
 
 
 def say(app: App, chat: str, text: str, channel: str = "console") -> list[Reply]:
