@@ -161,6 +161,7 @@ class TaskTally(SQLModel, table=True):
     deleted plan's or unit's tasks leave zeros behind."""
 
     __tablename__ = "task_tally"
+    __table_args__ = {"sqlite_with_rowid": False}
 
     plan_id: int = Field(primary_key=True)
     unit_id: int = Field(primary_key=True)
