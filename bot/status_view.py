@@ -86,6 +86,13 @@ def inspection_lines(cov: InspectionCoverage) -> list[str]:
 
 
 def department_text(figures: PlanFigures, assessment: AssessmentFigures | None = None) -> str:
+    """The department view as one text (department_blocks joined)."""
+    return "\n".join(department_blocks(figures, assessment))
+
+
+def department_blocks(
+    figures: PlanFigures, assessment: AssessmentFigures | None = None
+) -> list[str]:
     """The department view: the rules, the watch list, the units needing attention in full
     (at most DETAILED_UNITS, worst first), the others summarised, the department total, the
     criterion 1.6 line and the view by assigning authority."""
@@ -111,7 +118,7 @@ def department_text(figures: PlanFigures, assessment: AssessmentFigures | None =
     lines.append("")
     with_tasks = [f for f in figures.units if f.assigned]
     for f in with_tasks[:DETAILED_UNITS]:
-        lines += unit_lines(f, t)
+        lines.append("\n".join(unit_lines(f, t)))  # one block: never split between messages
     rest = with_tasks[DETAILED_UNITS:]
     if rest:
         worst = rest[0]
@@ -119,13 +126,15 @@ def department_text(figures: PlanFigures, assessment: AssessmentFigures | None =
             f"… {len(rest)} đơn vị khác, cao nhất {worst.unit} năm "
             f"{texts.tenths(worst.year_tenths)} (xem /status ĐƠN_VỊ)"
         )
-    lines += unit_lines(total, t, label="Toàn Sở")
+    lines.append("\n".join(unit_lines(total, t, label="Toàn Sở")))
     idle = [f.unit for f in figures.units if not f.assigned]
     if idle:
         shown = ", ".join(sorted(idle)[:WATCH_CODES])
         more = f" và {len(idle) - WATCH_CODES} đơn vị khác" if len(idle) > WATCH_CODES else ""
         lines.append("Chưa có nhiệm vụ: " + shown + more)
-    lines += criterion_lines(figures)
+    criterion = criterion_lines(figures)
+    if criterion:
+        lines.append("\n".join(criterion))
     lines += authority_lines(figures)
     if assessment is not None:
         lines += inspection_lines(assessment.inspections)
@@ -136,7 +145,7 @@ def department_text(figures: PlanFigures, assessment: AssessmentFigures | None =
                 f"{texts.num(s.total)}/{texts.num(s.max_total)}"
             )
     lines.append("Xem: /status ĐƠN_VỊ · /areas")
-    return "\n".join(lines)
+    return lines
 
 
 def criterion_lines(figures: PlanFigures) -> list[str]:
@@ -217,6 +226,27 @@ def unit_text(
     return "\n".join(lines)
 
 
+def numbered_blocks(blocks: list[str]) -> list[Reply]:
+    """Blocks (a unit's four lines) packed into phone-sized messages, never split across two,
+    marked (1/2), (2/2) when there are several."""
+    limit = PHONE_LIMIT - 8
+    parts: list[str] = []
+    current = ""
+    for block in blocks:
+        candidate = f"{current}\n{block}" if current else block
+        if len(candidate) > limit and current:
+            parts.append(current)
+            current = block
+        else:
+            current = candidate
+    if current:
+        parts.append(current)
+    parts = [piece for part in parts for piece in split_text(part, limit)]
+    if len(parts) == 1:
+        return [Reply(parts[0])]
+    return [Reply(f"{p}\n({n}/{len(parts)})") for n, p in enumerate(parts, start=1)]
+
+
 def numbered(text: str) -> list[Reply]:
     """One reply, or several marked (1/2), (2/2) when longer than a phone message."""
     parts = split_text(text, PHONE_LIMIT - 8)
@@ -243,8 +273,8 @@ def status_replies(
         ids = [p.id for p in plans if p.id is not None]
         tasks = repo.task_facts(session, ids, unit.id) if unit and unit.id else []
         return numbered(unit_text(figures, code, tasks, config.rules.due_soon_days, page))
-    replies = numbered(
-        department_text(figures, assessment_figures(session, figures.plan, on, config))
+    replies = numbered_blocks(
+        department_blocks(figures, assessment_figures(session, figures.plan, on, config))
     )
     if with_chart:
         png = status_chart(figures.units, figures.thresholds, on, f"Tình hình {figures.title}")
