@@ -94,12 +94,13 @@ def generate(path: Path, tasks: int, units: int = 200) -> int:
     return len(history)
 
 
-def run_report(folder: Path) -> tuple[float, float, int]:
+def run_report(folder: Path) -> tuple[float, float, float, int]:
     config = folder / "nhacviec.toml"
     config.write_text(f'[database]\nurl = "sqlite:///{folder}/bench.db"\n', encoding="utf-8")
     out = folder / "bao-cao.xlsx"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before, cpu_before = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
     started = time.perf_counter()
     command = ["report", "--period", "2023", "--out", str(out), "--on", "31/12/2023"]
     subprocess.run(
@@ -109,10 +110,11 @@ def run_report(folder: Path) -> tuple[float, float, int]:
         capture_output=True,
     )
     wall = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak, cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime - cpu_before
     if peak <= before:
         print("  (peak RSS not below an earlier, bigger run: read it from the larger size)")
-    return wall, peak / 1024, out.stat().st_size
+    return wall, cpu, peak / 1024, out.stat().st_size
 
 
 def main() -> None:
@@ -129,11 +131,12 @@ def main() -> None:
             started = time.perf_counter()
             history = generate(folder / "bench.db", size)
             made = time.perf_counter() - started
-            wall, peak, size_bytes = run_report(folder)
+            wall, cpu, peak, size_bytes = run_report(folder)
             print(
                 f"{size:,} tasks, {history:,} history rows (generated in {made:.1f} s): "
-                f"`nhacviec report --period 2023` {wall:.1f} s, peak RSS {peak:.0f} MB, "
-                f"workbook {size_bytes / 1_048_576:.1f} MB"
+                f"`nhacviec report --period 2023` {wall:.1f} s wall, {cpu:.1f} s CPU, "
+                f"peak RSS {peak:.0f} MB, workbook {size_bytes / 1_048_576:.1f} MB; "
+                f"load average {os.getloadavg()[0]:.1f}"
             )
 
 

@@ -133,18 +133,9 @@ def inspection_facts(rows: list[InspectionRow]) -> list[InspectionFacts]:
     return [InspectionFacts(unit=r.unit, on=r.on) for r in rows]
 
 
-@dataclass(frozen=True)
-class TaskDetails:
-    """What a report lists of a task besides its facts."""
-
-    authority: str | None
-    co_units: list[str]
-    series_code: str | None
-
-
-def task_details(session: Session, plan_ids: int | list[int]) -> dict[int, TaskDetails]:
-    """Authority, co-operating units and series of every task of the plans (columns only:
-    a report of 100,000 tasks builds no ORM object)."""
+def co_units(session: Session, plan_ids: int | list[int]) -> dict[int, list[str]]:
+    """The co-operating units of the plans' tasks that have any, by task (columns only: a
+    report of 100,000 tasks builds no ORM object and keeps nothing for the others)."""
     ids = [plan_ids] if isinstance(plan_ids, int) else plan_ids
     co: dict[int, list[str]] = {}
     for task_id, code in session.execute(
@@ -155,14 +146,7 @@ def task_details(session: Session, plan_ids: int | list[int]) -> dict[int, TaskD
         .order_by(col(Unit.code))
     ):
         co.setdefault(task_id, []).append(code)
-    return {
-        task_id: TaskDetails(authority, co.get(task_id, []), series)
-        for task_id, authority, series in session.execute(
-            sa.select(col(Task.id), col(Task.authority), col(Task.series_code)).where(
-                col(Task.plan_id).in_(ids)
-            )
-        )
-    }
+    return co
 
 
 @dataclass(frozen=True)

@@ -245,7 +245,9 @@ def plan_figures(
 def facts_as_of(facts: list[TaskFacts], progress: dict[int, int]) -> list[TaskFacts]:
     """The tasks as they stood on a past day: the progress last reported by then (0 if none);
     a completion after that day is ignored by the rules themselves."""
-    return [replace(f, progress=progress.get(f.id, 0)) for f in facts]
+    return [
+        f if f.progress == (p := progress.get(f.id, 0)) else replace(f, progress=p) for f in facts
+    ]
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,7 @@ from rules import (
     outcome_on,
 )
 from storage import assessments, repo
-from storage.assessments import HistoryRow, TaskDetails
+from storage.assessments import HistoryRow
 from storage.db import Session
 from storage.models import Plan
 
@@ -193,7 +193,7 @@ def build_report(session: Session, period: Period, today: date, config: Config) 
         period,
         figures,
         facts,
-        assessments.task_details(session, ids),
+        assessments.co_units(session, ids),
         last_note,
         config.rules.due_soon_days,
     )
@@ -512,7 +512,7 @@ def write_tasks(
     period: Period,
     figures: PlanFigures,
     facts: Sequence[TaskFacts],
-    details: dict[int, TaskDetails],
+    co_units: dict[int, list[str]],
     last_note: dict[int, str],
     due_soon_days: int,
 ) -> None:
@@ -525,7 +525,6 @@ def write_tasks(
     overdue_fill = _FLAG_FILLS["over"]
     for task in sorted(facts, key=lambda t: (t.unit, t.deadline or date.max, t.id)):
         outcome = outcome_on(task, on, due_soon_days)
-        detail = details.get(task.id)
         done = outcome.is_done
         if outcome is Outcome.DONE_LATE:
             days: int | None = days_late(task, on)
@@ -540,8 +539,8 @@ def write_tasks(
                 task.title,
                 task.area,
                 task.unit,
-                ", ".join(detail.co_units) if detail else None,
-                detail.authority if detail else None,
+                ", ".join(co_units.get(task.id, ())) or None,
+                task.authority,
                 task.deadline,
                 task.written_deadline,
                 "Có" if period.contains(task.deadline) else "",
