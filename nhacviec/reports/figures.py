@@ -3,7 +3,7 @@ for the CLI table, /status and the reports."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -224,7 +224,7 @@ def plan_figures(
     plans: Plan | Sequence[Plan],
     on: date,
     config: Config,
-    facts: list[TaskFacts] | None = None,
+    facts: Iterable[TaskFacts] | None = None,
 ) -> PlanFigures:
     """Every unit (even one without tasks), every area and every assigning authority of the
     plans, as the rules see them on `on`. Counted from the kept tally (a few hundred rows,
@@ -242,12 +242,17 @@ def plan_figures(
     return _figures(plan_list, on, views, units, areas, config)
 
 
-def facts_as_of(facts: list[TaskFacts], progress: dict[int, int]) -> list[TaskFacts]:
+def facts_as_of(facts: Iterable[TaskFacts], progress: dict[int, int]) -> list[TaskFacts]:
     """The tasks as they stood on a past day: the progress last reported by then (0 if none);
     a completion after that day is ignored by the rules themselves."""
-    return [
-        f if f.progress == (p := progress.get(f.id, 0)) else replace(f, progress=p) for f in facts
-    ]
+    return list(iter_as_of(facts, progress))
+
+
+def iter_as_of(facts: Iterable[TaskFacts], progress: dict[int, int]) -> Iterator[TaskFacts]:
+    """The same, one task at a time."""
+    for f in facts:
+        p = progress.get(f.id, 0)
+        yield f if f.progress == p else replace(f, progress=p)
 
 
 @dataclass(frozen=True)

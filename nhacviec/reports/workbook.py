@@ -35,7 +35,7 @@ from nhacviec.reports.figures import (
     AssessmentFigures,
     PlanFigures,
     assessment_figures,
-    facts_as_of,
+    iter_as_of,
     plan_figures,
 )
 from rules import (
@@ -181,8 +181,11 @@ def build_report(session: Session, period: Period, today: date, config: Config) 
     since = datetime.combine(period.start, time(0), tz)
     until = datetime.combine(on + timedelta(days=1), time(0), tz)  # the figures day included
     progress, last_note = assessments.progress_as_of(session, ids, until)
-    facts = facts_as_of(repo.task_facts(session, ids), progress)
-    figures = plan_figures(session, plans, on, config, facts)
+    # Two passes over the tasks, both streamed: the figures, then the rows in report order.
+    figures = plan_figures(
+        session, plans, on, config, iter_as_of(repo.iter_task_facts(session, ids), progress)
+    )
+    facts = iter_as_of(repo.iter_task_facts(session, ids, ordered=True), progress)
     scored = next((p for p in plans if p.id is not None and repo.area_facts(session, p.id)), None)
     assessment = assessment_figures(session, scored or plans[0], on, config)
     workbook = Workbook(write_only=True)
@@ -511,7 +514,7 @@ def write_tasks(
     sheet: _Sheet,
     period: Period,
     figures: PlanFigures,
-    facts: Sequence[TaskFacts],
+    facts: Iterable[TaskFacts],
     co_units: dict[int, list[str]],
     last_note: dict[int, str],
     due_soon_days: int,
@@ -523,7 +526,7 @@ def write_tasks(
     sheet.header(TASK_HEADERS)
     formats = {8: DATE_FORMAT, 9: DATE_FORMAT, 11: DATE_FORMAT, 12: PERCENT_FORMAT}
     overdue_fill = _FLAG_FILLS["over"]
-    for task in sorted(facts, key=lambda t: (t.unit, t.deadline or date.max, t.id)):
+    for task in facts:  # by unit, deadline (none last) and id
         outcome = outcome_on(task, on, due_soon_days)
         done = outcome.is_done
         if outcome is Outcome.DONE_LATE:
