@@ -6,22 +6,35 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
+from bot.gate import ChatGate
 from bot.messages import Button, Incoming, Reply
-from bot.parsing import Command, parse_command, parse_percent
+from bot.parsing import (
+    Command,
+    after_words,
+    clean,
+    looks_like_id,
+    parse_command,
+    parse_id,
+    parse_page,
+    parse_percent,
+)
 from bot.status_view import status_replies
+from bot.task_commands import DIALOG, TaskCommands, actor, refusal, scope, stale_press
 from bot.tccb import TccbCommands
 from nhacviec.base import texts
 from nhacviec.base.clock import Clock, local_today
 from nhacviec.base.config import Config
 from nhacviec.base.errors import NhacviecError
 from rules import Outcome, TaskFacts, days_overdue, outcome_on
+from rules.access import Action, decide
 from rules.calendar import WorkingCalendar
 from storage import repo
+from storage import tasks as task_store
 from storage.db import Engine, Session, session_scope
-from storage.models import ChatState, Officer, Plan, Role, Task, TaskState
+from storage.models import ChatState, Officer, Plan, Task, TaskState, Unit
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +91,7 @@ class ChatService:
             config.calendar.extra_holidays, config.calendar.extra_working_days
         )
         self.bot_username = bot_username
+        self.gate = ChatGate()
         self._commands: dict[str, Callable[[Session, Incoming, Officer, Command], list[Reply]]] = {
             "tasks": self._tasks,
             "done": self._done,
@@ -85,6 +99,8 @@ class ChatService:
             "status": self._status,
         }
         self._commands.update(TccbCommands(self).handlers())
+        self.task_commands = TaskCommands(self)
+        self._commands.update(self.task_commands.handlers())
 
     @property
     def today(self) -> date:
@@ -94,6 +110,7 @@ class ChatService:
 
     def handle(self, message: Incoming) -> list[Reply]:
         """The replies to one message; a failure is logged and answered with an apology."""
+        message = replace(message, text=clean(message.text))
         try:
             with session_scope(self.engine) as session:
                 return self._handle(session, message)
@@ -113,14 +130,29 @@ class ChatService:
         presser (`sender_id`) is who acts."""
         who = Incoming(channel, chat_id, "", sender_id=sender_id)
         action, _, raw_id = data.partition(":")
+        if action == DIALOG:
+            # A dialog's button: the same as typing its value as the answer to its step.
+            step, _, value = raw_id.partition(":")
+            with session_scope(self.engine) as session:
+                state = repo.chat_state(session, channel, who.conversation)
+                if stale_press(state, step):
+                    return Reply(texts.DIALOG_STALE)
+            replies = self.handle(Incoming(channel, chat_id, value or "-", sender_id=sender_id))
+            return replies[0] if replies else Reply(texts.DIALOG_CANCELLED)
         command = {"done": "done", "prog": "progress", "snooze": "snooze"}.get(action)
-        if command is None or not raw_id.isdigit():
-            return Reply(texts.UNKNOWN_COMMAND.format(command=data))
+        if command is None or parse_id(raw_id) is None:
+            return Reply(texts.UNKNOWN_COMMAND.format(command=clean(data)[:64]))
         try:
             with session_scope(self.engine) as session:
                 officer = repo.officer_for_chat(session, channel, who.identity)
                 if officer is None:
                     return Reply(texts.NOT_LINKED)
+                if who.conversation != chat_id:  # pressed in a group
+                    unit = repo.unit_for_group_chat(session, channel, chat_id)
+                    if unit is None:
+                        return Reply(texts.GROUP_NOT_LINKED)
+                    if unit.id != officer.unit_id:
+                        return Reply(texts.GROUP_OTHER_UNIT.format(unit=unit.name))
                 if command == "done":
                     return self._done(
                         session,
@@ -128,7 +160,7 @@ class ChatService:
                         officer,
                         Command("done", [raw_id], raw_id),
                     )[0]
-                task = self._own_task(session, officer, raw_id)
+                task = self._own_task(session, officer, raw_id, Action.PROGRESS)
                 if isinstance(task, Reply):
                     return task
                 if command == "snooze":
@@ -181,18 +213,49 @@ class ChatService:
 
     def _handle(self, session: Session, message: Incoming) -> list[Reply]:
         command = parse_command(message.text, self.bot_username)
-        if command is None:
-            if message.text.strip().startswith("/"):
-                return []  # addressed to another bot in a group
-            return self._answer(session, message)
-        if command.name == "start":
-            return [self._start(session, message, command)]
+        if command is None and message.text.strip().startswith("/"):
+            return []  # addressed to another bot in a group
+        now = self.clock.now().timestamp()
+        linking = command is not None and command.name == "start" and bool(command.args)
+        group_unit: Unit | None = None
+        if message.is_group:
+            # Only a unit's own group is a place for its tasks: an unrelated group gets one
+            # explanation, then nothing, so nobody reads a unit's tasks where they should not.
+            group_unit = repo.unit_for_group_chat(session, message.channel, message.chat_id)
+            if group_unit is None and not linking:
+                if command is None or not self.gate.first_time(
+                    (message.channel, message.chat_id), now
+                ):
+                    return []
+                log.info("unlinked group %s:%s told once", message.channel, message.chat_id)
+                return [Reply(texts.GROUP_NOT_LINKED)]
+        if linking:
+            assert command is not None
+            return self._start(session, message, command, now)
         officer = repo.officer_for_chat(session, message.channel, message.identity)
+        if officer is None:
+            if command is None and message.is_group:
+                return []  # a group member's own talk, not for the bot
+            # A stranger is answered at most once a minute, whatever they send (the local
+            # console is no stranger: whoever types there runs nhacviec).
+            key = (message.channel, message.conversation)
+            if message.channel != "console" and not self.gate.may_answer_stranger(key, now):
+                return []
+        elif (
+            group_unit is not None
+            and officer.unit_id != group_unit.id
+            and (command is None or command.name not in ("help", "start"))
+        ):
+            return [Reply(texts.GROUP_OTHER_UNIT.format(unit=group_unit.name))]
+        if command is None:
+            return self._answer(session, message, officer)
+        if command.name == "start":
+            return [Reply(self._help(officer) if officer else texts.START_USAGE)]
         if command.name == "help":
             return [Reply(self._help(officer))]
         handler = self._commands.get(command.name)
         if handler is None:
-            return [Reply(texts.UNKNOWN_COMMAND.format(command="/" + command.name))]
+            return [Reply(texts.UNKNOWN_COMMAND.format(command="/" + command.name[:32]))]
         if officer is None:
             return [Reply(texts.NOT_LINKED)]
         repo.clear_chat_states(session, message.channel, message.conversation)
@@ -201,41 +264,62 @@ class ChatService:
     def _help(self, officer: Officer | None) -> str:
         if officer is None:
             return texts.HELP_UNLINKED
-        lines = [texts.HELP_COMMON]
-        if officer.role in (Role.TCCB, Role.ADMIN):
+        lines = [texts.HELP_COMMON, texts.HELP_TASK]
+        who = actor(officer)
+        if decide(who, Action.FOLLOW_UP):
             lines.append(texts.HELP_STATUS_ALL)
-        elif officer.role == Role.HEAD:
+        elif decide(who, Action.STATUS_ALL):
+            lines.append(texts.HELP_STATUS_ALL.split("\n", 1)[0])
+        elif decide(who, Action.STATUS_OWN):
             lines.append(texts.HELP_STATUS_OWN)
+        if decide(who, Action.ASSIGN):
+            lines.append(texts.HELP_PLAN_KEEPER)
         return "\n".join(lines)
 
     # -- /start ------------------------------------------------------------------------------
 
-    def _start(self, session: Session, message: Incoming, command: Command) -> Reply:
-        if not command.args:
-            officer = repo.officer_for_chat(session, message.channel, message.identity)
-            return Reply(self._help(officer) if officer else texts.START_USAGE)
-        if repo.is_group_code(session, command.args[0]):
-            return self._link_group(session, message, command.args[0])
+    def _start(
+        self, session: Session, message: Incoming, command: Command, now: float
+    ) -> list[Reply]:
+        """`/start CODE`: link this chat (an officer's code) or this group (a unit's code).
+        Wrong codes are counted per chat: after five, codes are refused for ten minutes."""
+        key = (message.channel, message.chat_id)
+        left = self.gate.locked_for(key, now)
+        if left > 0:
+            if not self.gate.may_answer_stranger(("locked", *key), now):
+                return []
+            return [Reply(texts.link_locked(left))]
+        code = command.args[0]
         try:
-            officer = repo.consume_link_code(
-                session, command.args[0], message.channel, message.identity, self.clock.now()
-            )
+            if repo.is_group_code(session, code):
+                if not message.is_group:
+                    return [Reply(texts.GROUP_CODE_IN_PRIVATE)]
+                unit = repo.consume_group_code(
+                    session, code, message.channel, message.chat_id, self.clock.now()
+                )
+                reply = Reply(texts.group_linked(unit.name))
+            else:
+                officer = repo.consume_link_code(
+                    session, code, message.channel, message.identity, self.clock.now()
+                )
+                own = repo.get_unit(session, officer.unit_id)
+                reply = Reply(texts.linked(officer.name, own.name if own else "", officer.role))
         except repo.LinkError as err:
-            return Reply(texts.explain(err))
-        unit = repo.get_unit(session, officer.unit_id)
-        return Reply(texts.linked(officer.name, unit.name if unit else "", officer.role))
-
-    def _link_group(self, session: Session, message: Incoming, code: str) -> Reply:
-        """A unit's group code links the group chat it is typed in, never a private chat."""
-        if not message.is_group:
-            return Reply(texts.GROUP_CODE_IN_PRIVATE)
-        try:
-            unit = repo.consume_group_code(
-                session, code, message.channel, message.chat_id, self.clock.now()
+            wrong = self.gate.code_failed(key, now)
+            # Never the code itself: a near miss of a real code is half of it.
+            log.warning(
+                "link code refused (%s) in chat %s:%s, %d wrong in a row",
+                err.reason,
+                message.channel,
+                message.chat_id,
+                wrong,
             )
-        except repo.LinkError as err:
-            return Reply(texts.explain(err))
-        return Reply(texts.group_linked(unit.name))
+            if wrong >= self.gate.wrong_codes:
+                self.gate.may_answer_stranger(("locked", *key), now)  # told now: not again soon
+                return [Reply(texts.link_locked(self.gate.lockout))]
+            return [Reply(texts.explain(err))]
+        self.gate.code_worked(key)
+        return [reply]
 
     # -- /tasks ------------------------------------------------------------------------------
 
@@ -250,19 +334,44 @@ class ChatService:
         unit = repo.get_unit(session, officer.unit_id)
         if not plans or unit is None:
             return [Reply(texts.NO_PLAN)]
-        tasks = repo.open_tasks_of_unit(
-            session, officer.unit_id, [p.id for p in plans if p.id is not None]
-        )
+        ids = [p.id for p in plans if p.id is not None]
+        tasks = repo.open_tasks_of_unit(session, officer.unit_id, ids)
+        co_tasks = [
+            t for i in ids for t in task_store.open_co_tasks_of_unit(session, officer.unit_id, i)
+        ]
+        lead_ids = {t.id for t in tasks}
+        tasks += co_tasks
         if not tasks:
             return [Reply(f"🎉 {unit.name} không còn nhiệm vụ nào đang mở.")]
-        page = int(command.args[0]) if command.args and command.args[0].isdigit() else 1
+        page = (parse_page(command.args[0]) if command.args else None) or 1
         pages = (len(tasks) + TASKS_PER_PAGE - 1) // TASKS_PER_PAGE
         page = min(max(page, 1), pages)
         shown = tasks[(page - 1) * TASKS_PER_PAGE : page * TASKS_PER_PAGE]
         today = self.today
-        lines = [f"📋 {unit.name}: {len(tasks)} nhiệm vụ đang mở"]
+        lines = [f"📋 {unit.name}: {len(lead_ids)} nhiệm vụ đang mở"]
+        if co_tasks:
+            lines[0] += f" · {len(co_tasks)} {texts.CO_UNIT_MARK}"
         buttons = []
+        units = repo.units_by_id(session) if co_tasks else {}
+        co_header = False
         for task in shown:
+            if task.id not in lead_ids:
+                if not co_header:
+                    lines.append(texts.TASKS_CO_HEADER)
+                    co_header = True
+                facts = TaskFacts(
+                    id=task.id or 0,
+                    code=task.code,
+                    unit=units[task.lead_unit_id].code,
+                    deadline=task.due,
+                    title=task.title,
+                    progress=task.progress,
+                    written=task.deadline if task.deadline != task.due else None,
+                )
+                line = task_line(facts, today, self.config.rules.due_soon_days, task.progress)
+                lines.append(f"{line} · {texts.CO_UNIT_MARK} ({facts.unit} chủ trì)")
+                buttons.append([task_buttons(task.id or 0)[1]])
+                continue
             facts = TaskFacts(
                 id=task.id or 0,
                 code=task.code,
@@ -287,16 +396,23 @@ class ChatService:
 
     # -- /done and /progress ---------------------------------------------------------------
 
-    def _own_task(self, session: Session, officer: Officer, raw_id: str) -> Task | Reply:
-        """The task named by `raw_id` if the officer's unit leads it, else the refusal."""
-        task_id = raw_id.lstrip("#")
-        if not task_id.isdigit():
-            return Reply(texts.BAD_ID.format(value=raw_id))
-        task = repo.get_task(session, int(task_id))
+    def _own_task(
+        self, session: Session, officer: Officer, raw_id: str, action: Action = Action.DONE
+    ) -> Task | Reply:
+        """The task named by `raw_id` if the officer may do `action` on it (rules.access: its
+        lead unit, or for progress a co-unit), else the refusal."""
+        task_id = parse_id(raw_id)
+        if task_id is None:
+            # Digits too large for any id name no task; anything else is no id at all.
+            if looks_like_id(raw_id):
+                return Reply(texts.NO_TASK.format(id=texts.shorten(raw_id.lstrip("#"), 24)))
+            return Reply(texts.BAD_ID.format(value=texts.shorten(raw_id, 24)))
+        task = repo.get_task(session, task_id)
         if task is None:
             return Reply(texts.NO_TASK.format(id=task_id))
-        if task.lead_unit_id != officer.unit_id:
-            return Reply(texts.NOT_YOUR_UNIT.format(id=task.id))
+        allowed = decide(actor(officer), action, scope(session, task))
+        if not allowed:
+            return refusal(allowed, task.id)
         if task.state == TaskState.DONE:
             return Reply(texts.ALREADY_DONE.format(id=task.id, day=texts.d(task.completed_on)))
         return task
@@ -309,7 +425,7 @@ class ChatService:
         task = self._own_task(session, officer, command.args[0])
         if isinstance(task, Reply):
             return [task]
-        note = command.rest[len(command.args[0]) :].strip() or None
+        note = after_words(command.rest, 1) or None
         return [self._record(session, task, officer, 100, note, message.channel)]
 
     def _progress(
@@ -317,14 +433,17 @@ class ChatService:
     ) -> list[Reply]:
         if len(command.args) < 2:
             return [Reply(texts.PROGRESS_USAGE)]
-        task = self._own_task(session, officer, command.args[0])
+        task = self._own_task(session, officer, command.args[0], Action.PROGRESS)
         if isinstance(task, Reply):
             return [task]
         percent = parse_percent(command.args[1])
         if percent is None:
             return [Reply(texts.BAD_PERCENT.format(id=task.id))]
-        rest = command.rest[len(command.args[0]) :].strip()
-        note = rest[len(command.args[1]) :].strip() or None
+        if percent >= 100 and task.lead_unit_id != officer.unit_id:
+            done = self._own_task(session, officer, command.args[0], Action.DONE)
+            if isinstance(done, Reply):
+                return [done]
+        note = after_words(command.rest, 2) or None
         return [self._record(session, task, officer, percent, note, message.channel)]
 
     def _record(
@@ -338,6 +457,12 @@ class ChatService:
     ) -> Reply:
         before = task.progress
         today = self.today
+        if task.lead_unit_id != officer.unit_id:
+            # A co-unit reports on its part: kept in the story, the task's percent unchanged.
+            task_store.co_progress(
+                session, task, officer, percent, note, channel, self.clock.now()
+            )
+            return Reply(texts.co_progress_reply(task.id or 0, task.title, percent), changed=True)
         repo.record_progress(
             session,
             repo.ProgressRecord(
@@ -384,15 +509,16 @@ class ChatService:
             expects_answer=True,
         )
 
-    def _answer(self, session: Session, message: Incoming) -> list[Reply]:
+    def _answer(self, session: Session, message: Incoming, officer: Officer | None) -> list[Reply]:
         """Plain text: the answer to a question the bot asked, or a nudge to use a command."""
         state = repo.chat_state(session, message.channel, message.conversation)
-        officer = repo.officer_for_chat(session, message.channel, message.identity)
         if state is None or officer is None:
             if message.is_group:
                 return []
             return [Reply(texts.NOT_A_COMMAND if officer else texts.NOT_LINKED)]
-        task = self._own_task(session, officer, str(state.task_id))
+        if state.awaiting.startswith(("giao:", "sua:")):
+            return self.task_commands.answer(session, state, message, officer)
+        task = self._own_task(session, officer, str(state.task_id), Action.PROGRESS)
         if isinstance(task, Reply):
             repo.drop_chat_state(session, state)
             return [task]
@@ -426,13 +552,17 @@ class ChatService:
         plans = self._plans(session)
         if not plans:
             return [Reply(texts.NO_PLAN)]
-        if officer.role not in (Role.TCCB, Role.ADMIN, Role.HEAD):
+        who = actor(officer)
+        if not decide(who, Action.STATUS_OWN):
             return [Reply(texts.STATUS_REFUSED)]
         # `/status [UNIT] [PAGE]`: a number alone is a page of one's own unit (a head's view).
         args = list(command.args)
-        page = int(args.pop()) if args and args[-1].isdigit() else 1
+        page = parse_page(args[-1]) if args else None
+        if page is not None:
+            args.pop()
+        page = page or 1
         unit_code = args[0] if args else None
-        if officer.role == Role.HEAD:
+        if not decide(who, Action.STATUS_ALL):
             own = repo.get_unit(session, officer.unit_id)
             if unit_code and own and unit_code.upper() != own.code.upper():
                 return [Reply(texts.STATUS_OTHER_UNIT)]

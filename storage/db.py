@@ -13,6 +13,8 @@ from alembic.config import Config as AlembicConfig
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from nhacviec.base.errors import NhacviecError
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -46,10 +48,26 @@ def alembic_config(engine: Engine) -> AlembicConfig:
     return cfg
 
 
+class DatabaseUnavailable(NhacviecError):
+    """The database cannot be reached or opened; the message is one Vietnamese line."""
+
+    reason = "database_unavailable"
+
+
 def upgrade(engine: Engine) -> None:
     """Create or upgrade the schema to the newest revision; running it twice is harmless.
-    On SQLite, then `PRAGMA optimize`: the statistics the planner uses stay current (the
-    figures' queries are written to stay fast with or without them: benchmarks/status.py)."""
+    DatabaseUnavailable if the database cannot be reached at all. On SQLite, then `PRAGMA
+    optimize`: the statistics the planner uses stay current (the figures' queries are written
+    to stay fast with or without them: benchmarks/status.py)."""
+    try:
+        with engine.connect():
+            pass
+    except (sa.exc.OperationalError, sa.exc.InterfaceError) as err:
+        where = engine.url.render_as_string(hide_password=True)
+        reason = str(getattr(err, "orig", err) or type(err).__name__).strip().splitlines()
+        raise DatabaseUnavailable(
+            f"Không kết nối được cơ sở dữ liệu {where}: {reason[0] if reason else '?'}"
+        ) from None
     command.upgrade(alembic_config(engine), "head")
     if engine.dialect.name == "sqlite":
         with engine.connect() as conn:

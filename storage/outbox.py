@@ -25,6 +25,7 @@ from storage.models import (
     OutboxState,
     ReminderScan,
     Task,
+    TaskCoUnit,
     TaskState,
     Unit,
     UnitGroupChat,
@@ -106,12 +107,34 @@ def open_tasks_due_by(
                 t.c.progress,
                 t.c.snoozed_until,
                 t.c.deadline.label("written"),
-            ).where(
-                t.c.state == TaskState.OPEN,
-                t.c.due <= horizon,
-                t.c.plan_id.in_(ids),
-                sa.or_(t.c.snoozed_until.is_(None), t.c.snoozed_until <= day),
-            )
+                t.c.assignee_id,
+            ).where(*_due_by(ids, day, horizon))
+        )
+    )
+
+
+def _due_by(plan_ids: list[int], day: date, horizon: date) -> list[Any]:
+    t = TASKS
+    return [
+        t.c.state == TaskState.OPEN,
+        t.c.due <= horizon,
+        t.c.plan_id.in_(plan_ids),
+        sa.or_(t.c.snoozed_until.is_(None), t.c.snoozed_until <= day),
+    ]
+
+
+def co_units_due_by(
+    conn: Connection, plan_ids: int | Sequence[int], day: date, horizon: date
+) -> list[Any]:
+    """(task id, co-unit id) of the tasks `open_tasks_due_by` reads: the co-operating units
+    (phối hợp) whose officers are reminded too."""
+    co: sa.Table = TaskCoUnit.__table__  # type: ignore[attr-defined]
+    ids = [plan_ids] if isinstance(plan_ids, int) else list(plan_ids)
+    return list(
+        conn.execute(
+            sa.select(co.c.task_id, co.c.unit_id)
+            .join(TASKS, TASKS.c.id == co.c.task_id)
+            .where(*_due_by(ids, day, horizon))
         )
     )
 
@@ -469,6 +492,9 @@ def expire_stale(
             .where(
                 o.c.channel.in_(list(channels)),
                 o.c.day < today,
+                # A task's notice (kind "notice:<event>") is owed until sent: no later digest
+                # says what it says.
+                sa.not_(o.c.kind.startswith("notice:")),
                 sa.or_(
                     o.c.state == OutboxState.PENDING,
                     sa.and_(o.c.state == OutboxState.SENDING, o.c.claimed_at <= now - lease),

@@ -109,12 +109,13 @@ def drop_chat_state(session: Session, state: ChatState) -> None:
 
 
 def clear_chat_states(session: Session, channel: str, conversation: str) -> None:
-    """Forget any question pending in this conversation (a new command replaces it)."""
-    for state in session.exec(
-        select(ChatState).where(ChatState.channel == channel, ChatState.chat_id == conversation)
-    ).all():
-        session.delete(state)
-    session.flush()
+    """Forget any question pending in this conversation (a new command replaces it): one
+    DELETE, no read first (this runs before every command)."""
+    session.execute(
+        sa.delete(ChatState).where(
+            col(ChatState.channel) == channel, col(ChatState.chat_id) == conversation
+        )
+    )
 
 
 def unit_by_code(session: Session, code: str) -> Unit | None:
@@ -237,7 +238,8 @@ def iter_task_facts(
         )
         .join(Unit, col(Unit.id) == Task.lead_unit_id)
         .outerjoin(Area, col(Area.id) == Task.area_id)
-        .where(col(Task.plan_id).in_(ids))
+        # A cancelled task left the plan's figures (its record stays).
+        .where(col(Task.plan_id).in_(ids), col(Task.state) != TaskState.CANCELLED)
     )
     if unit_id is not None:
         query = query.where(col(Task.lead_unit_id) == unit_id)

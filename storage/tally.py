@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 
 from rules import Outcome
 from rules.watch import counts_toward_rule
-from storage.models import DeadlineShift, Plan, Task, TaskTally
+from storage.models import DeadlineShift, Plan, Task, TaskState, TaskTally
 
 TASKS: sa.Table = Task.__table__  # type: ignore[attr-defined]
 TALLY: sa.Table = TaskTally.__table__  # type: ignore[attr-defined]
@@ -119,7 +119,8 @@ def outcome_counts(
         return []
     t = TASKS
     ids = list(plan_ids)
-    mine = t.c.plan_id.in_(ids)
+    # A cancelled task left the figures (migration 0011): the index holds `state` for this.
+    mine = sa.and_(t.c.plan_id.in_(ids), t.c.state != TaskState.CANCELLED)
     soon = on + timedelta(days=due_soon_days)
     late = sa.case((t.c.completed_on > t.c.due, 1), else_=0)
     pressing = sa.case((t.c.due <= soon, 1), else_=0)

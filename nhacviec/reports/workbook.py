@@ -11,6 +11,7 @@ as they stood that day: progress reported later and completions after it are not
 
 from __future__ import annotations
 
+import heapq
 import io
 from collections.abc import Iterable, Sequence
 from copy import copy
@@ -117,8 +118,13 @@ HISTORY_HEADERS = [
     "Ghi chú",
     "Kênh",
 ]
-CHANNELS = {"telegram": "Telegram", "zalo": "Zalo", "console": "Console", "cli": "Dòng lệnh"}
-KINDS = {"done": "Hoàn thành", "progress": "Tiến độ"}
+CHANNELS = {**texts.CHANNEL_NAMES, "console": "Console", "cli": "Dòng lệnh", "import": "Nhập tệp"}
+# Progress reports and the tasks' events (created, deadline moved, cancelled…), one sheet.
+KINDS = {
+    **{k: v.capitalize() for k, v in texts.EVENT_NAMES.items()},
+    "done": "Hoàn thành",
+    "progress": "Tiến độ",
+}
 
 DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
@@ -202,7 +208,12 @@ def build_report(session: Session, period: Period, today: date, config: Config) 
     )
     write_history(
         _Sheet(workbook, HISTORY, styles, boxed=False),
-        assessments.history(session, ids, since, until),
+        # Progress reports streamed, the (fewer) task events merged in by time.
+        heapq.merge(
+            assessments.history(session, ids, since, until),
+            sorted(assessments.event_rows(session, ids, since, until), key=lambda r: r.at),
+            key=lambda r: r.at,
+        ),
         tz,
     )
     write_inspections(_Sheet(workbook, INSPECTIONS, styles), assessment.inspection_rows)
@@ -560,7 +571,8 @@ def write_tasks(
 
 
 def write_history(sheet: _Sheet, rows: Iterable[HistoryRow], tz: ZoneInfo) -> None:
-    """The progress reports of the period, oldest first, at the office's local time."""
+    """The progress reports and task events of the period, oldest first, at the office's
+    local time."""
     sheet.setup([17, 7, 12, 48, 10, 24, 10, 12, 9, 40, 11], header_row=1)
     sheet.header(HISTORY_HEADERS)
     formats = {1: DATETIME_FORMAT, 9: PERCENT_FORMAT}

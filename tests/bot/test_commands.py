@@ -88,15 +88,19 @@ def test_link_codes_work_once_and_expire(app: App, clock: FixedClock) -> None:
 
 def test_unlinked_chat_can_do_nothing(app: App) -> None:
     before = snapshot(app)
-    for text in ("/tasks", "/done 1", "/progress 1 50", "/status"):
+    assert isinstance(app.clock, FixedClock)
+    for text in ("/tasks", "/done 1", "/progress 1 50", "/status", "xin chào"):
         assert "chưa liên kết" in say(app, "stranger", text)
-    assert "chưa liên kết" in say(app, "stranger", "xin chào")
+        assert "chưa liên kết" in say(app, "stranger", text)  # the local console, every time
+        assert "chưa liên kết" in say(app, "99", text, "telegram")
+        assert say(app, "99", text, "telegram") == ""  # a remote stranger: once a minute
+        app.clock.advance(timedelta(seconds=61))
     assert snapshot(app) == before
 
 
 def test_tasks_lists_my_units_open_tasks_with_pages(app: App, officer: str) -> None:
     text = say(app, officer, "/tasks")
-    assert text.startswith("📋 Phòng Kế hoạch - Tài chính: 13 nhiệm vụ đang mở")
+    assert text.startswith("📋 Phòng Kế hoạch - Tài chính: 13 nhiệm vụ đang mở · 4 🤝 phối hợp")
     first = task_id(app, "NV-03#1")
     assert f"#{first} Báo cáo giải ngân vốn đầu tư" in text
     # 25/01/2023 fell in Tết: the deadline ends on the next working day, 27/01 (art. 148).
@@ -104,7 +108,11 @@ def test_tasks_lists_my_units_open_tasks_with_pages(app: App, officer: str) -> N
     assert "Theo dõi nhiệm vụ UBND tỉnh giao" not in text  # VP's task
     assert "gõ /tasks 2" in text
     page2 = say(app, officer, "/tasks 2")
-    assert "Trang" not in page2 and "25/12/2023" in page2
+    assert "25/12/2023" in page2
+    # The tasks KHTC co-operates on (phối hợp) come after its own, marked as such.
+    last = say(app, officer, "/tasks 3")
+    assert "Trang" not in last and "🤝 Phối hợp với đơn vị khác:" in last
+    assert "🤝 phối hợp (VP chủ trì)" in last
     reply = app.chat.handle(Incoming("console", officer, "/tasks"))[0]
     assert reply.buttons[0][0].data == f"done:{first}"
 

@@ -1,7 +1,7 @@
 """effective deadlines (a day off moves to the next working day) and a finer task tally
 
 Revision ID: 0013
-Revises: 0008
+Revises: 0011
 Create Date: 2026-11-30
 
 Deadlines. `task.deadline` stays the deadline as written. `task.due` is the effective one,
@@ -15,8 +15,9 @@ every change of a deadline or of a shift, whichever code (or person with a SQL p
 Tally. The figures (/status, /areas, the weekly summary, the report's summary) read per plan,
 lead unit, area and assigning authority: how many tasks, how many completed, how many of those
 after their effective deadline, and the progress of the unfinished ones; triggers keep it.
-It replaces the per-unit tally of 0008. Days-dependent counts (overdue, due soon,
-completions after a past day) are small ranges of ix_task_plan_completion.
+It replaces the per-unit tally of 0008/0011; cancelled tasks stay out of it, as in 0011.
+Days-dependent counts (overdue, due soon, completions after a past day) are small ranges of
+ix_task_plan_completion.
 
 Batch mode on SQLite rebuilds a table and drops its triggers: a later migration that rebuilds
 `task` must call `create_triggers()` of this module again.
@@ -28,7 +29,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0013"
-down_revision: str | None = "0008"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -52,7 +53,18 @@ POSTGRES = {
     "late": "coalesce(({row}.completed_on > {row}.due)::int, 0)",
     "progress": "(CASE WHEN {row}.completed_on IS NULL THEN {row}.progress ELSE 0 END)",
 }
-WATCHED = ("plan_id", "lead_unit_id", "area_id", "authority", "due", "completed_on", "progress")
+WATCHED = (
+    "plan_id",
+    "lead_unit_id",
+    "area_id",
+    "authority",
+    "due",
+    "completed_on",
+    "progress",
+    "state",
+)
+# A cancelled task leaves the figures (migration 0011); its record stays.
+LIVE = "{row}.state <> 'cancelled'"
 # The effective deadline of a row, from the kept shifts.
 SHIFTED = (
     "coalesce((SELECT moved_to FROM deadline_shift WHERE day = {row}.deadline), {row}.deadline)"
@@ -64,8 +76,9 @@ def _add(row: str, sql: dict[str, str], postgres: bool = False) -> str:
     return (
         f"INSERT INTO task_tally {'AS t ' if postgres else ''}"
         "(plan_id, unit_id, area_id, authority, assigned, done, done_late, open_progress) "
-        f"VALUES ({KEY_SQL.format(row=row)}, 1, {sql['done'].format(row=row)}, "
-        f"{sql['late'].format(row=row)}, {sql['progress'].format(row=row)}) "
+        f"SELECT {KEY_SQL.format(row=row)}, 1, {sql['done'].format(row=row)}, "
+        f"{sql['late'].format(row=row)}, {sql['progress'].format(row=row)} "
+        f"WHERE {LIVE.format(row=row)} "
         f"ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET assigned = {t}assigned + 1, "
         f"done = {t}done + excluded.done, done_late = {t}done_late + excluded.done_late, "
         f"open_progress = {t}open_progress + excluded.open_progress;"
@@ -78,7 +91,7 @@ def _remove(row: str, sql: dict[str, str]) -> str:
         f"done = done - {sql['done'].format(row=row)}, "
         f"done_late = done_late - {sql['late'].format(row=row)}, "
         f"open_progress = open_progress - {sql['progress'].format(row=row)} "
-        f"WHERE {WHERE_KEY.format(row=row)};"
+        f"WHERE {WHERE_KEY.format(row=row)} AND {LIVE.format(row=row)};"
     )
 
 
@@ -199,7 +212,7 @@ def drop_triggers() -> None:
         op.execute(f"DROP TRIGGER {name}")
 
 
-def _drop_0008_triggers() -> None:
+def _drop_0011_triggers() -> None:
     if op.get_context().dialect.name == "postgresql":
         op.execute("DROP TRIGGER task_tally_keep ON task")
         op.execute("DROP FUNCTION task_tally_apply()")
@@ -209,7 +222,7 @@ def _drop_0008_triggers() -> None:
 
 
 def upgrade() -> None:
-    _drop_0008_triggers()
+    _drop_0011_triggers()
     op.drop_table("task_tally")
     # Plain ALTER and index operations: batch mode could rebuild the table.
     op.add_column("task", sa.Column("due", sa.Date(), nullable=True))
@@ -230,7 +243,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_task_plan_completion",
         "task",
-        ["plan_id", "completed_on", "due", "lead_unit_id", "area_id", "authority"],
+        ["plan_id", "completed_on", "due", "lead_unit_id", "area_id", "authority", "state"],
     )
     op.create_table(
         "task_tally",
@@ -254,7 +267,8 @@ def upgrade() -> None:
         "sum(CASE WHEN completed_on IS NOT NULL THEN 1 ELSE 0 END), "
         "sum(CASE WHEN completed_on > due THEN 1 ELSE 0 END), "
         "sum(CASE WHEN completed_on IS NULL THEN progress ELSE 0 END) "
-        "FROM task GROUP BY plan_id, lead_unit_id, coalesce(area_id, 0), coalesce(authority, '')"
+        "FROM task WHERE state <> 'cancelled' "
+        "GROUP BY plan_id, lead_unit_id, coalesce(area_id, 0), coalesce(authority, '')"
     )
     create_triggers()
 
@@ -263,20 +277,22 @@ def downgrade() -> None:
     drop_triggers()
     op.drop_table("task_tally")
     op.drop_index("ix_task_plan_completion", table_name="task")
-    op.create_index(
-        "ix_task_plan_completion", "task", ["plan_id", "completed_on", "deadline", "lead_unit_id"]
-    )
     op.drop_index("ix_task_deadline", table_name="task")
     op.drop_index("ix_task_state_due", table_name="task")
     op.create_index("ix_task_state_deadline", "task", ["state", "deadline"])
     op.drop_table("deadline_shift")
-    with op.batch_alter_table("task") as batch_op:
-        batch_op.drop_column("due")
-    # 0008's per-unit tally, counted again, and its triggers (the batch rebuild above dropped
-    # every trigger of `task`).
+    # A plain DROP COLUMN (SQLite 3.35+): a batch rebuild would drop `task` itself, which
+    # task_event's foreign key refuses.
+    op.drop_column("task", "due")
+    # 0011's per-unit tally, counted again, its triggers and its completion index.
     import importlib
 
-    tally_0008 = importlib.import_module("storage.migrations.versions.0008_task_tally")
+    events_0011 = importlib.import_module("storage.migrations.versions.0011_task_events")
+    op.create_index(
+        "ix_task_plan_completion",
+        "task",
+        ["plan_id", "completed_on", "deadline", "lead_unit_id", "state"],
+    )
     op.create_table(
         "task_tally",
         sa.Column("plan_id", sa.Integer(), nullable=False),
@@ -291,6 +307,6 @@ def downgrade() -> None:
         "SELECT plan_id, lead_unit_id, count(*), "
         "sum(CASE WHEN completed_on IS NOT NULL THEN 1 ELSE 0 END), "
         "sum(CASE WHEN completed_on > deadline THEN 1 ELSE 0 END) "
-        "FROM task GROUP BY plan_id, lead_unit_id"
+        "FROM task WHERE state <> 'cancelled' GROUP BY plan_id, lead_unit_id"
     )
-    tally_0008.create_triggers()
+    events_0011.create_triggers()
