@@ -61,7 +61,7 @@ def task_line(task: TaskFacts, on: date, due_soon_days: int, progress: int) -> s
     elif outcome is Outcome.DUE_SOON and task.deadline is not None:
         left = (task.deadline - on).days
         badge = "🟠 hạn hôm nay" if left == 0 else f"🟡 còn {left} ngày"
-    details = texts.deadline_details(task.deadline, progress, badge)
+    details = texts.deadline_details(task.deadline, progress, badge, task.written)
     return texts.task_entry(task.id, task.title, details)
 
 
@@ -384,18 +384,22 @@ class ChatService:
 
     # -- /tasks ------------------------------------------------------------------------------
 
-    def _plan(self, session: Session) -> Plan | None:
-        return repo.current_plan(session)
+    def _plans(self, session: Session) -> list[Plan]:
+        """Every plan today follows (repo.plans_on): the plans of this year."""
+        return repo.plans_on(session, self.today)
 
     def _tasks(
         self, session: Session, message: Incoming, officer: Officer, command: Command
     ) -> list[Reply]:
-        plan = self._plan(session)
+        plans = self._plans(session)
         unit = repo.get_unit(session, officer.unit_id)
-        if plan is None or unit is None:
+        if not plans or unit is None:
             return [Reply(texts.NO_PLAN)]
-        tasks = repo.open_tasks_of_unit(session, officer.unit_id, plan.id)  # type: ignore[arg-type]
-        co_tasks = task_store.open_co_tasks_of_unit(session, officer.unit_id, plan.id or 0)
+        ids = [p.id for p in plans if p.id is not None]
+        tasks = repo.open_tasks_of_unit(session, officer.unit_id, ids)
+        co_tasks = [
+            t for i in ids for t in task_store.open_co_tasks_of_unit(session, officer.unit_id, i)
+        ]
         lead_ids = {t.id for t in tasks}
         tasks += co_tasks
         if not tasks:
@@ -420,9 +424,10 @@ class ChatService:
                     id=task.id or 0,
                     code=task.code,
                     unit=units[task.lead_unit_id].code,
-                    deadline=task.deadline,
+                    deadline=task.due,
                     title=task.title,
                     progress=task.progress,
+                    written=task.deadline if task.deadline != task.due else None,
                 )
                 line = task_line(facts, today, self.config.rules.due_soon_days, task.progress)
                 lines.append(f"{line} · {texts.CO_UNIT_MARK} ({facts.unit} chủ trì)")
@@ -432,9 +437,10 @@ class ChatService:
                 id=task.id or 0,
                 code=task.code,
                 unit=unit.code,
-                deadline=task.deadline,
+                deadline=task.due,
                 title=task.title,
                 progress=task.progress,
+                written=task.deadline if task.deadline != task.due else None,
             )
             lines.append(task_line(facts, today, self.config.rules.due_soon_days, task.progress))
             buttons.append(task_buttons(task.id or 0))
@@ -565,7 +571,8 @@ class ChatService:
             )
         except task_store.TaskError as err:
             return Reply(err.text())
-        late = (today - task.deadline).days if task.deadline else 0
+        # Judged against the effective deadline: due Saturday, done Monday is on time.
+        late = (today - task.due).days if task.due else 0
         if message.chat_id:
             self.approvals.offer_evidence(session, message, task.id or 0)
         if reported.awaiting:
@@ -651,8 +658,8 @@ class ChatService:
     def _status(
         self, session: Session, message: Incoming, officer: Officer, command: Command
     ) -> list[Reply]:
-        plan = self._plan(session)
-        if plan is None:
+        plans = self._plans(session)
+        if not plans:
             return [Reply(texts.NO_PLAN)]
         who = actor(officer)
         if not decide(who, Action.STATUS_OWN):
@@ -673,7 +680,7 @@ class ChatService:
             return [Reply(texts.NO_UNIT.format(code=unit_code))]
         return status_replies(
             session,
-            plan,
+            plans,
             self.today,
             self.config,
             unit_code,

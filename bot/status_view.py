@@ -38,6 +38,10 @@ from storage.models import Plan
 PHONE_LIMIT = 1800
 TASKS_PER_PAGE = 10
 TITLE_WIDTH = 60
+# At a province's scale (hundreds of units) the department view shows the worst units in
+# full and summarises the others; every unit stays one `/status UNIT` away.
+DETAILED_UNITS = 20
+WATCH_CODES = 30
 
 # A unit's tasks: what needs action first.
 _ORDER = {
@@ -49,21 +53,32 @@ _ORDER = {
 }
 
 
+def rate_line(f: UnitFigures) -> str:
+    """`   năm 38,1% (8/21) · đến nay 50% (8/16)`: both rates with what they are taken on."""
+    return (
+        f"   năm {texts.tenths(f.year_tenths)} ({f.failed_or_late}/{f.assigned}) · "
+        f"đến nay {texts.tenths(f.so_far_tenths)} ({f.failed_or_late}/{f.settled})"
+    )
+
+
 def unit_lines(f: UnitFigures, thresholds: Thresholds, label: str | None = None) -> list[str]:
-    """`🔴 KHTC 45% (9/20) ≥30%` and `   đúng 8 · trễ 3 · quá hạn 6 · mở 3`."""
+    """A unit in four short lines: the flag and which rate raised it, both rates, the margin
+    left before the year's line, the counts.
+
+    `🔴 KHTC ≥30% (năm)`, `   năm 38,1% (8/21) · đến nay 50% (8/16)`,
+    `   còn được trễ 0 nhiệm vụ`, `   đúng 8 · trễ 4 · quá hạn 4 · mở 5`."""
     head = (
-        f"{texts.FLAG_ICONS[f.flag]} {label or f.unit} {texts.pct(f.share)} "
-        f"({f.failed_or_late}/{f.assigned}) {texts.flag_name(f.flag, thresholds.fail)}"
+        f"{texts.FLAG_ICONS[f.flag]} {label or f.unit} "
+        f"{texts.flag_text(f.flag, thresholds.fail, f.basis)}"
     )
     counts = f"   đúng {f.on_time} · trễ {f.late} · quá hạn {f.overdue} · mở {f.open}"
-    return [head, counts]
+    return [head, rate_line(f), f"   {texts.margin_text(f.margin, f.year_over)}", counts]
 
 
 def inspection_lines(cov: InspectionCoverage) -> list[str]:
     """`🔎 Kiểm tra CCHC 2023: 2/14 (14%)` and what is still needed for the target."""
-    lines = [
-        f"🔎 Kiểm tra CCHC {cov.year}: {len(cov.inspected)}/{cov.total} ({texts.pct(cov.share)})"
-    ]
+    share = texts.pct(cov.share, (cov.target,))
+    lines = [f"🔎 Kiểm tra CCHC {cov.year}: {len(cov.inspected)}/{cov.total} ({share})"]
     if cov.met:
         lines.append(f"   ✅ đạt mục tiêu ≥{texts.pct(cov.target)}")
     else:
@@ -72,28 +87,56 @@ def inspection_lines(cov: InspectionCoverage) -> list[str]:
 
 
 def department_text(figures: PlanFigures, assessment: AssessmentFigures | None = None) -> str:
+    """The department view as one text (department_blocks joined)."""
+    return "\n".join(department_blocks(figures, assessment))
+
+
+def department_blocks(
+    figures: PlanFigures, assessment: AssessmentFigures | None = None
+) -> list[str]:
+    """The department view: the rules, the watch list, the units needing attention in full
+    (at most DETAILED_UNITS, worst first), the others summarised, the department total, the
+    criterion 1.6 line and the view by assigning authority."""
     t = figures.thresholds
     total = figures.total
     lines = [
-        f"📊 Tình hình {figures.plan.code}",
+        f"📊 Tình hình {figures.title}",
         f"Ngày {texts.d(figures.on)} · {total.assigned} nhiệm vụ",
         texts.SHARE_RULE,
+        texts.SO_FAR_RULE,
         f"🔴 từ {texts.pct(t.fail)}: không hoàn thành NV",
         f"🟡 từ {texts.pct(t.warning)}: cảnh báo",
     ]
+    if figures.counted:
+        lines.append("Chỉ tính NV do " + ", ".join(figures.counted) + " giao")
     watch = figures.watch
     if watch:
-        lines.append(f"⚠️ Cần chú ý ({len(watch)}): " + ", ".join(f.unit for f in watch))
+        codes = [f.unit for f in watch[:WATCH_CODES]]
+        more = f" và {len(watch) - WATCH_CODES} đơn vị khác" if len(watch) > WATCH_CODES else ""
+        lines.append(f"⚠️ Cần chú ý ({len(watch)}): " + ", ".join(codes) + more)
     else:
         lines.append(texts.NO_WATCH)
     lines.append("")
-    for f in figures.units:
-        if f.assigned:
-            lines += unit_lines(f, t)
-    lines += unit_lines(total, t, label="Toàn Sở")
+    with_tasks = [f for f in figures.units if f.assigned]
+    for f in with_tasks[:DETAILED_UNITS]:
+        lines.append("\n".join(unit_lines(f, t)))  # one block: never split between messages
+    rest = with_tasks[DETAILED_UNITS:]
+    if rest:
+        worst = rest[0]
+        lines.append(
+            f"… {len(rest)} đơn vị khác, cao nhất {worst.unit} năm "
+            f"{texts.tenths(worst.year_tenths)} (xem /status ĐƠN_VỊ)"
+        )
+    lines.append("\n".join(unit_lines(total, t, label="Toàn Sở")))
     idle = [f.unit for f in figures.units if not f.assigned]
     if idle:
-        lines.append("Chưa có nhiệm vụ: " + ", ".join(sorted(idle)))
+        shown = ", ".join(sorted(idle)[:WATCH_CODES])
+        more = f" và {len(idle) - WATCH_CODES} đơn vị khác" if len(idle) > WATCH_CODES else ""
+        lines.append("Chưa có nhiệm vụ: " + shown + more)
+    criterion = criterion_lines(figures)
+    if criterion:
+        lines.append("\n".join(criterion))
+    lines += authority_lines(figures)
     if assessment is not None:
         lines += inspection_lines(assessment.inspections)
         s = assessment.scores
@@ -103,7 +146,32 @@ def department_text(figures: PlanFigures, assessment: AssessmentFigures | None =
                 f"{texts.num(s.total)}/{texts.num(s.max_total)}"
             )
     lines.append("Xem: /status ĐƠN_VỊ · /areas")
-    return "\n".join(lines)
+    return lines
+
+
+def criterion_lines(figures: PlanFigures) -> list[str]:
+    """Criterion 1.6: the tasks from Tỉnh ủy, HĐND and UBND: due, on time, late, overdue."""
+    c = figures.criterion
+    if c is None or not c.assigned:
+        return []
+    return [
+        f"🏛 Tiêu chí 1.6 (NV Tỉnh ủy, HĐND, UBND giao): {c.assigned} NV",
+        f"   đến hạn {c.settled} · đúng {c.on_time} · trễ {c.late} · quá hạn {c.overdue}",
+    ]
+
+
+def authority_lines(figures: PlanFigures) -> list[str]:
+    """Per assigning authority: `• UBND tỉnh 12 NV · năm 8,3% · đến nay 20%`."""
+    rows = [a for a in figures.authorities if a.assigned]
+    if not rows:
+        return []
+    lines = ["Theo cơ quan giao:"]
+    for a in sorted(rows, key=lambda r: (-r.assigned, r.unit)):
+        lines.append(
+            f"• {a.unit} {a.assigned} NV · năm {texts.tenths(a.year_tenths)} · "
+            f"đến nay {texts.tenths(a.so_far_tenths)}"
+        )
+    return lines
 
 
 def task_lines(task: TaskFacts, on: date, due_soon_days: int) -> list[str]:
@@ -111,7 +179,7 @@ def task_lines(task: TaskFacts, on: date, due_soon_days: int) -> list[str]:
     `#12 title…` and `   🔴 quá hạn 25 ngày · hạn 25/06/2023`."""
     outcome = outcome_on(task, on, due_soon_days)
     icon = texts.OUTCOME_ICONS[outcome]
-    deadline = f"hạn {texts.d(task.deadline)}"
+    deadline = f"hạn {texts.deadline_text(task.deadline, task.written)}"
     progress = f"{task.progress}%"
     if outcome is Outcome.OVERDUE:
         details = [f"{icon} quá hạn {days_overdue(task, on)} ngày", deadline]
@@ -161,10 +229,11 @@ def unit_text(
     return "\n".join(lines)
 
 
-def awaiting_text(session: Session, plan: Plan, unit_id: int | None) -> str:
+def awaiting_text(session: Session, plans: list[Plan], unit_id: int | None) -> str:
     """Tasks reported done and waiting for confirmation (not yet counted as done)."""
     waiting = [
         t
+        for plan in plans
         for t in approvals.awaiting_confirmation(session, plan.id or 0)
         if unit_id is None or t.lead_unit_id == unit_id
     ]
@@ -179,6 +248,27 @@ def awaiting_text(session: Session, plan: Plan, unit_id: int | None) -> str:
     return "\n".join(lines)
 
 
+def numbered_blocks(blocks: list[str]) -> list[Reply]:
+    """Blocks (a unit's four lines) packed into phone-sized messages, never split across two,
+    marked (1/2), (2/2) when there are several."""
+    limit = PHONE_LIMIT - 8
+    parts: list[str] = []
+    current = ""
+    for block in blocks:
+        candidate = f"{current}\n{block}" if current else block
+        if len(candidate) > limit and current:
+            parts.append(current)
+            current = block
+        else:
+            current = candidate
+    if current:
+        parts.append(current)
+    parts = [piece for part in parts for piece in split_text(part, limit)]
+    if len(parts) == 1:
+        return [Reply(parts[0])]
+    return [Reply(f"{p}\n({n}/{len(parts)})") for n, p in enumerate(parts, start=1)]
+
+
 def numbered(text: str) -> list[Reply]:
     """One reply, or several marked (1/2), (2/2) when longer than a phone message."""
     parts = split_text(text, PHONE_LIMIT - 8)
@@ -189,7 +279,7 @@ def numbered(text: str) -> list[Reply]:
 
 def status_replies(
     session: Session,
-    plan: Plan,
+    plans: list[Plan],
     on: date,
     config: Config,
     unit_code: str | None,
@@ -198,20 +288,21 @@ def status_replies(
 ) -> list[Reply]:
     """The department view (with the chart as a photo where the messenger takes one), or one
     page of a unit's view."""
-    figures = plan_figures(session, plan, on, config)
+    figures = plan_figures(session, plans, on, config)
     if unit_code is not None:
         unit = repo.unit_by_code(session, unit_code)
         code = unit.code if unit else unit_code
         late_rule = config.approvals.extension_counts_late
-        tasks = [
-            judged(t, late_rule) for t in repo.task_facts(session, plan.id or 0) if t.unit == code
-        ]
+        ids = [p.id for p in plans if p.id is not None]
+        facts = repo.task_facts(session, ids, unit.id) if unit and unit.id else []
+        tasks = [judged(t, late_rule) for t in facts]
         text = unit_text(figures, code, tasks, config.rules.due_soon_days, page)
-        return numbered(text + awaiting_text(session, plan, unit.id if unit else None))
-    text = department_text(figures, assessment_figures(session, plan, on, config))
-    replies = numbered(text + awaiting_text(session, plan, None))
+        return numbered(text + awaiting_text(session, plans, unit.id if unit else None))
+    blocks = department_blocks(figures, assessment_figures(session, figures.plan, on, config))
+    waiting = awaiting_text(session, plans, None).strip("\n")
+    replies = numbered_blocks([*blocks, waiting] if waiting else blocks)
     if with_chart:
-        png = status_chart(figures.units, figures.thresholds.fail, on, f"Tình hình {plan.code}")
+        png = status_chart(figures.units, figures.thresholds, on, f"Tình hình {figures.title}")
         replies[-1].attachments.append(Attachment(f"tinh-hinh-{on:%Y%m%d}.png", png, kind="photo"))
     return replies
 
@@ -229,13 +320,14 @@ def area_lines(a: AreaFigures, self_score: float | None, last_year: int) -> list
     ]
 
 
-def areas_replies(session: Session, plan: Plan, on: date, config: Config) -> list[Reply]:
+def areas_replies(session: Session, plans: list[Plan], on: date, config: Config) -> list[Reply]:
     """Per area: its tasks and progress, target, last year's score and the latest self-score;
     then the seven areas' total against their maximum and the goal, survey included."""
-    figures = plan_figures(session, plan, on, config)
+    figures = plan_figures(session, plans, on, config)
+    plan = figures.plan
     scores = assessment_figures(session, plan, on, config).scores
     by_code = {s.area.code: s.points for s in scores.areas}
-    lines = [f"📚 Lĩnh vực {plan.code}", f"Ngày {texts.d(on)} · MT = mục tiêu"]
+    lines = [f"📚 Lĩnh vực {figures.title}", f"Ngày {texts.d(on)} · MT = mục tiêu"]
     for a in figures.areas:
         lines += area_lines(a, by_code.get(a.area.code), plan.year - 1)
     lines.append(

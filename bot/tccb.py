@@ -62,25 +62,36 @@ class TccbCommands:
             "report": self.report,
         }
 
+    def _plans_or_refusal(
+        self, session: Session, officer: Officer, action: Action = Action.FOLLOW_UP
+    ) -> list[Plan] | Reply:
+        """Every plan today follows, or why not."""
+        if not may_follow_up(officer, action):
+            return Reply(texts.TCCB_ONLY)
+        plans = repo.plans_on(session, self.service.today)
+        if not plans:
+            return Reply(texts.NO_PLAN)
+        return plans
+
     def _plan_or_refusal(
         self, session: Session, officer: Officer, action: Action = Action.FOLLOW_UP
     ) -> Plan | Reply:
-        if not may_follow_up(officer, action):
-            return Reply(texts.TCCB_ONLY)
-        plan = repo.current_plan(session)
-        if plan is None or plan.id is None:
-            return Reply(texts.NO_PLAN)
-        return plan
+        """The plan whose areas are scored (the first of today's plans that has areas)."""
+        plans = self._plans_or_refusal(session, officer, action)
+        if isinstance(plans, Reply):
+            return plans
+        scored = [p for p in plans if p.id is not None and repo.area_facts(session, p.id)]
+        return (scored or plans)[0]
 
     # -- /areas ------------------------------------------------------------------------------
 
     def areas(
         self, session: Session, message: Incoming, officer: Officer, command: Command
     ) -> list[Reply]:
-        plan = self._plan_or_refusal(session, officer, Action.REPORT)
-        if isinstance(plan, Reply):
-            return [plan]
-        return areas_replies(session, plan, self.service.today, self.service.config)
+        plans = self._plans_or_refusal(session, officer, Action.REPORT)
+        if isinstance(plans, Reply):
+            return [plans]
+        return areas_replies(session, plans, self.service.today, self.service.config)
 
     # -- /score AREA POINTS [note] -------------------------------------------------------------
 
@@ -189,7 +200,7 @@ class TccbCommands:
             return [Reply(str(err))]
         return [
             Reply(
-                f"📎 Báo cáo CCHC {period.label} ({built.plan.code}),\n"
+                f"📎 Báo cáo CCHC {period.label} ({built.title}),\n"
                 f"số liệu đến ngày {texts.d(built.on)}.",
                 attachments=[Attachment(built.filename, built.content, kind="document")],
             )

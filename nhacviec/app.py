@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING
 
 from bot.commands import ChatService
 from bot.messenger import Messenger
-from nhacviec.base.clock import Clock, SystemClock
+from nhacviec.base.clock import Clock, SystemClock, local_today
 from nhacviec.base.config import Config, parse_daily_at, validate
 from nhacviec.base.logs import register_secret
-from rules.calendar import WorkingCalendar
+from rules.calendar import WorkingCalendar, deadline_shifts
+from storage import tally
 from storage.db import Engine, make_engine, upgrade
 
 if TYPE_CHECKING:
@@ -33,6 +34,12 @@ class App:
     # Every secret of this process: the log filter masks each of them wherever it appears.
     secrets: list[str] = field(default_factory=list)
 
+    def sync_deadlines(self) -> int:
+        """Keep the days off a deadline moves from (and where to) equal to the calendar and
+        the config, for every year a plan or today touches; the database moves the tasks'
+        effective deadlines along. Run at start and after each import."""
+        return sync_deadline_shifts(self.engine, self.calendar, self.config, self.clock)
+
 
 def config_secrets(config: Config) -> list[str]:
     """The bot tokens and webhook secrets of the config, for masking."""
@@ -43,6 +50,21 @@ def config_secrets(config: Config) -> list[str]:
         config.zalo.secret_token,
     )
     return [s for s in values if s]
+
+
+def sync_deadline_shifts(
+    engine: Engine, calendar: WorkingCalendar, config: Config, clock: Clock
+) -> int:
+    """Rows of `deadline_shift` changed: from the year before the first plan (or today) to two
+    years after the last; none at all when `[rules] move_deadlines_off_days_off` is off."""
+    with engine.begin() as conn:
+        shifts = {}
+        if config.rules.move_deadlines_off_days_off:
+            years = [*tally.plan_years(conn), local_today(clock, config.timezone).year]
+            shifts = deadline_shifts(
+                calendar, date(min(years) - 1, 1, 1), date(max(years) + 2, 12, 31)
+            )
+        return tally.sync_deadline_shifts(conn, shifts)
 
 
 def build_app(
@@ -67,9 +89,12 @@ def build_app(
         upgrade(engine)
     calendar = WorkingCalendar(config.calendar.extra_holidays, config.calendar.extra_working_days)
     chat = ChatService(engine, clock, config, calendar)
-    return App(
+    app = App(
         config=config, clock=clock, engine=engine, calendar=calendar, chat=chat, secrets=secrets
     )
+    if migrate:
+        app.sync_deadlines()
+    return app
 
 
 def build_messengers(app: App) -> tuple[dict[str, Messenger], list[Service]]:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from nhacviec.app import App
     from nhacviec.base.clock import Clock
     from nhacviec.base.config import Config
+    from rules import UnitFigures
     from storage.importer import ImportSummary
 
 app = typer.Typer(
@@ -253,6 +254,9 @@ def run_import(
             else:
                 with session_scope(built.engine) as session:
                     summary = run(session)
+                if summary is not None:
+                    # A plan of a new year: its days off must move its deadlines too.
+                    built.sync_deadlines()
         if summary is None:
             _say(err, f"Không có cán bộ mã {by}.", "red")
             return False
@@ -425,7 +429,7 @@ def status(
         Path | None, typer.Option("--chart", help="Lưu thêm biểu đồ PNG vào tệp này.")
     ] = None,
 ) -> None:
-    """Bảng tình hình từng đơn vị: giao, đúng hạn, trễ, quá hạn, mở, tỷ lệ, cờ 30%."""
+    """Bảng tình hình từng đơn vị: giao, đúng hạn, trễ, quá hạn, mở, hai tỷ lệ, còn được trễ."""
     from rich.table import Table
 
     from nhacviec.base import texts
@@ -437,32 +441,63 @@ def status(
     built = _app(config, on)
     today = local_today(built.clock, built.config.timezone)
     with session_scope(built.engine) as session:
-        plan = repo.current_plan(session)
-        if plan is None:
+        plans = repo.plans_on(session, today)
+        if not plans:
             error(texts.NO_PLAN)
             raise typer.Exit(1)
-        figures = plan_figures(session, plan, today, built.config)
-    table = Table(title=f"{plan.code} – tình hình ngày {texts.d(today)}")
-    for header in ("Đơn vị", "Giao", "Đúng hạn", "Trễ", "Quá hạn", "Mở", "Tỷ lệ", "Cờ"):
+        figures = plan_figures(session, plans, today, built.config)
+    fail = figures.thresholds.fail
+    table = Table(title=f"{figures.title} – tình hình ngày {texts.d(today)}")
+    for header in STATUS_HEADERS:
         table.add_column(header, justify="left" if header in ("Đơn vị", "Cờ") else "right")
     for f in figures.units:
-        table.add_row(
-            f.unit,
-            str(f.assigned),
-            str(f.on_time),
-            str(f.late),
-            str(f.overdue),
-            str(f.open),
-            texts.pct(f.share),
-            f"{texts.FLAG_ICONS[f.flag]} {texts.flag_name(f.flag, figures.thresholds.fail)}",
-        )
+        table.add_row(*status_row(f, f.unit, fail))
+    table.add_section()
+    table.add_row(*status_row(figures.total, "Toàn Sở", fail), style="bold")
     console.print(table)
+    console.print(f"{texts.SHARE_RULE}; {texts.SO_FAR_RULE}.")
+    if figures.criterion is not None and figures.criterion.assigned:
+        c = figures.criterion
+        console.print(
+            f"Tiêu chí 1.6 (NV Tỉnh ủy, HĐND, UBND giao): {c.assigned} NV, đến hạn {c.settled}, "
+            f"đúng hạn {c.on_time}, trễ {c.late}, quá hạn {c.overdue}."
+        )
     if chart is not None:
         from nhacviec.reports.chart import status_chart
 
-        png = status_chart(figures.units, figures.thresholds.fail, today, f"Tình hình {plan.code}")
+        png = status_chart(figures.units, figures.thresholds, today, f"Tình hình {figures.title}")
         chart.write_bytes(png)
         console.print(f"Đã lưu biểu đồ: {chart}")
+
+
+STATUS_HEADERS = (
+    "Đơn vị",
+    "Giao",
+    "Đúng hạn",
+    "Trễ",
+    "Quá hạn",
+    "Mở",
+    "Tỷ lệ năm",
+    "Tỷ lệ đến nay",
+    "Còn được trễ",
+    "Cờ",
+)
+
+
+def status_row(f: UnitFigures, label: str, fail: float) -> tuple[str, ...]:
+    """One row of the status table, with the digits chat, chart and report show."""
+    return (
+        label,
+        str(f.assigned),
+        str(f.on_time),
+        str(f.late),
+        str(f.overdue),
+        str(f.open),
+        texts.tenths(f.year_tenths),
+        texts.tenths(f.so_far_tenths),
+        str(f.margin),
+        f"{texts.FLAG_ICONS[f.flag]} {texts.flag_text(f.flag, fail, f.basis)}",
+    )
 
 
 @app.command()
@@ -493,8 +528,7 @@ def report(
         raise typer.Exit(2) from exc
     out.write_bytes(made.content)
     console.print(
-        f"Đã lưu báo cáo {chosen.label} ({made.plan.code}, số liệu đến ngày {texts.d(made.on)}): "
-        f"{out}"
+        f"Đã lưu báo cáo {chosen.label} ({made.title}, số liệu đến ngày {texts.d(made.on)}): {out}"
     )
 
 

@@ -4,7 +4,14 @@ Every figure nhacviec shows (a task's outcome, a unit's share of failed-or-late 
 watch list, an area's progress) is computed here and nowhere else.
 """
 
-from rules.areas import AreaFacts, AreaFigures, area_figures
+from rules.areas import (
+    AreaCount,
+    AreaFacts,
+    AreaFigures,
+    area_figures,
+    areas_from_counts,
+    count_areas,
+)
 from rules.inspections import InspectionCoverage, InspectionFacts, inspection_coverage
 from rules.outcome import Outcome, TaskFacts, days_late, days_overdue, outcome_on
 from rules.periods import Period, PeriodError, figures_date, parse_period
@@ -20,6 +27,7 @@ from rules.scores import (
     score_summary,
 )
 from rules.watch import (
+    Basis,
     Flag,
     OutcomeCounts,
     Thresholds,
@@ -28,14 +36,19 @@ from rules.watch import (
     department_totals,
     figures_from_counts,
     flag_for,
+    make_figures,
+    margin_left,
+    rank_key,
     unit_figures,
     watch_list,
 )
 
 __all__ = [
+    "AreaCount",
     "AreaFacts",
     "AreaFigures",
     "AreaScore",
+    "Basis",
     "Flag",
     "InspectionCoverage",
     "InspectionFacts",
@@ -51,7 +64,9 @@ __all__ = [
     "Thresholds",
     "UnitFigures",
     "area_figures",
+    "areas_from_counts",
     "check_points",
+    "count_areas",
     "count_outcomes",
     "days_late",
     "days_overdue",
@@ -62,10 +77,13 @@ __all__ = [
     "flag_for",
     "inspection_coverage",
     "latest_scores",
+    "make_figures",
+    "margin_left",
     "outcome_on",
     "parse_period",
     "parse_points",
     "parse_recurrence",
+    "rank_key",
     "score_summary",
     "unit_figures",
     "watch_list",

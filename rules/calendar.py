@@ -70,3 +70,20 @@ class WorkingCalendar:
             if self.is_working_day(day):
                 count += 1
         return count
+
+
+def effective_deadline(written: date, calendar: WorkingCalendar) -> date:
+    """A time limit that ends on a day off ends at the end of the next working day (Civil
+    Code 2015, art. 148): a report due Saturday 25/03/2023 is on time on Monday 27/03."""
+    return calendar.on_or_after(written)
+
+
+def deadline_shifts(calendar: WorkingCalendar, first: date, last: date) -> dict[date, date]:
+    """Every day off from `first` to `last` and the working day a deadline on it moves to."""
+    shifts: dict[date, date] = {}
+    day = first
+    while day <= last:
+        if not calendar.is_working_day(day):
+            shifts[day] = calendar.next_working_day(day)
+        day += timedelta(days=1)
+    return shifts

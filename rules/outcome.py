@@ -28,7 +28,11 @@ class Outcome(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class TaskFacts:
-    """What the rules need to know of one task (one dated occurrence of a recurring task)."""
+    """What the rules need to know of one task (one dated occurrence of a recurring task).
+
+    `deadline` is the effective deadline every outcome is judged against (a written deadline
+    on a day off moved to the next working day, rules.calendar.effective_deadline); `written`
+    is the deadline as assigned, when it differs."""
 
     id: int
     code: str
@@ -40,6 +44,13 @@ class TaskFacts:
     title: str = ""
     # The deadline it had before an approved extension (gia hạn); `deadline` is the one in force.
     extended_from: date | None = None
+    written: date | None = None
+    authority: str | None = None
+
+    @property
+    def written_deadline(self) -> date | None:
+        """The deadline as assigned."""
+        return self.written or self.deadline
 
 
 def outcome_on(task: TaskFacts, on: date, due_soon_days: int = 7) -> Outcome:

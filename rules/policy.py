@@ -33,7 +33,9 @@ ROLE_OFFICER, ROLE_HEAD, ROLE_TCCB = Role.OFFICER, Role.HEAD, Role.TCCB
 
 @dataclass(frozen=True, slots=True)
 class TaskView:
-    """An open task (or one occurrence of a recurring task) as the policy sees it."""
+    """An open task (or one occurrence of a recurring task) as the policy sees it:
+    `deadline` is the effective deadline, `written` the deadline as assigned when it fell on
+    a day off."""
 
     id: int
     unit: str  # lead unit (chủ trì) code
@@ -43,6 +45,7 @@ class TaskView:
     snoozed_until: date | None = None
     completed_on: date | None = None
     code: str = ""
+    written: date | None = None
     # The officer who handles it (chuyên viên thụ lý): then only they and the head are reminded.
     assignee_id: int | None = None
     co_units: tuple[str, ...] = ()  # co-operating units (phối hợp): reminded too
@@ -56,6 +59,7 @@ class TaskView:
             completed_on=self.completed_on,
             progress=self.progress,
             title=self.title,
+            written=self.written,
         )
 
 

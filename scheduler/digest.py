@@ -65,7 +65,7 @@ def _item_text(item: Item) -> str:
     else:
         badge = texts.due_soon_badge(item.working_days_left)
     task = item.task
-    details = texts.deadline_details(task.deadline, task.progress, badge)
+    details = texts.deadline_details(task.deadline, task.progress, badge, task.written)
     return texts.task_entry(task.id, task.title, details, TITLE_MAX)
 
 
@@ -108,6 +108,7 @@ def _blocks(
         blocks.append(_Block(sections[item.kind], text, item.task.id))
     if digest.summary is not None:
         title = texts.REMINDER_WEEKLY.format(fail=texts.pct(thresholds.fail))
+        # Both rates and the margin of each unit on the watch list, as /status shows them.
         watch = ["\n".join(unit_lines(f, thresholds)) for f in digest.summary.watch] or [
             texts.REMINDER_WEEKLY_NONE
         ]

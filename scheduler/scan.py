@@ -201,8 +201,9 @@ class Scanner:
         if not result.working_day:
             return result
         with self.engine.connect() as conn:
-            plan_id = store.newest_plan_id(conn)
-            if plan_id is None:
+            # Every plan of the day's year (a plan imported for next year waits for its year).
+            plan_ids = store.plan_ids_on(conn, day)
+            if not plan_ids:
                 return result
             unit_rows = store.units(conn)
             code_of = {r.id: r.code for r in unit_rows}
@@ -213,7 +214,7 @@ class Scanner:
             ]
             horizon = self.horizon(day)
             co_units: dict[int, tuple[str, ...]] = {}
-            for task_id, unit_id in store.co_units_due_by(conn, plan_id, day, horizon):
+            for task_id, unit_id in store.co_units_due_by(conn, plan_ids, day, horizon):
                 co_units[task_id] = (*co_units.get(task_id, ()), code_of.get(unit_id, ""))
             tasks = [
                 TaskView(
@@ -224,17 +225,23 @@ class Scanner:
                     progress=r.progress,
                     snoozed_until=r.snoozed_until,
                     code=r.code,
+                    written=r.written if r.written != r.deadline else None,
                     assignee_id=r.assignee_id,
                     co_units=co_units.get(r.id, ()),
                 )
-                for r in store.open_tasks_due_by(conn, plan_id, day, horizon)
+                for r in store.open_tasks_due_by(conn, plan_ids, day, horizon)
             ]
             groups = store.group_chats(conn)
             links = choose_links(store.chat_links(conn), self.preference)
             plan_counts: dict[str, dict[Outcome, int]] | None = None
             if self._summary_wanted(day, officers, links, skip):
                 plan_counts = store.plan_outcome_counts(
-                    conn, plan_id, day, self.settings.due_soon_days, code_of
+                    conn,
+                    plan_ids,
+                    day,
+                    self.settings.due_soon_days,
+                    code_of,
+                    self.config.rules.counted_authorities,
                 )
         result.tasks_read = len(tasks)
         per_unit = unit_items(day, tasks, self.calendar, self.settings)

@@ -577,6 +577,21 @@ def evidence_by_task(session: Session, task_ids: Sequence[int]) -> dict[int, lis
     return found
 
 
+def evidence_of_plans(session: Session, plan_ids: Sequence[int]) -> dict[int, list[TaskEvidence]]:
+    """The evidence of every task of the plans, by task (a report lists it beside each)."""
+    found: dict[int, list[TaskEvidence]] = {}
+    if not plan_ids:
+        return found
+    for row in session.exec(
+        select(TaskEvidence)
+        .join(Task, col(Task.id) == TaskEvidence.task_id)
+        .where(col(Task.plan_id).in_(list(plan_ids)))
+        .order_by(col(TaskEvidence.at), col(TaskEvidence.id))
+    ).all():
+        found.setdefault(row.task_id, []).append(row)
+    return found
+
+
 # -- what waits -----------------------------------------------------------------------------------
 
 

@@ -3,6 +3,7 @@ period reports list (tasks with their details, the progress history)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -134,31 +135,20 @@ def inspection_facts(rows: list[InspectionRow]) -> list[InspectionFacts]:
     return [InspectionFacts(unit=r.unit, on=r.on) for r in rows]
 
 
-@dataclass(frozen=True)
-class TaskDetails:
-    """What a report lists of a task besides its facts."""
-
-    authority: str | None
-    co_units: list[str]
-    series_code: str | None
-
-
-def task_details(session: Session, plan_id: int) -> dict[int, TaskDetails]:
-    tasks = session.exec(select(Task).where(Task.plan_id == plan_id)).all()
+def co_units(session: Session, plan_ids: int | list[int]) -> dict[int, list[str]]:
+    """The co-operating units of the plans' tasks that have any, by task (columns only: a
+    report of 100,000 tasks builds no ORM object and keeps nothing for the others)."""
+    ids = [plan_ids] if isinstance(plan_ids, int) else plan_ids
     co: dict[int, list[str]] = {}
     for task_id, code in session.execute(
         sa.select(col(TaskCoUnit.task_id), col(Unit.code))
         .join(Unit, col(Unit.id) == TaskCoUnit.unit_id)
         .join(Task, col(Task.id) == TaskCoUnit.task_id)
-        .where(col(Task.plan_id) == plan_id)
+        .where(col(Task.plan_id).in_(ids))
         .order_by(col(Unit.code))
-    ).all():
+    ):
         co.setdefault(task_id, []).append(code)
-    return {
-        t.id: TaskDetails(t.authority, co.get(t.id, []), t.series_code)
-        for t in tasks
-        if t.id is not None
-    }
+    return co
 
 
 @dataclass(frozen=True)
@@ -179,48 +169,62 @@ class HistoryRow:
 
 
 def history(
-    session: Session, plan_id: int, since: datetime | None, until: datetime
-) -> list[HistoryRow]:
-    """The progress reports on a plan's tasks made in [since, until), oldest first."""
+    session: Session, plan_ids: int | list[int], since: datetime | None, until: datetime
+) -> Iterator[HistoryRow]:
+    """The progress reports on the plans' tasks made in [since, until), oldest first, read
+    as they are written out (a year of a province's history does not fit in memory twice)."""
+    ids = [plan_ids] if isinstance(plan_ids, int) else plan_ids
+    u = ProgressUpdate
     query = (
-        select(ProgressUpdate, Task, Unit, Officer)
-        .join(Task, col(Task.id) == ProgressUpdate.task_id)
+        sa.select(
+            col(u.at),
+            col(Task.id),
+            col(Task.code),
+            col(Task.title),
+            col(Unit.code),
+            col(Officer.code),
+            col(Officer.name),
+            col(u.kind),
+            col(u.percent),
+            col(u.note),
+            col(u.channel),
+        )
+        .join(Task, col(Task.id) == u.task_id)
         .join(Unit, col(Unit.id) == Task.lead_unit_id)
-        .outerjoin(Officer, col(Officer.id) == ProgressUpdate.officer_id)
-        .where(Task.plan_id == plan_id, col(ProgressUpdate.at) < until)
-        .order_by(col(ProgressUpdate.at), col(ProgressUpdate.id))
+        .outerjoin(Officer, col(Officer.id) == u.officer_id)
+        .where(col(Task.plan_id).in_(ids), col(u.at) < until)
+        .order_by(col(u.at), col(u.id))
     )
     if since is not None:
-        query = query.where(col(ProgressUpdate.at) >= since)
-    return [
-        HistoryRow(
-            at=aware(update.at),  # type: ignore[arg-type]
-            task_id=task.id or 0,
-            task_code=task.code,
-            title=task.title,
-            unit=unit.code,
-            officer_code=officer.code if officer else "",
-            officer_name=officer.name if officer else "",
-            kind=update.kind,
-            percent=update.percent,
-            note=update.note,
-            channel=update.channel,
+        query = query.where(col(u.at) >= since)
+    for row in session.execute(query.execution_options(yield_per=2000)):
+        yield HistoryRow(
+            at=aware(row[0]),  # type: ignore[arg-type]
+            task_id=row[1],
+            task_code=row[2],
+            title=row[3],
+            unit=row[4],
+            officer_code=row[5] or "",
+            officer_name=row[6] or "",
+            kind=row[7],
+            percent=row[8],
+            note=row[9],
+            channel=row[10],
         )
-        for update, task, unit, officer in session.exec(query).all()
-    ] + _event_rows(session, plan_id, since, until)
 
 
-def _event_rows(
-    session: Session, plan_id: int, since: datetime | None, until: datetime
+def event_rows(
+    session: Session, plan_ids: int | list[int], since: datetime | None, until: datetime
 ) -> list[HistoryRow]:
     """The tasks' events (created, deadline moved, reassigned, cancelled…) made in
     [since, until), as history rows: the note says what changed and why."""
+    ids = [plan_ids] if isinstance(plan_ids, int) else plan_ids
     query = (
         select(TaskEvent, Task, Unit, Officer)
         .join(Task, col(Task.id) == TaskEvent.task_id)
         .join(Unit, col(Unit.id) == Task.lead_unit_id)
         .outerjoin(Officer, col(Officer.id) == TaskEvent.officer_id)
-        .where(Task.plan_id == plan_id, col(TaskEvent.at) < until)
+        .where(col(Task.plan_id).in_(ids), col(TaskEvent.at) < until)
         .order_by(col(TaskEvent.at), col(TaskEvent.id))
     )
     if since is not None:
@@ -243,18 +247,24 @@ def _event_rows(
     ]
 
 
-def progress_as_of(session: Session, plan_id: int, until: datetime) -> dict[int, int]:
-    """Each task's percent as last reported before `until` (tasks never reported are left out)."""
+def progress_as_of(
+    session: Session, plan_ids: int | list[int], until: datetime
+) -> tuple[dict[int, int], dict[int, str]]:
+    """Each task's percent as last reported before `until` (tasks never reported are left
+    out), and its last note before then."""
+    ids = [plan_ids] if isinstance(plan_ids, int) else plan_ids
+    u = ProgressUpdate
     latest: dict[int, int] = {}
-    for update in session.exec(
-        select(ProgressUpdate)
-        .join(Task, col(Task.id) == ProgressUpdate.task_id)
-        .where(
-            col(Task.plan_id) == plan_id,
-            col(ProgressUpdate.at) < until,
-            col(ProgressUpdate.percent).is_not(None),
-        )
-        .order_by(col(ProgressUpdate.at), col(ProgressUpdate.id))
-    ).all():
-        latest[update.task_id] = update.percent or 0
-    return latest
+    notes: dict[int, str] = {}
+    for task_id, percent, note in session.execute(
+        sa.select(col(u.task_id), col(u.percent), col(u.note))
+        .join(Task, col(Task.id) == u.task_id)
+        .where(col(Task.plan_id).in_(ids), col(u.at) < until)
+        .order_by(col(u.at), col(u.id))
+        .execution_options(yield_per=5000)
+    ):
+        if percent is not None:
+            latest[task_id] = percent
+        if note:
+            notes[task_id] = note
+    return latest, notes

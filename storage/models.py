@@ -119,17 +119,20 @@ class Task(SQLModel, table=True):
 
     __table_args__ = (
         sa.UniqueConstraint("plan_id", "code"),
-        sa.Index("ix_task_state_deadline", "state", "deadline"),
+        sa.Index("ix_task_state_due", "state", "due"),
+        sa.Index("ix_task_deadline", "deadline"),
         sa.Index("ix_task_unit_state", "lead_unit_id", "state"),
-        # The weekly 30% count's ranges (open tasks by deadline, completions after a day) are
-        # read from this index alone (cancelled tasks skipped by `state`); the rest comes
-        # from TaskTally.
+        # The figures' day-dependent ranges (unfinished tasks by effective deadline,
+        # completions after a day) are read from this index alone (cancelled tasks skipped by
+        # `state`); the rest is TaskTally.
         sa.Index(
             "ix_task_plan_completion",
             "plan_id",
             "completed_on",
-            "deadline",
+            "due",
             "lead_unit_id",
+            "area_id",
+            "authority",
             "state",
         ),
     )
@@ -143,7 +146,10 @@ class Task(SQLModel, table=True):
     document: str | None = None  # the assigning document's number, e.g. 123/UBND-KT
     # The officer who handles it (chuyên viên thụ lý); None: the whole lead unit.
     assignee_id: int | None = Field(default=None, index=True)
-    deadline: date | None = None
+    deadline: date | None = None  # as written
+    # The effective deadline: `deadline` moved off a day off to the next working day. Derived
+    # by database triggers from DeadlineShift (migration 0013); never written by code.
+    due: date | None = None
     recurrence: str | None = None
     series_code: str | None = Field(default=None, max_length=64)
     note: str | None = None
@@ -163,20 +169,36 @@ class Task(SQLModel, table=True):
 
 
 class TaskTally(SQLModel, table=True):
-    """Per plan and lead unit: how many tasks it has, how many are completed, and how many of
-    those were completed after their deadline.
+    """Per plan, lead unit, area (0: none) and assigning authority ('': none): how many tasks,
+    how many completed, how many of those after their effective deadline, and the summed
+    progress of the unfinished ones.
 
-    Database triggers on `task` keep it (migration 0008); no code writes it. The weekly 30%
-    figures read these few rows instead of counting every task of the plan. No foreign keys:
-    it is derived data, and a deleted plan's or unit's tasks leave zeros behind."""
+    Database triggers on `task` keep it (migration 0013); no code writes it. The figures read
+    these rows instead of counting every task. No foreign keys: it is derived data, and a
+    deleted plan's or unit's tasks leave zeros behind."""
 
     __tablename__ = "task_tally"
+    __table_args__ = {"sqlite_with_rowid": False}
 
     plan_id: int = Field(primary_key=True)
     unit_id: int = Field(primary_key=True)
+    area_id: int = Field(primary_key=True)
+    authority: str = Field(primary_key=True)
     assigned: int
     done: int
     done_late: int
+    open_progress: int
+
+
+class DeadlineShift(SQLModel, table=True):
+    """A day off and the working day a deadline written on it moves to (Civil Code 2015,
+    art. 148). Kept by the application from the working-day calendar (empty when the config
+    turns the rule off); triggers derive `task.due` from it."""
+
+    __tablename__ = "deadline_shift"
+
+    day: date = Field(primary_key=True)
+    moved_to: date
 
 
 class TaskCoUnit(SQLModel, table=True):

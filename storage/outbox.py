@@ -17,17 +17,16 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
 from rules import Outcome
+from storage import tally
 from storage.models import (
     ChatLink,
     Officer,
     OutboxMessage,
     OutboxState,
-    Plan,
     ReminderScan,
     Task,
     TaskCoUnit,
     TaskState,
-    TaskTally,
     Unit,
     UnitGroupChat,
     aware,
@@ -66,12 +65,10 @@ class LinkRow:
     id: int
 
 
-def newest_plan_id(conn: Connection) -> int | None:
-    """The plan reminders follow: the newest, as everywhere else (repo.current_plan)."""
-    plans: sa.Table = Plan.__table__  # type: ignore[attr-defined]
-    return conn.execute(
-        sa.select(plans.c.id).order_by(plans.c.year.desc(), plans.c.id.desc()).limit(1)
-    ).scalar()
+def plan_ids_on(conn: Connection, day: date) -> list[int]:
+    """The plans reminders follow on `day`: every plan of the date's year
+    (storage.tally.plan_ids_on), as everywhere else."""
+    return tally.plan_ids_on(conn, day)
 
 
 def units(conn: Connection) -> list[Any]:
@@ -90,10 +87,14 @@ def active_officers(conn: Connection) -> list[Any]:
     )
 
 
-def open_tasks_due_by(conn: Connection, plan_id: int, day: date, horizon: date) -> list[Any]:
-    """Open tasks of the plan with a deadline on or before `horizon` (which covers every
-    overdue task and every lead day owed by `day`), not snoozed past `day`. Served by the
-    (state, deadline) index: closed tasks and far deadlines are never read."""
+def open_tasks_due_by(
+    conn: Connection, plan_ids: int | Sequence[int], day: date, horizon: date
+) -> list[Any]:
+    """Open tasks of the plans with an effective deadline on or before `horizon` (which covers
+    every overdue task and every lead day owed by `day`), not snoozed past `day`. Served by
+    the (state, due) index: closed tasks and far deadlines are never read. `deadline` is the
+    effective deadline, `written` the deadline as assigned."""
+    ids = [plan_ids] if isinstance(plan_ids, int) else list(plan_ids)
     t = TASKS
     return list(
         conn.execute(
@@ -102,113 +103,57 @@ def open_tasks_due_by(conn: Connection, plan_id: int, day: date, horizon: date) 
                 t.c.code,
                 t.c.title,
                 t.c.lead_unit_id,
-                t.c.deadline,
+                t.c.due.label("deadline"),
                 t.c.progress,
                 t.c.snoozed_until,
+                t.c.deadline.label("written"),
                 t.c.assignee_id,
-            ).where(*_due_by(plan_id, day, horizon))
+            ).where(*_due_by(ids, day, horizon))
         )
     )
 
 
-def _due_by(plan_id: int, day: date, horizon: date) -> list[Any]:
+def _due_by(plan_ids: list[int], day: date, horizon: date) -> list[Any]:
     t = TASKS
     return [
         t.c.state == TaskState.OPEN,
-        t.c.deadline <= horizon,
-        t.c.plan_id == plan_id,
+        t.c.due <= horizon,
+        t.c.plan_id.in_(plan_ids),
         sa.or_(t.c.snoozed_until.is_(None), t.c.snoozed_until <= day),
     ]
 
 
-def co_units_due_by(conn: Connection, plan_id: int, day: date, horizon: date) -> list[Any]:
+def co_units_due_by(
+    conn: Connection, plan_ids: int | Sequence[int], day: date, horizon: date
+) -> list[Any]:
     """(task id, co-unit id) of the tasks `open_tasks_due_by` reads: the co-operating units
     (phối hợp) whose officers are reminded too."""
     co: sa.Table = TaskCoUnit.__table__  # type: ignore[attr-defined]
+    ids = [plan_ids] if isinstance(plan_ids, int) else list(plan_ids)
     return list(
         conn.execute(
             sa.select(co.c.task_id, co.c.unit_id)
             .join(TASKS, TASKS.c.id == co.c.task_id)
-            .where(*_due_by(plan_id, day, horizon))
+            .where(*_due_by(ids, day, horizon))
         )
     )
 
 
 def plan_outcome_counts(
-    conn: Connection, plan_id: int, on: date, due_soon_days: int, unit_codes: dict[int, str]
+    conn: Connection,
+    plan_ids: int | Sequence[int],
+    on: date,
+    due_soon_days: int,
+    unit_codes: dict[int, str],
+    counted: Sequence[str] = (),
 ) -> dict[str, dict[Outcome, int]]:
-    """How many tasks of each lead unit have each outcome on `on`, counted by the database.
-
-    This is `rules.outcome_on` written as SQL, for the weekly 30% figures over a plan that
-    may hold a million tasks. tests/test_outcome_counts.py holds it equal to
-    `rules.count_outcomes` on both databases, day by day over a year; change both together.
-
-    A completed task's outcome never changes, so most of the answer is kept ready: TaskTally
-    (kept by triggers) has each unit's tasks, completed tasks and late completions. Two small
-    ranges of ix_task_plan_completion supply the rest: unfinished tasks whose deadline is past
-    or soon, and completions after `on` (a past day, a preview), which `on` does not yet know
-    of. Whatever is left is open."""
-    t = TASKS
-    tally: sa.Table = TaskTally.__table__  # type: ignore[attr-defined]
-    mine = t.c.plan_id == plan_id
-    soon = on + timedelta(days=due_soon_days)
-    late = sa.case((t.c.completed_on > t.c.deadline, 1), else_=0)
-    pressing = sa.case((t.c.deadline <= soon, 1), else_=0)
-    overdue = sa.case((t.c.deadline < on, 1), else_=0)
-    kept = conn.execute(
-        sa.select(tally.c.unit_id, tally.c.assigned, tally.c.done, tally.c.done_late).where(
-            tally.c.plan_id == plan_id, tally.c.assigned > 0
-        )
-    ).all()
-    # Completed after `on`: on `on` they were still unfinished. None when `on` is today.
-    # Grouped by `lead_unit_id + 0` so that SQLite does not scan the whole table in unit
-    # order (ix_task_unit_state) to save sorting what is usually nothing.
-    unit = (t.c.lead_unit_id + sa.literal_column("0")).label("unit")
-    later = {
-        unit_id: (number, late_number, pressing_number, overdue_number)
-        for unit_id, number, late_number, pressing_number, overdue_number in conn.execute(
-            sa.select(
-                unit,
-                sa.func.count(),
-                sa.func.sum(late),
-                sa.func.sum(pressing),
-                sa.func.sum(overdue),
-            )
-            .where(mine, t.c.completed_on > on)
-            .group_by(unit)
-        )
-    }
-    unfinished = {
-        unit: (number, overdue_number)
-        for unit, number, overdue_number in conn.execute(
-            sa.select(t.c.lead_unit_id, sa.func.count(), sa.func.sum(overdue))
-            .where(
-                mine,
-                t.c.completed_on.is_(None),
-                t.c.deadline <= soon,
-                t.c.state != TaskState.CANCELLED,
-            )
-            .group_by(t.c.lead_unit_id)
-        )
-    }
-    counts: dict[str, dict[Outcome, int]] = {code: {} for code in unit_codes.values()}
-    for unit_id, assigned, done_ever, late_ever in kept:
-        done_after, late_after, pressing_after, overdue_after = later.get(unit_id, (0, 0, 0, 0))
-        pressing_open, overdue_open = unfinished.get(unit_id, (0, 0))
-        done, done_late = done_ever - done_after, late_ever - late_after
-        pressing_now = pressing_open + pressing_after
-        overdue_now = overdue_open + overdue_after
-        by_outcome = {
-            Outcome.DONE_ON_TIME: done - done_late,
-            Outcome.DONE_LATE: done_late,
-            Outcome.OVERDUE: overdue_now,
-            Outcome.DUE_SOON: pressing_now - overdue_now,
-            Outcome.OPEN: assigned - done - pressing_now,
-        }
-        counts.setdefault(unit_codes.get(unit_id, ""), {}).update(
-            {outcome: n for outcome, n in by_outcome.items() if n}
-        )
-    return counts
+    """How many tasks of each lead unit of the plans have each outcome on `on`, counted by
+    the database from the kept tally (storage.tally.outcome_counts); with `counted`, only the
+    tasks of those assigning authorities."""
+    ids = [plan_ids] if isinstance(plan_ids, int) else list(plan_ids)
+    by = ("unit", "authority") if counted else ("unit",)
+    rows = tally.outcome_counts(conn, ids, on, due_soon_days, by)
+    return tally.by_unit(rows, unit_codes, counted)
 
 
 def chat_links(conn: Connection) -> list[LinkRow]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TypeVar
@@ -12,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from nhacviec.base.errors import NhacviecError
 from rules import AreaFacts, TaskFacts
-from storage import outbox
+from storage import outbox, tally
 from storage.models import (
     Area,
     ChatLink,
@@ -42,6 +43,23 @@ def current_plan(session: Session, year: int | None = None) -> Plan | None:
     if year is not None:
         query = query.where(Plan.year == year)
     return session.exec(query.order_by(col(Plan.year).desc(), col(Plan.id).desc())).first()
+
+
+def plans_on(session: Session, day: date) -> list[Plan]:
+    """Every plan a date follows (storage.tally.plan_ids_on): the plans of its year, or,
+    before any is imported, those of the latest earlier year. Oldest first."""
+    ids = tally.plan_ids_on(session.connection(), day)
+    return _plans(session, ids)
+
+
+def plans_of_year(session: Session, year: int) -> list[Plan]:
+    return _plans(session, tally.plan_ids_of_year(session.connection(), year))
+
+
+def _plans(session: Session, ids: list[int]) -> list[Plan]:
+    if not ids:
+        return []
+    return list(session.exec(select(Plan).where(col(Plan.id).in_(ids)).order_by(col(Plan.id))))
 
 
 def officers_with_units(session: Session) -> list[tuple[Officer, str]]:
@@ -187,38 +205,84 @@ def consume_link_code(
     return officer
 
 
-def task_facts(session: Session, plan_id: int) -> list[TaskFacts]:
-    """Every task of a plan still in it (not cancelled), as the rules see it."""
-    rows = session.execute(
+def task_facts(
+    session: Session, plan_ids: int | list[int], unit_id: int | None = None
+) -> list[TaskFacts]:
+    """Every task of the plans (of one lead unit, if given), as the rules see it: `deadline`
+    is the effective deadline, `written` the deadline as assigned when they differ."""
+    return list(iter_task_facts(session, plan_ids, unit_id))
+
+
+def iter_task_facts(
+    session: Session,
+    plan_ids: int | list[int],
+    unit_id: int | None = None,
+    ordered: bool = False,
+) -> Iterator[TaskFacts]:
+    """The same, read as they are used (a report of 100,000 tasks never holds them all):
+    `ordered` by lead unit code, effective deadline (none last) and id, as a report lists
+    them."""
+    ids = [plan_ids] if isinstance(plan_ids, int) else plan_ids
+    query = (
         sa.select(
             col(Task.id),
             col(Task.code),
             col(Unit.code),
-            col(Task.deadline),
+            col(Task.due),
             col(Task.completed_on),
             col(Task.progress),
             col(Area.code),
             col(Task.title),
+            col(Task.deadline),
+            col(Task.authority),
             col(Task.extended_from),
         )
         .join(Unit, col(Unit.id) == Task.lead_unit_id)
         .outerjoin(Area, col(Area.id) == Task.area_id)
         # A cancelled task left the plan's figures (its record stays).
-        .where(col(Task.plan_id) == plan_id, col(Task.state) != TaskState.CANCELLED)
-    ).all()
-    return [
-        TaskFacts(
+        .where(col(Task.plan_id).in_(ids), col(Task.state) != TaskState.CANCELLED)
+    )
+    if unit_id is not None:
+        query = query.where(col(Task.lead_unit_id) == unit_id)
+    if ordered:
+        query = query.order_by(
+            col(Unit.code), col(Task.due).is_(None), col(Task.due), col(Task.id)
+        )
+    # The few distinct units, areas and authorities are kept once each, not once per task.
+    shared: dict[str, str] = {}
+    for r in session.execute(query.execution_options(yield_per=5000)):
+        yield TaskFacts(
             id=r[0],
             code=r[1],
-            unit=r[2],
+            unit=shared.setdefault(r[2], r[2]),
             deadline=r[3],
             completed_on=r[4],
             progress=r[5],
-            area=r[6],
+            area=shared.setdefault(r[6], r[6]) if r[6] is not None else None,
             title=r[7],
-            extended_from=r[8],
+            written=r[8] if r[8] != r[3] else None,
+            authority=shared.setdefault(r[9], r[9]) if r[9] is not None else None,
+            extended_from=r[10],
         )
-        for r in rows
+
+
+def area_rows(session: Session, plan_ids: list[int]) -> list[tuple[int, int, AreaFacts]]:
+    """(area id, plan id, the area) of every area of the plans."""
+    areas = session.exec(select(Area).where(col(Area.plan_id).in_(plan_ids))).all()
+    return [
+        (
+            a.id or 0,
+            a.plan_id,
+            AreaFacts(
+                code=a.code,
+                name=a.name,
+                parent=a.parent_code,
+                max_score=a.max_score,
+                target_score=a.target_score,
+                last_year_score=a.last_year_score,
+            ),
+        )
+        for a in areas
     ]
 
 
@@ -237,15 +301,19 @@ def area_facts(session: Session, plan_id: int) -> list[AreaFacts]:
     ]
 
 
-def open_tasks_of_unit(session: Session, unit_id: int, plan_id: int) -> list[Task]:
-    """A unit's unfinished tasks, the earliest deadline first (no deadline last)."""
+def open_tasks_of_unit(session: Session, unit_id: int, plan_ids: int | list[int]) -> list[Task]:
+    """A unit's unfinished tasks of the plans, the earliest effective deadline first (no
+    deadline last)."""
+    ids = [plan_ids] if isinstance(plan_ids, int) else plan_ids
     return list(
         session.exec(
             select(Task)
             .where(
-                Task.lead_unit_id == unit_id, Task.plan_id == plan_id, Task.state == TaskState.OPEN
+                Task.lead_unit_id == unit_id,
+                col(Task.plan_id).in_(ids),
+                Task.state == TaskState.OPEN,
             )
-            .order_by(col(Task.deadline).is_(None), col(Task.deadline), col(Task.id))
+            .order_by(col(Task.due).is_(None), col(Task.due), col(Task.id))
         ).all()
     )
 

@@ -65,6 +65,31 @@ class Year:
         c = self.expected(unit, on)
         return (c["late"] + c["overdue"]) / c["assigned"]
 
+    def so_far(self, unit: str, on: date) -> float:
+        c = self.expected(unit, on)
+        settled = c["on_time"] + c["late"] + c["overdue"]
+        return (c["late"] + c["overdue"]) / settled if settled else 0.0
+
+    def flag(self, unit: str, on: date) -> tuple[str, str]:
+        """(icon, flag text) as the plan's rule and the config's thresholds say: the worse of
+        the year rate and the rate so far, and which rate raised it."""
+        year, so_far = self.share(unit, on), self.so_far(unit, on)
+
+        def level(share: float) -> int:
+            return 2 if share >= 0.30 - 1e-12 else 1 if share >= 0.20 - 1e-12 else 0
+
+        worst = max(level(year), level(so_far))
+        name = ["ổn", "cảnh báo", "≥30%"][worst]
+        icon = ["🟢", "🟡", "🔴"][worst]
+        if worst == 0:
+            return icon, name
+        return icon, f"{name} ({'năm' if level(year) == worst else 'đến nay'})"
+
+    def rank(self, unit: str, on: date) -> tuple[int, float, int, str]:
+        """Worst first: flag, year rate, overdue, code."""
+        severity = {"🔴": 2, "🟡": 1, "🟢": 0}[self.flag(unit, on)[0]]
+        return (-severity, -self.share(unit, on), -self.expected(unit, on)["overdue"], unit)
+
 
 def play_year(app: App, until: date) -> Year:
     """Link the reporters, then send every report dated up to `until`, in date order, each at
@@ -75,11 +100,12 @@ def play_year(app: App, until: date) -> Year:
         rows = session.exec(
             select(Task, Unit)
             .join(Unit, col(Unit.id) == Task.lead_unit_id)
-            .order_by(col(Task.deadline), col(Task.id))
+            .order_by(col(Task.due), col(Task.id))
         ).all()
         for task, lead in rows:
-            assert task.id is not None and task.deadline is not None
-            year.deadlines[task.id] = (lead.code, task.deadline)
+            # The effective deadline: a deadline on a day off ends on the next working day.
+            assert task.id is not None and task.due is not None
+            year.deadlines[task.id] = (lead.code, task.due)
     per_unit: dict[str, int] = {}
     for task_id, (unit, deadline) in year.deadlines.items():
         if unit not in REPORTERS or deadline > ACT_UNTIL:

@@ -36,6 +36,14 @@ class RulesConfig:
     goal_total: float = 85.0
     # The share of units TCCB inspects at least each year.
     inspection_target: float = 0.30
+    # A deadline written on a day off ends on the next working day (Civil Code 2015, art. 148).
+    move_deadlines_off_days_off: bool = True
+    # The assigning authorities whose tasks count toward the 30% rule; empty: every task.
+    counted_authorities: list[str] = field(default_factory=list)
+    # Criterion 1.6 of the PAR index: tasks assigned by these authorities.
+    criterion_authorities: list[str] = field(
+        default_factory=lambda: ["Tỉnh ủy", "HĐND tỉnh", "UBND tỉnh"]
+    )
 
 
 @dataclass
@@ -279,6 +287,10 @@ def _coerce(value: Any, hint: Any, key: str) -> Any:
             return [v if isinstance(v, date) else date.fromisoformat(str(v)) for v in value]
         except (TypeError, ValueError) as exc:
             raise ConfigError(f"{key}: cần danh sách ngày dạng 2024-04-29") from exc
+    if hint == list[str]:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f'{key}: cần danh sách chuỗi, ví dụ ["UBND tỉnh"]')
+        return value
     if hint is float and isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
     expected = {

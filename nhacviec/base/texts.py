@@ -6,6 +6,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from nhacviec.base.errors import NhacviecError
+from nhacviec.base.numbers import percent_text, share_tenths
 
 ROLE_NAMES = {
     "officer": "công chức",
@@ -26,11 +27,15 @@ def dt(moment: datetime, tz: str) -> str:
     return moment.astimezone(ZoneInfo(tz)).strftime("%H:%M %d/%m/%Y")
 
 
-def pct(share: float) -> str:
-    """A share as a percent, never rounded up across a line: 11/37 reads 29,7%, not 30%."""
-    tenths = int(share * 1000 + 1e-9)  # floor to a tenth of a percent
-    whole, tenth = divmod(tenths, 10)
-    return f"{whole}%" if tenth == 0 else f"{whole},{tenth}%"
+def pct(share: float, lines: tuple[float, ...] = ()) -> str:
+    """A share as a percent by the one rounding rule (nhacviec.base.numbers): 1/15 reads
+    6,7%; a share below one of `lines` never reads as reaching it."""
+    return percent_text(share_tenths(share, lines))
+
+
+def tenths(value: int) -> str:
+    """A figure already rounded (UnitFigures' tenths of a percent) as text: 67 -> 6,7%."""
+    return percent_text(value)
 
 
 HELP_UNLINKED = (
@@ -148,7 +153,9 @@ OUTCOME_NAMES = {
     "done_extended": "đúng hạn (đã gia hạn)",
 }
 TCCB_ONLY = "Chỉ TCCB và quản trị dùng được lệnh này."
-SHARE_RULE = "Tỷ lệ = (trễ + quá hạn) / giao"
+SHARE_RULE = "Tỷ lệ năm = (trễ + quá hạn) / giao cả năm"
+SO_FAR_RULE = "Tỷ lệ đến nay = (trễ + quá hạn) / đã đến hạn"
+BASIS_NAMES = {"year": "năm", "so_far": "đến nay"}
 NO_WATCH = "✅ Chưa đơn vị nào chạm ngưỡng cảnh báo."
 SCORE_USAGE = "Gõ: /score LĨNH_VỰC ĐIỂM [ghi chú], ví dụ /score 1 9,5 Tự chấm lần 1"
 NO_AREA = "Không có lĩnh vực “{code}”. Gõ /areas để xem mã lĩnh vực (1 … 7)."
@@ -180,6 +187,29 @@ def num(value: float | None) -> str:
 def flag_name(flag: str, fail: float) -> str:
     """ok / warning / over the fail share, as the threshold in the config says."""
     return {"ok": "ổn", "warning": "cảnh báo", "over": f"≥{pct(fail)}"}[flag]
+
+
+def flag_text(flag: str, fail: float, basis: str) -> str:
+    """The flag and which rate raised it: `≥30% (năm)`, `cảnh báo (đến nay)`, `ổn`."""
+    name = flag_name(flag, fail)
+    return f"{name} ({BASIS_NAMES[basis]})" if basis in BASIS_NAMES else name
+
+
+def margin_text(margin: int, over: bool) -> str:
+    """How many more tasks a unit may finish late or leave overdue before the year line."""
+    if over:
+        return "đã chạm ngưỡng của năm"
+    if margin == 0:
+        return "không được trễ thêm nhiệm vụ nào"
+    return f"còn được trễ {margin} nhiệm vụ"
+
+
+def deadline_text(effective: date | None, written: date | None) -> str:
+    """`25/03/2023`, or `27/03/2023 (ghi 25/03, ngày nghỉ)` for a deadline moved off a day
+    off: both the written and the effective deadline."""
+    if written is None or written == effective:
+        return d(effective)
+    return f"{d(effective)} (ghi {written:%d/%m}, ngày nghỉ)"
 
 
 def shorten(text: str, limit: int = 60) -> str:
@@ -241,9 +271,12 @@ def task_entry(task_id: int, title: str, details: list[str], width: int = 120) -
     return head + "\n   " + " · ".join(part for part in details if part)
 
 
-def deadline_details(deadline: date | None, progress: int, badge: str = "") -> list[str]:
-    """A reminder's or a listing's details: deadline, progress, then how urgent."""
-    return [f"Hạn {d(deadline)}", f"{progress}%", badge]
+def deadline_details(
+    deadline: date | None, progress: int, badge: str = "", written: date | None = None
+) -> list[str]:
+    """A reminder's or a listing's details: deadline (the effective one, and the written one
+    when it fell on a day off), progress, then how urgent."""
+    return [f"Hạn {deadline_text(deadline, written)}", f"{progress}%", badge]
 
 
 def overdue_badge(days: int) -> str:

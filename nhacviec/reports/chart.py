@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 
 import matplotlib
@@ -12,7 +13,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from nhacviec.base import texts
-from rules import Flag, UnitFigures
+from rules import Flag, Thresholds, UnitFigures, department_totals
 
 # No display on a server. The chart draws on a bare Figure (not pyplot), so it keeps no global
 # state and is safe from the worker threads the chat service runs in.
@@ -30,12 +31,34 @@ WIDTH_INCHES = 7.5
 DPI = 144  # 7.5 in x 144 dpi = 1080 px: a phone screen's width
 
 
+# Telegram takes a photo up to 10 MB whose width + height is at most 10,000 px and whose
+# sides are at most 20:1; a phone shows some thirty bars legibly. The chart draws the worst
+# units (the watch list first) and one more bar summing the others.
+MAX_BARS = 30
+
+
+def chart_rows(units: Sequence[UnitFigures], thresholds: Thresholds) -> list[UnitFigures]:
+    """The bars, worst first: the units that have tasks, at most MAX_BARS - 1 of them (the
+    watch list and then the next worst), and one bar `N đơn vị khác` adding up the rest."""
+    with_tasks = [u for u in units if u.assigned]
+    if len(with_tasks) <= MAX_BARS:
+        return with_tasks
+    shown, rest = with_tasks[: MAX_BARS - 1], with_tasks[MAX_BARS - 1 :]
+    others = department_totals(rest, thresholds)
+    return [*shown, replace(others, unit=f"{len(rest)} đơn vị khác")]
+
+
 def status_chart(
-    units: Sequence[UnitFigures], fail: float, on: date, title: str = "Tình hình nhiệm vụ"
+    units: Sequence[UnitFigures],
+    thresholds: Thresholds,
+    on: date,
+    title: str = "Tình hình nhiệm vụ",
 ) -> bytes:
     """A PNG of the units that have tasks, worst first at the top, each bar 100% of its
-    tasks; the dashed line is the fail share (30% in the plan)."""
-    rows = [u for u in units if u.assigned][::-1]  # barh draws bottom-up: worst on top
+    tasks; the dashed line is the fail share (30% in the plan). Each label shows the year
+    rate, the rate so far and the margin, rounded as every other view rounds them."""
+    rows = chart_rows(units, thresholds)[::-1]  # barh draws bottom-up: worst on top
+    fail = thresholds.fail
     height = 2.4 + 0.48 * max(len(rows), 1)
     fig = Figure(figsize=(WIDTH_INCHES, height), dpi=DPI)
     ax = fig.add_subplot()
@@ -54,6 +77,14 @@ def status_chart(
     return buffer.getvalue()
 
 
+def bar_label(unit: UnitFigures) -> str:
+    """`38,1% · nay 50% · còn 0`: the year rate, the rate so far, the margin."""
+    return (
+        f"{texts.tenths(unit.year_tenths)} · nay {texts.tenths(unit.so_far_tenths)} · "
+        f"còn {unit.margin}"
+    )
+
+
 def _bars(ax: Axes, rows: list[UnitFigures], fail: float) -> None:
     y = list(range(len(rows)))
     left = [0.0] * len(rows)
@@ -65,9 +96,9 @@ def _bars(ax: Axes, rows: list[UnitFigures], fail: float) -> None:
         ax.text(
             101.5,
             n,
-            f"{texts.pct(unit.share)} ({unit.failed_or_late}/{unit.assigned})",
+            bar_label(unit),
             va="center",
-            fontsize=11,
+            fontsize=9,
             color=FLAG_COLOURS[unit.flag],
             fontweight="bold" if unit.flag is not Flag.OK else "normal",
         )
@@ -83,10 +114,13 @@ def _bars(ax: Axes, rows: list[UnitFigures], fail: float) -> None:
     ax.set_yticks(y, [u.unit for u in rows], fontsize=12)
     for tick, unit in zip(ax.get_yticklabels(), rows, strict=True):
         tick.set_color(FLAG_COLOURS[unit.flag])
-    ax.set_xlim(0, 125)
+    ax.set_xlim(0, 145)
     ax.set_ylim(-0.6, len(rows) + 0.2)
     ax.set_xticks([0, 20, 40, 60, 80, 100], ["0", "20", "40", "60", "80", "100%"], fontsize=10)
-    ax.set_xlabel("Tỷ lệ trên số nhiệm vụ được giao (trễ + quá hạn tính vào ngưỡng)", fontsize=10)
+    ax.set_xlabel(
+        "Tỷ lệ trên số nhiệm vụ được giao cả năm; nhãn: năm · đến nay · còn được trễ",
+        fontsize=10,
+    )
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     ax.spines["bottom"].set_bounds(0, 100)

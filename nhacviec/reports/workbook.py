@@ -3,32 +3,40 @@
 the progress history of the period.
 
 Every figure is taken from the rules through nhacviec.reports.figures; this module only lays
-them out.
+them out. The workbook is written streaming (openpyxl's write-only mode, one pass, rows never
+held in memory as cells), and every text goes through `sheet_text`: a title or note that looks
+like a formula stays text, a control character pasted from Word cannot break the file.
 Figures are taken on the period's last day (today for a period not over yet), with the tasks
 as they stood that day: progress reported later and completions after it are not counted."""
 
 from __future__ import annotations
 
+import heapq
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from copy import copy
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
 from nhacviec.base import texts
 from nhacviec.base.config import Config
 from nhacviec.base.errors import NhacviecError
+from nhacviec.base.numbers import share_tenths
+from nhacviec.reports.cells import sheet_text
 from nhacviec.reports.figures import (
     AssessmentFigures,
     PlanFigures,
     assessment_figures,
-    facts_as_of,
+    iter_as_of,
     plan_figures,
 )
 from rules import (
@@ -43,7 +51,7 @@ from rules import (
 )
 from rules.approvals import judged
 from storage import approvals, assessments, repo
-from storage.assessments import HistoryRow, TaskDetails
+from storage.assessments import HistoryRow
 from storage.db import Session
 from storage.models import Plan
 
@@ -60,7 +68,10 @@ UNIT_HEADERS = [
     "Trễ",
     "Quá hạn",
     "Mở",
-    "Tỷ lệ trễ + quá hạn",
+    "Tỷ lệ năm",
+    "Đã đến hạn",
+    "Tỷ lệ đến nay",
+    "Còn được trễ",
     "Đánh giá",
 ]
 AREA_HEADERS = [
@@ -86,6 +97,7 @@ TASK_HEADERS = [
     "Phối hợp",
     "Cơ quan giao",
     "Hạn",
+    "Hạn ghi trong KH",
     "Hạn trong kỳ",
     "Hoàn thành",
     "Tiến độ",
@@ -120,6 +132,9 @@ KINDS = {
 DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 PERCENT_FORMAT = "0%"
+# A rate cell holds the rate already rounded by the one rule (nhacviec.base.numbers) and shows
+# one decimal: the digit chat and CLI show.
+RATE_FORMAT = "0.0%"
 POINTS_FORMAT = "0.0#"
 
 _BOLD = Font(bold=True)
@@ -145,10 +160,18 @@ class ReportError(NhacviecError, ValueError):
 
 @dataclass(frozen=True)
 class PeriodReport:
-    plan: Plan
+    plans: list[Plan]
     period: Period
     on: date
     content: bytes
+
+    @property
+    def plan(self) -> Plan:
+        return self.plans[0]
+
+    @property
+    def title(self) -> str:
+        return " + ".join(p.code for p in self.plans)
 
     @property
     def filename(self) -> str:
@@ -156,125 +179,304 @@ class PeriodReport:
 
 
 def build_report(session: Session, period: Period, today: date, config: Config) -> PeriodReport:
-    """The workbook of `period` for the plan of its year, figures taken on the period's last
-    day or today, whichever comes first."""
+    """The workbook of `period` for every plan of its year, figures taken on the period's
+    last day or today, whichever comes first."""
     on = figures_date(period, today)
-    plan = repo.current_plan(session, period.year)
-    if plan is None or plan.id is None:
+    plans = repo.plans_of_year(session, period.year)
+    if not plans:
         raise ReportError(f"Chưa có kế hoạch năm {period.year}, không lập được báo cáo.")
+    ids = [p.id for p in plans if p.id is not None]
     tz = ZoneInfo(config.timezone)
     since = datetime.combine(period.start, time(0), tz)
     until = datetime.combine(on + timedelta(days=1), time(0), tz)  # the figures day included
-    facts = facts_as_of(
-        repo.task_facts(session, plan.id), assessments.progress_as_of(session, plan.id, until)
+    progress, last_note = assessments.progress_as_of(session, ids, until)
+    # Two passes over the tasks, both streamed: the figures, then the rows in report order.
+    figures = plan_figures(
+        session, plans, on, config, iter_as_of(repo.iter_task_facts(session, ids), progress)
     )
-    # [approvals] extension_counts_late: the tasks as the figures judge them.
-    facts = [judged(f, config.approvals.extension_counts_late) for f in facts]
+    late_rule = config.approvals.extension_counts_late
+    facts = (
+        judged(f, late_rule)  # [approvals] extension_counts_late: as the figures judge them
+        for f in iter_as_of(repo.iter_task_facts(session, ids, ordered=True), progress)
+    )
     awaiting = {
         t.id: t.reported_on
-        for t in approvals.awaiting_confirmation(session, plan.id)
+        for plan_id in ids
+        for t in approvals.awaiting_confirmation(session, plan_id)
         if t.id is not None
     }
-    figures = plan_figures(session, plan, on, config, facts)
-    assessment = assessment_figures(session, plan, on, config)
-    rows = assessments.history(session, plan.id, None, until)
-    last_note: dict[int, str] = {
-        r.task_id: r.note for r in rows if r.note and r.kind in ("progress", "done")
-    }
-    workbook = Workbook()
-    summary = workbook.active
-    assert summary is not None
-    summary.title = SUMMARY
-    write_summary(summary, plan, period, figures, assessment)
-    summary.append([texts.extension_rule(config.approvals.extension_counts_late)])
+    notes = [texts.extension_rule(late_rule)]
     if awaiting:
-        summary.append(
-            [
-                texts.AWAITING_HEADER.format(count=len(awaiting)).rstrip(":")
-                + ": "
-                + ", ".join(f"#{i}" for i in sorted(awaiting))
-            ]
+        notes.append(
+            texts.AWAITING_HEADER.format(count=len(awaiting)).rstrip(":")
+            + ": "
+            + ", ".join(f"#{i}" for i in sorted(awaiting))
         )
     evidence = {
         task_id: "; ".join(
             texts.evidence_line(e.document_number, e.original_name, e.filename) for e in found
         )
-        for task_id, found in approvals.evidence_by_task(session, [f.id for f in facts]).items()
+        for task_id, found in approvals.evidence_of_plans(session, ids).items()
     }
+    scored = next((p for p in plans if p.id is not None and repo.area_facts(session, p.id)), None)
+    assessment = assessment_figures(session, scored or plans[0], on, config)
+    workbook = Workbook(write_only=True)
+    styles = _Styles()
+    write_summary(_Sheet(workbook, SUMMARY, styles), plans, period, figures, assessment, notes)
     write_tasks(
-        workbook.create_sheet(TASKS),
+        _Sheet(workbook, TASKS, styles, boxed=False),
         period,
         figures,
         facts,
-        assessments.task_details(session, plan.id),
+        assessments.co_units(session, ids),
         last_note,
         config.rules.due_soon_days,
         evidence,
         awaiting,
     )
-    write_history(workbook.create_sheet(HISTORY), [r for r in rows if r.at >= since], tz)
-    write_inspections(workbook.create_sheet(INSPECTIONS), assessment.inspection_rows)
+    write_history(
+        _Sheet(workbook, HISTORY, styles, boxed=False),
+        # Progress reports streamed, the (fewer) task events merged in by time.
+        heapq.merge(
+            assessments.history(session, ids, since, until),
+            sorted(assessments.event_rows(session, ids, since, until), key=lambda r: r.at),
+            key=lambda r: r.at,
+        ),
+        tz,
+    )
+    write_inspections(_Sheet(workbook, INSPECTIONS, styles), assessment.inspection_rows)
     workbook.properties.title = f"Báo cáo CCHC {period.label}"
     workbook.properties.creator = "nhacviec"
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return PeriodReport(plan=plan, period=period, on=on, content=buffer.getvalue())
+    return PeriodReport(plans=plans, period=period, on=on, content=buffer.getvalue())
+
+
+# -- streaming sheets ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Look:
+    """How a cell looks: number format, fill, bold, title sizes, header or body."""
+
+    number_format: str | None = None
+    fill: PatternFill | None = None
+    bold: bool = False
+    font: Font | None = None
+    header: bool = False
+    boxed: bool = True
+
+
+class _Styles:
+    """One styled template cell per look. Setting a font, fill and border on each of a
+    million cells costs a style lookup each (most of a big report's time); a cell copies its
+    template's style indices instead."""
+
+    def __init__(self) -> None:
+        self._templates: dict[tuple[object, ...], WriteOnlyCell] = {}
+
+    def cell(self, ws: WriteOnlyWorksheet, value: Any, look: _Look) -> WriteOnlyCell:
+        # Keyed by identity: hashing openpyxl's fills and fonts costs more than the cell.
+        key = (
+            id(ws.parent),
+            look.number_format,
+            id(look.fill),
+            look.bold,
+            id(look.font),
+            look.header,
+            look.boxed,
+        )
+        template = self._templates.get(key)
+        if template is None:
+            template = WriteOnlyCell(ws)
+            if look.boxed:
+                template.border = _BORDER
+                template.alignment = _HEAD_ALIGN if look.header else _WRAP
+            if look.number_format:
+                template.number_format = look.number_format
+            if look.fill is not None:
+                template.fill = look.fill
+            if look.font is not None:
+                template.font = look.font
+            elif look.bold or look.header:
+                template.font = _BOLD
+            if look.header:
+                template.fill = _HEADER_FILL
+            self._templates[key] = template
+        if isinstance(value, str):
+            value = sheet_text(value)
+        cell = WriteOnlyCell(ws, value)
+        if isinstance(value, str):
+            cell.data_type = "s"  # text, never a formula, whatever it begins with
+        cell._style = copy(template._style)
+        return cell
+
+
+class _Sheet:
+    """A write-only worksheet that counts its rows (asking openpyxl would read every cell)."""
+
+    def __init__(
+        self, workbook: Workbook, title: str, styles: _Styles, boxed: bool = True
+    ) -> None:
+        self.ws: WriteOnlyWorksheet = workbook.create_sheet(title)
+        self.styles = styles
+        self.rows = 0
+        # The long listings (tasks, history) go without cell borders: a styled cell costs
+        # openpyxl a new cell object each, and a border on 1.5 million cells adds nothing a
+        # filter and frozen header do not give.
+        self.boxed = boxed
+
+    def setup(self, widths: list[int], header_row: int | None, freeze: str | None = None) -> None:
+        """Column widths, frozen rows and fit-to-page: written before the first row."""
+        for n, width in enumerate(widths, start=1):
+            self.ws.column_dimensions[get_column_letter(n)].width = width
+        frozen = freeze or (f"A{header_row + 1}" if header_row is not None else None)
+        if frozen:
+            self.ws.freeze_panes = frozen
+        self.ws.sheet_properties.pageSetUpPr.fitToPage = True
+        self.widths = widths
+        self.header_row = header_row
+
+    def finish(self) -> None:
+        """A filter on the header row, print titles, A4 landscape fitted to the width."""
+        ws = self.ws
+        if self.header_row is not None:
+            last = get_column_letter(len(self.widths))
+            ws.auto_filter.ref = f"A{self.header_row}:{last}{max(self.rows, self.header_row)}"
+            ws.print_title_rows = f"{self.header_row}:{self.header_row}"
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.page_margins.left = ws.page_margins.right = 0.4
+        ws.page_margins.top = ws.page_margins.bottom = 0.5
+        ws.oddFooter.center.text = "Trang &P/&N"
+
+    def plain(self, values: list[Any], font: Font | None = None) -> None:
+        """A row of text without borders (titles, notes)."""
+        look = _Look(font=font, boxed=False)
+        self.ws.append([self.styles.cell(self.ws, v, look) for v in values])
+        self.rows += 1
+
+    def blank(self) -> None:
+        self.ws.append([])
+        self.rows += 1
+
+    def section(self, title: str) -> None:
+        self.plain([title], font=_SECTION)
+
+    def header(self, headers: list[str]) -> None:
+        looks = [_Look(header=True) if h else _Look(boxed=False) for h in headers]
+        self.ws.append(
+            [self.styles.cell(self.ws, h, look) for h, look in zip(headers, looks, strict=True)]
+        )
+        self.rows += 1
+
+    def row(
+        self,
+        values: list[Any],
+        formats: dict[int, str] | None = None,
+        fill: PatternFill | None = None,
+        bold: bool = False,
+    ) -> None:
+        formats = formats or {}
+        if self.boxed:
+            cells = [
+                self.styles.cell(self.ws, v, _Look(formats.get(n), fill, bold))
+                for n, v in enumerate(values, start=1)
+            ]
+        else:
+            cells = []
+            for n, v in enumerate(values, start=1):
+                number_format = formats.get(n)
+                if number_format is None and fill is None and not bold and v is not None:
+                    # A bare value: openpyxl reuses one cell; sheet_text makes a text never
+                    # begin like a formula, so it is stored as text (data type "s").
+                    cells.append(sheet_text(v) if isinstance(v, str) else v)
+                else:
+                    look = _Look(number_format, fill, bold, boxed=False)
+                    cells.append(self.styles.cell(self.ws, v, look))
+        self.ws.append(cells)
+        self.rows += 1
 
 
 # -- sheets ------------------------------------------------------------------------------------
 
 
 def write_summary(
-    ws: Worksheet,
-    plan: Plan,
+    sheet: _Sheet,
+    plans: list[Plan],
     period: Period,
     figures: PlanFigures,
     assessment: AssessmentFigures,
+    notes: Sequence[str] = (),
 ) -> None:
     t = figures.thresholds
-    ws.append([f"BÁO CÁO KẾT QUẢ THỰC HIỆN KẾ HOẠCH CCHC – {period.label.upper()}"])
-    ws["A1"].font = _TITLE
-    ws.append([f"{plan.name} ({plan.document or plan.code})"])
-    ws.append(
+    sheet.setup([9, 48, 11, 11, 11, 11, 11, 11, 11, 11, 11, 16], header_row=None, freeze="A5")
+    sheet.plain([f"BÁO CÁO KẾT QUẢ THỰC HIỆN KẾ HOẠCH CCHC – {period.label.upper()}"], font=_TITLE)
+    sheet.plain(["; ".join(f"{p.name} ({p.document or p.code})" for p in plans)])
+    sheet.plain(
         [
             f"Kỳ báo cáo từ {texts.d(period.start)} đến {texts.d(period.end)}; "
             f"số liệu tính đến ngày {texts.d(figures.on)}."
         ]
     )
-    ws.append(
+    counted = (
+        f" Chỉ tính nhiệm vụ do {', '.join(figures.counted)} giao." if figures.counted else ""
+    )
+    sheet.plain(
         [
-            f"Tỷ lệ = (xong trễ + quá hạn) / số nhiệm vụ được giao trong năm. Từ "
+            f"Tỷ lệ năm = (xong trễ + quá hạn) / số nhiệm vụ được giao trong năm; tỷ lệ đến nay ="
+            f" (xong trễ + quá hạn) / số nhiệm vụ đã đến hạn (đã xong hoặc quá hạn). Từ "
             f"{texts.pct(t.fail)}: người đứng đầu đơn vị bị xếp loại không hoàn thành nhiệm vụ; "
-            f"từ {texts.pct(t.warning)}: cảnh báo."
+            f"từ {texts.pct(t.warning)}: cảnh báo. Hạn rơi vào ngày nghỉ được tính đến ngày làm "
+            f"việc tiếp theo (Điều 148 Bộ luật Dân sự 2015).{counted}"
         ]
     )
-    ws.append([])
+    for note in notes:
+        sheet.plain([note])
+    sheet.blank()
 
-    _section(ws, "1. Kết quả theo đơn vị")
-    _header(ws, UNIT_HEADERS)
+    sheet.section("1. Kết quả theo đơn vị")
+    sheet.header(UNIT_HEADERS)
     for f in figures.units:
-        _unit_row(ws, f, figures.unit_names.get(f.unit, f.unit), t.fail)
-    _unit_row(ws, figures.total, "Toàn Sở", t.fail, total=True)
-    ws.append([])
+        _unit_row(sheet, f, figures.unit_names.get(f.unit, f.unit), t.fail)
+    _unit_row(sheet, figures.total, "Toàn Sở", t.fail, total=True)
+    sheet.blank()
 
-    _section(ws, f"2. Đơn vị cần chú ý (tỷ lệ từ {texts.pct(t.warning)})")
+    sheet.section(f"2. Đơn vị cần chú ý (tỷ lệ năm hoặc đến nay từ {texts.pct(t.warning)})")
     if figures.watch:
-        _header(ws, UNIT_HEADERS)
+        sheet.header(UNIT_HEADERS)
         for f in figures.watch:
-            _unit_row(ws, f, figures.unit_names.get(f.unit, f.unit), t.fail)
+            _unit_row(sheet, f, figures.unit_names.get(f.unit, f.unit), t.fail)
     else:
-        ws.append(["", "Không có đơn vị nào chạm ngưỡng cảnh báo."])
-    ws.append([])
+        sheet.plain(["", "Không có đơn vị nào chạm ngưỡng cảnh báo."])
+    sheet.blank()
+
+    sheet.section("3. Theo cơ quan giao nhiệm vụ; tiêu chí 1.6")
+    sheet.header(UNIT_HEADERS)
+    for f in sorted(figures.authorities, key=lambda a: (-a.assigned, a.unit)):
+        if f.assigned:
+            _unit_row(sheet, f, f.unit, t.fail, code="")
+    if figures.criterion is not None:
+        _unit_row(
+            sheet,
+            figures.criterion,
+            "Tiêu chí 1.6: nhiệm vụ Tỉnh ủy, HĐND, UBND tỉnh giao",
+            t.fail,
+            total=True,
+            code="1.6",
+        )
+    sheet.blank()
 
     scores = assessment.scores
     by_code = {s.area.code: s for s in scores.areas}
-    _section(ws, "3. Kết quả theo lĩnh vực và điểm tự chấm")
-    _header(ws, AREA_HEADERS)
+    sheet.section("4. Kết quả theo lĩnh vực và điểm tự chấm")
+    sheet.header(AREA_HEADERS)
     for a in figures.areas:
         score = by_code.get(a.area.code)
         latest = score.latest if score else None
-        _row(
-            ws,
+        sheet.row(
             [
                 a.area.code,
                 a.area.name,
@@ -282,7 +484,7 @@ def write_summary(
                 a.done,
                 a.late,
                 a.overdue,
-                a.mean_progress / 100,
+                round(a.mean_progress) / 100,
                 a.area.max_score,
                 a.area.target_score,
                 a.area.last_year_score,
@@ -297,8 +499,7 @@ def write_summary(
                 11: POINTS_FORMAT,
             },
         )
-    _row(
-        ws,
+    sheet.row(
         [
             "",
             f"Tổng {len(scores.areas)} lĩnh vực (tự chấm {scores.scored}/{len(scores.areas)})",
@@ -317,7 +518,7 @@ def write_summary(
         fill=_TOTAL_FILL,
         bold=True,
     )
-    ws.append(
+    sheet.plain(
         [
             "",
             texts.GOAL_NOTE.format(
@@ -328,52 +529,58 @@ def write_summary(
             ),
         ]
     )
-    ws.append([])
+    sheet.blank()
 
     cov = assessment.inspections
-    _section(ws, f"4. Kiểm tra công tác CCHC năm {cov.year}")
-    _header(ws, ["", "Nội dung", "Đã kiểm tra", "Số đơn vị", "Tỷ lệ", "Mục tiêu", "Kết quả"])
-    _row(
-        ws,
+    sheet.section(f"5. Kiểm tra công tác CCHC năm {cov.year}")
+    sheet.header(["", "Nội dung", "Đã kiểm tra", "Số đơn vị", "Tỷ lệ", "Mục tiêu", "Kết quả"])
+    sheet.row(
         [
             "",
             f"Kiểm tra công tác CCHC các đơn vị (xem trang {INSPECTIONS})",
             len(cov.inspected),
             cov.total,
-            cov.share,
+            share_tenths(cov.share, (cov.target,)) / 1000,
             cov.target,
             "Đạt" if cov.met else f"Chưa đạt, còn {cov.needed} đơn vị",
         ],
-        formats={5: PERCENT_FORMAT, 6: PERCENT_FORMAT},
+        formats={5: RATE_FORMAT, 6: PERCENT_FORMAT},
     )
     if cov.inspected:
-        ws.append(["", "Đơn vị đã kiểm tra: " + ", ".join(cov.inspected)])
-
-    _layout(ws, [9, 48, 11, 11, 11, 11, 11, 13, 13, 13, 11, 30], header_row=None)
-    ws.freeze_panes = "A5"  # the title and the rule stay in view
-    ws.print_title_rows = "1:4"
+        sheet.plain(["", "Đơn vị đã kiểm tra: " + ", ".join(cov.inspected)])
+    sheet.finish()
+    sheet.ws.print_title_rows = "1:4"  # the title and the rule on every page
 
 
 def write_tasks(
-    ws: Worksheet,
+    sheet: _Sheet,
     period: Period,
     figures: PlanFigures,
-    facts: Sequence[TaskFacts],
-    details: dict[int, TaskDetails],
+    facts: Iterable[TaskFacts],
+    co_units: dict[int, list[str]],
     last_note: dict[int, str],
     due_soon_days: int,
     evidence: dict[int, str] | None = None,
     awaiting: dict[int, date | None] | None = None,
 ) -> None:
-    """Every task of the plan, by unit and deadline, with its outcome on the figures day, the
-    deadline it had before an approved extension and its evidence."""
+    """Every task of the plans, by unit and deadline, with its outcome on the figures day;
+    the effective deadline (what the outcome is judged against), the written one, the one it
+    had before an approved extension, and its evidence."""
     evidence = evidence or {}
     awaiting = awaiting or {}
     on = figures.on
-    _header(ws, TASK_HEADERS)
-    for task in sorted(facts, key=lambda t: (t.unit, t.deadline or date.max, t.id)):
+    sheet.setup([7, 12, 52, 9, 11, 14, 14, 12, 12, 10, 12, 9, 15, 11, 36, 12, 30], header_row=1)
+    sheet.header(TASK_HEADERS)
+    formats = {
+        8: DATE_FORMAT,
+        9: DATE_FORMAT,
+        11: DATE_FORMAT,
+        12: PERCENT_FORMAT,
+        16: DATE_FORMAT,
+    }
+    overdue_fill = _FLAG_FILLS["over"]
+    for task in facts:  # by unit, deadline (none last) and id
         outcome = outcome_on(task, on, due_soon_days)
-        detail = details.get(task.id)
         done = outcome.is_done
         if outcome is Outcome.DONE_LATE:
             days: int | None = days_late(task, on)
@@ -381,17 +588,17 @@ def write_tasks(
             days = days_overdue(task, on)
         else:
             days = None
-        _row(
-            ws,
+        sheet.row(
             [
                 task.id,
                 task.code,
                 task.title,
                 task.area,
                 task.unit,
-                ", ".join(detail.co_units) if detail else None,
-                detail.authority if detail else None,
+                ", ".join(co_units.get(task.id, ())) or None,
+                task.authority,
                 task.deadline,
+                task.written_deadline,
                 "Có" if period.contains(task.deadline) else "",
                 task.completed_on if done else None,
                 (100 if done else task.progress) / 100,
@@ -401,10 +608,10 @@ def write_tasks(
                 task.extended_from,
                 evidence.get(task.id),
             ],
-            formats={8: DATE_FORMAT, 10: DATE_FORMAT, 11: PERCENT_FORMAT, 15: DATE_FORMAT},
-            fill=_FLAG_FILLS["over"] if outcome is Outcome.OVERDUE else None,
+            formats=formats,
+            fill=overdue_fill if outcome is Outcome.OVERDUE else None,
         )
-    _layout(ws, [7, 12, 52, 9, 11, 14, 14, 12, 10, 12, 9, 15, 11, 36, 12, 30], header_row=1)
+    sheet.finish()
 
 
 def _outcome_name(task: TaskFacts, outcome: Outcome, awaiting: dict[int, date | None]) -> str:
@@ -418,13 +625,14 @@ def _outcome_name(task: TaskFacts, outcome: Outcome, awaiting: dict[int, date | 
     return name
 
 
-def write_history(ws: Worksheet, rows: Sequence[HistoryRow], tz: ZoneInfo) -> None:
+def write_history(sheet: _Sheet, rows: Iterable[HistoryRow], tz: ZoneInfo) -> None:
     """The progress reports and task events of the period, oldest first, at the office's
     local time."""
-    _header(ws, HISTORY_HEADERS)
-    for r in sorted(rows, key=lambda r: r.at):
-        _row(
-            ws,
+    sheet.setup([17, 7, 12, 48, 10, 24, 10, 12, 9, 40, 11], header_row=1)
+    sheet.header(HISTORY_HEADERS)
+    formats = {1: DATETIME_FORMAT, 9: PERCENT_FORMAT}
+    for r in rows:
+        sheet.row(
             [
                 r.at.astimezone(tz).replace(tzinfo=None),
                 r.task_id,
@@ -438,93 +646,46 @@ def write_history(ws: Worksheet, rows: Sequence[HistoryRow], tz: ZoneInfo) -> No
                 r.note,
                 CHANNELS.get(r.channel, r.channel),
             ],
-            formats={1: DATETIME_FORMAT, 9: PERCENT_FORMAT},
+            formats=formats,
         )
-    _layout(ws, [17, 7, 12, 48, 10, 24, 10, 12, 9, 40, 11], header_row=1)
+    sheet.finish()
 
 
-def write_inspections(ws: Worksheet, rows: Sequence[assessments.InspectionRow]) -> None:
+def write_inspections(sheet: _Sheet, rows: Sequence[assessments.InspectionRow]) -> None:
     """The inspections of the plan's year up to the figures day, one row each."""
-    _header(ws, INSPECTION_HEADERS)
+    sheet.setup([13, 10, 48, 48, 24], header_row=1)
+    sheet.header(INSPECTION_HEADERS)
     for r in rows:
-        _row(ws, [r.on, r.unit, r.unit_name, r.note, r.officer], formats={1: DATE_FORMAT})
-    _layout(ws, [13, 10, 48, 48, 24], header_row=1)
+        sheet.row([r.on, r.unit, r.unit_name, r.note, r.officer], formats={1: DATE_FORMAT})
+    sheet.finish()
 
 
-# -- layout helpers ------------------------------------------------------------------------------
-
-
-def _section(ws: Worksheet, title: str) -> None:
-    ws.append([title])
-    ws.cell(ws.max_row, 1).font = _SECTION
-
-
-def _header(ws: Worksheet, headers: list[str]) -> None:
-    ws.append(headers)
-    for col in range(1, len(headers) + 1):
-        cell = ws.cell(ws.max_row, col)
-        if not headers[col - 1]:
-            continue
-        cell.font = _BOLD
-        cell.fill = _HEADER_FILL
-        cell.alignment = _HEAD_ALIGN
-        cell.border = _BORDER
-
-
-def _row(
-    ws: Worksheet,
-    values: list[Any],
-    formats: dict[int, str] | None = None,
-    fill: PatternFill | None = None,
-    bold: bool = False,
+def _unit_row(
+    sheet: _Sheet,
+    f: UnitFigures,
+    name: str,
+    fail: float,
+    total: bool = False,
+    code: str | None = None,
 ) -> None:
-    ws.append(values)
-    row = ws.max_row
-    for col in range(1, len(values) + 1):
-        cell = ws.cell(row, col)
-        cell.border = _BORDER
-        cell.alignment = _WRAP
-        if formats and col in formats:
-            cell.number_format = formats[col]
-        if fill is not None:
-            cell.fill = fill
-        if bold:
-            cell.font = _BOLD
-
-
-def _unit_row(ws: Worksheet, f: UnitFigures, name: str, fail: float, total: bool = False) -> None:
-    _row(
-        ws,
+    """A unit's counts, both rates (the rounded values themselves, shown with one decimal:
+    the digits of chat and CLI), the margin and the flag."""
+    sheet.row(
         [
-            "" if total else f.unit,
+            code if code is not None else ("" if total else f.unit),
             name,
             f.assigned,
             f.on_time,
             f.late,
             f.overdue,
             f.open,
-            f.share,
-            texts.flag_name(f.flag, fail),
+            f.year_tenths / 1000,
+            f.settled,
+            f.so_far_tenths / 1000,
+            f.margin,
+            texts.flag_text(f.flag, fail, f.basis),
         ],
-        formats={8: PERCENT_FORMAT},
+        formats={8: RATE_FORMAT, 10: RATE_FORMAT},
         fill=_TOTAL_FILL if total else _FLAG_FILLS.get(f.flag),
         bold=total,
     )
-
-
-def _layout(ws: Worksheet, widths: list[int], header_row: int | None) -> None:
-    """Column widths, a frozen header row with a filter, and A4 landscape fitted to the width."""
-    for n, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(n)].width = width
-    if header_row is not None:
-        ws.freeze_panes = ws.cell(header_row + 1, 1).coordinate
-        ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(widths))}{ws.max_row}"
-        ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.5
-    ws.oddFooter.center.text = "Trang &P/&N"

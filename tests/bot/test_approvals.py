@@ -64,7 +64,7 @@ def task_by_code(app: App, code: str) -> Task:
 def khtc(app: App) -> tuple[int, int]:
     """(failed or late, assigned) of KHTC as /status shows TCCB."""
     text = say(app, "tccb", "/status")
-    found = re.search(r"KHTC [\d,]+% \((\d+)/(\d+)\)", text)
+    found = re.search(r"KHTC .*\n\s+năm [\d,]+% \((\d+)/(\d+)\)", text)
     assert found, text
     return int(found.group(1)), int(found.group(2))
 
@@ -72,9 +72,18 @@ def khtc(app: App) -> tuple[int, int]:
 def tally(app: App) -> tuple[int, int, int]:
     with session_scope(app.engine) as session:
         task = task_by_code(app, "NV-05")
-        row = session.get(TaskTally, (task.plan_id, task.lead_unit_id))
-        assert row is not None
-        return row.assigned, row.done, row.done_late
+        # One row per area and assigning authority of the unit (migration 0013): summed.
+        rows = session.exec(
+            select(TaskTally).where(
+                TaskTally.plan_id == task.plan_id, TaskTally.unit_id == task.lead_unit_id
+            )
+        ).all()
+        assert rows
+        return (
+            sum(r.assigned for r in rows),
+            sum(r.done for r in rows),
+            sum(r.done_late for r in rows),
+        )
 
 
 def delivered(app: App) -> str:

@@ -103,7 +103,8 @@ def test_tasks_lists_my_units_open_tasks_with_pages(app: App, officer: str) -> N
     assert text.startswith("📋 Phòng Kế hoạch - Tài chính: 13 nhiệm vụ đang mở · 4 🤝 phối hợp")
     first = task_id(app, "NV-03#1")
     assert f"#{first} Báo cáo giải ngân vốn đầu tư" in text
-    assert "Hạn 25/01/2023 · 0% · 🔴 quá hạn 68 ngày" in text
+    # 25/01/2023 fell in Tết: the deadline ends on the next working day, 27/01 (art. 148).
+    assert "Hạn 27/01/2023 (ghi 25/01, ngày nghỉ) · 0% · 🔴 quá hạn 66 ngày" in text
     assert "Theo dõi nhiệm vụ UBND tỉnh giao" not in text  # VP's task
     assert "gõ /tasks 2" in text
     page2 = say(app, officer, "/tasks 2")
@@ -119,14 +120,17 @@ def test_tasks_lists_my_units_open_tasks_with_pages(app: App, officer: str) -> N
 def test_done_records_history_and_changes_status(app: App, officer: str) -> None:
     link_chat(app, "CB02", "console", "tccb")
     before = say(app, "tccb", "/status")
-    assert "KHTC 23%" in before and "quá hạn 3" in before
+    assert "năm 23,1% (3/13)" in before and "quá hạn 3" in before
     nv5 = task_id(app, "NV-05")
     reply = say(app, officer, f"/done {nv5} Đã trình Giám đốc")
     assert "Đã ghi nhận hoàn thành nhiệm vụ" in reply and "03/04/2023 (đúng hạn)" in reply
     late = task_id(app, "NV-03#1")
-    assert "trễ 68 ngày" in say(app, officer, f"/done {late}")
+    assert "trễ 66 ngày" in say(app, officer, f"/done {late}")
     after = say(app, "tccb", "/status")
-    assert "KHTC 23% (3/13) cảnh báo\n   đúng 1 · trễ 1 · quá hạn 2 · mở 9" in after
+    assert (
+        "🔴 KHTC ≥30% (đến nay)\n   năm 23,1% (3/13) · đến nay 75% (3/4)\n"
+        "   còn được trễ 0 nhiệm vụ\n   đúng 1 · trễ 1 · quá hạn 2 · mở 9"
+    ) in after.replace("không được trễ thêm nhiệm vụ nào", "còn được trễ 0 nhiệm vụ")
     assert "đã hoàn thành ngày 03/04/2023" in say(app, officer, f"/done {nv5}")
     with Session(app.engine) as session:
         history = repo.progress_history(session, nv5)

@@ -31,7 +31,7 @@ def say(app: App, chat: str, text: str) -> str:
 def khtc_figures(app: App) -> tuple[int, int]:
     """(failed or late, assigned) of KHTC, as /status shows them to TCCB."""
     text = say(app, "tccb", "/status")
-    found = re.search(r"KHTC [\d,]+% \((\d+)/(\d+)\)", text)
+    found = re.search(r"KHTC [^\n]*\n   năm [\d,]+% \((\d+)/(\d+)\)", text)
     assert found, text
     return int(found.group(1)), int(found.group(2))
 

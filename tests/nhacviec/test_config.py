@@ -10,6 +10,10 @@ from tests.conftest import REPO_ROOT
 
 def test_example_config_loads_and_equals_the_defaults() -> None:
     config = load_config(REPO_ROOT / "config.example.toml", env={})
+    # The one key that differs on purpose: the example lists the 2023 plan's authorities as
+    # those that count toward the 30% rule (default: every task counts).
+    assert config.rules.counted_authorities == ["Tỉnh ủy", "HĐND tỉnh", "UBND tỉnh", "Giám đốc Sở"]
+    config.rules.counted_authorities = []
     assert config == Config()
 
 

@@ -16,9 +16,9 @@ def test_the_living_plan_demo_script(tmp_path: Path) -> None:
     out = result.stdout
     statuses = out.split("CB001 > /status KHTC")[1:]
     assert len(statuses) == 3
-    assert "KHTC 9,5% (2/21) ổn" in statuses[0]
-    assert "KHTC 9% (2/22) ổn" in statuses[1]  # the new task counts
-    assert "KHTC 9,5% (2/21) ổn" in statuses[2]  # cancelled: out of the figures again
+    assert "năm 9,5% (2/21)" in statuses[0]
+    assert "năm 9,1% (2/22)" in statuses[1]  # the new task counts (2/22 = 9,09%: half up)
+    assert "năm 9,5% (2/21)" in statuses[2]  # cancelled: out of the figures again
     assert "✅ Đã giao nhiệm vụ #189 cho KHTC, hạn 14/03/2023." in out
     # The named officer gets the notice and the reminder; her colleague gets neither.
     to_nhung = out.split("── tin nhắn tới CB009 ──")[1:]

@@ -74,4 +74,6 @@ def test_the_wheel_runs_the_demo_in_a_fresh_environment(tmp_path: Path) -> None:
     )
     assert "Đã liên kết: Nguyễn Thị Hồng Nhung" in out
     assert "✅ Đã xác nhận hoàn thành nhiệm vụ 104 ngày 13/03/2023." in out
-    assert "🟢 KHTC 9,5% (2/21) ổn" in out
+    # Due Saturday 25/02/2023, so the deadline ends on Monday 27/02 (Civil Code art. 148).
+    assert "(trễ 14 ngày): chờ trưởng đơn vị xác nhận" in out
+    assert "🔴 KHTC ≥30% (đến nay)" in out and "năm 9,5% (2/21)" in out

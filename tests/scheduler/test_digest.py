@@ -123,7 +123,10 @@ def test_weekly_summary_lists_the_watch_list() -> None:
     summary = WeeklySummary(DAY, tuple(figures), tuple(watch_list(figures)))
     text = render(digest([], summary), TELEGRAM, thresholds=Thresholds())[0].text
     assert "📊 Tổng hợp tuần – ngưỡng 30% nhiệm vụ trễ, quá hạn:" in text
-    assert "🔴 KHTC 50% (1/2) ≥30%\n   đúng 0 · trễ 0 · quá hạn 1 · mở 1" in text
+    assert (
+        "🔴 KHTC ≥30% (năm)\n   năm 50% (1/2) · đến nay 100% (1/1)\n"
+        "   đã chạm ngưỡng của năm\n   đúng 0 · trễ 0 · quá hạn 1 · mở 1"
+    ) in text
     assert "VP" not in text.split("📊")[1]
     calm = WeeklySummary(DAY, tuple(figures), ())
     assert "✅ Chưa đơn vị nào chạm ngưỡng cảnh báo." in render(digest([], calm), TELEGRAM)[0].text

@@ -134,25 +134,29 @@ def test_lead_times_7_3_1_working_days_and_due_today(year: Year) -> None:
     checked = 0
     for task in year.tasks.values():
         unit = year.units[task.lead_unit_id]
-        if unit not in officer_of or task.deadline is None:
+        if unit not in officer_of or task.due is None:
             continue
         if task.id in (year.done_task, year.snoozed_task):
             continue
         seen = year.seen(officer_of[unit], task.id or 0)
         soon = {d: badge for d, (section, badge) in seen.items() if section == "🟡 Sắp đến hạn:"}
+        # Lead days count back from the effective deadline (a working day, art. 148).
+        assert calendar.is_working_day(task.due)
         expected = {
-            calendar.add_working_days(task.deadline, -n): f"còn {n} ngày làm việc"
+            calendar.add_working_days(task.due, -n): f"còn {n} ngày làm việc"
             for n in (7, 3, 1)
-            if calendar.add_working_days(task.deadline, -n).year == 2023
+            if calendar.add_working_days(task.due, -n).year == 2023
         }
         assert {d: b.rsplit("· ", 1)[1] for d, b in soon.items()} == expected, task.code
         today = [d for d, (section, _) in seen.items() if section == "🟠 Đến hạn hôm nay:"]
-        assert today == ([task.deadline] if calendar.is_working_day(task.deadline) else [])
+        assert today == ([task.due] if task.due.year == 2023 else [])
         checked += 1
     assert checked >= 70  # every task of the three units, recurring occurrences included
 
 
-def test_a_deadline_on_a_day_off_is_owed_on_the_next_working_day(year: Year) -> None:
+def test_a_deadline_on_a_day_off_is_due_on_the_next_working_day(year: Year) -> None:
+    """Civil Code 2015, art. 148: a time limit ending on a day off ends on the next working
+    day; the reminder says so and shows the deadline as written too."""
     calendar = year.app.calendar
     officer_of = {"TCCB": "CB003", "VP": "CB006", "KHTC": "CB009"}
     off = [
@@ -169,16 +173,21 @@ def test_a_deadline_on_a_day_off_is_owed_on_the_next_working_day(year: Year) -> 
         seen = year.seen(officer_of[year.units[task.lead_unit_id]], task.id or 0)
         after = sorted(d for d in seen if d > task.deadline)
         first = calendar.next_working_day(task.deadline)
-        assert after[0] == first, task.code
+        assert task.due == first and after[0] == first, task.code
         section, badge = seen[first]
-        assert section == "🔴 Quá hạn:"
-        assert badge.endswith(f"quá hạn {(first - task.deadline).days} ngày")
-    # NV-12#4 (Sunday 28/05/2023): the last lead day is Friday 26/05, then Monday 29/05.
+        assert section == "🟠 Đến hạn hôm nay:"
+        assert f"(ghi {task.deadline:%d/%m}, ngày nghỉ)" in badge
+        later = calendar.next_working_day(first)
+        assert seen[later][1].endswith(f"quá hạn {(later - first).days} ngày")
+    # NV-12#4 (Sunday 28/05/2023): the last lead day is Friday 26/05, due Monday 29/05,
+    # overdue from Tuesday 30/05.
     nv12 = next(t for t in off if t.code == "NV-12#4")
     seen = year.seen("CB006", nv12.id or 0)
     assert seen[date(2023, 5, 26)][1].endswith("còn 1 ngày làm việc")
     assert date(2023, 5, 27) not in seen and date(2023, 5, 28) not in seen
-    assert seen[date(2023, 5, 29)][1].endswith("quá hạn 1 ngày")
+    assert seen[date(2023, 5, 29)][1].endswith("hạn hôm nay")
+    assert "Hạn 29/05/2023 (ghi 28/05, ngày nghỉ)" in seen[date(2023, 5, 29)][1]
+    assert seen[date(2023, 5, 30)][1].endswith("quá hạn 1 ngày")
 
 
 def test_escalation_to_the_head_after_3_overdue_working_days(year: Year) -> None:
@@ -187,12 +196,13 @@ def test_escalation_to_the_head_after_3_overdue_working_days(year: Year) -> None
     nv12 = next(t for t in year.tasks.values() if t.code == "NV-12#4")
     head = year.seen("CB004", nv12.id or 0)  # head of VP
     officer = year.seen("CB006", nv12.id or 0)
-    # Sunday 28/05: Monday 29/05 is 1 overdue working day, Wednesday 31/05 is 3.
-    assert head[date(2023, 5, 29)][0] == head[date(2023, 5, 30)][0] == "🔴 Quá hạn:"
-    assert head[date(2023, 5, 31)][0] == escalation
+    # Sunday 28/05 is due Monday 29/05: Tuesday 30/05 is 1 overdue working day, Thursday
+    # 01/06 is 3.
+    assert head[date(2023, 5, 30)][0] == head[date(2023, 5, 31)][0] == "🔴 Quá hạn:"
+    assert head[date(2023, 6, 1)][0] == escalation
     for day, (section, _) in head.items():
-        if nv12.deadline and day > nv12.deadline:
-            overdue_days = calendar.working_days_between(nv12.deadline, day)
+        if nv12.due and day > nv12.due:
+            overdue_days = calendar.working_days_between(nv12.due, day)
             assert (section == escalation) == (overdue_days >= 3), day
     assert all(section != escalation for section, _ in officer.values())
     # The admin of VP (CB005) and the TCCB-role officer get no unit reminders.

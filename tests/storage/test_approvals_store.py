@@ -128,7 +128,7 @@ def test_migration_0015_goes_down_and_up(engine: Engine, tmp_path: Path) -> None
     with session_scope(engine) as session:
         approvals.report_done(session, tid, who(session, "CB04"), DEFAULTS)
     config = alembic_config(engine)
-    command.downgrade(config, "0011")
+    command.downgrade(config, "0013")
     with engine.connect() as conn:
         state = conn.execute(sa.text(f"SELECT state FROM task WHERE id = {tid}")).scalar()
         assert state == "open"

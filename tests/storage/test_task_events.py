@@ -51,10 +51,15 @@ def figures(engine: Engine, unit: str) -> tuple[int, int, int]:
         plan = repo.current_plan(session)
         assert plan is not None and plan.id is not None
         unit_id = repo.unit_by_code(session, unit).id  # type: ignore[union-attr]
-        tally = session.exec(
+        # The tally is kept per unit, area and authority (migration 0013): a unit's rows added.
+        rows = session.exec(
             select(TaskTally).where(TaskTally.plan_id == plan.id, TaskTally.unit_id == unit_id)
-        ).first()
-        kept = (tally.assigned, tally.done, tally.done_late) if tally else (0, 0, 0)
+        ).all()
+        kept = (
+            sum(r.assigned for r in rows),
+            sum(r.done for r in rows),
+            sum(r.done_late for r in rows),
+        )
         facts = [f for f in repo.task_facts(session, plan.id) if f.unit == unit]
     counts = count_outcomes(facts, date(2023, 12, 31)).get(unit, {})
     assigned = sum(counts.values())

@@ -28,8 +28,16 @@ Tally = dict[tuple[int, int], tuple[int, int, int]]
 def kept(engine: Engine) -> Tally:
     """The tally the triggers kept, rows of units with no task left dropped."""
     with engine.connect() as conn:
-        rows = conn.execute(sa.select(TALLY).where(TALLY.c.assigned != 0)).all()
-    return {(r.plan_id, r.unit_id): (r.assigned, r.done, r.done_late) for r in rows}
+        rows = conn.execute(
+            sa.select(
+                TALLY.c.plan_id,
+                TALLY.c.unit_id,
+                sa.func.sum(TALLY.c.assigned),
+                sa.func.sum(TALLY.c.done),
+                sa.func.sum(TALLY.c.done_late),
+            ).group_by(TALLY.c.plan_id, TALLY.c.unit_id)
+        ).all()
+    return {(r[0], r[1]): (r[2], r[3], r[4]) for r in rows if r[2] != 0}
 
 
 def counted(engine: Engine) -> Tally:
@@ -38,7 +46,7 @@ def counted(engine: Engine) -> Tally:
         sa.select(
             sa.column("plan_id", sa.Integer),
             sa.column("lead_unit_id", sa.Integer),
-            sa.column("deadline", sa.Date),
+            sa.column("due", sa.Date),  # the effective deadline the outcome is judged against
             sa.column("completed_on", sa.Date),
         )
         .select_from(sa.table("task"))

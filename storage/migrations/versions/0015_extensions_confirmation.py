@@ -1,7 +1,7 @@
 """extensions (gia hạn), completions awaiting confirmation, evidence attached to tasks
 
 Revision ID: 0015
-Revises: 0011
+Revises: 0013
 Create Date: 2026-11-30
 
 A task may carry one extension request waiting for its approver (`extension_to`, the step
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0015"
-down_revision: str | None = "0011"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

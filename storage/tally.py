@@ -1,0 +1,228 @@
+"""The counts behind every figure, read from the kept tally instead of from every task; the
+plans a date follows; the kept deadline shifts.
+
+`outcome_counts` is `rules.outcome_on` written as SQL: tests/test_outcome_counts.py holds it
+equal to `rules.count_outcomes` on both databases, day by day over a year; change both
+together."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from rules import Outcome
+from rules.watch import counts_toward_rule
+from storage.models import DeadlineShift, Plan, Task, TaskState, TaskTally
+
+TASKS: sa.Table = Task.__table__  # type: ignore[attr-defined]
+TALLY: sa.Table = TaskTally.__table__  # type: ignore[attr-defined]
+PLANS: sa.Table = Plan.__table__  # type: ignore[attr-defined]
+SHIFTS: sa.Table = DeadlineShift.__table__  # type: ignore[attr-defined]
+
+
+def plan_years_on(conn: Connection, day: date) -> int | None:
+    """The year whose plans a date follows: its own year once any plan of it is imported,
+    else the latest earlier year that has plans (a plan of a later year never counts: the
+    2024 plan imported in December leaves December to the 2023 plans)."""
+    return conn.execute(
+        sa.select(sa.func.max(PLANS.c.year)).where(PLANS.c.year <= day.year)
+    ).scalar()
+
+
+def plan_ids_on(conn: Connection, day: date) -> list[int]:
+    """Every plan the date follows (a CCHC plan, a work programme, ad-hoc tasks of the same
+    year), oldest first."""
+    year = plan_years_on(conn, day)
+    if year is None:
+        return []
+    return list(
+        conn.execute(sa.select(PLANS.c.id).where(PLANS.c.year == year).order_by(PLANS.c.id))
+        .scalars()
+        .all()
+    )
+
+
+def plan_ids_of_year(conn: Connection, year: int) -> list[int]:
+    return list(
+        conn.execute(sa.select(PLANS.c.id).where(PLANS.c.year == year).order_by(PLANS.c.id))
+        .scalars()
+        .all()
+    )
+
+
+def plan_years(conn: Connection) -> list[int]:
+    return list(conn.execute(sa.select(PLANS.c.year).distinct()).scalars().all())
+
+
+def sync_deadline_shifts(conn: Connection, shifts: Mapping[date, date]) -> int:
+    """Make the kept shifts equal `shifts` (day off -> the working day it moves to); triggers
+    move the tasks' effective deadlines along. Returns how many shift rows changed."""
+    kept = {day: moved for day, moved in conn.execute(sa.select(SHIFTS.c.day, SHIFTS.c.moved_to))}
+    gone = [day for day, moved in kept.items() if shifts.get(day) != moved]
+    new = [{"day": d, "moved_to": m} for d, m in shifts.items() if kept.get(d) != m]
+    for start in range(0, len(gone), 500):
+        conn.execute(SHIFTS.delete().where(SHIFTS.c.day.in_(gone[start : start + 500])))
+    if new:
+        conn.execute(SHIFTS.insert(), new)
+    return len(gone) + len(new)
+
+
+@dataclass(frozen=True, slots=True)
+class CountRow:
+    """The tasks of one (lead unit, area, authority) of the followed plans on a day, by
+    outcome; `progress` sums the progress of the tasks not done on that day."""
+
+    unit_id: int
+    area_id: int | None
+    authority: str | None
+    on_time: int
+    late: int
+    overdue: int
+    due_soon: int
+    open: int
+    progress: int
+
+    @property
+    def assigned(self) -> int:
+        return self.on_time + self.late + self.overdue + self.due_soon + self.open
+
+    @property
+    def done(self) -> int:
+        return self.on_time + self.late
+
+
+DIMENSIONS = ("unit", "area", "authority")
+
+
+def outcome_counts(
+    conn: Connection,
+    plan_ids: Sequence[int],
+    on: date,
+    due_soon_days: int,
+    by: Sequence[str] = ("unit",),
+) -> list[CountRow]:
+    """How many tasks of the plans have each outcome on `on`, judged against the effective
+    deadline, per lead unit, area and/or assigning authority (`by`, of DIMENSIONS; the
+    others are left None), counted by the database.
+
+    A completed task's outcome never changes, so most of the answer is kept ready: TaskTally
+    (kept by triggers) has the tasks, completed tasks, late completions and the progress of
+    unfinished tasks, added up here in the database. Two small ranges of
+    ix_task_plan_completion supply the rest: unfinished tasks whose deadline is past or soon,
+    and completions after `on` (a past day, a preview), which `on` does not yet know of.
+    Whatever is left is open."""
+    if not plan_ids:
+        return []
+    t = TASKS
+    ids = list(plan_ids)
+    # A cancelled task left the figures (migration 0011): the index holds `state` for this.
+    mine = sa.and_(t.c.plan_id.in_(ids), t.c.state != TaskState.CANCELLED)
+    soon = on + timedelta(days=due_soon_days)
+    late = sa.case((t.c.completed_on > t.c.due, 1), else_=0)
+    pressing = sa.case((t.c.due <= soon, 1), else_=0)
+    overdue = sa.case((t.c.due < on, 1), else_=0)
+    # Grouped by expressions (`+ 0`, `coalesce`), never by bare columns: otherwise SQLite,
+    # once ANALYZEd, walks the whole table in the order of another index (ix_task_unit_state)
+    # to save sorting what is usually a few rows.
+    task_keys = {
+        "unit": (t.c.lead_unit_id + sa.literal_column("0")).label("unit"),
+        "area": sa.func.coalesce(t.c.area_id, 0).label("area"),
+        "authority": sa.func.coalesce(t.c.authority, "").label("authority"),
+    }
+    tally_keys = {"unit": TALLY.c.unit_id, "area": TALLY.c.area_id, "authority": TALLY.c.authority}
+    dims = [d for d in DIMENSIONS if d in by]
+    group = [task_keys[d] for d in dims]
+    kept = conn.execute(
+        sa.select(
+            *(tally_keys[d] for d in dims),
+            sa.func.sum(TALLY.c.assigned),
+            sa.func.sum(TALLY.c.done),
+            sa.func.sum(TALLY.c.done_late),
+            sa.func.sum(TALLY.c.open_progress),
+        )
+        .where(TALLY.c.plan_id.in_(ids), TALLY.c.assigned > 0)
+        .group_by(*(tally_keys[d] for d in dims))
+    ).all()
+    n = len(dims)
+    # Completed after `on`: on `on` they were still unfinished. None when `on` is today.
+    later = {
+        tuple(r[:n]): tuple(int(v or 0) for v in r[n:])
+        for r in conn.execute(
+            sa.select(
+                *group,
+                sa.func.count(),
+                sa.func.sum(late),
+                sa.func.sum(pressing),
+                sa.func.sum(overdue),
+                sa.func.sum(t.c.progress),
+            )
+            .where(mine, t.c.completed_on > on)
+            .group_by(*group)
+        )
+    }
+    unfinished = {
+        tuple(r[:n]): (int(r[n]), int(r[n + 1] or 0))
+        for r in conn.execute(
+            sa.select(*group, sa.func.count(), sa.func.sum(overdue))
+            .where(mine, t.c.completed_on.is_(None), t.c.due <= soon)
+            .group_by(*group)
+        )
+    }
+    rows = []
+    for r in kept:
+        key = tuple(r[:n])
+        assigned, done_ever, late_ever, open_progress = (int(v or 0) for v in r[n:])
+        if not assigned:
+            continue
+        done_after, late_after, pressing_after, overdue_after, progress_after = later.get(
+            key, (0, 0, 0, 0, 0)
+        )
+        pressing_open, overdue_open = unfinished.get(key, (0, 0))
+        done, done_late = done_ever - done_after, late_ever - late_after
+        pressing_now = pressing_open + pressing_after
+        overdue_now = overdue_open + overdue_after
+        named = dict(zip(dims, key, strict=True))
+        rows.append(
+            CountRow(
+                unit_id=named.get("unit", 0),
+                area_id=named.get("area") or None,
+                authority=named.get("authority") or None,
+                on_time=done - done_late,
+                late=done_late,
+                overdue=overdue_now,
+                due_soon=pressing_now - overdue_now,
+                open=assigned - done - pressing_now,
+                progress=open_progress + progress_after,
+            )
+        )
+    return rows
+
+
+def by_unit(
+    rows: Iterable[CountRow], unit_codes: Mapping[int, str], counted: Sequence[str] = ()
+) -> dict[str, dict[Outcome, int]]:
+    """The rows added up per unit code, as `rules.count_outcomes` gives them; every unit of
+    `unit_codes` appears, with no task or some. With `counted`, only the tasks of those
+    assigning authorities (and those with none recorded) count (rules.counts_toward_rule)."""
+    counts: dict[str, dict[Outcome, int]] = {code: {} for code in unit_codes.values()}
+    matched: dict[str | None, bool] = {}
+    for r in rows:
+        if r.authority not in matched:
+            matched[r.authority] = counts_toward_rule(r.authority, counted)
+        if not matched[r.authority]:
+            continue
+        per_unit = counts.setdefault(unit_codes.get(r.unit_id, ""), {})
+        for outcome, n in (
+            (Outcome.DONE_ON_TIME, r.on_time),
+            (Outcome.DONE_LATE, r.late),
+            (Outcome.OVERDUE, r.overdue),
+            (Outcome.DUE_SOON, r.due_soon),
+            (Outcome.OPEN, r.open),
+        ):
+            if n:
+                per_unit[outcome] = per_unit.get(outcome, 0) + n
+    return counts
