@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy.engine import Engine
@@ -20,6 +20,7 @@ from nhacviec.base.clock import Clock, local_today
 from nhacviec.base.config import Config
 from rules import Outcome, TaskFacts, days_overdue, outcome_on
 from rules.calendar import WorkingCalendar
+from rules.textnorm import clean_text
 from storage import repo
 from storage.db import session_scope
 from storage.models import ChatState, Officer, Plan, Role, Task, TaskState, Unit
@@ -103,7 +104,9 @@ class ChatService:
     # -- entry points ---------------------------------------------------------------------
 
     def handle(self, message: Incoming) -> list[Reply]:
-        """The replies to one message; a failure is logged and answered with an apology."""
+        """The replies to one message; a failure is logged and answered with an apology.
+        Control characters and lone surrogates are cleaned first: what is typed is stored."""
+        message = replace(message, text=clean_text(message.text))
         try:
             with session_scope(self.engine) as session:
                 return self._handle(session, message)
@@ -120,9 +123,10 @@ class ChatService:
         """A button press, checked exactly like the command it stands for; in a group the
         presser (`sender_id`) is who acts."""
         who = Incoming(channel, chat_id, "", sender_id=sender_id)
+        data = clean_text(data)
         action, _, raw_id = data.partition(":")
         command = {"done": "done", "prog": "progress", "snooze": "snooze"}.get(action)
-        if command is None or not raw_id.isdigit():
+        if command is None or whole_number(raw_id) is None:
             return Reply(texts.UNKNOWN_COMMAND.format(command=data))
         try:
             with session_scope(self.engine) as session:
@@ -221,7 +225,7 @@ class ChatService:
         tasks = repo.open_tasks_of_unit(session, officer.unit_id, plan.id)  # type: ignore[arg-type]
         if not tasks:
             return [Reply(f"🎉 {unit.name} không còn nhiệm vụ nào đang mở.")]
-        page = int(command.args[0]) if command.args and command.args[0].isdigit() else 1
+        page = (whole_number(command.args[0]) if command.args else None) or 1
         pages = (len(tasks) + TASKS_PER_PAGE - 1) // TASKS_PER_PAGE
         page = min(max(page, 1), pages)
         shown = tasks[(page - 1) * TASKS_PER_PAGE : page * TASKS_PER_PAGE]
@@ -255,15 +259,16 @@ class ChatService:
     def _own_task(self, session: Session, officer: Officer, raw_id: str) -> Task | Reply:
         """The task named by `raw_id` if the officer's unit leads it, else the refusal."""
         task_id = raw_id.lstrip("#")
-        if not task_id.isdigit():
+        number = whole_number(task_id)
+        if number is None:
             return Reply(texts.BAD_ID.format(value=raw_id))
-        task = session.get(Task, int(task_id))
+        task = session.get(Task, number) if number <= repo.MAX_ID else None
         if task is None:
             return Reply(texts.NO_TASK.format(id=task_id))
         if task.lead_unit_id != officer.unit_id:
             return Reply(texts.NOT_YOUR_UNIT.format(id=task.id))
         if task.state == TaskState.DONE:
-            return Reply(texts.ALREADY_DONE.format(id=task.id, day=texts.d(task.completed_on)))
+            return self._already_done(task)
         return task
 
     def _done(
@@ -301,32 +306,42 @@ class ChatService:
         note: str | None,
         channel: str,
     ) -> Reply:
-        before = task.progress
         today = self.today
-        repo.record_progress(
-            session,
-            repo.ProgressRecord(
-                task=task,
-                officer=officer,
-                percent=percent,
-                note=note,
-                channel=channel,
-                at=self.clock.now(),
-                on=today,
-            ),
-        )
+        try:
+            recorded = repo.record_progress(
+                session,
+                repo.ProgressRecord(
+                    task=task,
+                    officer=officer,
+                    percent=percent,
+                    note=note,
+                    channel=channel,
+                    at=self.clock.now(),
+                    on=today,
+                ),
+            )
+        except repo.TaskAlreadyDone as done:
+            # Someone else completed it while this message was on its way.
+            return self._already_done(done.task)
         if percent >= 100:
             late = (today - task.deadline).days if task.deadline else 0
             return Reply(texts.done_reply(task.id or 0, task.title, today, late), changed=True)
-        return Reply(texts.progress_reply(task.id or 0, task.title, before, percent), changed=True)
+        return Reply(
+            texts.progress_reply(task.id or 0, task.title, recorded.before, percent),
+            changed=True,
+        )
+
+    @staticmethod
+    def _already_done(task: Task) -> Reply:
+        return Reply(texts.ALREADY_DONE.format(id=task.id, day=texts.d(task.completed_on)))
 
     # -- buttons: snooze and the two-step progress question ---------------------------------
 
     def _snooze(self, session: Session, task: Task) -> Reply:
         """Skip reminders for this task until the next working day."""
         until = self.calendar.next_working_day(self.today)
-        task.snoozed_until = until
-        session.add(task)
+        if repo.snooze_task(session, task.id or 0, until) is None:
+            return self._already_done(task)
         return Reply(
             f"⏰ Sẽ nhắc lại nhiệm vụ {task.id} ngày {texts.d(until)}.\n{task.title}",
             changed=True,
@@ -406,7 +421,9 @@ class ChatService:
             return [Reply(texts.STATUS_REFUSED)]
         # `/status [UNIT] [PAGE]`: a number alone is a page of one's own unit (a head's view).
         args = list(command.args)
-        page = int(args.pop()) if args and args[-1].isdigit() else 1
+        page = 1
+        if args and whole_number(args[-1]) is not None:
+            page = whole_number(args.pop()) or 1
         unit_code = args[0] if args else None
         if officer.role == Role.HEAD:
             own = session.get(Unit, officer.unit_id)
@@ -428,8 +445,13 @@ class ChatService:
 
 def parse_percent(text: str) -> int | None:
     """`50`, `50%` -> 50; anything that is not a whole number from 0 to 100 -> None."""
-    value = text.strip().removesuffix("%").strip()
-    if not value.isdigit():
+    number = whole_number(text.strip().removesuffix("%").strip())
+    return number if number is not None and number <= 100 else None
+
+
+def whole_number(text: str) -> int | None:
+    """ASCII digits only (`²` and `٣` pass str.isdigit but are no number anyone typed) and
+    at most 18 of them, as an int; anything else None."""
+    if not 0 < len(text) <= 18 or not text.isascii() or not text.isdigit():
         return None
-    number = int(value)
-    return number if 0 <= number <= 100 else None
+    return int(text)

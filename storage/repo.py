@@ -200,6 +200,38 @@ def tasks_of_unit(session: Session, unit_id: int, plan_id: int) -> list[Task]:
     )
 
 
+# Task ids are INTEGER columns: PostgreSQL's hold 32 bits. A larger number names no task.
+MAX_ID = 2**31 - 1
+
+
+def locked_task(session: Session, task_id: int) -> Task | None:
+    """The task, freshly read and locked against every other change until this transaction
+    ends; None if there is none. Every change to a task (progress, completion, snooze, and
+    later confirmations and extensions) starts here, so of two at once the second sees what
+    the first did."""
+    if not 0 < task_id <= MAX_ID:
+        return None
+    query = select(Task).where(Task.id == task_id).execution_options(populate_existing=True)
+    if session.get_bind().dialect.name == "postgresql":
+        return session.exec(query.with_for_update()).first()
+    # SQLite has no row locks: a write takes the database's one write lock, waits for another
+    # writer to commit first, and holds it until this transaction ends. The read after it is
+    # the newest committed row (the read of a deferred transaction that starts with a write).
+    session.execute(
+        sa.update(Task).where(col(Task.id) == task_id).values(version=Task.version),
+        execution_options={"synchronize_session": False},
+    )
+    return session.exec(query).first()
+
+
+class TaskAlreadyDone(Exception):
+    """The task was completed (by someone else a moment ago, or earlier): nothing recorded."""
+
+    def __init__(self, task: Task) -> None:
+        super().__init__(f"task {task.id} is done")
+        self.task = task
+
+
 @dataclass(frozen=True)
 class ProgressRecord:
     """What an officer reported, to be appended to a task's history."""
@@ -213,9 +245,23 @@ class ProgressRecord:
     on: date
 
 
-def record_progress(session: Session, record: ProgressRecord) -> ProgressUpdate:
-    """Append the report and move the task: 100% completes it on the local date `on`."""
-    task = record.task
+@dataclass(frozen=True)
+class Recorded:
+    """A report appended: the task's progress before it, and the row added."""
+
+    before: int
+    update: ProgressUpdate
+
+
+def record_progress(session: Session, record: ProgressRecord) -> Recorded:
+    """Append the report and move the task, under the task's lock: 100% completes it on the
+    local date `on`. A done task takes no more reports: TaskAlreadyDone, nothing written."""
+    task = locked_task(session, record.task.id or 0)
+    if task is None:
+        raise LookupError(f"no task {record.task.id}")
+    if task.state == TaskState.DONE:
+        raise TaskAlreadyDone(task)
+    before = task.progress
     kind = "done" if record.percent >= 100 else "progress"
     update = ProgressUpdate(
         task_id=task.id,  # type: ignore[arg-type]
@@ -234,7 +280,18 @@ def record_progress(session: Session, record: ProgressRecord) -> ProgressUpdate:
         task.completed_on = record.on
     session.add(task)
     session.flush()
-    return update
+    return Recorded(before=before, update=update)
+
+
+def snooze_task(session: Session, task_id: int, until: date) -> Task | None:
+    """Skip the task's reminders until `until`, under its lock; None if it is gone or done."""
+    task = locked_task(session, task_id)
+    if task is None or task.state == TaskState.DONE:
+        return None
+    task.snoozed_until = until
+    session.add(task)
+    session.flush()
+    return task
 
 
 def progress_history(session: Session, task_id: int) -> list[ProgressUpdate]:
