@@ -349,6 +349,91 @@ def remind(
 
 
 @app.command()
+def backup(
+    file: Annotated[Path, typer.Argument(help="Tệp sao lưu sẽ ghi, ví dụ sao-luu/nhacviec.db.")],
+    config: ConfigOption = None,
+) -> None:
+    """Sao lưu toàn bộ dữ liệu ra tệp, an toàn cả khi bot đang chạy (xem docs/backup.md)."""
+    from storage.backup import BackupError
+    from storage.backup import backup as make_backup
+
+    built = _app(config)
+    try:
+        info = make_backup(built.engine, file)
+    except BackupError as exc:
+        err.print(_backup_error(exc), markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from exc
+    finally:
+        built.engine.dispose()
+    console.print(
+        f"Đã sao lưu ({info.dialect}, phiên bản dữ liệu {info.revision}, "
+        f"{info.size / 1024:.0f} KB): {info.path}",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+@app.command()
+def restore(
+    file: Annotated[Path, typer.Argument(help="Tệp sao lưu do nhacviec backup tạo.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Không hỏi lại.")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Khôi phục dữ liệu từ tệp sao lưu; THAY toàn bộ dữ liệu hiện tại (hỏi lại trước)."""
+    from storage.backup import BackupError, check_backup
+    from storage.backup import backup as make_backup
+    from storage.backup import restore as put_back
+
+    built = _app(config)
+    try:
+        check_backup(built.engine, file)
+    except BackupError as exc:
+        err.print(_backup_error(exc), markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from exc
+    target = built.engine.url.render_as_string(hide_password=True)
+    stamp = built.clock.now().strftime("%Y%m%d-%H%M%S")
+    safety = file.with_name(f"truoc-khoi-phuc-{stamp}{file.suffix or '.bak'}")
+    err.print(
+        texts.RESTORE_WARNING.format(target=target, file=file, safety=safety),
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
+    if not yes and not typer.confirm(texts.RESTORE_CONFIRM, default=False):
+        err.print(texts.RESTORE_CANCELLED)
+        raise typer.Exit(1)
+    kept: Path | None = safety  # where the data as it was now is, if it could be copied
+    try:
+        make_backup(built.engine, safety)
+    except BackupError as exc:
+        kept = None
+        err.print(
+            texts.RESTORE_NO_SAFETY.format(error=_backup_error(exc)), markup=False, soft_wrap=True
+        )
+    try:
+        info = put_back(built.engine, file)
+    except BackupError as exc:
+        err.print(_backup_error(exc), markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from exc
+    finally:
+        built.engine.dispose()
+    console.print(
+        f"Đã khôi phục từ {file} (phiên bản dữ liệu {info.revision})."
+        + (f" Dữ liệu trước khi khôi phục: {kept}" if kept else ""),
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+def _backup_error(exc: Exception) -> str:
+    reason = getattr(exc, "reason", "")
+    detail = getattr(exc, "detail", "")
+    return texts.BACKUP_ERRORS.get(reason, "{detail}").format(detail=detail)
+
+
+@app.command()
 def run(config: ConfigOption = None) -> None:
     """Chạy bot (Telegram, Zalo) và lịch nhắc việc cho đến khi dừng (Ctrl-C)."""
     import asyncio
