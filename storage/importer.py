@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from sqlmodel import Session, select
 
 from rules import RecurrenceError, expand_occurrences, parse_recurrence
-from rules.textnorm import fold
+from rules.textnorm import clean_text, fold
 from storage import repo
 from storage.models import Area, Officer, Plan, Role, Task, TaskCoUnit, Unit
 
@@ -242,7 +242,7 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    return clean_text(str(value)).strip()
 
 
 def _date(value: Any) -> date | None:
