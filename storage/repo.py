@@ -15,6 +15,7 @@ from storage import outbox
 from storage.models import (
     Area,
     ChatLink,
+    ChatState,
     GroupLinkCode,
     LinkCode,
     Officer,
@@ -30,6 +31,9 @@ from storage.models import (
 # Why an unlinked group's unsent reminders were expired (outbox.last_error, for the admin).
 GROUP_UNLINKED = "nhóm đã huỷ liên kết với đơn vị"
 
+# Task ids are INTEGER columns: PostgreSQL's hold 32 bits. A larger number names no task.
+MAX_ID = 2**31 - 1
+
 # Letters and digits that cannot be confused on a phone screen (no 0/O, 1/I/L).
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
@@ -40,6 +44,55 @@ def current_plan(session: Session, year: int | None = None) -> Plan | None:
     if year is not None:
         query = query.where(Plan.year == year)
     return session.exec(query.order_by(col(Plan.year).desc(), col(Plan.id).desc())).first()
+
+
+def officers_with_units(session: Session) -> list[tuple[Officer, str]]:
+    """Every officer with their unit's code, by officer code."""
+    rows = session.exec(
+        select(Officer, Unit)
+        .join(Unit, col(Unit.id) == Officer.unit_id)
+        .order_by(col(Officer.code))
+    ).all()
+    return [(o, u.code) for o, u in rows]
+
+
+def get_unit(session: Session, unit_id: int | None) -> Unit | None:
+    return session.get(Unit, unit_id) if unit_id is not None else None
+
+
+def get_task(session: Session, task_id: int) -> Task | None:
+    """The task with this id; None for an id no database could hold (not an error)."""
+    if not 0 < task_id <= MAX_ID:
+        return None
+    return session.get(Task, task_id)
+
+
+def all_units(session: Session) -> list[Unit]:
+    return list(session.exec(select(Unit)).all())
+
+
+def chat_state(session: Session, channel: str, conversation: str) -> ChatState | None:
+    """The question the bot is waiting to have answered in this conversation, if any."""
+    return session.exec(
+        select(ChatState).where(ChatState.channel == channel, ChatState.chat_id == conversation)
+    ).first()
+
+
+def save_chat_state(session: Session, state: ChatState) -> None:
+    session.add(state)
+
+
+def drop_chat_state(session: Session, state: ChatState) -> None:
+    session.delete(state)
+
+
+def clear_chat_states(session: Session, channel: str, conversation: str) -> None:
+    """Forget any question pending in this conversation (a new command replaces it)."""
+    for state in session.exec(
+        select(ChatState).where(ChatState.channel == channel, ChatState.chat_id == conversation)
+    ).all():
+        session.delete(state)
+    session.flush()
 
 
 def unit_by_code(session: Session, code: str) -> Unit | None:
@@ -200,10 +253,6 @@ def tasks_of_unit(session: Session, unit_id: int, plan_id: int) -> list[Task]:
     )
 
 
-# Task ids are INTEGER columns: PostgreSQL's hold 32 bits. A larger number names no task.
-MAX_ID = 2**31 - 1
-
-
 def locked_task(session: Session, task_id: int) -> Task | None:
     """The task, freshly read and locked against every other change until this transaction
     ends; None if there is none. Every change to a task (progress, completion, snooze, and
@@ -283,15 +332,16 @@ def record_progress(session: Session, record: ProgressRecord) -> Recorded:
     return Recorded(before=before, update=update)
 
 
-def snooze_task(session: Session, task_id: int, until: date) -> Task | None:
-    """Skip the task's reminders until `until`, under its lock; None if it is gone or done."""
-    task = locked_task(session, task_id)
-    if task is None or task.state == TaskState.DONE:
+def snooze_task(session: Session, task: Task, until: date) -> Task | None:
+    """No reminder of this task before `until` (the officer pressed "remind me tomorrow"),
+    under its lock; None if it is gone or done meanwhile."""
+    locked = locked_task(session, task.id or 0)
+    if locked is None or locked.state == TaskState.DONE:
         return None
-    task.snoozed_until = until
-    session.add(task)
+    locked.snoozed_until = until
+    session.add(locked)
     session.flush()
-    return task
+    return locked
 
 
 def progress_history(session: Session, task_id: int) -> list[ProgressUpdate]:
