@@ -16,16 +16,16 @@ from __future__ import annotations
 import logging
 import os
 import time
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from bot.messages import Incoming, Reply
 from nhacviec.app import App, build_app
@@ -187,54 +187,70 @@ plausible = st.builds(
 batch = st.lists(st.one_of(message, message, press, plausible), min_size=BATCH, max_size=BATCH)
 
 
-# Each task's changeable fields with its count of "done" rows, and the history's size and
-# newest row: the triggers of migration 0009 keep rows already there as they are.
+# What any change to tasks or history moves: every ORM write of a task raises its version
+# (migration 0009), and history rows are only ever added (newest id). Aggregates, so a year of
+# fuzzing (thousands of tasks) costs the same per message.
 SNAPSHOT = sa.text(
-    "SELECT id, progress, state, completed_on, snoozed_until, version, "
-    "(SELECT count(*) FROM progressupdate p WHERE p.task_id = task.id AND p.kind = 'done'), "
-    "(SELECT count(*) FROM progressupdate), (SELECT max(id) FROM progressupdate) "
-    "FROM task ORDER BY id"
+    "SELECT (SELECT count(*) FROM task), (SELECT coalesce(sum(version), 0) FROM task), "
+    "(SELECT coalesce(sum(progress), 0) FROM task), "
+    "(SELECT count(*) FROM task WHERE state = 'done'), "
+    "(SELECT count(*) FROM task WHERE snoozed_until IS NOT NULL), "
+    "(SELECT coalesce(max(id), 0) FROM progressupdate)"
+)
+# Tasks a message may name: the open ones and the last few completed.
+TARGETS = sa.text(
+    "SELECT id FROM task WHERE state = 'open' OR id IN (SELECT task_id FROM progressupdate "
+    "WHERE kind = 'done' ORDER BY id DESC LIMIT 3) ORDER BY id"
+)
+# Tasks breaking the history invariants: a done task is at 100% with exactly one "done" row
+# and a completion day; an open one has neither; progress within 0–100.
+VIOLATIONS = sa.text(
+    "SELECT t.id, t.progress, t.state, t.completed_on FROM task t "
+    "WHERE t.progress < 0 OR t.progress > 100 "
+    "OR (t.state = 'done') <> (t.completed_on IS NOT NULL) "
+    "OR (t.state = 'done' AND t.progress <> 100) "
+    "OR (SELECT count(*) FROM progressupdate p WHERE p.task_id = t.id AND p.kind = 'done') "
+    "<> (CASE WHEN t.state = 'done' THEN 1 ELSE 0 END)"
 )
 NEW_ROWS = sa.text("SELECT percent, note FROM progressupdate WHERE id > :after")
 
 
 @dataclass(frozen=True)
 class Snapshot:
-    tasks: list[tuple[Any, ...]]
-    history: tuple[int, int]  # rows, newest id
+    tasks: tuple[int, ...]  # count, sum of versions, sum of progress, done, snoozed
+    newest_row: int  # of history
+    targets: list[int]
 
 
-def snapshot(engine: Engine) -> Snapshot:
-    with engine.connect() as conn:
-        rows = conn.execute(SNAPSHOT).all()
-    return Snapshot([tuple(r[:7]) for r in rows], (rows[0][7], rows[0][8] or 0))
+def snapshot(conn: Connection, last: Snapshot | None = None) -> Snapshot:
+    """Tasks and history now; the targets are read again only if something changed."""
+    *tasks, newest = conn.execute(SNAPSHOT).one()
+    if last is not None and (last.tasks, last.newest_row) == (tuple(tasks), newest):
+        return last
+    targets = list(conn.execute(TARGETS).scalars())
+    return Snapshot(tuple(tasks), newest, targets)
 
 
 @dataclass
 class Fuzz:
     app: App
+    reader: Connection
     last: Snapshot  # tasks and history after the last message
     sent: int = 0
     presses: int = 0
     changed: int = 0
     refused: int = 0
-    failures: list[str] = field(default_factory=list)
 
 
-def check_invariants(engine: Engine, before: Snapshot, after: Snapshot) -> None:
-    """A done task is at 100% with exactly one "done" row, an open one has none; progress and
-    every new history row within 0–100, new notes storable."""
-    for _id, progress, state, completed_on, _snoozed, _version, done_rows in after.tasks:
-        assert 0 <= progress <= 100
-        if state == "done":
-            assert (progress, done_rows, completed_on is not None) == (100, 1, True)
-        else:
-            assert (done_rows, completed_on) == (0, None)
-    if after.history != before.history:
-        with engine.connect() as conn:
-            for percent, note in conn.execute(NEW_ROWS, {"after": before.history[1]}):
-                assert 0 <= percent <= 100
-                assert note is None or storable(note), repr(note)
+def check_invariants(conn: Connection, before: Snapshot) -> None:
+    """No task breaks the history invariants; the rows added are within 0–100, their notes
+    storable, at most one per message."""
+    assert conn.execute(VIOLATIONS).all() == []
+    added = conn.execute(NEW_ROWS, {"after": before.newest_row}).all()
+    assert len(added) <= 1, added
+    for percent, note in added:
+        assert 0 <= percent <= 100
+        assert note is None or storable(note), repr(note)
 
 
 def storable(text: str) -> bool:
@@ -250,14 +266,10 @@ def check_reply(reply: Reply) -> None:
     assert VIETNAMESE & set(text), f"not Vietnamese: {text!r}"
 
 
-def open_task_ids(fuzz: Fuzz) -> list[int]:
-    return [task[0] for task in fuzz.last.tasks if task[2] == "open"]
-
-
 def top_up_tasks(fuzz: Fuzz) -> list[int]:
     """Keep some tasks open: each /done closes one for good."""
-    ids = open_task_ids(fuzz)
-    if len(ids) >= 4:
+    ids = fuzz.last.targets
+    if len(ids) >= 7:
         return ids
     with session_scope(fuzz.app.engine) as session:
         plan, unit = repo.current_plan(session), repo.unit_by_code(session, "KHTC")
@@ -273,8 +285,8 @@ def top_up_tasks(fuzz: Fuzz) -> list[int]:
                 )
             )
             ids.append(0)
-    fuzz.last = snapshot(fuzz.app.engine)
-    return open_task_ids(fuzz)
+    fuzz.last = snapshot(fuzz.reader)
+    return fuzz.last.targets
 
 
 def render(part: Arg, ids: list[int]) -> str:
@@ -298,20 +310,19 @@ def send(fuzz: Fuzz, msg: Message) -> None:
         incoming = Incoming("console", chat, text, is_group=is_group, sender_id=sender)
         replies = fuzz.app.chat.handle(incoming)
     fuzz.sent += 1
-    after = fuzz.last = snapshot(fuzz.app.engine)
+    after = fuzz.last = snapshot(fuzz.reader, before)
     for reply in replies:
         check_reply(reply)
     if any(reply.changed for reply in replies):
         fuzz.changed += 1
-        assert after.history[0] - before.history[0] <= 1
+        check_invariants(fuzz.reader, before)
     else:
         fuzz.refused += 1
         assert after == before, f"{parts!r} changed tasks or history without saying so"
-    check_invariants(fuzz.app.engine, before, after)
 
 
 @pytest.fixture
-def fuzz(engine: Engine, tmp_path: Path) -> Fuzz:
+def fuzz(engine: Engine, tmp_path: Path) -> Iterator[Fuzz]:
     app = build_app(Config(), FixedClock.on(date(2023, 4, 3)), engine)
     app.chat.bot_username = BOT
     load(engine, write_xlsx(tmp_path / "small.xlsx"))
@@ -325,7 +336,10 @@ def fuzz(engine: Engine, tmp_path: Path) -> Fuzz:
         Incoming("console", GROUP, f"/start {code}", is_group=True, sender_id="k4")
     )
     assert "Đã liên kết nhóm" in linked[0].text
-    return Fuzz(app, snapshot(engine))
+    # The test's own reads: one connection, each statement its own transaction (autocommit),
+    # so no snapshot is held between messages and a read costs one round trip.
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as reader:
+        yield Fuzz(app, reader, snapshot(reader))
 
 
 def test_hostile_commands_are_answered_in_vietnamese_and_change_nothing_they_refuse(
