@@ -127,7 +127,10 @@ def test_sqlite_backup_while_the_bot_writes_keeps_every_committed_report(
             assert newest is None or progress == newest, (task_id, progress, newest)
     finally:
         copy.close()
-    print(f"\nbackup sqlite: {reports} of {reports} reports committed before it, WAL writer on")
+    print(
+        f"\nbackup sqlite while writing (WAL): {reports} reports in the copy, "
+        f"{before} confirmed when it started, {after} when it ended; integrity ok"
+    )
     app.engine.dispose()
 
 
