@@ -16,6 +16,7 @@ from bot.tccb import TccbCommands
 from nhacviec.base import texts
 from nhacviec.base.clock import Clock, local_today
 from nhacviec.base.config import Config
+from nhacviec.base.errors import NhacviecError
 from rules import Outcome, TaskFacts, days_overdue, outcome_on
 from rules.calendar import WorkingCalendar
 from rules.textnorm import clean_text
@@ -38,15 +39,16 @@ def task_buttons(task_id: int) -> list[Button]:
 
 
 def task_line(task: TaskFacts, on: date, due_soon_days: int, progress: int) -> str:
-    """`#12 Báo cáo… · hạn 25/01/2023 · 40% · quá hạn 3 ngày` in two phone-sized lines."""
+    """A task of `/tasks`: its deadline, progress and how urgent it is."""
     outcome = outcome_on(task, on, due_soon_days)
     badge = ""
     if outcome is Outcome.OVERDUE:
-        badge = f" · 🔴 quá hạn {days_overdue(task, on)} ngày"
+        badge = f"🔴 quá hạn {days_overdue(task, on)} ngày"
     elif outcome is Outcome.DUE_SOON and task.deadline is not None:
         left = (task.deadline - on).days
-        badge = " · 🟠 hạn hôm nay" if left == 0 else f" · 🟡 còn {left} ngày"
-    return f"#{task.id} {task.title}\n   Hạn {texts.d(task.deadline)} · {progress}%{badge}"
+        badge = "🟠 hạn hôm nay" if left == 0 else f"🟡 còn {left} ngày"
+    details = texts.deadline_details(task.deadline, progress, badge)
+    return texts.task_entry(task.id, task.title, details)
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,8 @@ class ChatService:
         try:
             with session_scope(self.engine) as session:
                 return self._handle(session, message)
+        except NhacviecError as err:
+            return [Reply(texts.explain(err))]
         except Exception:
             log.exception(
                 "command failed (channel=%s, chat=%s, text=%r)",
@@ -221,7 +225,7 @@ class ChatService:
                 session, command.args[0], message.channel, message.identity, self.clock.now()
             )
         except repo.LinkError as err:
-            return Reply(texts.LINK_ERRORS[err.reason])
+            return Reply(texts.explain(err))
         unit = repo.get_unit(session, officer.unit_id)
         return Reply(texts.linked(officer.name, unit.name if unit else "", officer.role))
 
@@ -234,7 +238,7 @@ class ChatService:
                 session, code, message.channel, message.chat_id, self.clock.now()
             )
         except repo.LinkError as err:
-            return Reply(texts.LINK_ERRORS[err.reason])
+            return Reply(texts.explain(err))
         return Reply(texts.group_linked(unit.name))
 
     # -- /tasks ------------------------------------------------------------------------------

@@ -10,6 +10,11 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
+from nhacviec import cli_vi
+from nhacviec.base import texts
+
+cli_vi.install()
+
 if TYPE_CHECKING:
     # Only for annotations: `nhacviec --help` must start without the database, the chart or
     # the messengers, so every command imports what it uses when it runs.
@@ -78,7 +83,7 @@ def _config(path: Path | None) -> Config:
     try:
         return load_config(path or _global_config)
     except ConfigError as exc:
-        error(str(exc))
+        error(texts.explain(exc))
         raise typer.Exit(2) from exc
 
 
@@ -147,7 +152,10 @@ def run_import(built: App, file: Path, plan: str | None) -> bool:
 
 @app.command("import")
 def import_(
-    file: Annotated[Path, typer.Argument(help="Tệp .xlsx hoặc .csv (xem docs/import-format.md).")],
+    file: Annotated[
+        Path,
+        typer.Argument(metavar="TỆP", help="Tệp .xlsx hoặc .csv (xem docs/import-format.md)."),
+    ],
     plan: Annotated[str | None, typer.Option(help="Mã kế hoạch cho tệp chỉ có nhiệm vụ.")] = None,
     config: ConfigOption = None,
 ) -> None:
@@ -158,7 +166,9 @@ def import_(
 
 @app.command()
 def invite(
-    officer: Annotated[str | None, typer.Argument(help="Mã cán bộ, ví dụ CB005.")] = None,
+    officer: Annotated[
+        str | None, typer.Argument(metavar="MÃ_CÁN_BỘ", help="Mã cán bộ, ví dụ CB005.")
+    ] = None,
     unit: Annotated[
         str | None,
         typer.Option("--unit", help="Mã đơn vị: cấp mã liên kết nhóm chat của đơn vị."),
@@ -215,7 +225,7 @@ def invite_group(built: App, unit_code: str) -> None:
 
 @app.command("unlink-group")
 def unlink_group(
-    unit: Annotated[str, typer.Argument(help="Mã đơn vị, ví dụ KHTC.")],
+    unit: Annotated[str, typer.Argument(metavar="MÃ_ĐƠN_VỊ", help="Mã đơn vị, ví dụ KHTC.")],
     chat: Annotated[
         str | None, typer.Option("--chat", help="Chỉ huỷ nhóm có mã chat này.")
     ] = None,
@@ -315,7 +325,7 @@ def report(
                 session, chosen, local_today(built.clock, built.config.timezone), built.config
             )
     except (PeriodError, ReportError) as exc:
-        error(str(exc))
+        error(texts.explain(exc))
         raise typer.Exit(2) from exc
     out.write_bytes(made.content)
     console.print(
@@ -403,6 +413,7 @@ def backup(
     config: ConfigOption = None,
 ) -> None:
     """Sao lưu toàn bộ dữ liệu ra tệp, an toàn cả khi bot đang chạy (xem docs/backup.md)."""
+    from nhacviec.base import texts
     from storage.backup import BackupError
     from storage.backup import backup as make_backup
 
@@ -410,7 +421,7 @@ def backup(
     try:
         info = make_backup(built.engine, file)
     except BackupError as exc:
-        error(_backup_error(exc))
+        error(texts.explain(exc))
         raise typer.Exit(1) from exc
     finally:
         built.engine.dispose()
@@ -439,7 +450,7 @@ def restore(
     try:
         check_backup(built.engine, file)
     except BackupError as exc:
-        error(_backup_error(exc))
+        error(texts.explain(exc))
         raise typer.Exit(1) from exc
     target = built.engine.url.render_as_string(hide_password=True)
     stamp = built.clock.now().strftime("%Y%m%d-%H%M%S")
@@ -453,11 +464,11 @@ def restore(
         make_backup(built.engine, safety)
     except BackupError as exc:
         kept = None
-        error(texts.RESTORE_NO_SAFETY.format(error=_backup_error(exc)))
+        error(texts.RESTORE_NO_SAFETY.format(error=texts.explain(exc)))
     try:
         info = put_back(built.engine, file)
     except BackupError as exc:
-        error(_backup_error(exc))
+        error(texts.explain(exc))
         raise typer.Exit(1) from exc
     finally:
         built.engine.dispose()
@@ -468,14 +479,6 @@ def restore(
         highlight=False,
         soft_wrap=True,
     )
-
-
-def _backup_error(exc: Exception) -> str:
-    from nhacviec.base import texts
-
-    reason = getattr(exc, "reason", "")
-    detail = getattr(exc, "detail", "")
-    return texts.BACKUP_ERRORS.get(reason, "{detail}").format(detail=detail)
 
 
 @app.command()
@@ -492,7 +495,7 @@ def run(config: ConfigOption = None) -> None:
     try:
         asyncio.run(serve(build_services(_app(config))))
     except ConfigError as exc:
-        error(str(exc))
+        error(texts.explain(exc))
         raise typer.Exit(2) from exc
 
 

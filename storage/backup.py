@@ -21,16 +21,17 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from nhacviec.base import texts
+from nhacviec.base.errors import NhacviecError
 from storage.db import current_revision, upgrade
 
 
-class BackupError(Exception):
-    """Why a backup or a restore could not be made; `reason` names the text to show (one of
-    nhacviec.base.texts.BACKUP_ERRORS), `detail` what the tool said."""
+class BackupError(NhacviecError):
+    """Why a backup or a restore could not be made, in Vietnamese (texts.BACKUP_ERRORS with
+    `detail`, what the file or the tool said); `reason` is the key."""
 
     def __init__(self, reason: str, detail: str = "") -> None:
-        super().__init__(f"{reason}: {detail}" if detail else reason)
-        self.reason = reason
+        super().__init__(texts.BACKUP_ERRORS[reason].format(detail=detail), reason=reason)
         self.detail = detail
 
 

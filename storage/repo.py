@@ -10,6 +10,7 @@ from typing import TypeVar
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from nhacviec.base.errors import NhacviecError
 from rules import AreaFacts, TaskFacts
 from storage import outbox
 from storage.models import (
@@ -135,12 +136,11 @@ def new_link_code(session: Session, officer: Officer, now: datetime, days: int) 
     return link
 
 
-class LinkError(Exception):
+class LinkError(NhacviecError):
     """Why a link code was refused; `reason` is one of: unknown, used, expired."""
 
     def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+        super().__init__(reason, reason=reason)
 
 
 _Code = TypeVar("_Code", LinkCode, GroupLinkCode)
@@ -273,8 +273,10 @@ def locked_task(session: Session, task_id: int) -> Task | None:
     return session.exec(query).first()
 
 
-class TaskAlreadyDone(Exception):
+class TaskAlreadyDone(NhacviecError):
     """The task was completed (by someone else a moment ago, or earlier): nothing recorded."""
+
+    reason = "already_done"
 
     def __init__(self, task: Task) -> None:
         super().__init__(f"task {task.id} is done")
