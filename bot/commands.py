@@ -22,16 +22,19 @@ from bot.parsing import (
     parse_percent,
 )
 from bot.status_view import status_replies
+from bot.task_commands import DIALOG, TaskCommands, actor, refusal, scope, stale_press
 from bot.tccb import TccbCommands
 from nhacviec.base import texts
 from nhacviec.base.clock import Clock, local_today
 from nhacviec.base.config import Config
 from nhacviec.base.errors import NhacviecError
 from rules import Outcome, TaskFacts, days_overdue, outcome_on
+from rules.access import Action, decide
 from rules.calendar import WorkingCalendar
 from storage import repo
+from storage import tasks as task_store
 from storage.db import Engine, Session, session_scope
-from storage.models import ChatState, Officer, Plan, Role, Task, TaskState, Unit
+from storage.models import ChatState, Officer, Plan, Task, TaskState, Unit
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +99,8 @@ class ChatService:
             "status": self._status,
         }
         self._commands.update(TccbCommands(self).handlers())
+        self.task_commands = TaskCommands(self)
+        self._commands.update(self.task_commands.handlers())
 
     @property
     def today(self) -> date:
@@ -126,6 +131,15 @@ class ChatService:
         who = Incoming(channel, chat_id, "", sender_id=sender_id)
         data = clean(data)
         action, _, raw_id = data.partition(":")
+        if action == DIALOG:
+            # A dialog's button: the same as typing its value as the answer to its step.
+            step, _, value = raw_id.partition(":")
+            with session_scope(self.engine) as session:
+                state = repo.chat_state(session, channel, who.conversation)
+                if stale_press(state, step):
+                    return Reply(texts.DIALOG_STALE)
+            replies = self.handle(Incoming(channel, chat_id, value or "-", sender_id=sender_id))
+            return replies[0] if replies else Reply(texts.DIALOG_CANCELLED)
         command = {"done": "done", "prog": "progress", "snooze": "snooze"}.get(action)
         if command is None or parse_id(raw_id) is None:
             return Reply(texts.UNKNOWN_COMMAND.format(command=clean(data)[:64]))
@@ -147,7 +161,7 @@ class ChatService:
                         officer,
                         Command("done", [raw_id], raw_id),
                     )[0]
-                task = self._own_task(session, officer, raw_id)
+                task = self._own_task(session, officer, raw_id, Action.PROGRESS)
                 if isinstance(task, Reply):
                     return task
                 if command == "snooze":
@@ -251,11 +265,16 @@ class ChatService:
     def _help(self, officer: Officer | None) -> str:
         if officer is None:
             return texts.HELP_UNLINKED
-        lines = [texts.HELP_COMMON]
-        if officer.role in (Role.TCCB, Role.ADMIN):
+        lines = [texts.HELP_COMMON, texts.HELP_TASK]
+        who = actor(officer)
+        if decide(who, Action.FOLLOW_UP):
             lines.append(texts.HELP_STATUS_ALL)
-        elif officer.role == Role.HEAD:
+        elif decide(who, Action.STATUS_ALL):
+            lines.append(texts.HELP_STATUS_ALL.split("\n", 1)[0])
+        elif decide(who, Action.STATUS_OWN):
             lines.append(texts.HELP_STATUS_OWN)
+        if decide(who, Action.ASSIGN):
+            lines.append(texts.HELP_PLAN_KEEPER)
         return "\n".join(lines)
 
     # -- /start ------------------------------------------------------------------------------
@@ -316,6 +335,9 @@ class ChatService:
         if plan is None or unit is None:
             return [Reply(texts.NO_PLAN)]
         tasks = repo.open_tasks_of_unit(session, officer.unit_id, plan.id)  # type: ignore[arg-type]
+        co_tasks = task_store.open_co_tasks_of_unit(session, officer.unit_id, plan.id or 0)
+        lead_ids = {t.id for t in tasks}
+        tasks += co_tasks
         if not tasks:
             return [Reply(f"🎉 {unit.name} không còn nhiệm vụ nào đang mở.")]
         page = (parse_page(command.args[0]) if command.args else None) or 1
@@ -323,9 +345,29 @@ class ChatService:
         page = min(max(page, 1), pages)
         shown = tasks[(page - 1) * TASKS_PER_PAGE : page * TASKS_PER_PAGE]
         today = self.today
-        lines = [f"📋 {unit.name}: {len(tasks)} nhiệm vụ đang mở"]
+        lines = [f"📋 {unit.name}: {len(lead_ids)} nhiệm vụ đang mở"]
+        if co_tasks:
+            lines[0] += f" · {len(co_tasks)} {texts.CO_UNIT_MARK}"
         buttons = []
+        units = repo.units_by_id(session) if co_tasks else {}
+        co_header = False
         for task in shown:
+            if task.id not in lead_ids:
+                if not co_header:
+                    lines.append(texts.TASKS_CO_HEADER)
+                    co_header = True
+                facts = TaskFacts(
+                    id=task.id or 0,
+                    code=task.code,
+                    unit=units[task.lead_unit_id].code,
+                    deadline=task.deadline,
+                    title=task.title,
+                    progress=task.progress,
+                )
+                line = task_line(facts, today, self.config.rules.due_soon_days, task.progress)
+                lines.append(f"{line} · {texts.CO_UNIT_MARK} ({facts.unit} chủ trì)")
+                buttons.append([task_buttons(task.id or 0)[1]])
+                continue
             facts = TaskFacts(
                 id=task.id or 0,
                 code=task.code,
@@ -349,8 +391,11 @@ class ChatService:
 
     # -- /done and /progress ---------------------------------------------------------------
 
-    def _own_task(self, session: Session, officer: Officer, raw_id: str) -> Task | Reply:
-        """The task named by `raw_id` if the officer's unit leads it, else the refusal."""
+    def _own_task(
+        self, session: Session, officer: Officer, raw_id: str, action: Action = Action.DONE
+    ) -> Task | Reply:
+        """The task named by `raw_id` if the officer may do `action` on it (rules.access: its
+        lead unit, or for progress a co-unit), else the refusal."""
         task_id = parse_id(raw_id)
         if task_id is None:
             # Digits too large for any id name no task; anything else is no id at all.
@@ -360,8 +405,9 @@ class ChatService:
         task = repo.get_task(session, task_id)
         if task is None:
             return Reply(texts.NO_TASK.format(id=task_id))
-        if task.lead_unit_id != officer.unit_id:
-            return Reply(texts.NOT_YOUR_UNIT.format(id=task.id))
+        allowed = decide(actor(officer), action, scope(session, task))
+        if not allowed:
+            return refusal(allowed, task.id)
         if task.state == TaskState.DONE:
             return self._already_done(task)
         return task
@@ -382,12 +428,16 @@ class ChatService:
     ) -> list[Reply]:
         if len(command.args) < 2:
             return [Reply(texts.PROGRESS_USAGE)]
-        task = self._own_task(session, officer, command.args[0])
+        task = self._own_task(session, officer, command.args[0], Action.PROGRESS)
         if isinstance(task, Reply):
             return [task]
         percent = parse_percent(command.args[1])
         if percent is None:
             return [Reply(texts.BAD_PERCENT.format(id=task.id))]
+        if percent >= 100 and task.lead_unit_id != officer.unit_id:
+            done = self._own_task(session, officer, command.args[0], Action.DONE)
+            if isinstance(done, Reply):
+                return [done]
         note = after_words(command.rest, 2) or None
         return [self._record(session, task, officer, percent, note, message.channel)]
 
@@ -401,6 +451,12 @@ class ChatService:
         channel: str,
     ) -> Reply:
         today = self.today
+        if task.lead_unit_id != officer.unit_id:
+            # A co-unit reports on its part: kept in the story, the task's percent unchanged.
+            task_store.co_progress(
+                session, task, officer, percent, note, channel, self.clock.now()
+            )
+            return Reply(texts.co_progress_reply(task.id or 0, task.title, percent), changed=True)
         try:
             recorded = repo.record_progress(
                 session,
@@ -427,6 +483,9 @@ class ChatService:
 
     @staticmethod
     def _already_done(task: Task) -> Reply:
+        """Done (or, under the lock, found cancelled a moment ago): nothing was recorded."""
+        if task.state == TaskState.CANCELLED:
+            return Reply(texts.ACCESS_REFUSALS["cancelled"].format(id=task.id))
         return Reply(texts.ALREADY_DONE.format(id=task.id, day=texts.d(task.completed_on)))
 
     # -- buttons: snooze and the two-step progress question ---------------------------------
@@ -465,7 +524,9 @@ class ChatService:
             if message.is_group:
                 return []
             return [Reply(texts.NOT_A_COMMAND if officer else texts.NOT_LINKED)]
-        task = self._own_task(session, officer, str(state.task_id))
+        if state.awaiting.startswith(("giao:", "sua:")):
+            return self.task_commands.answer(session, state, message, officer)
+        task = self._own_task(session, officer, str(state.task_id), Action.PROGRESS)
         if isinstance(task, Reply):
             repo.drop_chat_state(session, state)
             return [task]
@@ -499,7 +560,8 @@ class ChatService:
         plan = self._plan(session)
         if plan is None:
             return [Reply(texts.NO_PLAN)]
-        if officer.role not in (Role.TCCB, Role.ADMIN, Role.HEAD):
+        who = actor(officer)
+        if not decide(who, Action.STATUS_OWN):
             return [Reply(texts.STATUS_REFUSED)]
         # `/status [UNIT] [PAGE]`: a number alone is a page of one's own unit (a head's view).
         args = list(command.args)
@@ -508,7 +570,7 @@ class ChatService:
             args.pop()
         page = page or 1
         unit_code = args[0] if args else None
-        if officer.role == Role.HEAD:
+        if not decide(who, Action.STATUS_ALL):
             own = repo.get_unit(session, officer.unit_id)
             if unit_code and own and unit_code.upper() != own.code.upper():
                 return [Reply(texts.STATUS_OTHER_UNIT)]

@@ -94,6 +94,7 @@ def _blocks(
         ItemKind.DUE_TODAY: texts.REMINDER_DUE_TODAY,
         ItemKind.DUE_SOON: texts.REMINDER_DUE_SOON,
     }
+    unit_code = digest.unit.code if isinstance(digest, GroupDigest) else digest.officer.unit
     blocks = []
     for item in digest.items:
         if cache is None:
@@ -102,6 +103,8 @@ def _blocks(
             # A task reads the same in every digest of the day (an escalation shows the same
             # line as the overdue item it comes from, under another heading).
             text = cache.items[id(item.task)] = _item_text(item)
+        if item.task.unit != unit_code:
+            text = f"{text} · {texts.CO_UNIT_MARK} ({item.task.unit} chủ trì)"
         blocks.append(_Block(sections[item.kind], text, item.task.id))
     if digest.summary is not None:
         title = texts.REMINDER_WEEKLY.format(fail=texts.pct(thresholds.fail))

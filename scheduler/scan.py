@@ -209,6 +209,10 @@ class Scanner:
                 OfficerView(r.id, r.name, code_of.get(r.unit_id, ""), r.role, code=r.code)
                 for r in store.active_officers(conn)
             ]
+            horizon = self.horizon(day)
+            co_units: dict[int, tuple[str, ...]] = {}
+            for task_id, unit_id in store.co_units_due_by(conn, plan_id, day, horizon):
+                co_units[task_id] = (*co_units.get(task_id, ()), code_of.get(unit_id, ""))
             tasks = [
                 TaskView(
                     id=r.id,
@@ -218,8 +222,10 @@ class Scanner:
                     progress=r.progress,
                     snoozed_until=r.snoozed_until,
                     code=r.code,
+                    assignee_id=r.assignee_id,
+                    co_units=co_units.get(r.id, ()),
                 )
-                for r in store.open_tasks_due_by(conn, plan_id, day, self.horizon(day))
+                for r in store.open_tasks_due_by(conn, plan_id, day, horizon)
             ]
             groups = store.group_chats(conn)
             links = choose_links(store.chat_links(conn), self.preference)

@@ -10,6 +10,8 @@ from sqlmodel import Field, SQLModel
 
 from rules.roles import Role
 
+__all__ = ["Role"]
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -45,6 +47,7 @@ def _ts(nullable: bool = True) -> sa.Column:
 class TaskState(StrEnum):
     OPEN = "open"
     DONE = "done"
+    CANCELLED = "cancelled"  # left the plan and its figures; the reason is in its events
 
 
 class Plan(SQLModel, table=True):
@@ -121,8 +124,16 @@ class Task(SQLModel, table=True):
         sa.Index("ix_task_state_deadline", "state", "deadline"),
         sa.Index("ix_task_unit_state", "lead_unit_id", "state"),
         # The weekly 30% count's ranges (open tasks by deadline, completions after a day) are
-        # read from this index alone; the rest comes from TaskTally.
-        sa.Index("ix_task_plan_completion", "plan_id", "completed_on", "deadline", "lead_unit_id"),
+        # read from this index alone (cancelled tasks skipped by `state`); the rest comes
+        # from TaskTally.
+        sa.Index(
+            "ix_task_plan_completion",
+            "plan_id",
+            "completed_on",
+            "deadline",
+            "lead_unit_id",
+            "state",
+        ),
     )
     id: int | None = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="plan.id")
@@ -131,6 +142,9 @@ class Task(SQLModel, table=True):
     area_id: int | None = Field(default=None, foreign_key="area.id", index=True)
     lead_unit_id: int = Field(foreign_key="unit.id")
     authority: str | None = None
+    document: str | None = None  # the assigning document's number, e.g. 123/UBND-KT
+    # The officer who handles it (chuyên viên thụ lý); None: the whole lead unit.
+    assignee_id: int | None = Field(default=None, index=True)
     deadline: date | None = None
     recurrence: str | None = None
     series_code: str | None = Field(default=None, max_length=64)
@@ -192,10 +206,30 @@ class ChatState(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     channel: str = Field(max_length=16)
     chat_id: str = Field(max_length=64)
-    awaiting: str = Field(max_length=16)  # "percent" or "note"
-    task_id: int = Field(foreign_key="task.id")
+    awaiting: str = Field(max_length=16)  # "percent", "note", or a step of /giao or /sua
+    task_id: int | None = Field(default=None, foreign_key="task.id")
     percent: int | None = None
+    draft: str | None = None  # JSON: the answers so far of a multi-step dialog (/giao)
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts(False))
+
+
+class TaskEvent(SQLModel, table=True):
+    """One change to a task: rows are only ever added (the database refuses UPDATE and DELETE,
+    migration 0011). `kind` is a rules.events.EventKind; `actor` is the officer's code, or
+    "admin" for the CLI and imports without one."""
+
+    __tablename__ = "task_event"
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    at: datetime = Field(default_factory=utcnow, sa_column=_ts(False))
+    officer_id: int | None = Field(default=None, foreign_key="officer.id")
+    actor: str = Field(max_length=32)
+    channel: str = Field(max_length=16)
+    kind: str = Field(max_length=32)
+    field: str | None = Field(default=None, max_length=32)
+    old: str | None = None
+    new: str | None = None
+    reason: str | None = None
 
 
 class AreaSelfScore(SQLModel, table=True):

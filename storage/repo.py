@@ -185,7 +185,7 @@ def consume_link_code(
 
 
 def task_facts(session: Session, plan_id: int) -> list[TaskFacts]:
-    """Every task of a plan, as the rules see it."""
+    """Every task of a plan still in it (not cancelled), as the rules see it."""
     rows = session.execute(
         sa.select(
             col(Task.id),
@@ -199,7 +199,8 @@ def task_facts(session: Session, plan_id: int) -> list[TaskFacts]:
         )
         .join(Unit, col(Unit.id) == Task.lead_unit_id)
         .outerjoin(Area, col(Area.id) == Task.area_id)
-        .where(col(Task.plan_id) == plan_id)
+        # A cancelled task left the plan's figures (its record stays).
+        .where(col(Task.plan_id) == plan_id, col(Task.state) != TaskState.CANCELLED)
     ).all()
     return [
         TaskFacts(
@@ -275,7 +276,8 @@ def locked_task(session: Session, task_id: int) -> Task | None:
 
 
 class TaskAlreadyDone(NhacviecError):
-    """The task was completed (by someone else a moment ago, or earlier): nothing recorded."""
+    """The task was completed (by someone else a moment ago, or earlier), or cancelled:
+    nothing recorded."""
 
     reason = "already_done"
 
@@ -311,7 +313,7 @@ def record_progress(session: Session, record: ProgressRecord) -> Recorded:
     task = locked_task(session, record.task.id or 0)
     if task is None:
         raise LookupError(f"no task {record.task.id}")
-    if task.state == TaskState.DONE:
+    if task.state != TaskState.OPEN:  # done, or cancelled a moment ago
         raise TaskAlreadyDone(task)
     before = task.progress
     kind = "done" if record.percent >= 100 else "progress"
@@ -337,9 +339,9 @@ def record_progress(session: Session, record: ProgressRecord) -> Recorded:
 
 def snooze_task(session: Session, task: Task, until: date) -> Task | None:
     """No reminder of this task before `until` (the officer pressed "remind me tomorrow"),
-    under its lock; None if it is gone or done meanwhile."""
+    under its lock; None if it is gone, done or cancelled meanwhile."""
     locked = locked_task(session, task.id or 0)
-    if locked is None or locked.state == TaskState.DONE:
+    if locked is None or locked.state != TaskState.OPEN:
         return None
     locked.snoozed_until = until
     session.add(locked)

@@ -7,7 +7,14 @@ from zoneinfo import ZoneInfo
 
 from nhacviec.base.errors import NhacviecError
 
-ROLE_NAMES = {"officer": "công chức", "head": "trưởng đơn vị", "tccb": "TCCB", "admin": "quản trị"}
+ROLE_NAMES = {
+    "officer": "công chức",
+    "head": "trưởng đơn vị",
+    "tccb": "TCCB",
+    "admin": "quản trị",
+    "followup": "theo dõi nhiệm vụ (Văn phòng Sở)",
+    "director": "lãnh đạo Sở",
+}
 FLAG_ICONS = {"ok": "🟢", "warning": "🟡", "over": "🔴"}
 
 
@@ -45,6 +52,12 @@ HELP_STATUS_ALL = (
     "/report KỲ – báo cáo Excel, ví dụ /report 2023-Q1"
 )
 HELP_STATUS_OWN = "/status [TRANG] – tình hình đơn vị mình"
+HELP_TASK = "/task ID – xem một nhiệm vụ và diễn biến"
+HELP_PLAN_KEEPER = (
+    "/giao – giao nhiệm vụ mới (từng bước)\n"
+    "/sua ID – sửa một mục của nhiệm vụ\n"
+    "/huy ID lý do – huỷ nhiệm vụ"
+)
 
 NOT_LINKED = "Bạn chưa liên kết tài khoản. Xin quản trị mã liên kết rồi gõ: /start MÃ"
 START_USAGE = "Gõ: /start MÃ (mã liên kết do quản trị cấp)."
@@ -191,6 +204,10 @@ COMMAND_MENU = [
     ("report", "TCCB: báo cáo Excel theo quý, 6 tháng, năm"),
     ("score", "TCCB: ghi điểm tự chấm một lĩnh vực"),
     ("inspect", "TCCB: ghi đợt kiểm tra CCHC một đơn vị"),
+    ("task", "Xem một nhiệm vụ và diễn biến: /task ID"),
+    ("giao", "Giao nhiệm vụ mới (TCCB, theo dõi)"),
+    ("sua", "Sửa nhiệm vụ: /sua ID"),
+    ("huy", "Huỷ nhiệm vụ: /huy ID lý do"),
     ("start", "Liên kết tài khoản: /start MÃ"),
     ("help", "Hướng dẫn sử dụng"),
 ]
@@ -254,3 +271,253 @@ RESTORE_CANCELLED = "Đã huỷ, không thay đổi gì."
 RESTORE_NO_SAFETY = "Không sao lưu được dữ liệu hiện tại ({error}); vẫn khôi phục."
 
 REASONS.update(LINK_ERRORS)
+
+
+# -- the living plan: one task at a time, its record, notices (docs/living-plan.md) ---------
+
+ACCESS_REFUSALS = {
+    "inactive": "Tài khoản của bạn đã ngừng hoạt động.",
+    "other_unit": "Nhiệm vụ {id} thuộc đơn vị khác, bạn không cập nhật được.",
+    "lead_only": "Nhiệm vụ {id}: đơn vị phối hợp chỉ cập nhật tiến độ phần việc của mình; "
+    "báo hoàn thành là việc của đơn vị chủ trì.",
+    "plan_keepers_only": "Chỉ TCCB, quản trị và cán bộ theo dõi của Văn phòng Sở "
+    "giao, sửa, huỷ nhiệm vụ.",
+    "read_only": "Lãnh đạo Sở xem được mọi nhiệm vụ nhưng không thay đổi.",
+    "heads_only": "Chỉ trưởng đơn vị, TCCB và quản trị xem được tình hình.",
+    "tccb_only": "Chỉ TCCB và quản trị dùng được lệnh này.",
+    "cancelled": "Nhiệm vụ {id} đã bị huỷ.",
+    "not_cancelled": "Nhiệm vụ {id} không bị huỷ, không cần mở lại.",
+    "done": "Nhiệm vụ {id} đã hoàn thành, không huỷ được.",
+}
+
+TASK_ERRORS = {
+    "no_title": "Nhiệm vụ cần có tên.",
+    "no_officer": "Không có cán bộ “{value}” (hoặc đã ngừng hoạt động).",
+    "assignee_other_unit": "Cán bộ {value} không thuộc đơn vị chủ trì.",
+    "bad_field": "Không sửa được mục “{value}”.",
+    "cancelled": "Nhiệm vụ {value} đã bị huỷ: mở lại trước khi sửa.",
+    "not_cancelled": "Nhiệm vụ {value} không bị huỷ.",
+    "done": "Nhiệm vụ {value} đã hoàn thành, không huỷ được.",
+    "no_reason": "Cần ghi lý do huỷ.",
+    "no_unit": "Không có đơn vị “{value}”.",
+    "no_area": "Không có lĩnh vực “{value}”.",
+    "bad_day": "Ngày “{value}” không đúng dạng dd/mm/yyyy.",
+    "no_plan": "Chưa có kế hoạch nào được nạp.",
+    "no_task": "Không có nhiệm vụ số {value}.",
+    "not_series": "Nhiệm vụ {value} không lặp lại: sửa hạn bằng mục han.",
+    "bad_rule": "Không hiểu chu kỳ lặp lại “{value}” (hàng tháng, hàng quý, 6 tháng, hàng năm).",
+    "series_empty": "Hạn lần đầu {value} nằm sau cuối năm kế hoạch.",
+}
+
+# What each field is called when a user picks it or reads its change.
+FIELD_NAMES = {
+    "title": "tên",
+    "deadline": "hạn",
+    "lead_unit": "đơn vị chủ trì",
+    "assignee": "cán bộ thụ lý",
+    "co_units": "đơn vị phối hợp",
+    "authority": "cơ quan giao",
+    "document": "số văn bản giao",
+    "area": "lĩnh vực",
+    "note": "ghi chú",
+    "recurrence": "lặp lại",
+    "series_first": "hạn lần đầu của chuỗi",
+    "series_rule": "chu kỳ lặp lại",
+    "state": "trạng thái",
+}
+# Typed names of the fields (/sua ID TRƯỜNG GIÁ_TRỊ), folded (no diacritics).
+FIELD_WORDS = {
+    "ten": "title",
+    "han": "deadline",
+    "donvi": "lead_unit",
+    "chutri": "lead_unit",
+    "canbo": "assignee",
+    "thuly": "assignee",
+    "phoihop": "co_units",
+    "coquan": "authority",
+    "sovb": "document",
+    "sovanban": "document",
+    "ghichu": "note",
+    "handau": "series_first",
+    "laplai": "series_rule",
+}
+EVENT_NAMES = {
+    "created": "giao nhiệm vụ",
+    "edited": "sửa",
+    "reassigned": "giao lại",
+    "deadline": "đổi hạn",
+    "cancelled": "huỷ nhiệm vụ",
+    "reopened": "mở lại nhiệm vụ",
+    "ext_requested": "xin gia hạn",
+    "ext_approved": "đồng ý gia hạn",
+    "ext_refused": "từ chối gia hạn",
+    "done_reported": "báo hoàn thành",
+    "done_confirmed": "xác nhận hoàn thành",
+    "done_returned": "trả lại",
+    "progress": "cập nhật tiến độ",
+    "done": "báo hoàn thành",
+    "co_progress": "đơn vị phối hợp cập nhật",
+}
+CHANNEL_NAMES = {
+    "telegram": "Telegram",
+    "zalo": "Zalo",
+    "console": "console",
+    "cli": "dòng lệnh",
+    "import": "nhập tệp",
+    "web": "web",
+    "migration": "dữ liệu cũ",
+}
+STATE_NAMES = {"open": "đang làm", "done": "đã xong", "cancelled": "đã huỷ"}
+NO_VALUE = "(trống)"
+
+
+def event_value(field: str | None, value: str | None) -> str:
+    """An event's old or new value as a user reads it: dates dd/mm/yyyy."""
+    if value is None or value == "":
+        return "không hạn" if field == "deadline" else NO_VALUE
+    if field == "deadline":
+        return d(date.fromisoformat(value))
+    if field == "state":
+        return STATE_NAMES.get(value, value)
+    return value
+
+
+def event_text(
+    kind: str,
+    field: str | None,
+    old: str | None,
+    new: str | None,
+    reason: str | None,
+    percent: int | None = None,
+) -> str:
+    """`đổi hạn 15/06/2023 → 30/06/2023. Lý do: …` for one line of a task's story."""
+    name = EVENT_NAMES.get(kind, kind)
+    if kind == "created":
+        text = f"{name}, hạn {event_value('deadline', new)}"
+    elif kind in ("progress", "co_progress", "done"):
+        text = f"{name} {percent}%" if percent is not None else name
+        return f"{text}: {reason}" if reason else text
+    elif kind in ("cancelled", "reopened"):
+        text = name
+    elif field is not None:
+        label = FIELD_NAMES.get(field, field)
+        if kind == "deadline":
+            label = ""
+        text = f"{name} {label}".rstrip() + (
+            f" {event_value(field, old)} → {event_value(field, new)}"
+        )
+    else:
+        text = name
+    return f"{text}. Lý do: {reason}" if reason else text
+
+
+def task_notice(
+    kind: str,
+    task_id: int,
+    title: str,
+    unit: str,
+    deadline: date | None,
+    field: str | None,
+    old: str | None,
+    new: str | None,
+    reason: str | None,
+    actor: str,
+) -> str:
+    """The short message people concerned get when a task is assigned or changed."""
+    heads = {
+        "created": "📌 Nhiệm vụ mới",
+        "reassigned": "🔁 Nhiệm vụ được giao lại",
+        "deadline": "📅 Nhiệm vụ đổi hạn",
+        "cancelled": "✖️ Nhiệm vụ đã huỷ",
+        "reopened": "↩️ Nhiệm vụ mở lại",
+    }
+    lines = [f"{heads.get(kind, '📌 Nhiệm vụ')} #{task_id}", shorten(title, 120)]
+    if kind == "created":
+        lines.append(f"Chủ trì: {unit} · Hạn {d(deadline)}")
+    elif kind in ("cancelled", "reopened"):
+        lines.append(f"Chủ trì: {unit}")
+    else:
+        lines.append(event_text(kind, field, old, new, None))
+    if reason:
+        lines.append(f"Lý do: {reason}")
+    lines.append(f"Người thực hiện: {actor} · Xem: /task {task_id}")
+    return "\n".join(lines)
+
+
+NOTICE_CO_UNIT = "(Đơn vị bạn phối hợp thực hiện nhiệm vụ này.)"
+CO_UNIT_MARK = "🤝 phối hợp"
+TASKS_CO_HEADER = "🤝 Phối hợp với đơn vị khác:"
+TASK_USAGE = "Gõ: /task ID, ví dụ /task 12"
+CANCEL_USAGE = "Gõ: /huy ID lý do, ví dụ /huy 12 UBND tỉnh đã thu hồi văn bản"
+EDIT_USAGE = (
+    "Gõ: /sua ID để chọn mục cần sửa, hoặc /sua ID MỤC GIÁ_TRỊ [lý do], ví dụ\n"
+    "/sua 12 han 30/06/2023 UBND tỉnh cho lùi hạn\n"
+    "Mục: ten, han, donvi, canbo, phoihop, coquan, sovb; nhiệm vụ lặp lại: handau, laplai"
+)
+DIALOG_CANCELLED = "Đã bỏ, không có gì thay đổi."
+DIALOG_STALE = "Câu hỏi này đã qua. Trả lời câu hỏi mới nhất, hoặc gõ lại lệnh."
+DIALOG_WORDS_CANCEL = ("huy", "huỷ", "hủy", "thoi", "thôi", "cancel")
+GIAO_ASK_UNIT = "🆕 Giao nhiệm vụ mới (1/7). Đơn vị chủ trì? Gõ mã đơn vị, ví dụ KHTC."
+GIAO_ASK_TITLE = "(2/7) Tên nhiệm vụ? Gõ nội dung nhiệm vụ."
+GIAO_ASK_DEADLINE = "(3/7) Hạn hoàn thành? Gõ ngày dd/mm/yyyy, hoặc “-” nếu không có hạn."
+GIAO_ASK_AUTHORITY = "(4/7) Cơ quan giao? Chọn hoặc gõ, ví dụ UBND tỉnh."
+GIAO_ASK_DOCUMENT = "(5/7) Số văn bản giao? Ví dụ 123/UBND-KT, hoặc “-” nếu không có."
+GIAO_ASK_OFFICER = (
+    "(6/7) Cán bộ thụ lý? Gõ mã cán bộ, hoặc “-” để giao cả đơn vị.\nCán bộ của {unit}: {officers}"
+)
+GIAO_ASK_CO_UNITS = "(7/7) Đơn vị phối hợp? Gõ mã, cách nhau dấu phẩy, hoặc “-” nếu không có."
+GIAO_CONFIRM = "Kiểm tra lại rồi chọn Giao (gõ “ok”) hoặc Bỏ (gõ “huỷ”):"
+GIAO_HINT_CONFIRM = "Gõ “ok” để giao, “huỷ” để bỏ."
+GIAO_HINT_SKIP = "Gõ “-” để bỏ qua, “huỷ” để dừng."
+AUTHORITIES = [
+    "UBND tỉnh",
+    "Chủ tịch UBND tỉnh",
+    "Tỉnh ủy",
+    "HĐND tỉnh",
+    "Bộ NN&PTNT",
+    "Giám đốc Sở",
+]
+BUTTON_NONE = "– Không –"
+BUTTON_GIAO = "✅ Giao"
+BUTTON_DROP = "✖️ Bỏ"
+SUA_ASK_FIELD = "✏️ Sửa nhiệm vụ {id}: chọn mục cần sửa (gõ tên mục: {words})."
+SUA_ASK_VALUE = "Giá trị mới của {field}? (hiện tại: {current})"
+SUA_ASK_REASON = "Lý do sửa? Gõ lý do, hoặc “-” để bỏ qua."
+SUA_NO_CHANGE = "Nhiệm vụ {id}: {field} vẫn như cũ, không có gì thay đổi."
+REOPEN_USAGE = "Nhiệm vụ đã huỷ được mở lại bằng dòng lệnh: nhacviec task reopen ID"
+BAD_UNIT_LIST = "Không có đơn vị: {codes}. Gõ lại, hoặc “-” nếu không có."
+
+
+def task_added(task_id: int, title: str, unit: str, deadline: date | None, told: int) -> str:
+    told_text = f" Đã báo {told} tin cho người liên quan." if told else ""
+    return f"✅ Đã giao nhiệm vụ #{task_id} cho {unit}, hạn {d(deadline)}.{told_text}\n{title}"
+
+
+def task_changed(task_id: int, change: str, told: int) -> str:
+    told_text = f" Đã báo {told} tin." if told else ""
+    return f"✏️ Nhiệm vụ {task_id}: {change}.{told_text}"
+
+
+def task_cancelled(task_id: int, title: str, reason: str, told: int) -> str:
+    told_text = f" Đã báo {told} tin." if told else ""
+    return (
+        f"✖️ Đã huỷ nhiệm vụ {task_id}: không còn tính vào số liệu của đơn vị.{told_text}\n"
+        f"{title}\nLý do: {reason}"
+    )
+
+
+def co_progress_reply(task_id: int, title: str, percent: int) -> str:
+    return f"🤝 Đã ghi tiến độ phần phối hợp nhiệm vụ {task_id}: {percent}%.\n{title}"
+
+
+IMPORT_DONE_DEADLINE_KEPT = (
+    "Dòng {row}, {code} (#{id}) đã hoàn thành: giữ hạn {old}, không đổi thành {new}. "
+    'Nếu cần, sửa có lý do: nhacviec task edit {id} han {new} --reason "…"'
+)
+
+
+def series_edited(code: str, moved: int, added: int, cancelled: int) -> str:
+    return (
+        f"🔁 Chuỗi {code}: mỗi kỳ một lần. Dời {moved}, thêm {added}, huỷ {cancelled} lần "
+        "(lần đã xong giữ nguyên)."
+    )

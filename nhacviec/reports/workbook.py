@@ -106,8 +106,13 @@ HISTORY_HEADERS = [
     "Ghi chú",
     "Kênh",
 ]
-CHANNELS = {"telegram": "Telegram", "zalo": "Zalo", "console": "Console", "cli": "Dòng lệnh"}
-KINDS = {"done": "Hoàn thành", "progress": "Tiến độ"}
+CHANNELS = {**texts.CHANNEL_NAMES, "console": "Console", "cli": "Dòng lệnh", "import": "Nhập tệp"}
+# Progress reports and the tasks' events (created, deadline moved, cancelled…), one sheet.
+KINDS = {
+    **{k: v.capitalize() for k, v in texts.EVENT_NAMES.items()},
+    "done": "Hoàn thành",
+    "progress": "Tiến độ",
+}
 
 DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
@@ -163,7 +168,9 @@ def build_report(session: Session, period: Period, today: date, config: Config) 
     figures = plan_figures(session, plan, on, config, facts)
     assessment = assessment_figures(session, plan, on, config)
     rows = assessments.history(session, plan.id, None, until)
-    last_note: dict[int, str] = {r.task_id: r.note for r in rows if r.note}
+    last_note: dict[int, str] = {
+        r.task_id: r.note for r in rows if r.note and r.kind in ("progress", "done")
+    }
     workbook = Workbook()
     summary = workbook.active
     assert summary is not None
@@ -367,9 +374,10 @@ def write_tasks(
 
 
 def write_history(ws: Worksheet, rows: Sequence[HistoryRow], tz: ZoneInfo) -> None:
-    """The progress reports of the period, oldest first, at the office's local time."""
+    """The progress reports and task events of the period, oldest first, at the office's
+    local time."""
     _header(ws, HISTORY_HEADERS)
-    for r in rows:
+    for r in sorted(rows, key=lambda r: r.at):
         _row(
             ws,
             [

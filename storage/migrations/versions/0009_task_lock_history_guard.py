@@ -1,7 +1,7 @@
 """a version on each task, and triggers that keep the progress history append-only
 
 Revision ID: 0009
-Revises: 0008
+Revises: 0011
 Create Date: 2026-11-30
 
 Two officers' `/done` on one task at once were both recorded. Every change to a task now takes
@@ -14,7 +14,7 @@ UPDATE or DELETE a row of it, whoever asks (a SQL prompt included).
 
 Batch mode on SQLite rebuilds a table and drops its triggers: a later migration that rebuilds
 `progressupdate` must call `create_history_guard()` again (and one that rebuilds `task`,
-0008's `create_triggers()`). This one only adds a column, without rebuilding anything.
+0011's `create_triggers()`). This one only adds a column, without rebuilding anything.
 """
 
 from collections.abc import Sequence
@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009"
-down_revision: str | None = "0008"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -70,7 +70,7 @@ def drop_history_guard() -> None:
 
 
 def upgrade() -> None:
-    # A plain ALTER TABLE ADD COLUMN (no batch): rebuilding `task` would drop 0008's triggers.
+    # A plain ALTER TABLE ADD COLUMN (no batch): rebuilding `task` would drop its triggers (0011).
     op.add_column("task", sa.Column("version", sa.Integer(), nullable=False, server_default="0"))
     create_history_guard()
 
