@@ -182,7 +182,11 @@ def next_code(session: Session, plan_id: int, prefix: str = "GV") -> str:
     codes = session.exec(
         select(Task.code).where(Task.plan_id == plan_id, col(Task.code).like(f"{prefix}-%"))
     ).all()
-    numbers = [int(c.split("-", 1)[1]) for c in codes if c.split("-", 1)[1].isdigit()]
+    numbers = [
+        int(c.split("-", 1)[1])
+        for c in codes
+        if c.split("-", 1)[1].isascii() and c.split("-", 1)[1].isdigit()
+    ]
     return f"{prefix}-{max(numbers, default=0) + 1}"
 
 
@@ -532,7 +536,7 @@ def apply_series(
 
 def occurrence_number(code: str) -> int:
     tail = code.rpartition("#")[2]
-    return int(tail) if tail.isdigit() else 0
+    return int(tail) if tail.isascii() and tail.isdigit() else 0
 
 
 def set_fields(
@@ -746,7 +750,10 @@ def resolve(session: Session, task: Task, name: str, text: str) -> Any:
 
 def task_by_id(session: Session, raw: str) -> Task:
     text = raw.strip().lstrip("#")
-    task = session.get(Task, int(text)) if text.isdigit() else None
+    # ASCII digits only, bounded: `²` passes isdigit but not int(), and PostgreSQL's INTEGER
+    # holds no more than repo.MAX_ID.
+    number = int(text) if text.isascii() and text.isdigit() and len(text) <= 12 else 0
+    task = repo.get_task(session, number)
     if task is None:
         raise TaskError("no_task", text)
     return task

@@ -71,6 +71,11 @@ COMMANDS = [
     "inspect",
     "report",
     "snooze",
+    "giao",
+    "sua",
+    "huy",
+    "task",
+    "history",
     "DONE",
     "Progress",
 ]
@@ -372,3 +377,34 @@ def test_hostile_commands_are_answered_in_vietnamese_and_change_nothing_they_ref
     )
     assert fuzz.sent >= target
     assert fuzz.changed > 0 and fuzz.refused > 0
+
+
+# What crashed a handler before (issue 18, and what this test found since), each checked alone.
+KNOWN_CRASHES = [
+    "/done ²",
+    "/progress {id} ¹²",
+    "/tasks ³",
+    "/status ⁴",
+    "/done 2147483648",
+    "/done 9223372036854775808",
+    "/progress 99999999999999999999999 50",
+    "/task 9999999999999999999999999999999999999999",
+    "/task ²",
+    "/done {id} ghi chú\x00có NUL",
+    "/progress {id} 40 nửa cặp \ud83d",
+    "/\x1b",
+    "/done\x0b{id}",
+]
+
+
+@pytest.mark.parametrize("typed", KNOWN_CRASHES)
+def test_known_crashes_are_answered(
+    fuzz: Fuzz, engine: Engine, caplog: pytest.LogCaptureFixture, typed: str
+) -> None:
+    caplog.set_level(logging.WARNING)
+    task_id = fuzz.last.targets[0]
+    replies = fuzz.app.chat.handle(Incoming("console", "k4", typed.format(id=task_id)))
+    assert replies
+    for reply in replies:
+        check_reply(reply)
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
