@@ -27,6 +27,8 @@ class EventKind(StrEnum):
     COMPLETION_REPORTED = "done_reported"
     COMPLETION_CONFIRMED = "done_confirmed"
     COMPLETION_RETURNED = "done_returned"
+    COMPLETION_WITHDRAWN = "done_withdrawn"  # the officer took back their own report
+    EVIDENCE_ADDED = "evidence"  # a document number, a photo or a file (field says which)
 
 
 # The kinds that the people concerned are told about (storage.tasks.owe_notices writes them).

@@ -196,6 +196,7 @@ def task_facts(session: Session, plan_id: int) -> list[TaskFacts]:
             col(Task.progress),
             col(Area.code),
             col(Task.title),
+            col(Task.extended_from),
         )
         .join(Unit, col(Unit.id) == Task.lead_unit_id)
         .outerjoin(Area, col(Area.id) == Task.area_id)
@@ -212,6 +213,7 @@ def task_facts(session: Session, plan_id: int) -> list[TaskFacts]:
             progress=r[5],
             area=r[6],
             title=r[7],
+            extended_from=r[8],
         )
         for r in rows
     ]

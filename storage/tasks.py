@@ -49,6 +49,9 @@ class TaskError(NhacviecError):
         self.value = value
 
     def text(self) -> str:
+        if self.reason.startswith("access:"):
+            refusal = self.reason.partition(":")[2]
+            return texts.ACCESS_REFUSALS[refusal].format(id=self.value)
         return texts.TASK_ERRORS[self.reason].format(value=self.value)
 
 

@@ -207,15 +207,16 @@ TARGETS = sa.text(
     "SELECT id FROM task WHERE state = 'open' OR id IN (SELECT task_id FROM progressupdate "
     "WHERE kind = 'done' ORDER BY id DESC LIMIT 3) ORDER BY id"
 )
-# Tasks breaking the history invariants: a done task is at 100% with exactly one "done" row
-# and a completion day; an open one has neither; progress within 0–100.
+# Tasks breaking the history invariants: a done task (or one reported done, awaiting its
+# confirmer) is at 100% with exactly one "done" row, a done one has its completion day; an open
+# one has neither; progress within 0–100.
 VIOLATIONS = sa.text(
     "SELECT t.id, t.progress, t.state, t.completed_on FROM task t "
     "WHERE t.progress < 0 OR t.progress > 100 "
     "OR (t.state = 'done') <> (t.completed_on IS NOT NULL) "
-    "OR (t.state = 'done' AND t.progress <> 100) "
+    "OR (t.state IN ('done', 'reported') AND t.progress <> 100) "
     "OR (SELECT count(*) FROM progressupdate p WHERE p.task_id = t.id AND p.kind = 'done') "
-    "<> (CASE WHEN t.state = 'done' THEN 1 ELSE 0 END)"
+    "<> (CASE WHEN t.state IN ('done', 'reported') THEN 1 ELSE 0 END)"
 )
 NEW_ROWS = sa.text("SELECT percent, note FROM progressupdate WHERE id > :after")
 

@@ -33,9 +33,18 @@ ALREADY_DONE_TEXT = "đã hoàn thành"
 
 @pytest.fixture
 def racing(engine: Engine, clock: FixedClock, tmp_path: Path) -> tuple[App, list[int]]:
+    """/done counts at once ([approvals] confirm_completion = "none")."""
+    return setup(engine, clock, tmp_path, "none")
+
+
+def setup(
+    engine: Engine, clock: FixedClock, tmp_path: Path, confirm: str
+) -> tuple[App, list[int]]:
     """The small plan, two linked officers of KHTC (CB04 on chat a, the head CB03 on chat b)
     and 2 × TRIALS fresh open KHTC tasks."""
-    app = build_app(Config(), clock, engine)
+    config = Config()
+    config.approvals.confirm_completion = confirm
+    app = build_app(config, clock, engine)
     load(engine, write_xlsx(tmp_path / "small.xlsx"))
     link_chat(app, "CB04", "console", "a")
     link_chat(app, "CB03", "console", "b")
@@ -108,6 +117,31 @@ def test_two_done_at_once_one_wins(racing: tuple[App, list[int]], engine: Engine
         assert f"Nhiệm vụ {task_id} đã hoàn thành ngày 03/04/2023" in told[0]
     print(f"\nrace {engine.dialect.name}: {TRIALS} trials /done × /done: {double_done} doubled")
     assert double_done == 0
+
+
+def test_two_done_at_once_one_report_awaits_confirmation(
+    engine: Engine, clock: FixedClock, tmp_path: Path
+) -> None:
+    """With completions confirmed by the unit head (the default): one report waits, the other
+    officer is told it already does."""
+    app, ids = setup(engine, clock, tmp_path, "head")
+    doubled = 0
+    for task_id in ids[:TRIALS]:
+        a, b = race(app, f"/done {task_id} xong", f"/done {task_id} đã nộp")
+        # The officer's report waits for the head; the head's own /done counts at once.
+        reported = [t for t in (a, b) if "📨 Đã báo hoàn thành" in t or DONE_TEXT in t]
+        told = [
+            t
+            for t in (a, b)
+            if t not in reported and ("chờ xác nhận" in t or ALREADY_DONE_TEXT in t)
+        ]
+        done_rows = [row for row in history(engine, task_id) if row[0] == "done"]
+        doubled += len(done_rows) > 1 or len(reported) > 1
+        assert (len(reported), len(told), len(done_rows)) == (1, 1, 1), (task_id, a, b)
+    print(
+        f"\nrace {engine.dialect.name}: {TRIALS} trials /done × /done awaiting: {doubled} doubled"
+    )
+    assert doubled == 0
 
 
 def test_progress_racing_done_never_leaves_a_done_task_below_100(

@@ -70,8 +70,8 @@ def test_truncate_is_refused_on_postgresql(
 
 def test_downgrade_removes_the_guard_and_upgrade_restores_it(reported: Engine) -> None:
     config = alembic_config(reported)
-    command.downgrade(config, "0011")
-    assert current_revision(reported) == "0011"
+    command.downgrade(config, "0015")
+    assert current_revision(reported) == "0015"
     with reported.begin() as conn:
         conn.execute(sa.text("UPDATE progressupdate SET note = 'ghi chú sửa' WHERE percent = 40"))
         conn.execute(sa.text("DELETE FROM progressupdate WHERE percent = 100"))

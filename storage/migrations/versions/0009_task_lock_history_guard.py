@@ -1,7 +1,7 @@
 """a version on each task, and triggers that keep the progress history append-only
 
 Revision ID: 0009
-Revises: 0011
+Revises: 0015
 Create Date: 2026-11-30
 
 Two officers' `/done` on one task at once were both recorded. Every change to a task now takes
@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009"
-down_revision: str | None = "0011"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
