@@ -133,6 +133,7 @@ class ChatService:
         """A button press, checked exactly like the command it stands for; in a group the
         presser (`sender_id`) is who acts."""
         who = Incoming(channel, chat_id, "", sender_id=sender_id)
+        data = clean(data)
         action, _, raw_id = data.partition(":")
         if action == DIALOG:
             # A dialog's button: the same as typing its value as the answer to its step.
@@ -475,7 +476,7 @@ class ChatService:
         if not allowed:
             return refusal(allowed, task.id)
         if task.state == TaskState.DONE:
-            return Reply(texts.ALREADY_DONE.format(id=task.id, day=texts.d(task.completed_on)))
+            return self._already_done(task)
         if task.state == TaskState.REPORTED:
             return Reply(texts.TASK_ERRORS["awaiting"].format(value=task.id))
         return task
@@ -523,7 +524,6 @@ class ChatService:
         note: str | None,
         channel: str,
     ) -> Reply:
-        before = task.progress
         today = self.today
         if task.lead_unit_id != officer.unit_id:
             # A co-unit reports on its part: kept in the story, the task's percent unchanged.
@@ -534,19 +534,36 @@ class ChatService:
         if percent >= 100:
             message = Incoming(channel, "", "")
             return self._report_done(session, message, task, officer, note, None)
-        repo.record_progress(
-            session,
-            repo.ProgressRecord(
-                task=task,
-                officer=officer,
-                percent=percent,
-                note=note,
-                channel=channel,
-                at=self.clock.now(),
-                on=today,
-            ),
+        try:
+            recorded = repo.record_progress(
+                session,
+                repo.ProgressRecord(
+                    task=task,
+                    officer=officer,
+                    percent=percent,
+                    note=note,
+                    channel=channel,
+                    at=self.clock.now(),
+                    on=today,
+                ),
+            )
+        except repo.TaskAlreadyDone as done:
+            # Someone completed (or cancelled) it while this message was on its way.
+            return self._already_done(done.task)
+        return Reply(
+            texts.progress_reply(task.id or 0, task.title, recorded.before, percent),
+            changed=True,
         )
-        return Reply(texts.progress_reply(task.id or 0, task.title, before, percent), changed=True)
+
+    @staticmethod
+    def _already_done(task: Task) -> Reply:
+        """Done, awaiting confirmation or cancelled (found so under the lock a moment ago):
+        nothing was recorded."""
+        if task.state == TaskState.CANCELLED:
+            return Reply(texts.ACCESS_REFUSALS["cancelled"].format(id=task.id))
+        if task.state == TaskState.REPORTED:
+            return Reply(texts.TASK_ERRORS["awaiting"].format(value=task.id))
+        return Reply(texts.ALREADY_DONE.format(id=task.id, day=texts.d(task.completed_on)))
 
     def _report_done(
         self,
@@ -590,7 +607,8 @@ class ChatService:
     def _snooze(self, session: Session, task: Task) -> Reply:
         """Skip reminders for this task until the next working day."""
         until = self.calendar.next_working_day(self.today)
-        repo.snooze_task(session, task, until)
+        if repo.snooze_task(session, task, until) is None:
+            return self._already_done(task)
         return Reply(
             f"⏰ Sẽ nhắc lại nhiệm vụ {task.id} ngày {texts.d(until)}.\n{task.title}",
             changed=True,

@@ -4,18 +4,19 @@ a percentage. Pure functions: whatever text comes in, they return a value or Non
 Rules: whitespace of every kind separates words (a command typed `/done⏎103` or
 `/done<TAB>103` is `/done 103`); only ASCII digits make a number (superscripts and other
 scripts' digits are refused, not half-read); a task id is bounded so no database ever sees an
-integer it cannot hold; NUL bytes and lone surrogates are removed, as no database stores them."""
+integer it cannot hold; NUL bytes, lone surrogates and other control characters are removed,
+as no database stores the first two and no Excel report the last."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
+from rules.textnorm import clean_text
+
 # PostgreSQL's INTEGER, the smaller of the two databases' id types (SQLite's is 2^63 - 1).
 MAX_ID = 2**31 - 1
 _ASCII_NUMBER = re.compile(r"[0-9]{1,12}")
-# NUL and UTF-16 surrogate halves: unencodable in UTF-8, refused by PostgreSQL and psycopg.
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -26,8 +27,10 @@ class Command:
 
 
 def clean(text: str) -> str:
-    """`text` without NUL bytes and lone surrogates."""
-    return _UNSTORABLE.sub("", text)
+    """`text` as it may be stored and echoed: no NUL bytes or lone surrogates, no other control
+    characters (a line break of any kind kept, a tab a space): rules.textnorm.clean_text, the
+    one rule for chat and import."""
+    return clean_text(text)
 
 
 def parse_command(text: str, bot_username: str | None = None) -> Command | None:

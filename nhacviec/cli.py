@@ -610,6 +610,80 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
 @app.command()
+def backup(
+    file: Annotated[Path, typer.Argument(help="Tệp sao lưu sẽ ghi, ví dụ sao-luu/nhacviec.db.")],
+    config: ConfigOption = None,
+) -> None:
+    """Sao lưu toàn bộ dữ liệu ra tệp, an toàn cả khi bot đang chạy (xem docs/backup.md)."""
+    from nhacviec.base import texts
+    from storage.backup import BackupError
+    from storage.backup import backup as make_backup
+
+    built = _app(config)
+    try:
+        info = make_backup(built.engine, file)
+    except BackupError as exc:
+        error(texts.explain(exc))
+        raise typer.Exit(1) from exc
+    finally:
+        built.engine.dispose()
+    console.print(
+        f"Đã sao lưu ({info.dialect}, phiên bản dữ liệu {info.revision}, "
+        f"{info.size / 1024:.0f} KB): {info.path}",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+@app.command()
+def restore(
+    file: Annotated[Path, typer.Argument(help="Tệp sao lưu do nhacviec backup tạo.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Không hỏi lại.")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Khôi phục dữ liệu từ tệp sao lưu; THAY toàn bộ dữ liệu hiện tại (hỏi lại trước)."""
+    from nhacviec.base import texts
+    from storage.backup import BackupError, check_backup
+    from storage.backup import backup as make_backup
+    from storage.backup import restore as put_back
+
+    built = _app(config)
+    try:
+        check_backup(built.engine, file)
+    except BackupError as exc:
+        error(texts.explain(exc))
+        raise typer.Exit(1) from exc
+    target = built.engine.url.render_as_string(hide_password=True)
+    stamp = built.clock.now().strftime("%Y%m%d-%H%M%S")
+    safety = file.with_name(f"truoc-khoi-phuc-{stamp}{file.suffix or '.bak'}")
+    error(texts.RESTORE_WARNING.format(target=target, file=file, safety=safety), style=None)
+    if not yes and not typer.confirm(texts.RESTORE_CONFIRM, default=False):
+        error(texts.RESTORE_CANCELLED, style=None)
+        raise typer.Exit(1)
+    kept: Path | None = safety  # where the data as it was is, if it could be copied
+    try:
+        make_backup(built.engine, safety)
+    except BackupError as exc:
+        kept = None
+        error(texts.RESTORE_NO_SAFETY.format(error=texts.explain(exc)))
+    try:
+        info = put_back(built.engine, file)
+    except BackupError as exc:
+        error(texts.explain(exc))
+        raise typer.Exit(1) from exc
+    finally:
+        built.engine.dispose()
+    console.print(
+        f"Đã khôi phục từ {file} (phiên bản dữ liệu {info.revision})."
+        + (f" Dữ liệu trước khi khôi phục: {kept}" if kept else ""),
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+@app.command()
 def run(
     config: ConfigOption = None,
     log_level: Annotated[

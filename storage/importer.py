@@ -9,7 +9,6 @@ tally (migration 0008) is kept by the database's row triggers as for any other w
 from __future__ import annotations
 
 import gc
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -25,7 +24,7 @@ from rules.deadlines import DeadlineError, parse_deadline
 from rules.roles import Role
 from rules.sections import area_for_section
 from rules.series import Occurrence, reconcile
-from rules.textnorm import fold
+from rules.textnorm import clean_text, fold
 from rules.unitnames import UnitDirectory, UnitName
 from storage import repo
 from storage import tasks as task_store
@@ -111,8 +110,6 @@ FIELD_LABELS = {
     "co_units": "đơn vị phối hợp",
     "assignee_id": "cán bộ thụ lý",
 }
-# Control characters Excel cannot store (and Word's line break U+000B pasted into a cell).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 Progress = Callable[[int], None]
 
@@ -160,7 +157,7 @@ def _text(value: Any) -> str:
         value = int(value)
     text = str(value)
     if not text.isprintable():  # the common case skips the expression entirely
-        text = _CONTROL.sub(lambda m: "\n" if m.group() == "\x0b" else "", text)
+        text = clean_text(text)
     return text.strip()
 
 

@@ -114,6 +114,9 @@ class LinkCode(SQLModel, table=True):
     used_chat_id: str | None = Field(default=None, max_length=64)
 
 
+_TASK_VERSION = sa.Column("version", sa.Integer(), nullable=False, server_default="0")
+
+
 class Task(SQLModel, table=True):
     """One task, or one dated occurrence of a recurring task (`series_code` names the series)."""
 
@@ -166,6 +169,11 @@ class Task(SQLModel, table=True):
     # A completion reported on this day, awaiting confirmation at `confirm_step`.
     reported_on: date | None = None
     confirm_step: str | None = Field(default=None, max_length=8, index=True)
+    # Raised by every change the ORM writes, which is refused (StaleDataError) when another
+    # transaction changed the task since it was read: a change is made on the task it saw.
+    version: int = Field(default=0, sa_column=_TASK_VERSION)
+
+    __mapper_args__ = {"version_id_col": _TASK_VERSION}
 
 
 class TaskTally(SQLModel, table=True):

@@ -33,6 +33,9 @@ from storage.models import (
 # Why an unlinked group's unsent reminders were expired (outbox.last_error, for the admin).
 GROUP_UNLINKED = "nhóm đã huỷ liên kết với đơn vị"
 
+# Task ids are INTEGER columns: PostgreSQL's hold 32 bits. A larger number names no task.
+MAX_ID = 2**31 - 1
+
 # Letters and digits that cannot be confused on a phone screen (no 0/O, 1/I/L).
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
@@ -78,19 +81,13 @@ def get_unit(session: Session, unit_id: int | None) -> Unit | None:
 
 def get_task(session: Session, task_id: int) -> Task | None:
     """The task with this id; None for an id no database could hold (not an error)."""
-    if not 0 < task_id < 2**31:
+    if not 0 < task_id <= MAX_ID:
         return None
     return session.get(Task, task_id)
 
 
 def all_units(session: Session) -> list[Unit]:
     return list(session.exec(select(Unit)).all())
-
-
-def snooze_task(session: Session, task: Task, until: date) -> None:
-    """No reminder of this task before `until` (the officer pressed "remind me tomorrow")."""
-    task.snoozed_until = until
-    session.add(task)
 
 
 def chat_state(session: Session, channel: str, conversation: str) -> ChatState | None:
@@ -333,7 +330,7 @@ def locked_task(session: Session, task_id: int) -> Task | None:
     ends; None if there is none. Every change to a task (progress, completion, snooze, and
     later confirmations and extensions) starts here, so of two at once the second sees what
     the first did."""
-    if not 0 < task_id < 2**31:
+    if not 0 < task_id <= MAX_ID:
         return None
     query = select(Task).where(Task.id == task_id).execution_options(populate_existing=True)
     if session.get_bind().dialect.name == "postgresql":
@@ -342,10 +339,21 @@ def locked_task(session: Session, task_id: int) -> Task | None:
     # writer to commit first, and holds it until this transaction ends. The read after it is
     # the newest committed row (the read of a deferred transaction that starts with a write).
     session.execute(
-        sa.update(Task).where(col(Task.id) == task_id).values(id=Task.id),
+        sa.update(Task).where(col(Task.id) == task_id).values(version=Task.version),
         execution_options={"synchronize_session": False},
     )
     return session.exec(query).first()
+
+
+class TaskAlreadyDone(NhacviecError):
+    """The task was completed (by someone else a moment ago, or earlier), or cancelled:
+    nothing recorded."""
+
+    reason = "already_done"
+
+    def __init__(self, task: Task) -> None:
+        super().__init__(f"task {task.id} is done")
+        self.task = task
 
 
 @dataclass(frozen=True)
@@ -361,9 +369,23 @@ class ProgressRecord:
     on: date
 
 
-def record_progress(session: Session, record: ProgressRecord) -> ProgressUpdate:
-    """Append the report and move the task: 100% completes it on the local date `on`."""
-    task = record.task
+@dataclass(frozen=True)
+class Recorded:
+    """A report appended: the task's progress before it, and the row added."""
+
+    before: int
+    update: ProgressUpdate
+
+
+def record_progress(session: Session, record: ProgressRecord) -> Recorded:
+    """Append the report and move the task, under the task's lock: 100% completes it on the
+    local date `on`. A done task takes no more reports: TaskAlreadyDone, nothing written."""
+    task = locked_task(session, record.task.id or 0)
+    if task is None:
+        raise LookupError(f"no task {record.task.id}")
+    if task.state != TaskState.OPEN:  # done, or cancelled a moment ago
+        raise TaskAlreadyDone(task)
+    before = task.progress
     kind = "done" if record.percent >= 100 else "progress"
     update = ProgressUpdate(
         task_id=task.id,  # type: ignore[arg-type]
@@ -382,7 +404,19 @@ def record_progress(session: Session, record: ProgressRecord) -> ProgressUpdate:
         task.completed_on = record.on
     session.add(task)
     session.flush()
-    return update
+    return Recorded(before=before, update=update)
+
+
+def snooze_task(session: Session, task: Task, until: date) -> Task | None:
+    """No reminder of this task before `until` (the officer pressed "remind me tomorrow"),
+    under its lock; None if it is gone, done or cancelled meanwhile."""
+    locked = locked_task(session, task.id or 0)
+    if locked is None or locked.state != TaskState.OPEN:
+        return None
+    locked.snoozed_until = until
+    session.add(locked)
+    session.flush()
+    return locked
 
 
 def progress_history(session: Session, task_id: int) -> list[ProgressUpdate]:

@@ -20,7 +20,7 @@ from nhacviec.base.errors import NhacviecError
 from rules.events import NOTIFIED, EventFacts, EventKind, day_text, original_deadline
 from rules.recurrence import RecurrenceError, expand_occurrences, parse_recurrence
 from rules.series import Occurrence, reconcile
-from storage import outbox
+from storage import outbox, repo
 from storage.models import (
     Area,
     ChatLink,
@@ -185,7 +185,11 @@ def next_code(session: Session, plan_id: int, prefix: str = "GV") -> str:
     codes = session.exec(
         select(Task.code).where(Task.plan_id == plan_id, col(Task.code).like(f"{prefix}-%"))
     ).all()
-    numbers = [int(c.split("-", 1)[1]) for c in codes if c.split("-", 1)[1].isdigit()]
+    numbers = [
+        int(c.split("-", 1)[1])
+        for c in codes
+        if c.split("-", 1)[1].isascii() and c.split("-", 1)[1].isdigit()
+    ]
     return f"{prefix}-{max(numbers, default=0) + 1}"
 
 
@@ -319,6 +323,13 @@ def _current(session: Session, task: Task, name: str) -> str | None:
     return str(value) if value is not None else None
 
 
+def _lock(session: Session, task: Task) -> None:
+    """Take the task's lock and read it afresh (storage.repo.locked_task): of two changes to
+    one task at once, the second sees the first (a /done racing a cancel, two edits)."""
+    if task.id is not None:
+        repo.locked_task(session, task.id)
+
+
 def change(
     session: Session,
     task: Task,
@@ -334,6 +345,7 @@ def change(
     officer, a list of Units for the co-units, an Area for the area, text otherwise."""
     if name not in FIELDS:
         raise TaskError("bad_field", name)
+    _lock(session, task)
     if task.state == TaskState.CANCELLED:
         raise TaskError("cancelled", str(task.id))
     old = _current(session, task, name)
@@ -400,6 +412,7 @@ def change(
 
 def cancel(session: Session, task: Task, who: Who, reason: str, notify: bool = True) -> TaskEvent:
     """Take an open task out of the plan and its unit's figures; the reason is kept."""
+    _lock(session, task)
     if task.state == TaskState.CANCELLED:
         raise TaskError("cancelled", str(task.id))
     if task.state == TaskState.DONE:
@@ -421,6 +434,7 @@ def reopen(
     session: Session, task: Task, who: Who, reason: str | None, notify: bool = True
 ) -> TaskEvent:
     """Bring a cancelled task back into the plan (and its unit's figures)."""
+    _lock(session, task)
     if task.state != TaskState.CANCELLED:
         raise TaskError("not_cancelled", str(task.id))
     task.state = TaskState.OPEN
@@ -525,7 +539,7 @@ def apply_series(
 
 def occurrence_number(code: str) -> int:
     tail = code.rpartition("#")[2]
-    return int(tail) if tail.isdigit() else 0
+    return int(tail) if tail.isascii() and tail.isdigit() else 0
 
 
 def set_fields(
@@ -739,7 +753,10 @@ def resolve(session: Session, task: Task, name: str, text: str) -> Any:
 
 def task_by_id(session: Session, raw: str) -> Task:
     text = raw.strip().lstrip("#")
-    task = session.get(Task, int(text)) if text.isdigit() else None
+    # ASCII digits only, bounded: `²` passes isdigit but not int(), and PostgreSQL's INTEGER
+    # holds no more than repo.MAX_ID.
+    number = int(text) if text.isascii() and text.isdigit() and len(text) <= 12 else 0
+    task = repo.get_task(session, number)
     if task is None:
         raise TaskError("no_task", text)
     return task

@@ -290,6 +290,27 @@ def due_soon_badge(working_days: int) -> str:
 DUE_TODAY_BADGE = "hạn hôm nay"
 
 
+# -- nhacviec backup / restore (storage/backup.py) --------------------------------------------
+
+BACKUP_ERRORS = {
+    "unsupported": "Chưa hỗ trợ sao lưu loại cơ sở dữ liệu này ({detail}).",
+    "memory": "Cơ sở dữ liệu trong bộ nhớ (:memory:) không sao lưu được.",
+    "missing": "Không tìm thấy tệp sao lưu {detail}.",
+    "not_a_backup": "Tệp {detail} không phải bản sao lưu nhacviec.",
+    "corrupt": "Tệp {detail} bị hỏng (kiểm tra toàn vẹn không đạt).",
+    "no_pg_tool": "Không tìm thấy lệnh {detail}: cài postgresql-client cùng phiên bản máy chủ.",
+    "failed": "Cơ sở dữ liệu báo lỗi, không thay đổi gì: {detail}",
+}
+RESTORE_WARNING = (
+    "⚠️  Khôi phục sẽ THAY TOÀN BỘ dữ liệu hiện tại ({target}) bằng bản sao lưu {file}.\n"
+    "Mọi thay đổi sau lúc sao lưu (tiến độ, hoàn thành, liên kết chat…) sẽ mất.\n"
+    "Hãy dừng bot (nhacviec run) trước khi khôi phục. Dữ liệu hiện tại sẽ được sao lưu\n"
+    "sang {safety} trước."
+)
+RESTORE_CONFIRM = "Khôi phục ngay?"
+RESTORE_CANCELLED = "Đã huỷ, không thay đổi gì."
+RESTORE_NO_SAFETY = "Không sao lưu được dữ liệu hiện tại ({error}); vẫn khôi phục."
+
 REASONS.update(LINK_ERRORS)
 
 

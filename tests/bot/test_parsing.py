@@ -35,7 +35,8 @@ def test_every_kind_of_whitespace_splits_a_command(blank: str) -> None:
     cmd = parse_command(f"/done{blank}103{blank}Đã gửi{blank}báo cáo")
     assert cmd is not None
     assert (cmd.name, cmd.args[0]) == ("done", "103")
-    assert after_words(cmd.rest, 1) == f"Đã gửi{blank}báo cáo".strip()
+    # The note as stored: a line break of any kind a "\n", a tab a space (clean_text).
+    assert after_words(cmd.rest, 1) == clean(f"Đã gửi{blank}báo cáo").strip()
 
 
 def test_command_addressed_to_a_bot() -> None:
