@@ -1,4 +1,4 @@
-"""Every Vietnamese text a user reads, in one place; dates dd/mm/yyyy."""
+"""The chat texts: replies, notices, help; dates dd/mm/yyyy."""
 
 from __future__ import annotations
 
