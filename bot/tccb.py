@@ -186,7 +186,7 @@ class TccbCommands:
             period = parse_period(command.args[0])
             built = build_report(session, period, self.service.today, self.service.config)
         except (PeriodError, ReportError) as err:
-            return [Reply(str(err))]
+            return [Reply(texts.explain(err))]
         return [
             Reply(
                 f"📎 Báo cáo CCHC {period.label} ({built.plan.code}),\n"

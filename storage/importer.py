@@ -620,7 +620,7 @@ class _Importer:
         try:
             deadline = parse_deadline(r.get("deadline"), self.plan.year)
         except DeadlineError as exc:
-            self.bad(str(exc), "deadline")
+            self.bad(texts.explain(exc), "deadline")
             deadline = None
         recurrence_text = _text(r.get("recurrence"))
         rule = None
@@ -628,7 +628,7 @@ class _Importer:
             try:
                 rule = parse_recurrence(recurrence_text)
             except RecurrenceError as exc:
-                self.bad(str(exc), "recurrence")
+                self.bad(texts.explain(exc), "recurrence")
             if deadline is not None and deadline.on is None:
                 self.bad("nhiệm vụ lặp lại cần Hạn của lần đầu", "deadline")
         assignee_id = None

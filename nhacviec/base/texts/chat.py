@@ -71,8 +71,13 @@ LINK_ERRORS = {
 
 def explain(error: NhacviecError) -> str:
     """What a person reads for an error nhacviec raised on purpose: the sentence for its reason
-    where there is one, else its own message (already written for users)."""
-    return REASONS.get(error.reason) or str(error)
+    where there is one (filled with the error's details), else its own message (already written
+    for users)."""
+    sentence = REASONS.get(error.reason)
+    if sentence is None:
+        return str(error)
+    details = getattr(error, "details", None)
+    return sentence.format(**details) if details else sentence
 
 
 GROUP_NOT_LINKED = (
