@@ -706,3 +706,8 @@ def series_edited(code: str, moved: int, added: int, cancelled: int) -> str:
         f"🔁 Chuỗi {code}: mỗi kỳ một lần. Dời {moved}, thêm {added}, huỷ {cancelled} lần "
         "(lần đã xong giữ nguyên)."
     )
+
+
+def waiting_more(count: int) -> str:
+    """The line under the first ten waiting requests."""
+    return f"… và {count} việc khác: /cho"
