@@ -120,14 +120,20 @@ class TccbCommands:
             message.channel,
         )
         after = assessment_figures(session, plan, self.service.today, config).scores
-        was = f" (trước: {texts.num(previous)})" if previous is not None else ""
+        was = texts.score_was(texts.num(previous)) if previous is not None else ""
+        summary = texts.scores_summary(
+            after.scored, len(after.areas), texts.num(after.total), texts.num(after.max_total)
+        )
         return [
             Reply(
-                f"📝 Đã ghi tự chấm lĩnh vực {area.code}: "
-                f"{texts.num(points)}/{texts.num(area.max_score)}{was}.\n"
-                f"{texts.shorten(area.name)}\n"
-                f"Tự chấm {after.scored}/{len(after.areas)} lĩnh vực: "
-                f"{texts.num(after.total)}/{texts.num(after.max_total)}"
+                texts.score_recorded(
+                    area.code,
+                    texts.num(points),
+                    texts.num(area.max_score),
+                    was,
+                    texts.shorten(area.name),
+                    summary,
+                )
             )
         ]
 
@@ -163,7 +169,7 @@ class TccbCommands:
             message.channel,
         )
         cov = assessment_figures(session, plan, today, self.service.config).inspections
-        lines = [f"🔎 Đã ghi kiểm tra {unit.code} ngày {texts.d(day)}.", unit.name]
+        lines = [texts.inspection_recorded(unit.code, day), unit.name]
         return [Reply("\n".join(lines + inspection_lines(cov)))]
 
     def _inspections_text(self, session: Session, plan: Plan, today: date) -> str:
@@ -189,8 +195,7 @@ class TccbCommands:
             return [Reply(texts.explain(err))]
         return [
             Reply(
-                f"📎 Báo cáo CCHC {period.label} ({built.plan.code}),\n"
-                f"số liệu đến ngày {texts.d(built.on)}.",
+                texts.report_ready(period.label, built.plan.code, built.on),
                 attachments=[Attachment(built.filename, built.content, kind="document")],
             )
         ]
