@@ -84,3 +84,85 @@ def inspection_recorded(unit_code: str, day: date) -> str:
 
 def report_ready(label: str, plan_code: str, on: date) -> str:
     return f"📎 Báo cáo CCHC {label} ({plan_code}),\nsố liệu đến ngày {d(on)}."
+
+
+# -- /giao's summary and /task's card (bot/task_commands.py) ---------------------------------
+STORY_EVIDENCE = "Minh chứng:"
+STORY_EVENTS = "Diễn biến (mới nhất trước):"
+OUTCOME_ON_TIME = "đúng hạn"
+WHOLE_UNIT = "cả đơn vị"
+NO_CO_UNITS = "không"
+
+
+def document_suffix(document: str | None) -> str:
+    """` · Số 12/KH-SNN` after an authority, or nothing."""
+    return f" · Số {document}" if document else ""
+
+
+def giao_summary(
+    unit: str,
+    title: str,
+    deadline: date | None,
+    authority: str,
+    document: str | None,
+    officer: str,
+    co_units: str,
+) -> str:
+    return "\n".join(
+        [
+            f"• Chủ trì: {unit}",
+            f"• Nhiệm vụ: {title}",
+            f"• Hạn: {d(deadline)}",
+            f"• Cơ quan giao: {authority}" + document_suffix(document),
+            f"• Thụ lý: {officer}",
+            f"• Phối hợp: {co_units}",
+        ]
+    )
+
+
+def outcome_late(days: int) -> str:
+    return f"trễ {days} ngày"
+
+
+def story_title(task_id: int | None, title: str) -> str:
+    return f"📌 #{task_id} {title}"
+
+
+def story_lead(unit_code: str) -> str:
+    return f"Chủ trì: {unit_code}"
+
+
+def story_assignee(name: str) -> str:
+    return f" · Thụ lý: {name}"
+
+
+def story_co_units(co: str) -> str:
+    return f"Phối hợp: {co}"
+
+
+def story_authority(authority: str, document: str | None) -> str:
+    return f"Giao: {authority}" + document_suffix(document)
+
+
+def story_deadline(deadline: date | None) -> str:
+    return f"Hạn {d(deadline)}"
+
+
+def story_extended(mark: str, before: date | None) -> str:
+    return f" ({mark}, hạn trước gia hạn {d(before)})"
+
+
+def story_first_deadline(first: date | None) -> str:
+    return f" (hạn ban đầu {d(first)})"
+
+
+def story_reported(step: str, on: date | None) -> str:
+    return f" ({step}), báo xong {d(on)}"
+
+
+def story_extension_asked(to: date | None, step: str) -> str:
+    return f"Đang xin gia hạn đến {d(to)}, chờ {step} duyệt"
+
+
+def story_more(count: int) -> str:
+    return f"… và {count} mục cũ hơn (xem báo cáo Excel)."
