@@ -9,6 +9,7 @@ from nhacviec.base.texts.adapters import *  # noqa: F403
 from nhacviec.base.texts.admin import *  # noqa: F403
 from nhacviec.base.texts.chat import *  # noqa: F403
 from nhacviec.base.texts.config import *  # noqa: F403
+from nhacviec.base.texts.importing import *  # noqa: F403
 from nhacviec.base.texts.reasons import *  # noqa: F403
 from nhacviec.base.texts.records import *  # noqa: F403
 from nhacviec.base.texts.tasks import *  # noqa: F403
