@@ -130,3 +130,75 @@ def unknown_unit(label: str, text: str, closest: Sequence[tuple[str, str]], unit
     if not near:
         return f"{label} '{text}' không có: chưa có đơn vị nào, nhập trang Đơn vị trước"
     return f"{label} '{text}' không có; có: {near}{tail}"
+
+
+# -- reading the file (storage/sheets.py) -------------------------------------------------------
+FILE_PASSWORD_OR_XLS = (
+    "tệp có mật khẩu, hoặc là tệp Excel 97-2003 (.xls) đổi đuôi: mở bằng Excel, bỏ mật "
+    "khẩu nếu có, Lưu thành 'Sổ làm việc Excel (*.xlsx)' rồi nhập lại"
+)
+FILE_XLS = (
+    "tệp Excel 97-2003 (.xls) chưa nhận được: mở bằng Excel, chọn Lưu thành (Save As) "
+    "kiểu 'Sổ làm việc Excel (*.xlsx)' rồi nhập tệp .xlsx"
+)
+FILE_NOT_XLSX = (
+    "tệp không phải là tệp Excel .xlsx (có thể bị đổi đuôi): mở bằng Excel, "
+    "Lưu thành 'Sổ làm việc Excel (*.xlsx)' rồi nhập lại"
+)
+FILE_KIND_REFUSED = "chỉ nhận tệp Excel .xlsx hoặc tệp .csv: lưu kế hoạch thành .xlsx"
+FILE_XLSX_BROKEN = (
+    "tệp Excel hỏng hoặc không đọc được: mở bằng Excel, Lưu thành .xlsx rồi nhập lại"
+)
+FILE_NOT_CSV = "tệp không phải là văn bản CSV: lưu kế hoạch thành .xlsx hoặc .csv"
+FILE_HTML = "tệp là trang web (HTML) đổi đuôi: mở bằng Excel, Lưu thành .xlsx rồi nhập"
+FILE_CSV_BROKEN = "tệp CSV hỏng (ô quá dài hoặc ngoặc kép không đóng): mở bằng Excel, lưu lại"
+FILE_READ_ERROR = "lỗi đọc"
+SHEET_NOT_RECOGNISED = (
+    "không nhận ra trang này (không có dòng tiêu đề cột của Kế hoạch, Lĩnh vực, "
+    "Đơn vị, Cán bộ hay Nhiệm vụ): bỏ qua"
+)
+
+
+def issue_row(row: int) -> str:
+    return f"dòng {row}"
+
+
+def issue_column(column: str) -> str:
+    return f"cột {column}"
+
+
+def errors_count(count: int) -> str:
+    return f"{count} lỗi"
+
+
+def lock_file(name: str) -> str:
+    return (
+        f"đây là tệp khoá Excel tạo ra khi đang mở '{name}', không phải kế hoạch: "
+        f"đóng Excel rồi nhập tệp '{name}'"
+    )
+
+
+def file_unreadable(why: str) -> str:
+    return f"không đọc được tệp ({why})"
+
+
+def file_suffix_refused(suffix: str) -> str:
+    return (
+        f"tệp {suffix} chưa nhận được: mở bằng Excel hoặc LibreOffice, Lưu thành "
+        "'Sổ làm việc Excel (*.xlsx)' rồi nhập tệp .xlsx"
+    )
+
+
+def formula_without_value(cell: str) -> str:
+    return (
+        f"ô {cell} có công thức nhưng chưa có giá trị tính sẵn "
+        "(tệp do chương trình ghi): mở tệp bằng Excel, lưu lại rồi nhập"
+    )
+
+
+def column_unused(header: str) -> str:
+    return f"cột '{header}' không dùng đến: bỏ qua"
+
+
+def column_duplicate(header: str, kept: object) -> str:
+    return f"cột '{header}' trùng nghĩa với cột '{kept}': bỏ qua"
