@@ -88,29 +88,7 @@ ROLE_NAMES = {
 # result and named in a warning ("chưa lưu"), never dropped without a word. Since migration 0011
 # the document number and the officer who handles a task (assignee) are stored: none.
 UNSTORED_TASK_FIELDS: tuple[str, ...] = ()
-FIELD_LABELS = {
-    "name": "tên",
-    "year": "năm",
-    "document": "số hiệu",
-    "agency": "cơ quan",
-    "parent_code": "thuộc",
-    "max_score": "điểm tối đa",
-    "target_score": "điểm mục tiêu",
-    "last_year_score": "điểm năm trước",
-    "unit_id": "đơn vị",
-    "role": "vai trò",
-    "head_id": "trưởng đơn vị",
-    "title": "nhiệm vụ",
-    "area_id": "lĩnh vực",
-    "lead_unit_id": "đơn vị chủ trì",
-    "authority": "cơ quan giao",
-    "deadline": "hạn",
-    "recurrence": "lặp lại",
-    "series_code": "chuỗi",
-    "note": "ghi chú",
-    "co_units": "đơn vị phối hợp",
-    "assignee_id": "cán bộ thụ lý",
-}
+FIELD_LABELS = texts.IMPORT_FIELD_LABELS
 # Control characters Excel cannot store (and Word's line break U+000B pasted into a cell).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -473,9 +451,9 @@ class _Importer:
             self.bad(texts.unknown_parent_area(parent), "parent")
         values: dict[str, Any] = {"name": _text(r["name"]), "parent_code": parent}
         for name, what in (
-            ("max_score", "điểm tối đa"),
-            ("target_score", "điểm mục tiêu"),
-            ("last_year_score", "điểm năm trước"),
+            ("max_score", FIELD_LABELS["max_score"]),
+            ("target_score", FIELD_LABELS["target_score"]),
+            ("last_year_score", FIELD_LABELS["last_year_score"]),
         ):
             try:
                 values[name] = _score(r.get(name), what)

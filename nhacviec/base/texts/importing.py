@@ -21,6 +21,30 @@ FIRST_AFTER_YEAR = "hạn lần đầu nằm sau cuối năm kế hoạch"
 UNIT_LABEL = "đơn vị"
 LEAD_UNIT_LABEL = "đơn vị chủ trì"
 CO_UNIT_LABEL = "đơn vị phối hợp"
+# The fields of the change report ("điểm tối đa: 10 → 12"), and of "không phải là số".
+IMPORT_FIELD_LABELS = {
+    "name": "tên",
+    "year": "năm",
+    "document": "số hiệu",
+    "agency": "cơ quan",
+    "parent_code": "thuộc",
+    "max_score": "điểm tối đa",
+    "target_score": "điểm mục tiêu",
+    "last_year_score": "điểm năm trước",
+    "unit_id": "đơn vị",
+    "role": "vai trò",
+    "head_id": "trưởng đơn vị",
+    "title": "nhiệm vụ",
+    "area_id": "lĩnh vực",
+    "lead_unit_id": "đơn vị chủ trì",
+    "authority": "cơ quan giao",
+    "deadline": "hạn",
+    "recurrence": "lặp lại",
+    "series_code": "chuỗi",
+    "note": "ghi chú",
+    "co_units": "đơn vị phối hợp",
+    "assignee_id": "cán bộ thụ lý",
+}
 # A series occurrence the import cancelled, in the change report: (field, before, after).
 SERIES_CANCELLED_CHANGE = ("trạng thái", "đang làm", "đã huỷ")
 
