@@ -60,7 +60,7 @@ def task_line(task: TaskFacts, on: date, due_soon_days: int, progress: int) -> s
         badge = texts.overdue_days_badge(days_overdue(task, on))
     elif outcome is Outcome.DUE_SOON and task.deadline is not None:
         left = (task.deadline - on).days
-        badge = texts.DUE_TODAY_BADGE if left == 0 else texts.days_left_badge(left)
+        badge = texts.TASKS_DUE_TODAY_BADGE if left == 0 else texts.days_left_badge(left)
     details = texts.deadline_details(task.deadline, progress, badge)
     return texts.task_entry(task.id, task.title, details)
 

@@ -555,7 +555,7 @@ class _Importer:
                 self.bad(texts.unknown_area(text, known), "area")
             return None
         if row.section is None:
-            self.bad(texts.NO_AREA)
+            self.bad(texts.IMPORT_NO_AREA)
             return None
         if row.section not in self.section_areas:
             top = {k: a.name for k, a in self.areas.items() if not a.parent_code}

@@ -12,7 +12,7 @@ from nhacviec.base.texts.chat import d
 BUTTON_DONE = "✅ Xong"
 BUTTON_PROGRESS = "📈 Cập nhật tiến độ"
 BUTTON_SNOOZE = "⏰ Nhắc lại mai"
-DUE_TODAY_BADGE = "🟠 hạn hôm nay"
+TASKS_DUE_TODAY_BADGE = "🟠 hạn hôm nay"
 PERCENT_AGAIN = "Phần trăm phải là số nguyên từ 0 đến 100. Gõ lại, ví dụ 60:"
 
 
