@@ -46,9 +46,9 @@ TASKS_PER_PAGE = 8
 def task_buttons(task_id: int) -> list[Button]:
     """The three buttons under a task: done, update progress, remind me tomorrow."""
     return [
-        Button("✅ Xong", f"done:{task_id}"),
-        Button("📈 Cập nhật tiến độ", f"prog:{task_id}"),
-        Button("⏰ Nhắc lại mai", f"snooze:{task_id}"),
+        Button(texts.BUTTON_DONE, f"done:{task_id}"),
+        Button(texts.BUTTON_PROGRESS, f"prog:{task_id}"),
+        Button(texts.BUTTON_SNOOZE, f"snooze:{task_id}"),
     ]
 
 
@@ -57,10 +57,10 @@ def task_line(task: TaskFacts, on: date, due_soon_days: int, progress: int) -> s
     outcome = outcome_on(task, on, due_soon_days)
     badge = ""
     if outcome is Outcome.OVERDUE:
-        badge = f"🔴 quá hạn {days_overdue(task, on)} ngày"
+        badge = texts.overdue_days_badge(days_overdue(task, on))
     elif outcome is Outcome.DUE_SOON and task.deadline is not None:
         left = (task.deadline - on).days
-        badge = "🟠 hạn hôm nay" if left == 0 else f"🟡 còn {left} ngày"
+        badge = texts.TASKS_DUE_TODAY_BADGE if left == 0 else texts.days_left_badge(left)
     details = texts.deadline_details(task.deadline, progress, badge, task.written)
     return texts.task_entry(task.id, task.title, details)
 
@@ -404,13 +404,13 @@ class ChatService:
         lead_ids = {t.id for t in tasks}
         tasks += co_tasks
         if not tasks:
-            return [Reply(f"🎉 {unit.name} không còn nhiệm vụ nào đang mở.")]
+            return [Reply(texts.no_open_tasks(unit.name))]
         page = (parse_page(command.args[0]) if command.args else None) or 1
         pages = (len(tasks) + TASKS_PER_PAGE - 1) // TASKS_PER_PAGE
         page = min(max(page, 1), pages)
         shown = tasks[(page - 1) * TASKS_PER_PAGE : page * TASKS_PER_PAGE]
         today = self.today
-        lines = [f"📋 {unit.name}: {len(lead_ids)} nhiệm vụ đang mở"]
+        lines = [texts.open_tasks_header(unit.name, len(lead_ids))]
         if co_tasks:
             lines[0] += f" · {len(co_tasks)} {texts.CO_UNIT_MARK}"
         buttons = []
@@ -431,7 +431,7 @@ class ChatService:
                     written=task.deadline if task.deadline != task.due else None,
                 )
                 line = task_line(facts, today, self.config.rules.due_soon_days, task.progress)
-                lines.append(f"{line} · {texts.CO_UNIT_MARK} ({facts.unit} chủ trì)")
+                lines.append(f"{line} · {texts.CO_UNIT_MARK} {texts.co_task_lead(facts.unit)}")
                 buttons.append([task_buttons(task.id or 0)[1]])
                 continue
             facts = TaskFacts(
@@ -446,13 +446,13 @@ class ChatService:
             lines.append(task_line(facts, today, self.config.rules.due_soon_days, task.progress))
             buttons.append(task_buttons(task.id or 0))
         if page < pages:
-            lines.append(f"Trang {page}/{pages} – gõ /tasks {page + 1} để xem tiếp")
+            lines.append(texts.tasks_next_page(page, pages))
         first = shown[0].id
         return [
             Reply(
                 "\n".join(lines),
                 buttons=buttons,
-                commands_hint=f"Trả lời: /done {first} hoặc /progress {first} 50",
+                commands_hint=texts.tasks_hint(first),
             )
         ]
 
@@ -597,7 +597,7 @@ class ChatService:
         else:
             text = texts.done_reply(task.id or 0, task.title, today, late)
         if number:
-            text += f"\nVăn bản: {number}"
+            text += "\n" + texts.document_line(number)
         if message.chat_id:
             text += f"\n{texts.EVIDENCE_OFFER}"
         return Reply(text, changed=True)
@@ -610,7 +610,7 @@ class ChatService:
         if repo.snooze_task(session, task, until) is None:
             return self._already_done(task)
         return Reply(
-            f"⏰ Sẽ nhắc lại nhiệm vụ {task.id} ngày {texts.d(until)}.\n{task.title}",
+            texts.snoozed(task.id, until, task.title),
             changed=True,
         )
 
@@ -627,7 +627,7 @@ class ChatService:
             ),
         )
         return Reply(
-            f"Nhiệm vụ {task.id} đang ở {task.progress}%. Gõ phần trăm mới (0–100), ví dụ 60:",
+            texts.ask_percent(task.id, task.progress),
             expects_answer=True,
         )
 
@@ -655,7 +655,7 @@ class ChatService:
             if percent is None:
                 return [
                     Reply(
-                        "Phần trăm phải là số nguyên từ 0 đến 100. Gõ lại, ví dụ 60:",
+                        texts.PERCENT_AGAIN,
                         expects_answer=True,
                     )
                 ]
@@ -663,7 +663,7 @@ class ChatService:
             repo.save_chat_state(session, state)
             return [
                 Reply(
-                    f"Ghi chú cho mức {percent}%? Gõ ghi chú, hoặc “-” để bỏ qua.",
+                    texts.ask_note(percent),
                     expects_answer=True,
                 )
             ]

@@ -165,16 +165,15 @@ class TaskCommands:
     def _summary(self, session: Session, draft: dict[str, Any]) -> str:
         unit = store.unit_by_code(session, draft["unit"])
         deadline = store.parse_day(draft["deadline"]) if draft.get("deadline") else None
-        lines = [
-            f"• Chủ trì: {unit.code} – {unit.name}",
-            f"• Nhiệm vụ: {draft['title']}",
-            f"• Hạn: {texts.d(deadline)}",
-            f"• Cơ quan giao: {draft.get('authority') or texts.NO_VALUE}"
-            + (f" · Số {draft['document']}" if draft.get("document") else ""),
-            f"• Thụ lý: {draft.get('officer') or 'cả đơn vị'}",
-            f"• Phối hợp: {', '.join(draft.get('co_units', [])) or 'không'}",
-        ]
-        return "\n".join(lines)
+        return texts.giao_summary(
+            f"{unit.code} – {unit.name}",
+            draft["title"],
+            deadline,
+            draft.get("authority") or texts.NO_VALUE,
+            draft.get("document"),
+            draft.get("officer") or texts.WHOLE_UNIT,
+            ", ".join(draft.get("co_units", [])) or texts.NO_CO_UNITS,
+        )
 
     def _giao_answer(
         self, session: Session, state: ChatState, message: Incoming, officer: Officer, text: str
@@ -444,8 +443,8 @@ def done_outcome(task: Task, extension_counts_late: bool) -> str:
     )
     late = days_late(facts, facts.completed_on or date.max)
     if late > 0:
-        return f"trễ {late} ngày"
-    return texts.OUTCOME_EXTENDED if facts.extended_from is not None else "đúng hạn"
+        return texts.outcome_late(late)
+    return texts.OUTCOME_EXTENDED if facts.extended_from is not None else texts.OUTCOME_ON_TIME
 
 
 def task_story(
@@ -454,46 +453,43 @@ def task_story(
     """One task on a phone: what it is, who has it, its deadlines, then its story (events and
     progress notes), newest first."""
     unit = repo.get_unit(session, task.lead_unit_id)
-    lines = [f"📌 #{task.id} {task.title}"]
-    lead = f"Chủ trì: {unit.code if unit else ''}"
+    lines = [texts.story_title(task.id, task.title)]
+    lead = texts.story_lead(unit.code if unit else "")
     if task.assignee_id:
-        lead += f" · Thụ lý: {store.current_text(session, task, 'assignee')}"
+        lead += texts.story_assignee(store.current_text(session, task, "assignee"))
     lines.append(lead)
     co = store.current_text(session, task, "co_units")
     if co != texts.NO_VALUE:
-        lines.append(f"Phối hợp: {co}")
+        lines.append(texts.story_co_units(co))
     if task.authority or task.document:
-        lines.append(
-            f"Giao: {task.authority or texts.NO_VALUE}"
-            + (f" · Số {task.document}" if task.document else "")
-        )
+        lines.append(texts.story_authority(task.authority or texts.NO_VALUE, task.document))
     first = store.first_deadline(session, task)
-    deadline = f"Hạn {texts.d(task.deadline)}"
+    deadline = texts.story_deadline(task.deadline)
     if task.extended_from is not None:
-        deadline += f" ({texts.EXTENDED_MARK}, hạn trước gia hạn {texts.d(task.extended_from)})"
+        deadline += texts.story_extended(texts.EXTENDED_MARK, task.extended_from)
     elif first != task.deadline:
-        deadline += f" (hạn ban đầu {texts.d(first)})"
+        deadline += texts.story_first_deadline(first)
     state = texts.STATE_NAMES.get(task.state, task.state)
     if task.state == TaskState.DONE:
         state += f" {texts.d(task.completed_on)}"
         state += f" · {done_outcome(task, extension_counts_late)}"
     elif task.state == TaskState.REPORTED:
         step = texts.STEP_NAMES.get(task.confirm_step or "", "")
-        state += f" ({step}), báo xong {texts.d(task.reported_on)}"
+        state += texts.story_reported(step, task.reported_on)
     lines.append(f"{deadline} · {task.progress}% · {state}")
     if task.extension_step is not None:
         step = texts.STEP_NAMES.get(task.extension_step, "")
-        lines.append(f"Đang xin gia hạn đến {texts.d(task.extension_to)}, chờ {step} duyệt")
+        lines.append(texts.story_extension_asked(task.extension_to, step))
     proofs = approvals.evidence_of(session, task.id or 0)
     if proofs:
-        lines.append("Minh chứng:")
+        lines.append(texts.STORY_EVIDENCE)
         lines += [
             f"• {texts.evidence_line(e.document_number, e.original_name, e.filename)}"
             for e in proofs
         ]
     story = store.story(session, task.id or 0)
     if story:
-        lines.append("Diễn biến (mới nhất trước):")
+        lines.append(texts.STORY_EVENTS)
     for line in story[:STORY_LINES]:
         what = texts.event_text(
             line.kind, line.field, line.old, line.new, line.reason, line.percent
@@ -503,7 +499,7 @@ def task_story(
             f"({texts.CHANNEL_NAMES.get(line.channel, line.channel)}): {what}"
         )
     if len(story) > STORY_LINES:
-        lines.append(f"… và {len(story) - STORY_LINES} mục cũ hơn (xem báo cáo Excel).")
+        lines.append(texts.story_more(len(story) - STORY_LINES))
     return "\n".join(lines)
 
 

@@ -131,14 +131,20 @@ class TccbCommands:
             message.channel,
         )
         after = assessment_figures(session, plan, self.service.today, config).scores
-        was = f" (trước: {texts.num(previous)})" if previous is not None else ""
+        was = texts.score_was(texts.num(previous)) if previous is not None else ""
+        summary = texts.scores_summary(
+            after.scored, len(after.areas), texts.num(after.total), texts.num(after.max_total)
+        )
         return [
             Reply(
-                f"📝 Đã ghi tự chấm lĩnh vực {area.code}: "
-                f"{texts.num(points)}/{texts.num(area.max_score)}{was}.\n"
-                f"{texts.shorten(area.name)}\n"
-                f"Tự chấm {after.scored}/{len(after.areas)} lĩnh vực: "
-                f"{texts.num(after.total)}/{texts.num(after.max_total)}"
+                texts.score_recorded(
+                    area.code,
+                    texts.num(points),
+                    texts.num(area.max_score),
+                    was,
+                    texts.shorten(area.name),
+                    summary,
+                )
             )
         ]
 
@@ -174,7 +180,7 @@ class TccbCommands:
             message.channel,
         )
         cov = assessment_figures(session, plan, today, self.service.config).inspections
-        lines = [f"🔎 Đã ghi kiểm tra {unit.code} ngày {texts.d(day)}.", unit.name]
+        lines = [texts.inspection_recorded(unit.code, day), unit.name]
         return [Reply("\n".join(lines + inspection_lines(cov)))]
 
     def _inspections_text(self, session: Session, plan: Plan, today: date) -> str:
@@ -197,11 +203,10 @@ class TccbCommands:
             period = parse_period(command.args[0])
             built = build_report(session, period, self.service.today, self.service.config)
         except (PeriodError, ReportError) as err:
-            return [Reply(str(err))]
+            return [Reply(texts.explain(err))]
         return [
             Reply(
-                f"📎 Báo cáo CCHC {period.label} ({built.title}),\n"
-                f"số liệu đến ngày {texts.d(built.on)}.",
+                texts.report_ready(period.label, built.title, built.on),
                 attachments=[Attachment(built.filename, built.content, kind="document")],
             )
         ]

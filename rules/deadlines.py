@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from nhacviec.base.errors import NhacviecError
 from rules.textnorm import fold
 
 # Excel counts days from 30/12/1899 (its 1900 leap-year bug folded in); serials in this range
@@ -52,14 +53,12 @@ _MONTH = re.compile(r"^(?:thang\s*)?(\d{1,2})\s*(?:/|-|nam)\s*(\d{4})$")
 _MONTH_ONLY = re.compile(r"^thang\s*(\d{1,2})$")
 _YEAR_END_OF = re.compile(r"^(?:cuoi nam|nam|trong nam|het nam)\s*(\d{4})$")
 
-FORMS_HINT = (
-    "viết dd/mm/yyyy, 'Quý II/2024', 'Tháng 3/2024', '6 tháng đầu năm', 'trước 30/6', "
-    "'Cuối năm' hoặc 'Thường xuyên'"
-)
 
+class DeadlineError(NhacviecError, ValueError):
+    """A deadline the rules cannot read: `reason` says why and `details["value"]` is the text;
+    `texts.explain` says it in Vietnamese, with the forms that are understood."""
 
-class DeadlineError(ValueError):
-    """A deadline the rules cannot read; the message says which forms are understood."""
+    reason = "deadline_unknown"
 
 
 @dataclass(frozen=True)
@@ -89,12 +88,12 @@ def _day(year: int, month: int, day: int, original: str) -> date:
     try:
         return date(year, month, day)
     except ValueError as exc:
-        raise DeadlineError(f"ngày '{original}' không có thật (dd/mm/yyyy)") from exc
+        raise DeadlineError(reason="deadline_no_such_day", value=original) from exc
 
 
 def _month_end(year: int, month: int, original: str) -> date:
     if not 1 <= month <= 12:
-        raise DeadlineError(f"tháng trong '{original}' không có thật")
+        raise DeadlineError(reason="deadline_no_such_month", value=original)
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
@@ -109,7 +108,7 @@ def parse_deadline(value: object, plan_year: int) -> Deadline:
     if isinstance(value, date):
         return Deadline(value)
     if isinstance(value, bool):
-        raise DeadlineError(f"hạn '{value}' không hiểu: {FORMS_HINT}")
+        raise DeadlineError(reason="deadline_unknown", value=value)
     if isinstance(value, int | float):
         return _serial(value, str(value))
     original = str(value).strip()
@@ -120,7 +119,7 @@ def parse_deadline(value: object, plan_year: int) -> Deadline:
 
 def _serial(number: float, original: str) -> Deadline:
     if not _SERIAL_RANGE[0] <= number < _SERIAL_RANGE[1]:
-        raise DeadlineError(f"hạn '{original}' không phải là ngày: {FORMS_HINT}")
+        raise DeadlineError(reason="deadline_not_a_day", value=original)
     return Deadline(_EXCEL_EPOCH + timedelta(days=int(number)))
 
 
@@ -139,7 +138,7 @@ def _parse_text(original: str, plan_year: int) -> Deadline:
         found = _period(candidate, plan_year, original)
         if found is not None:
             return Deadline(found)
-    raise DeadlineError(f"hạn '{original}' không hiểu: {FORMS_HINT}")
+    raise DeadlineError(reason="deadline_unknown", value=original)
 
 
 def _period(text: str, plan_year: int, original: str) -> date | None:

@@ -13,7 +13,8 @@ _PATTERN = re.compile(r"^(\d{4})(?:-?([QqHh])([1-4]))?$")
 
 
 class PeriodError(NhacviecError, ValueError):
-    """A period the rules cannot read, or one that has not begun; the message is for users."""
+    """A period the rules cannot read, or one that has not begun: `reason` and details, which
+    `texts.explain` says in Vietnamese."""
 
     reason = "period"
 
@@ -41,10 +42,7 @@ def parse_period(text: str) -> Period:
     year); anything else is refused with a Vietnamese message."""
     match = _PATTERN.match(text.strip())
     if match is None or not 2000 <= int(match.group(1)) <= 2100:
-        raise PeriodError(
-            f"Kỳ báo cáo “{text.strip()}” không hợp lệ. "
-            "Dùng 2023-Q1 … 2023-Q4 (quý), 2023-H1, 2023-H2 (6 tháng) hoặc 2023 (năm)."
-        )
+        raise PeriodError(reason="period_invalid", text=text.strip())
     year = int(match.group(1))
     kind = (match.group(2) or "").upper()
     number = int(match.group(3) or 0)
@@ -59,7 +57,7 @@ def parse_period(text: str) -> Period:
         )
     if kind == "H":
         if number > 2:
-            raise PeriodError(f"Nửa năm chỉ có H1 và H2, không có “{text.strip()}”.")
+            raise PeriodError(reason="period_half", text=text.strip())
         first = 1 if number == 1 else 7
         half = "đầu" if number == 1 else "cuối"
         return Period(
@@ -76,7 +74,5 @@ def figures_date(period: Period, today: date) -> date:
     """Figures are taken on the period's last day; a period not over yet is taken today, and a
     period not yet begun has no figures."""
     if today < period.start:
-        raise PeriodError(
-            f"Kỳ {period.label} chưa bắt đầu (từ {period.start:%d/%m/%Y}), chưa có số liệu."
-        )
+        raise PeriodError(reason="period_not_started", label=period.label, start=period.start)
     return min(period.end, today)

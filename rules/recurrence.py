@@ -39,11 +39,11 @@ def parse_recurrence(text: str) -> str:
         return _NAMED_RULES[folded]
     rule = text.strip().removeprefix("RRULE:").upper()
     if not rule.startswith("FREQ="):
-        raise RecurrenceError(f"không hiểu chu kỳ lặp lại '{text}'")
+        raise RecurrenceError(reason="recurrence_unknown", text=text)
     try:
         rrulestr(rule, dtstart=datetime(2000, 1, 1))
     except (ValueError, TypeError) as exc:
-        raise RecurrenceError(f"chu kỳ lặp lại '{text}' không hợp lệ") from exc
+        raise RecurrenceError(reason="recurrence_invalid", text=text) from exc
     return rule
 
 

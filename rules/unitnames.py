@@ -178,15 +178,6 @@ class UnitDirectory:
 
         return sorted(self.units, key=score, reverse=True)[:limit]
 
-    def unknown_message(self, label: str, text: str) -> str:
-        """ "đơn vị chủ trì 'X' không có; gần nhất: Văn phòng Sở (VP), …"."""
-        near = ", ".join(f"{u.name} ({u.code})" for u in self.closest(text))
-        more = len(self.units) - min(len(self.units), 4)
-        tail = f" và {more} đơn vị khác (trang Đơn vị)" if more > 0 else ""
-        if not near:
-            return f"{label} '{text}' không có: chưa có đơn vị nào, nhập trang Đơn vị trước"
-        return f"{label} '{text}' không có; có: {near}{tail}"
-
     def co_units(self, text: str, lead: str | None) -> CoUnits:
         """Split a co-units cell at `,`, `;`, new lines and "và", keeping group phrases whole
         (their commas are part of them), and expand each group to its units. The result is

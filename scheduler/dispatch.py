@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.messenger import DeliveryError, Messenger
+from nhacviec.base import texts
 from nhacviec.base.clock import Clock, local_today
 from nhacviec.base.config import OutboxConfig
 from nhacviec.base.logs import mask
@@ -27,7 +28,7 @@ from storage.db import Engine
 
 log = logging.getLogger(__name__)
 
-EXPIRED_REASON = "quá ngày nhắc, đã có bản nhắc mới"
+EXPIRED_REASON = texts.OUTBOX_EXPIRED
 
 
 @dataclass
@@ -130,7 +131,7 @@ class Dispatcher:
         messenger = self.messengers[row.channel]
         if row.attempts > self.config.max_attempts:
             # Its sender died mid-send too often (the claim counted each time).
-            await self._fail(row, token, "hết số lần thử", report)
+            await self._fail(row, token, texts.OUTBOX_GAVE_UP, report)
             return report
         parts = decode(row.text, row.payload)
         ids = [i for i in row.message_ids.split(",") if i]

@@ -20,7 +20,7 @@ from storage.models import OutboxState
 def _who(digest: Digest | GroupDigest) -> str:
     """An officer (`CB009 Nguyễn Thị Hồng Nhung (KHTC)`) or a unit's group chat."""
     if isinstance(digest, GroupDigest):
-        return f"Nhóm {digest.unit.code} {digest.unit.name}"
+        return texts.remind_group(digest.unit.code, digest.unit.name)
     officer = digest.officer
     return f"{officer.code} {officer.name} ({officer.unit})"
 
@@ -28,13 +28,13 @@ def _who(digest: Digest | GroupDigest) -> str:
 def preview(reminders: Reminders, result: ScanResult) -> list[str]:
     """Every digest as it would read: on each linked chat, or as text for an unlinked
     officer; then each unit group chat's digest."""
-    lines = [f"Xem trước nhắc việc ngày {texts.d(result.day)} (không ghi, không gửi)."]
+    lines = [texts.remind_preview_header(result.day)]
     settings = reminders.scanner.settings
     for delivery in result.deliveries:
         lines.append(f"── {_who(delivery.digest)} · {delivery.channel}:{delivery.chat_id} ──")
         lines.append(delivery.readable)
     for digest in result.unlinked:
-        lines.append(f"── {_who(digest)} · chưa liên kết chat ──")
+        lines.append(f"── {_who(digest)} · {texts.REMIND_UNLINKED} ──")
         traits = traits_for("console")
         parts = render_parts(digest, traits, settings.escalate_after_days, settings.thresholds)
         lines.append(readable(parts, traits.supports_buttons))
@@ -42,12 +42,12 @@ def preview(reminders: Reminders, result: ScanResult) -> list[str]:
         lines.append(f"── {_who(group.digest)} · {group.channel}:{group.chat_id} ──")
         lines.append(group.readable)
     lines.append(
-        f"Tổng: {len(result.digests)} bản nhắc, {len(result.deliveries)} chat, "
-        f"{len(result.unlinked)} cán bộ chưa liên kết"
-        + (
-            f"; {len(result.groups)} bản nhắc nhóm cho {len(result.group_deliveries)} nhóm chat."
-            if result.group_deliveries
-            else "."
+        texts.remind_preview_total(
+            len(result.digests),
+            len(result.deliveries),
+            len(result.unlinked),
+            len(result.groups),
+            len(result.group_deliveries),
         )
     )
     return lines
@@ -62,22 +62,17 @@ async def remind(
     day = day or local_today(reminders.clock, reminders.timezone)
     if not reminders.calendar.is_working_day(day):
         name = reminders.calendar.holiday_name(day)
-        return [f"{texts.d(day)} là ngày nghỉ{f' ({name})' if name else ''}: không nhắc việc."]
+        return [texts.remind_holiday(day, name)]
     if dry_run:
         result = await asyncio.to_thread(reminders.scanner.compute, day)
         return preview(reminders, result)
     result = await reminders.scan(day, trigger="manual")
     report = await reminders.dispatch()
     chats = result.written + result.already - result.group_chats
-    groups = (
-        f", {len(result.groups)} bản nhắc nhóm cho {result.group_chats} nhóm chat"
-        if result.group_chats
-        else ""
-    )
+    groups = texts.remind_groups(len(result.groups), result.group_chats)
     lines = [
-        f"Nhắc việc ngày {texts.d(day)}: {len(result.digests)} bản nhắc cho {chats} chat"
-        f"{groups}; {result.written} hàng mới trong hàng đợi ({result.already} đã có từ trước).",
-        f"Đã gửi {report.sent}, hẹn gửi lại {report.retried}, thất bại {report.failed}.",
+        texts.remind_done(day, len(result.digests), chats, groups, result.written, result.already),
+        texts.remind_sent(report.sent, report.retried, report.failed),
     ]
     waiting = [
         r
@@ -87,7 +82,7 @@ async def remind(
     if waiting:
         per_channel = Counter(r.channel for r in waiting)
         lines.append(
-            "Chưa gửi được (kênh chưa bật trong cấu hình): "
+            texts.REMIND_CHANNELS_OFF
             + ", ".join(f"{c} ×{n}" for c, n in sorted(per_channel.items()))
         )
         for row in waiting:
@@ -96,7 +91,7 @@ async def remind(
             lines.append(readable(decode(row.text, row.payload), traits.supports_buttons))
     if result.unlinked:
         codes = ", ".join(sorted(d.officer.code for d in result.unlinked))
-        lines.append(f"{len(result.unlinked)} cán bộ chưa liên kết chat: {codes}")
+        lines.append(texts.remind_unlinked(len(result.unlinked), codes))
     return lines
 
 
@@ -104,11 +99,11 @@ def console_remind(reminders: Reminders) -> list[str]:
     """The demo's `:remind`: today's scan, delivered to the console chats."""
     day = local_today(reminders.clock, reminders.timezone)
     if not reminders.calendar.is_working_day(day):
-        return [f"── {texts.d(day)} là ngày nghỉ: không nhắc việc ──"]
+        return [texts.console_remind_holiday(day)]
 
     async def run() -> int:
         await reminders.scan(day, trigger="demo")
         return (await reminders.dispatch()).sent
 
     sent = asyncio.run(run())
-    return [f"── nhắc việc ngày {texts.d(day)}: đã gửi {sent} tin ──"]
+    return [texts.console_remind_sent(day, sent)]

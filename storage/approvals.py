@@ -705,7 +705,7 @@ def owe_waiting_reminders(engine: Engine, day: date, now: datetime) -> int:
                 for w in items[:10]
             ]
             if len(items) > 10:
-                lines.append(f"… và {len(items) - 10} việc khác: /cho")
+                lines.append(texts.waiting_more(len(items) - 10))
             text = "\n".join(lines)
             first = items[0]
             hint = (

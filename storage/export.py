@@ -17,6 +17,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from sqlmodel import Session, col, select
 
+from nhacviec.base import texts
 from rules import expand_occurrences
 from rules.roles import Role
 from storage import repo
@@ -71,7 +72,7 @@ def export_plan(session: Session, plan_code: str | None = None) -> tuple[Plan, b
     )
     if plan is None:
         raise ExportError(
-            f"không có kế hoạch mã '{plan_code}'" if plan_code else "chưa có kế hoạch nào"
+            texts.export_unknown_plan(plan_code) if plan_code else texts.EXPORT_NO_PLAN
         )
     units = session.exec(select(Unit).order_by(col(Unit.id))).all()
     officers = session.exec(select(Officer).order_by(col(Officer.id))).all()

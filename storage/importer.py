@@ -87,29 +87,7 @@ ROLE_NAMES = {
 # result and named in a warning ("chưa lưu"), never dropped without a word. Since migration 0011
 # the document number and the officer who handles a task (assignee) are stored: none.
 UNSTORED_TASK_FIELDS: tuple[str, ...] = ()
-FIELD_LABELS = {
-    "name": "tên",
-    "year": "năm",
-    "document": "số hiệu",
-    "agency": "cơ quan",
-    "parent_code": "thuộc",
-    "max_score": "điểm tối đa",
-    "target_score": "điểm mục tiêu",
-    "last_year_score": "điểm năm trước",
-    "unit_id": "đơn vị",
-    "role": "vai trò",
-    "head_id": "trưởng đơn vị",
-    "title": "nhiệm vụ",
-    "area_id": "lĩnh vực",
-    "lead_unit_id": "đơn vị chủ trì",
-    "authority": "cơ quan giao",
-    "deadline": "hạn",
-    "recurrence": "lặp lại",
-    "series_code": "chuỗi",
-    "note": "ghi chú",
-    "co_units": "đơn vị phối hợp",
-    "assignee_id": "cán bộ thụ lý",
-}
+FIELD_LABELS = texts.IMPORT_FIELD_LABELS
 
 Progress = Callable[[int], None]
 
@@ -168,12 +146,12 @@ def _score(value: Any, what: str) -> float | None:
     try:
         return float(text)
     except ValueError as exc:
-        raise ValueError(f"{what} '{_text(value)}' không phải là số") from exc
+        raise ValueError(texts.not_a_number(what, _text(value))) from exc
 
 
 def _show(value: Any) -> str:
     if value is None or value == "":
-        return "(trống)"
+        return texts.EMPTY
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
     if isinstance(value, float) and value.is_integer():
@@ -226,9 +204,7 @@ class _Importer:
                 RowIssue(
                     file.name,
                     0,
-                    "không có trang nào nhận ra được: cần một dòng tiêu đề cột như 'STT, Nội "
-                    "dung nhiệm vụ, Đơn vị chủ trì, Thời gian hoàn thành' (xem "
-                    "docs/import-format.md)",
+                    texts.NO_SHEET_RECOGNISED,
                 )
             )
         kinds = {t.kind for t in tables}
@@ -255,11 +231,9 @@ class _Importer:
                 self._set_heads()
         task_tables = [t for t in tables if t.kind == "task"]
         if task_tables and not any(t.rows for t in task_tables):
-            self.issues.append(
-                RowIssue(task_tables[0].sheet, 0, "trang nhiệm vụ không có nhiệm vụ nào")
-            )
+            self.issues.append(RowIssue(task_tables[0].sheet, 0, texts.NO_TASKS_IN_SHEET))
         elif tables and not any(t.rows for t in tables):
-            self.issues.append(RowIssue(file.name, 0, "tệp không có dòng nào để nhập"))
+            self.issues.append(RowIssue(file.name, 0, texts.NO_ROWS_IN_FILE))
         if self.issues:
             raise ImportFailed(self.issues, self.summary.warnings)
         if self.task_rows:
@@ -280,7 +254,9 @@ class _Importer:
         ]
         if missing:
             names = ", ".join(label(table.kind, f) for f in missing)
-            self.issues.append(RowIssue(table.sheet, table.header_row, f"thiếu cột {names}"))
+            self.issues.append(
+                RowIssue(table.sheet, table.header_row, texts.missing_columns(names))
+            )
             self.progress(len(table.rows))
             return
         if table.kind == "task":
@@ -290,8 +266,7 @@ class _Importer:
                         RowIssue(
                             table.sheet,
                             table.header_row,
-                            f"cột '{table.columns[name]}' đọc được nhưng chưa lưu (chưa có "
-                            "chỗ trong cơ sở dữ liệu); giá trị có trong kết quả nhập",
+                            texts.unstored_column(table.columns[name]),
                         )
                     )
         self.table = table
@@ -307,7 +282,9 @@ class _Importer:
             if not code:
                 absent.insert(0, "stt" if table.code_from_stt else "code")
             if absent:
-                self.problems.append("thiếu " + ", ".join(label(table.kind, f) for f in absent))
+                self.problems.append(
+                    texts.missing_values(", ".join(label(table.kind, f) for f in absent))
+                )
             if code:
                 self._check_code(table, row, code)
             # Even a row with a cell missing is read through: every problem of it in one pass.
@@ -323,7 +300,9 @@ class _Importer:
         """A problem of the row being read; `column` (a field) adds the cell, "(ô G12)", so the
         admin finds it in Excel at once."""
         letter = self.table.letters.get(column or "") if self.table else None
-        self.problems.append(f"{reason} (ô {letter}{self.where[1]})" if letter else reason)
+        self.problems.append(
+            texts.in_cell(reason, f"{letter}{self.where[1]}") if letter else reason
+        )
 
     def _code(self, table: Table, row: Row) -> str:
         if not table.code_from_stt:
@@ -337,12 +316,14 @@ class _Importer:
         limit = {"plan": 64, "area": 16, "unit": 32, "officer": 32, "task": 60}[table.kind]
         column = "stt" if table.code_from_stt else "code"
         if len(code) > limit:
-            self.bad(f"mã '{code}' dài quá {limit} ký tự", column)
+            self.bad(texts.code_too_long(code, limit), column)
         first = self.seen[table.kind].get(code.upper())
         if first is not None:
             sheet, number = first
-            where = f"dòng {number}" if sheet == table.sheet else f"trang {sheet}, dòng {number}"
-            self.bad(f"mã '{code}' trùng với {where}: mỗi mã chỉ được một dòng", column)
+            where = (
+                texts.row_at(number) if sheet == table.sheet else texts.sheet_row_at(sheet, number)
+            )
+            self.bad(texts.duplicate_code(code, where), column)
         else:
             self.seen[table.kind][code.upper()] = (table.sheet, row.number)
 
@@ -405,7 +386,7 @@ class _Importer:
         if self.plan_code:
             self.plan = self.session.exec(select(Plan).where(Plan.code == self.plan_code)).first()
             if self.plan is None:
-                self.issues.append(RowIssue("", 0, f"không có kế hoạch mã '{self.plan_code}'"))
+                self.issues.append(RowIssue("", 0, texts.unknown_plan(self.plan_code)))
             return
         self.plan = repo.current_plan(self.session)
         if self.plan is None:
@@ -414,7 +395,7 @@ class _Importer:
                 RowIssue(
                     sheet,
                     0,
-                    "chưa có kế hoạch: nhập trang 'Kế hoạch' trước (Mã, Tên kế hoạch, Năm)",
+                    texts.NO_PLAN_YET,
                 )
             )
 
@@ -437,7 +418,7 @@ class _Importer:
         if self.problems:
             return
         if not year_text.isdigit() or not 2000 <= int(year_text) <= 2100:
-            self.bad(f"năm '{year_text}' không hợp lệ", "year")
+            self.bad(texts.bad_year(year_text), "year")
             return
         existing = self.session.exec(select(Plan).where(Plan.code == code)).first()
         self.plan = self._upsert(
@@ -464,12 +445,12 @@ class _Importer:
             and parent.upper() not in self.areas
             and parent.upper() not in self.failed["area"]
         ):
-            self.bad(f"lĩnh vực cha '{parent}' chưa có (ghi lĩnh vực cha ở dòng trên)", "parent")
+            self.bad(texts.unknown_parent_area(parent), "parent")
         values: dict[str, Any] = {"name": _text(r["name"]), "parent_code": parent}
         for name, what in (
-            ("max_score", "điểm tối đa"),
-            ("target_score", "điểm mục tiêu"),
-            ("last_year_score", "điểm năm trước"),
+            ("max_score", FIELD_LABELS["max_score"]),
+            ("target_score", FIELD_LABELS["target_score"]),
+            ("last_year_score", FIELD_LABELS["last_year_score"]),
         ):
             try:
                 values[name] = _score(r.get(name), what)
@@ -502,25 +483,26 @@ class _Importer:
         if head:
             self.heads.append((self.where, unit, head))
 
+    def _unknown_unit(self, what: str, text: str) -> str:
+        """`what` 'X' is no unit: the closest names, so the fix is a copy away."""
+        closest = [(u.name, u.code) for u in self.directory.closest(text)]
+        return texts.unknown_unit(what, text, closest, len(self.directory.units))
+
     def _unit_code(self, text: str, what: str, column: str) -> str | None:
         """The code of the unit `text` names; a problem if none (unless its own row failed)."""
         if not text:
             return None  # reported as missing
         code = self.directory.find(text)
         if code is None and text.upper() not in self.failed["unit"]:
-            self.bad(self.directory.unknown_message(what, text), column)
+            self.bad(self._unknown_unit(what, text), column)
         return code
 
     def _officer(self, table: Table, row: Row, code: str) -> None:
         r = row.values
-        unit_code = self._unit_code(_text(r["unit"]), "đơn vị", "unit")
+        unit_code = self._unit_code(_text(r["unit"]), texts.UNIT_LABEL, "unit")
         role = ROLES.get(fold(_text(r["role"])))
         if role is None and _text(r["role"]):
-            self.bad(
-                f"vai trò '{_text(r['role'])}' không hợp lệ "
-                "(công chức, trưởng đơn vị, tccb, quản trị, theo dõi, lãnh đạo sở)",
-                "role",
-            )
+            self.bad(texts.bad_role(_text(r["role"])), "role")
         if unit_code is None or role is None or self.problems:
             return
         unit = self.units[unit_code.upper()]
@@ -538,9 +520,7 @@ class _Importer:
             head = self.officers.get(head_code.upper())
             if head is None:
                 if head_code.upper() not in self.failed["officer"]:
-                    self.issues.append(
-                        RowIssue(*where, f"trưởng đơn vị '{head_code}' không có trong Cán bộ")
-                    )
+                    self.issues.append(RowIssue(*where, texts.unknown_head(head_code)))
                 continue
             if unit.head_id == head.id:
                 continue
@@ -569,12 +549,10 @@ class _Importer:
                 return by_name[fold(text)]
             if text.upper() not in self.failed["area"]:
                 known = ", ".join(a.code for a in self.areas.values())
-                self.bad(
-                    f"lĩnh vực '{text}' không có" + (f"; có: {known}" if known else ""), "area"
-                )
+                self.bad(texts.unknown_area(text, known), "area")
             return None
         if row.section is None:
-            self.bad("thiếu Lĩnh vực (thêm cột Lĩnh vực, hoặc dòng mục 'I. …' phía trên)")
+            self.bad(texts.IMPORT_NO_AREA)
             return None
         if row.section not in self.section_areas:
             top = {k: a.name for k, a in self.areas.items() if not a.parent_code}
@@ -582,10 +560,7 @@ class _Importer:
         found = self.section_areas[row.section]
         if found is None:
             number, title = row.section
-            self.bad(
-                f"thiếu Lĩnh vực: mục '{number + '. ' if number else ''}{title}' không khớp "
-                "lĩnh vực nào (thêm cột Lĩnh vực)"
-            )
+            self.bad(texts.section_without_area(number, title))
         return found
 
     def _id(self, kind: str, code: str) -> int:
@@ -602,22 +577,22 @@ class _Importer:
             return
         r = row.values
         area_code = self._area_code(_text(r.get("area")), row)
-        lead_code = self._unit_code(_text(r["lead_unit"]), "đơn vị chủ trì", "lead_unit")
+        lead_code = self._unit_code(_text(r["lead_unit"]), texts.LEAD_UNIT_LABEL, "lead_unit")
         co = self.directory.co_units(_text(r.get("co_units")), lead_code)
         for part in co.unknown:
             if part.upper() not in self.failed["unit"]:
-                self.bad(self.directory.unknown_message("đơn vị phối hợp", part), "co_units")
+                self.bad(self._unknown_unit(texts.CO_UNIT_LABEL, part), "co_units")
         for phrase in co.vague:
             self.summary.warnings.append(
                 RowIssue(
                     *self.where,
-                    f"'{phrase}' không chỉ rõ đơn vị nào: không lưu làm đơn vị phối hợp",
+                    texts.vague_co_unit(phrase),
                 )
             )
         try:
             deadline = parse_deadline(r.get("deadline"), self.plan.year)
         except DeadlineError as exc:
-            self.bad(str(exc), "deadline")
+            self.bad(texts.explain(exc), "deadline")
             deadline = None
         recurrence_text = _text(r.get("recurrence"))
         rule = None
@@ -625,9 +600,9 @@ class _Importer:
             try:
                 rule = parse_recurrence(recurrence_text)
             except RecurrenceError as exc:
-                self.bad(str(exc), "recurrence")
+                self.bad(texts.explain(exc), "recurrence")
             if deadline is not None and deadline.on is None:
-                self.bad("nhiệm vụ lặp lại cần Hạn của lần đầu", "deadline")
+                self.bad(texts.RECURRING_NEEDS_DEADLINE, "deadline")
         assignee_id = None
         named = _text(r.get("assignee"))
         if named and lead_code is not None and not self.problems:
@@ -665,7 +640,7 @@ class _Importer:
         assert deadline.on is not None
         dates = expand_occurrences(deadline.on, rule, date(self.plan.year, 12, 31))
         if not dates:
-            self.bad("hạn lần đầu nằm sau cuối năm kế hoạch")
+            self.bad(texts.FIRST_AFTER_YEAR)
             return
         template = TaskRow(
             code,
@@ -692,9 +667,7 @@ class _Importer:
         for gone in cancels:
             task_store.cancel(self.session, gone, self.who, task_store.SERIES_REMOVED)
             self.summary.count(self.summary.updated, "task")
-            self.summary.changes.append(
-                Change("task", gone.code, [("trạng thái", "đang làm", "đã huỷ")])
-            )
+            self.summary.changes.append(Change("task", gone.code, [texts.SERIES_CANCELLED_CHANGE]))
         for row, old, task_id in written.kept_deadlines:
             self.summary.kept_back.append(
                 texts.IMPORT_DONE_DEADLINE_KEPT.format(
@@ -717,8 +690,7 @@ class _Importer:
                 self.summary.warnings.append(
                     RowIssue(
                         *task.where,
-                        f"nhiệm vụ mã {task.code} (lấy từ STT) đổi nội dung so với lần nhập "
-                        "trước: nếu do chèn hay xoá dòng làm STT đổi, hãy thêm cột Mã",
+                        texts.stt_task_changed(task.code),
                     )
                 )
             fields = [
@@ -744,14 +716,14 @@ class _Importer:
             officer = next(iter(mine or by_name), None)
         problem = None
         if officer is None:
-            problem = f"cán bộ thụ lý '{named}' không có trong Cán bộ"
+            problem = texts.unknown_assignee(named)
         elif officer.unit_id != unit_id:
-            problem = f"cán bộ thụ lý '{named}' không thuộc đơn vị chủ trì {lead_code}"
+            problem = texts.assignee_elsewhere(named, lead_code)
         if problem is not None:
             letter = self.table.letters.get("assignee") if self.table else None
-            cell = f" (ô {letter}{self.where[1]})" if letter else ""
+            cell = texts.cell_suffix(f"{letter}{self.where[1]}") if letter else ""
             self.summary.warnings.append(
-                RowIssue(*self.where, f"{problem}: nhiệm vụ giao cả đơn vị{cell}")
+                RowIssue(*self.where, texts.whole_unit_instead(problem, cell))
             )
             return None
         assert officer is not None
@@ -808,7 +780,7 @@ class _Importer:
     def _shown_task(self, key: str, value: Any) -> str:
         if key == "co_units":
             codes = sorted(self._shown("unit_id", u) for u in value)
-            return ", ".join(codes) or "(trống)"
+            return ", ".join(codes) or texts.EMPTY
         return self._shown(key, value)
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
+from nhacviec.base import texts
 from nhacviec.base.errors import NhacviecError
 from rules.textnorm import fold
 
@@ -39,9 +40,9 @@ class RowIssue:
     def __str__(self) -> str:
         where = [self.sheet] if self.sheet else []
         if self.row:
-            where.append(f"dòng {self.row}")
+            where.append(texts.issue_row(self.row))
         if self.column:
-            where.append(f"cột {self.column}")
+            where.append(texts.issue_column(self.column))
         return f"{', '.join(where)}: {self.reason}" if where else self.reason
 
 
@@ -51,7 +52,7 @@ class ImportFailed(NhacviecError):
     reason = "import"
 
     def __init__(self, issues: list[RowIssue], warnings: list[RowIssue] | None = None) -> None:
-        super().__init__(f"{len(issues)} lỗi")
+        super().__init__(texts.errors_count(len(issues)))
         self.issues = issues
         self.warnings = warnings or []
 
@@ -228,34 +229,30 @@ def read_file(path: Path) -> PlanFile:
     if name.startswith("~$"):
         raise _refuse(
             path,
-            f"đây là tệp khoá Excel tạo ra khi đang mở '{name[2:]}', không phải kế hoạch: "
-            f"đóng Excel rồi nhập tệp '{name[2:]}'",
+            texts.lock_file(name[2:]),
         )
     try:
         with path.open("rb") as handle:
             head = handle.read(8)
     except OSError as exc:
-        raise _refuse(path, f"không đọc được tệp ({exc.strerror or 'lỗi đọc'})") from exc
+        raise _refuse(path, texts.file_unreadable(exc.strerror or texts.FILE_READ_ERROR)) from exc
     suffix = path.suffix.lower()
     if head.startswith(b"\xd0\xcf\x11\xe0") and suffix in (".xlsx", ".xlsm"):
         # An .xlsx saved with a password is stored in the old container too.
         raise _refuse(
             path,
-            "tệp có mật khẩu, hoặc là tệp Excel 97-2003 (.xls) đổi đuôi: mở bằng Excel, bỏ mật "
-            "khẩu nếu có, Lưu thành 'Sổ làm việc Excel (*.xlsx)' rồi nhập lại",
+            texts.FILE_PASSWORD_OR_XLS,
         )
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise _refuse(
             path,
-            "tệp Excel 97-2003 (.xls) chưa nhận được: mở bằng Excel, chọn Lưu thành (Save As) "
-            "kiểu 'Sổ làm việc Excel (*.xlsx)' rồi nhập tệp .xlsx",
+            texts.FILE_XLS,
         )
     if suffix in (".xlsx", ".xlsm"):
         if not head.startswith(b"PK"):
             raise _refuse(
                 path,
-                "tệp không phải là tệp Excel .xlsx (có thể bị đổi đuôi): mở bằng Excel, "
-                "Lưu thành 'Sổ làm việc Excel (*.xlsx)' rồi nhập lại",
+                texts.FILE_NOT_XLSX,
             )
         return _read_xlsx(path)
     if suffix in (".csv", ".tsv"):
@@ -263,10 +260,9 @@ def read_file(path: Path) -> PlanFile:
     if suffix in (".xls", ".ods", ".numbers"):
         raise _refuse(
             path,
-            f"tệp {suffix} chưa nhận được: mở bằng Excel hoặc LibreOffice, Lưu thành "
-            "'Sổ làm việc Excel (*.xlsx)' rồi nhập tệp .xlsx",
+            texts.file_suffix_refused(suffix),
         )
-    raise _refuse(path, "chỉ nhận tệp Excel .xlsx hoặc tệp .csv: lưu kế hoạch thành .xlsx")
+    raise _refuse(path, texts.FILE_KIND_REFUSED)
 
 
 # ---- xlsx ---------------------------------------------------------------------------------
@@ -281,7 +277,7 @@ def _read_xlsx(path: Path) -> PlanFile:
     except Exception as exc:  # openpyxl raises many kinds on a damaged file
         raise _refuse(
             path,
-            "tệp Excel hỏng hoặc không đọc được: mở bằng Excel, Lưu thành .xlsx rồi nhập lại",
+            texts.FILE_XLSX_BROKEN,
         ) from exc
     cached = _cached_values(path) if has_formulas else {}
     result = PlanFile(path.name)
@@ -340,8 +336,7 @@ def _use_cached(
                     RowIssue(
                         ws.title,
                         r,
-                        f"ô {cell.coordinate} có công thức nhưng chưa có giá trị tính sẵn "
-                        "(tệp do chương trình ghi): mở tệp bằng Excel, lưu lại rồi nhập",
+                        texts.formula_without_value(cell.coordinate),
                     )
                 )
 
@@ -395,19 +390,17 @@ def _read_csv(path: Path) -> PlanFile:
     utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     # NUL bytes without a UTF-16 shape: a binary file named .csv.
     if b"\x00" in data[:4096] and not utf16 and data.count(0) <= len(data) // 4:
-        raise _refuse(path, "tệp không phải là văn bản CSV: lưu kế hoạch thành .xlsx hoặc .csv")
+        raise _refuse(path, texts.FILE_NOT_CSV)
     text = decode(data)
     if text.lstrip().lower().startswith(("<html", "<!doctype", "<?xml", "<table")):
         raise _refuse(
             path,
-            "tệp là trang web (HTML) đổi đuôi: mở bằng Excel, Lưu thành .xlsx rồi nhập",
+            texts.FILE_HTML,
         )
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text)))
     except csv.Error as exc:
-        raise _refuse(
-            path, "tệp CSV hỏng (ô quá dài hoặc ngoặc kép không đóng): mở bằng Excel, lưu lại"
-        ) from exc
+        raise _refuse(path, texts.FILE_CSV_BROKEN) from exc
     result = PlanFile(path.name)
     _add_tables(result, path.stem, [list(r) for r in rows], sheet_label=path.name)
     return result
@@ -480,8 +473,7 @@ def _add_tables(
             RowIssue(
                 shown,
                 0,
-                "không nhận ra trang này (không có dòng tiêu đề cột của Kế hoạch, Lĩnh vực, "
-                "Đơn vị, Cán bộ hay Nhiệm vụ): bỏ qua",
+                texts.SHEET_NOT_RECOGNISED,
             )
         )
         return
@@ -506,7 +498,7 @@ def _add_tables(
                 RowIssue(
                     shown,
                     header_index + 1,
-                    f"cột '{_cell_text(cell)}' không dùng đến: bỏ qua",
+                    texts.column_unused(_cell_text(cell)),
                 )
             )
     table = Table(
@@ -565,9 +557,7 @@ def _repeats_header(values: dict[str, Any], headers: dict[str, str]) -> bool:
 
 
 def _ignored(result: PlanFile, sheet: str, row: int, header: Any, kept: Any) -> None:
-    result.warnings.append(
-        RowIssue(sheet, row, f"cột '{_cell_text(header)}' trùng nghĩa với cột '{kept}': bỏ qua")
-    )
+    result.warnings.append(RowIssue(sheet, row, texts.column_duplicate(_cell_text(header), kept)))
 
 
 def _section(filled: list[Any], values: dict[str, Any]) -> tuple[str, str] | None:

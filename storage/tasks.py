@@ -448,7 +448,7 @@ def reopen(
 
 # -- series ----------------------------------------------------------------------------------
 
-SERIES_REMOVED = "bỏ khỏi chuỗi khi sửa nhiệm vụ lặp lại"
+SERIES_REMOVED = texts.SERIES_REMOVED
 
 
 def series_occurrences(session: Session, plan_id: int, series_code: str) -> list[Task]:

@@ -35,7 +35,7 @@ class ConsoleMessenger:
         if reply.buttons:
             # A digest's buttons carry their task ("#12 ✅ Xong"): shown once, without it.
             labels = {re.sub(r"^#\d+ ", "", b.label) for row in reply.buttons for b in row}
-            self.out.write(f"  bot │ [nút: {', '.join(sorted(labels))}]\n")
+            self.out.write(f"  bot │ {texts.console_buttons(sorted(labels))}\n")
         elif reply.commands_hint:
             self.out.write(f"  bot │ {reply.commands_hint}\n")
         for attachment in reply.attachments:
@@ -44,7 +44,7 @@ class ConsoleMessenger:
 
     async def send(self, chat_id: str, reply: Reply) -> str:
         """Deliver a reminder: printed with the recipient's name, as a chat would show it."""
-        self.out.write(f"── tin nhắn tới {chat_id} ──\n")
+        self.out.write(texts.console_message_to(chat_id) + "\n")
         self.show(reply)
         self._sent += 1
         return f"console-{self._sent}"
@@ -76,7 +76,7 @@ class ConsoleChat:
         """Act as officer `code`: an admin issues a link code and the chat sends /start."""
         found = self.chat.console_sign_in(CHANNEL, code, self.link_days)
         if found is None:
-            self.out.write(f"Không có cán bộ mã {code}.\n")
+            self.out.write(texts.console_no_officer(code) + "\n")
             return False
         officer, code_text = found
         self.officer_code = officer.code
@@ -84,7 +84,7 @@ class ConsoleChat:
         self.out.write(f"── {officer.name} ({officer.code}, {officer.unit_code}, {role}) ──\n")
         if code_text is None:
             return True
-        self.out.write(f"(quản trị cấp mã liên kết: {code_text})\n")
+        self.out.write(texts.console_link_code(code_text) + "\n")
         self.say(f"/start {code_text}")
         return True
 
@@ -110,20 +110,20 @@ class ConsoleChat:
                 try:
                     moment = datetime.strptime(line.split(maxsplit=1)[1], "%d/%m/%Y")
                 except (IndexError, ValueError):
-                    self.out.write(f"Ngày không hợp lệ: {line}\n")
+                    self.out.write(texts.console_bad_day(line) + "\n")
                     errors += 1
                     continue
                 on_date(moment)
-                self.out.write(f"── ngày {moment:%d/%m/%Y} ──\n")
+                self.out.write(texts.console_day(moment) + "\n")
             elif line == ":remind":
                 if self.remind is None:
-                    self.out.write("Không chạy được nhắc việc trong phiên này.\n")
+                    self.out.write(texts.CONSOLE_NO_REMIND + "\n")
                     errors += 1
                     continue
                 for note in self.remind(self.messenger):
                     self.out.write(note + "\n")
             elif self.officer_code is None:
-                self.out.write("Chọn cán bộ trước, ví dụ @CB001\n")
+                self.out.write(texts.CONSOLE_PICK_FIRST + "\n")
                 errors += 1
             else:
                 self.say(line)
@@ -132,7 +132,7 @@ class ConsoleChat:
     def interactive(self, read: Callable[[str], str]) -> None:
         """Pick who you are, then type as on a phone; Ctrl-D or /quit to leave."""
         officers = self.officers()
-        self.out.write("Chọn bạn là ai (gõ số hoặc mã cán bộ):\n")
+        self.out.write(texts.CONSOLE_WHO + "\n")
         for n, officer in enumerate(officers, start=1):
             role = texts.ROLE_NAMES.get(officer.role, officer.role)
             self.out.write(f"{n:3}. {officer.code} {officer.name} – {officer.unit_code}, {role}\n")
@@ -140,21 +140,18 @@ class ConsoleChat:
             try:
                 line = read("> " if self.officer_code is None else f"{self.officer_code} > ")
             except (EOFError, KeyboardInterrupt):
-                self.out.write("\nTạm biệt!\n")
+                self.out.write("\n" + texts.CONSOLE_BYE + "\n")
                 return
             line = line.strip()
             if line in ("/quit", "/exit", "/thoat"):
-                self.out.write("Tạm biệt!\n")
+                self.out.write(texts.CONSOLE_BYE + "\n")
                 return
             if self.officer_code is None or line.startswith("@"):
                 choice = line.lstrip("@")
                 if choice.isdigit() and 1 <= int(choice) <= len(officers):
                     choice = officers[int(choice) - 1].code
                 if self.become(choice):
-                    self.out.write(
-                        "Gõ lệnh như trên điện thoại, ví dụ /tasks. "
-                        "@MÃ để đổi người, /quit để thoát.\n"
-                    )
+                    self.out.write(texts.CONSOLE_HOW + "\n")
                 continue
             if line:
                 replies = self.chat.handle(Incoming(CHANNEL, self.officer_code, line))

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, get_type_hints
 from urllib.parse import urlsplit
 
+from nhacviec.base import texts
 from nhacviec.base.errors import NhacviecError
 
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -165,9 +166,9 @@ def load_config(path: str | Path | None = None, env: dict[str, str] | None = Non
         try:
             raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
         except FileNotFoundError as exc:
-            raise ConfigError(f"Không tìm thấy tệp cấu hình {path}") from exc
+            raise ConfigError(texts.config_missing(path)) from exc
         except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"Tệp cấu hình {path} sai cú pháp TOML: {exc}") from exc
+            raise ConfigError(texts.config_bad_toml(path, exc)) from exc
     config = _build(Config, raw, "")
     for var, (section, key) in ENV_OVERRIDES.items():
         if env.get(var):
@@ -182,22 +183,18 @@ def validate(config: Config) -> None:
     parse_daily_at(config.schedule.daily_at)
     check_preference(config.schedule.channels)
     if not 0 <= config.schedule.weekly_summary_weekday <= 6:
-        raise ConfigError("[schedule] weekly_summary_weekday phải từ 0 (thứ Hai) đến 6")
+        raise ConfigError(texts.CONFIG_WEEKDAY)
     if config.schedule.dispatch_every_seconds < 1:
-        raise ConfigError("[schedule] dispatch_every_seconds phải từ 1 trở lên")
+        raise ConfigError(texts.CONFIG_DISPATCH_EVERY)
     if not 0 < config.rules.warning_threshold <= config.rules.fail_threshold <= 1:
-        raise ConfigError(
-            "[rules] cần 0 < warning_threshold ≤ fail_threshold ≤ 1, ví dụ 0.20 và 0.30"
-        )
+        raise ConfigError(texts.CONFIG_THRESHOLDS)
     approvals = config.approvals
     if approvals.extension_approver not in ("tccb", "head", "head_then_tccb"):
-        raise ConfigError(
-            '[approvals] extension_approver phải là "tccb", "head" hoặc "head_then_tccb"'
-        )
+        raise ConfigError(texts.CONFIG_EXTENSION_APPROVER)
     if approvals.confirm_completion not in ("none", "head", "tccb"):
-        raise ConfigError('[approvals] confirm_completion phải là "none", "head" hoặc "tccb"')
+        raise ConfigError(texts.CONFIG_CONFIRM_COMPLETION)
     if config.evidence.max_bytes < 1:
-        raise ConfigError("[evidence] max_bytes phải từ 1 trở lên")
+        raise ConfigError(texts.CONFIG_EVIDENCE_MAX_BYTES)
     if config.telegram.enabled:
         check_telegram(config.telegram)
     if config.zalo.enabled:
@@ -210,7 +207,7 @@ def parse_daily_at(text: str) -> time:
         hour, minute = (int(p) for p in text.strip().split(":"))
         return time(hour, minute)
     except ValueError as exc:
-        raise ConfigError(f"[schedule] daily_at phải có dạng HH:MM, không phải {text!r}") from exc
+        raise ConfigError(texts.config_daily_at(text)) from exc
 
 
 def check_preference(value: Any) -> str | list[str]:
@@ -219,46 +216,34 @@ def check_preference(value: Any) -> str | list[str]:
         return "all"
     if isinstance(value, list) and value and all(isinstance(c, str) for c in value):
         return value
-    raise ConfigError('[schedule] channels phải là "all" hoặc danh sách như ["telegram", "zalo"]')
+    raise ConfigError(texts.CONFIG_CHANNELS)
 
 
 def check_telegram(config: TelegramConfig) -> None:
     """Refuse, in Vietnamese, a [telegram] section that cannot work."""
     if not config.token:
-        raise ConfigError(
-            "[telegram] đã bật nhưng chưa có token: đặt biến môi trường NHACVIEC_TELEGRAM_TOKEN."
-        )
+        raise ConfigError(texts.CONFIG_TELEGRAM_TOKEN)
     if config.mode not in ("polling", "webhook"):
-        raise ConfigError(
-            f"[telegram] mode phải là polling hoặc webhook, không phải {config.mode!r}"
-        )
+        raise ConfigError(texts.config_telegram_mode(config.mode))
     if config.mode == "webhook" and not config.webhook_url:
-        raise ConfigError("[telegram] mode = webhook cần webhook_url (địa chỉ https công khai).")
+        raise ConfigError(texts.CONFIG_TELEGRAM_WEBHOOK_URL)
 
 
 def check_zalo(config: ZaloConfig) -> None:
     """Refuse a [zalo] section that cannot work, saying what to fix."""
     if not config.token:
-        raise ConfigError("[zalo] cần token (hoặc biến môi trường NHACVIEC_ZALO_TOKEN)")
+        raise ConfigError(texts.CONFIG_ZALO_TOKEN)
     if any(c in config.token for c in "/ \t\r\n?#"):
-        raise ConfigError("[zalo] token sai dạng (có khoảng trắng hoặc / ? #): kiểm tra lại.")
+        raise ConfigError(texts.CONFIG_ZALO_TOKEN_SHAPE)
     if config.mode not in ("polling", "webhook"):
-        raise ConfigError(
-            f'[zalo] mode phải là "polling" hoặc "webhook", không phải "{config.mode}"'
-        )
+        raise ConfigError(texts.config_zalo_mode(config.mode))
     if config.mode == "webhook":
         parts = urlsplit(config.url)
         if parts.scheme not in ("https", "http") or not parts.netloc:
-            raise ConfigError(
-                '[zalo] mode = "webhook" cần url công khai, ví dụ '
-                "https://nhacviec.example.gov.vn/zalo/webhook"
-            )
+            raise ConfigError(texts.CONFIG_ZALO_URL)
         # The platform takes a secret of 8 to 256 characters (setWebhook, Zalo Bot API docs).
         if not 8 <= len(config.secret_token) <= 256:
-            raise ConfigError(
-                '[zalo] mode = "webhook" cần secret_token dài 8–256 ký tự '
-                "(hoặc biến môi trường NHACVIEC_ZALO_SECRET)"
-            )
+            raise ConfigError(texts.CONFIG_ZALO_SECRET)
 
 
 def _build(cls: type, raw: dict[str, Any], where: str) -> Any:
@@ -266,15 +251,13 @@ def _build(cls: type, raw: dict[str, Any], where: str) -> Any:
     known = {f.name for f in fields(cls)}
     unknown = set(raw) - known
     if unknown:
-        raise ConfigError(
-            f"Khóa cấu hình không biết: {', '.join(where + k for k in sorted(unknown))}"
-        )
+        raise ConfigError(texts.config_unknown_keys([where + k for k in sorted(unknown)]))
     values: dict[str, Any] = {}
     for name, value in raw.items():
         hint = hints[name]
         if is_dataclass(hint):
             if not isinstance(value, dict):
-                raise ConfigError(f"[{where}{name}] phải là một mục")
+                raise ConfigError(texts.config_not_a_section(where + name))
             values[name] = _build(hint, value, f"{where}{name}.")  # type: ignore[arg-type]
         else:
             values[name] = _coerce(value, hint, where + name)
@@ -286,10 +269,10 @@ def _coerce(value: Any, hint: Any, key: str) -> Any:
         try:
             return [v if isinstance(v, date) else date.fromisoformat(str(v)) for v in value]
         except (TypeError, ValueError) as exc:
-            raise ConfigError(f"{key}: cần danh sách ngày dạng 2024-04-29") from exc
+            raise ConfigError(texts.config_day_list(key)) from exc
     if hint == list[str]:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ConfigError(f'{key}: cần danh sách chuỗi, ví dụ ["UBND tỉnh"]')
+            raise ConfigError(texts.config_string_list(key))
         return value
     if hint is float and isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
@@ -302,5 +285,5 @@ def _coerce(value: Any, hint: Any, key: str) -> Any:
         list[str]: list,
     }.get(hint)
     if expected is not None and not isinstance(value, expected):
-        raise ConfigError(f"{key}: giá trị '{value}' sai kiểu")
+        raise ConfigError(texts.config_wrong_type(key, value))
     return value

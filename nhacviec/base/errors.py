@@ -11,8 +11,11 @@ class NhacviecError(Exception):
     """Something a user or an admin can fix, said in their language."""
 
     reason: str = "error"
+    details: dict[str, object]
 
-    def __init__(self, message: str = "", *, reason: str | None = None) -> None:
+    def __init__(self, message: str = "", *, reason: str | None = None, **details: object) -> None:
         super().__init__(message or reason or self.reason)
         if reason is not None:
             self.reason = reason
+        # The facts a reason's sentence names (the text typed, a day): the texts fill them in.
+        self.details = details

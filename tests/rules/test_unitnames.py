@@ -8,6 +8,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
+from nhacviec.base import texts
 from rules.sections import area_for_section
 from rules.unitnames import GROUP_PHRASES, UnitDirectory, UnitName, group_phrase_table
 
@@ -53,7 +54,9 @@ def test_codes_names_and_short_names() -> None:
 
 
 def test_unknown_names_the_closest_first() -> None:
-    message = UnitDirectory(UNITS).unknown_message("đơn vị chủ trì", "Phòng Tổ chức")
+    directory = UnitDirectory(UNITS)
+    closest = [(u.name, u.code) for u in directory.closest("Phòng Tổ chức")]
+    message = texts.unknown_unit("đơn vị chủ trì", "Phòng Tổ chức", closest, len(directory.units))
     assert message.startswith("đơn vị chủ trì 'Phòng Tổ chức' không có; có: Phòng Tổ chức cán bộ")
     assert "và 2 đơn vị khác" in message
 

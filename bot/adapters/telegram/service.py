@@ -241,18 +241,15 @@ class TelegramService:
         except InvalidToken:
             await self.application.bot.shutdown()
             # PTB's message quotes the token: raise our own, without the cause attached.
-            raise ConfigError(
-                "Telegram từ chối token: kiểm tra NHACVIEC_TELEGRAM_TOKEN hoặc [telegram] token."
-            ) from None
+            raise ConfigError(texts.TELEGRAM_TOKEN_REFUSED) from None
         except NetworkError as err:
             await self.application.bot.shutdown()
             raise StartupError(
-                f"Không kết nối được Telegram Bot API ({_host(self.config.base_url)}): "
-                f"{type(err).__name__}. Kiểm tra mạng, proxy hoặc [telegram] base_url."
+                texts.telegram_unreachable(_host(self.config.base_url), type(err).__name__)
             ) from None
         except TelegramError as err:
             await self.application.bot.shutdown()
-            raise StartupError(f"Telegram từ chối khi khởi động: {err.message}") from None
+            raise StartupError(texts.telegram_refused(err.message)) from None
         except BaseException:
             await self.application.bot.shutdown()
             raise

@@ -566,13 +566,10 @@ class ZaloService:
 def startup_failure(err: ZaloApiError) -> str:
     """What stopped the Zalo bot from starting, in one Vietnamese line (never the token)."""
     if err.error_code == 401:
-        return "Zalo từ chối token (401): kiểm tra NHACVIEC_ZALO_TOKEN hoặc [zalo] token."
+        return texts.ZALO_TOKEN_REFUSED
     if err.retryable:
-        return (
-            f"Không kết nối được Zalo Bot API ({err.description}). "
-            "Kiểm tra mạng hoặc [zalo] base_url."
-        )
-    return f"Zalo từ chối khi khởi động: {err.description} ({err.error_code})."
+        return texts.zalo_unreachable(err.description)
+    return texts.zalo_refused(err.description, err.error_code)
 
 
 def build_zalo(

@@ -1,4 +1,4 @@
-"""Every Vietnamese text a user reads, in one place; dates dd/mm/yyyy."""
+"""The chat texts: replies, notices, help; dates dd/mm/yyyy."""
 
 from __future__ import annotations
 
@@ -76,8 +76,13 @@ LINK_ERRORS = {
 
 def explain(error: NhacviecError) -> str:
     """What a person reads for an error nhacviec raised on purpose: the sentence for its reason
-    where there is one, else its own message (already written for users)."""
-    return REASONS.get(error.reason) or str(error)
+    where there is one (filled with the error's details), else its own message (already written
+    for users)."""
+    sentence = REASONS.get(error.reason)
+    if sentence is None:
+        return str(error)
+    details = getattr(error, "details", None)
+    return sentence.format(**details) if details else sentence
 
 
 GROUP_NOT_LINKED = (
@@ -755,3 +760,8 @@ def series_edited(code: str, moved: int, added: int, cancelled: int) -> str:
         f"🔁 Chuỗi {code}: mỗi kỳ một lần. Dời {moved}, thêm {added}, huỷ {cancelled} lần "
         "(lần đã xong giữ nguyên)."
     )
+
+
+def waiting_more(count: int) -> str:
+    """The line under the first ten waiting requests."""
+    return f"… và {count} việc khác: /cho"
