@@ -56,8 +56,10 @@ class OutboxConfig:
     max_attempts: int = 8
     base_delay_seconds: float = 2.0
     max_delay_seconds: float = 600.0
-    # A row left `sending` longer than this (its sender crashed) is claimed again.
-    lease_seconds: float = 300.0
+    # A row left `sending` longer than this (its sender crashed) is claimed again; the
+    # dispatching instance renews its leases three times per lease, and another instance takes
+    # over dispatching this long after it died.
+    lease_seconds: float = 30.0
 
 
 @dataclass

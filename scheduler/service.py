@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 SCAN_JOB = "reminders-daily-scan"
 CATCH_UP_JOB = "reminders-catch-up"
 DISPATCH_JOB = "reminders-dispatch"
+LEADER_JOB = "reminders-outbox-leader"
 STOP_TIMEOUT_SECONDS = 30.0
 
 
@@ -145,6 +146,18 @@ class ReminderService:
             next_run_time=datetime.now(tz),  # deliver what a previous run left at once
             replace_existing=True,
         )
+        # The outbox leadership is renewed between dispatch runs too, so that it does not
+        # lapse (and pass to another instance) while this one waits for its next run.
+        dispatcher = self.reminders.dispatcher
+        scheduler.add_job(
+            dispatcher.lead,
+            IntervalTrigger(seconds=dispatcher.heartbeat_seconds, timezone=tz),
+            id=LEADER_JOB,
+            name="giữ quyền gửi hàng đợi",
+            max_instances=1,
+            coalesce=True,
+            replace_existing=True,
+        )
         if await asyncio.to_thread(self.reminders.needs_catch_up):
             log.info("today's reminder scan has not run: catching up now")
             scheduler.add_job(
@@ -175,4 +188,5 @@ class ReminderService:
             log.warning("reminders still busy after %.0f s; stopping anyway", STOP_TIMEOUT_SECONDS)
         self.scheduler.shutdown(wait=False)
         self.scheduler = None
+        await self.reminders.dispatcher.resign()
         await asyncio.sleep(0)  # AsyncIOScheduler shuts down in a loop callback: let it run
