@@ -25,9 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import sqlalchemy as sa
 
-from nhacviec.clock import FixedClock
-from nhacviec.config import Config
-from scheduler.calendar import WorkingCalendar
+from nhacviec.base.clock import FixedClock
+from nhacviec.base.config import Config
+from rules.calendar import WorkingCalendar
 from scheduler.scan import Scanner
 from storage.db import make_engine, upgrade
 from storage.models import (

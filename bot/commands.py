@@ -12,14 +12,14 @@ from datetime import date
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot import texts
 from bot.messages import Button, Incoming, Reply
 from bot.status_view import status_replies
 from bot.tccb import TccbCommands
-from nhacviec.clock import Clock, local_today
-from nhacviec.config import Config
+from nhacviec.base import texts
+from nhacviec.base.clock import Clock, local_today
+from nhacviec.base.config import Config
 from rules import Outcome, TaskFacts, days_overdue, outcome_on
-from scheduler.calendar import WorkingCalendar
+from rules.calendar import WorkingCalendar
 from storage import repo
 from storage.db import session_scope
 from storage.models import ChatState, Officer, Plan, Role, Task, TaskState, Unit

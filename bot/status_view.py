@@ -10,11 +10,16 @@ from datetime import date
 
 from sqlmodel import Session
 
-from bot import texts
 from bot.messages import Attachment, Reply, split_text
-from nhacviec.chart import status_chart
-from nhacviec.config import Config
-from nhacviec.figures import AssessmentFigures, PlanFigures, assessment_figures, plan_figures
+from nhacviec.base import texts
+from nhacviec.base.config import Config
+from nhacviec.reports.chart import status_chart
+from nhacviec.reports.figures import (
+    AssessmentFigures,
+    PlanFigures,
+    assessment_figures,
+    plan_figures,
+)
 from rules import (
     AreaFigures,
     InspectionCoverage,

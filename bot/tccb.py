@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
-from bot import texts
 from bot.messages import Attachment, Incoming, Reply
 from bot.status_view import areas_replies, inspection_lines
-from nhacviec.figures import assessment_figures
-from nhacviec.report import ReportError, build_report
+from nhacviec.base import texts
+from nhacviec.reports.figures import assessment_figures
+from nhacviec.reports.workbook import ReportError, build_report
 from rules import AreaFacts, PeriodError, ScoreError, check_points, parse_period
 from storage import assessments, repo
 from storage.models import Officer, Plan, Role

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 
 from bot.commands import ChatService
-from nhacviec.clock import Clock, SystemClock
-from nhacviec.config import Config
-from scheduler.calendar import WorkingCalendar
+from nhacviec.base.clock import Clock, SystemClock
+from nhacviec.base.config import Config
+from rules.calendar import WorkingCalendar
 from storage.db import make_engine, upgrade
 
 

@@ -13,11 +13,11 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from bot import texts
 from nhacviec.app import App, build_app
-from nhacviec.clock import Clock, FixedClock, SystemClock, local_today
-from nhacviec.config import Config, ConfigError, load_config
-from nhacviec.figures import plan_figures
+from nhacviec.base import texts
+from nhacviec.base.clock import Clock, FixedClock, SystemClock, local_today
+from nhacviec.base.config import Config, ConfigError, load_config
+from nhacviec.reports.figures import plan_figures
 from storage import repo
 from storage.db import session_scope
 from storage.importer import ImportFailed, import_sheets, read_file, row_count
@@ -251,7 +251,7 @@ def status(
         )
     console.print(table)
     if chart is not None:
-        from nhacviec.chart import status_chart
+        from nhacviec.reports.chart import status_chart
 
         png = status_chart(figures.units, figures.thresholds.fail, today, f"Tình hình {plan.code}")
         chart.write_bytes(png)
@@ -268,7 +268,7 @@ def report(
     config: ConfigOption = None,
 ) -> None:
     """Báo cáo quý / 6 tháng / năm ra tệp Excel; số liệu tính đến ngày cuối kỳ."""
-    from nhacviec.report import ReportError, build_report
+    from nhacviec.reports.workbook import ReportError, build_report
     from rules import PeriodError, parse_period
 
     built = _app(config, on)
@@ -297,7 +297,7 @@ def demo(
     plan_file: Annotated[Path, typer.Option("--plan", help="Tệp kế hoạch để nạp.")] = EXAMPLE_PLAN,
 ) -> None:
     """Trò chuyện với bot ngay trong terminal, trên CSDL tạm nạp sẵn kế hoạch mẫu."""
-    from bot.console import ConsoleChat
+    from bot.adapters.console import ConsoleChat
 
     with tempfile.TemporaryDirectory(prefix="nhacviec-demo-") as folder:
         config = Config()
@@ -353,7 +353,7 @@ def run(config: ConfigOption = None) -> None:
     """Chạy bot (Telegram, Zalo) và lịch nhắc việc cho đến khi dừng (Ctrl-C)."""
     import asyncio
 
-    from nhacviec.logs import setup_logging
+    from nhacviec.base.logs import setup_logging
     from nhacviec.runner import serve
 
     setup_logging()

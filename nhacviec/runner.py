@@ -29,14 +29,14 @@ def build_messengers(app: App) -> tuple[dict[str, Messenger], list[Service]]:
     messengers: dict[str, Messenger] = {}
     services: list[Service] = []
     if app.config.zalo.enabled:
-        from bot.zalo import build_zalo
+        from bot.adapters.zalo.service import build_zalo
 
         zalo_messenger, zalo_service = build_zalo(app.config.zalo, app.chat)
         messengers[zalo_messenger.channel] = zalo_messenger
         services.append(zalo_service)
 
     if app.config.telegram.enabled:
-        from bot.telegram_adapter import TelegramService
+        from bot.adapters.telegram.service import TelegramService
 
         telegram = TelegramService(app.config.telegram, app.chat)
         messengers[telegram.messenger.channel] = telegram.messenger

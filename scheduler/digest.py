@@ -10,13 +10,13 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot import texts
 from bot.commands import task_buttons
 from bot.messages import Button, Reply
 from bot.messenger import Messenger
 from bot.status_view import unit_lines
+from nhacviec.base import texts
 from rules import Thresholds
-from scheduler.policy import Digest, GroupDigest, Item, ItemKind
+from rules.policy import Digest, GroupDigest, Item, ItemKind
 
 # Telegram shows at most about 100 inline buttons and a phone screen far fewer.
 MAX_TASKS_PER_PART = 10

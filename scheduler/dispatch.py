@@ -3,7 +3,7 @@
 One instance dispatches at a time: the leader, elected through the database (a leader lease
 renewed while it lives, see storage/leases.py). Telegram's limits are the bot's, not a
 process's, and one process at the ceiling is all a bot may send; so one dispatcher paces every
-message in memory (bot/ratelimit.py) instead of asking the database before each one. The other
+message in memory (bot/adapters/ratelimit.py) instead of asking the database before each one. The other
 instances stand by and take over within `lease_seconds` of the leader's death; the new leader
 first waits out the old one's last second of sends, still counted by the platform.
 
@@ -35,12 +35,12 @@ from datetime import datetime, timedelta
 from sqlalchemy.engine import Engine
 
 from bot.messenger import DeliveryError, Messenger
-from nhacviec.clock import Clock, local_today
-from nhacviec.config import OutboxConfig
-from nhacviec.logs import mask
+from nhacviec.base.clock import Clock, local_today
+from nhacviec.base.config import OutboxConfig
+from nhacviec.base.logs import mask
 from scheduler.digest import decode, to_reply
 from storage import leases
-from storage import reminders as store
+from storage import outbox as store
 
 log = logging.getLogger(__name__)
 

@@ -8,16 +8,16 @@ from collections import Counter
 from collections.abc import Mapping
 from datetime import date
 
-from bot import texts
 from bot.commands import ChatService
 from bot.messenger import Messenger
 from nhacviec.app import App
-from nhacviec.clock import local_today
+from nhacviec.base import texts
+from nhacviec.base.clock import local_today
+from rules.policy import Digest, GroupDigest
 from scheduler.digest import decode, readable, render_parts, traits_for
-from scheduler.policy import Digest, GroupDigest
 from scheduler.scan import ScanResult
 from scheduler.service import Reminders
-from storage import reminders as store
+from storage import outbox as store
 from storage.models import OutboxState
 
 

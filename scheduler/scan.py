@@ -17,20 +17,11 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from bot.messenger import Messenger
-from nhacviec.clock import Clock, local_today
-from nhacviec.config import Config, ConfigError
+from nhacviec.base.clock import Clock, local_today
+from nhacviec.base.config import Config, ConfigError
 from rules import Outcome
-from scheduler.calendar import WorkingCalendar
-from scheduler.digest import (
-    ChannelTraits,
-    Part,
-    RenderCache,
-    encode,
-    readable,
-    render_parts,
-    traits_for,
-)
-from scheduler.policy import (
+from rules.calendar import WorkingCalendar
+from rules.policy import (
     DIGEST,
     GROUP_DIGEST,
     ROLE_TCCB,
@@ -46,7 +37,16 @@ from scheduler.policy import (
     owed_on,
     unit_items,
 )
-from storage import reminders as store
+from scheduler.digest import (
+    ChannelTraits,
+    Part,
+    RenderCache,
+    encode,
+    readable,
+    render_parts,
+    traits_for,
+)
+from storage import outbox as store
 
 log = logging.getLogger(__name__)
 

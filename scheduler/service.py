@@ -19,10 +19,10 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.messenger import Messenger
 from nhacviec.app import App
-from nhacviec.config import ConfigError
+from nhacviec.base.config import ConfigError
 from scheduler.dispatch import Dispatcher, DispatchReport
 from scheduler.scan import Scanner, ScanResult
-from storage import reminders as store
+from storage import outbox as store
 
 log = logging.getLogger(__name__)
 

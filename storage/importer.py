@@ -15,9 +15,9 @@ from openpyxl import load_workbook
 from sqlmodel import Session, select
 
 from rules import RecurrenceError, expand_occurrences, parse_recurrence
+from rules.textnorm import fold
 from storage import repo
 from storage.models import Area, Officer, Plan, Role, Task, TaskCoUnit, Unit
-from storage.textnorm import fold
 
 # Folded header -> field name, per kind of sheet.
 HEADERS: dict[str, dict[str, str]] = {

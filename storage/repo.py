@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from rules import AreaFacts, TaskFacts
-from storage import reminders
+from storage import outbox
 from storage.models import (
     Area,
     ChatLink,
@@ -348,7 +348,7 @@ def unit_for_group_chat(session: Session, channel: str, chat_id: str) -> Unit | 
 def move_group_chat(session: Session, channel: str, old_chat_id: str, new_chat_id: str) -> bool:
     """Follow a group that changed its id (a Telegram group upgraded to a supergroup)."""
     # Its reminders too, even if the link moved already (the upgrade's service message).
-    reminders.move_group_rows(session.connection(), channel, old_chat_id, new_chat_id)
+    outbox.move_group_rows(session.connection(), channel, old_chat_id, new_chat_id)
     row = session.exec(
         select(UnitGroupChat).where(
             UnitGroupChat.channel == channel, UnitGroupChat.chat_id == old_chat_id
@@ -383,9 +383,7 @@ def unlink_group_chats(
         query = query.where(UnitGroupChat.chat_id == chat_id)
     links = list(session.exec(query.order_by(col(UnitGroupChat.id))).all())
     for link in links:
-        reminders.expire_group_rows(
-            session.connection(), link.channel, link.chat_id, GROUP_UNLINKED
-        )
+        outbox.expire_group_rows(session.connection(), link.channel, link.chat_id, GROUP_UNLINKED)
         session.delete(link)
     session.flush()
     return links

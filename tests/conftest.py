@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from nhacviec.app import App, build_app
-from nhacviec.clock import FixedClock
-from nhacviec.config import Config
+from nhacviec.base.clock import FixedClock
+from nhacviec.base.config import Config
 from storage import repo
 from storage.db import make_engine, session_scope
 from storage.importer import import_sheets, read_file

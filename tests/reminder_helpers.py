@@ -13,8 +13,8 @@ from datetime import datetime
 from bot.messages import Reply
 from bot.messenger import DeliveryError
 from nhacviec.app import App
-from nhacviec.clock import FixedClock
-from nhacviec.config import Config
+from nhacviec.base.clock import FixedClock
+from nhacviec.base.config import Config
 from scheduler.service import Reminders
 
 

@@ -15,7 +15,7 @@ from sqlmodel import col, select
 
 from bot.messages import Incoming
 from nhacviec.app import App
-from nhacviec.clock import FixedClock
+from nhacviec.base.clock import FixedClock
 from storage.db import session_scope
 from storage.models import Task, Unit
 from tests.conftest import link_chat

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from bot.telegram_adapter import TelegramService
+from bot.adapters.telegram.service import TelegramService
 from nhacviec.app import App
-from nhacviec.config import TelegramConfig
+from nhacviec.base.config import TelegramConfig
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.fakes.virtual_time import VirtualTime
 

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from scheduler.calendar import WorkingCalendar
+from rules.calendar import WorkingCalendar
 
 CAL = WorkingCalendar()
 

@@ -6,7 +6,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from storage import reminders as store
+from storage import outbox as store
 from storage import repo
 from storage.db import make_engine, session_scope
 from tests.builders import OFFICERS, small_sheets, write_xlsx

@@ -17,8 +17,8 @@ from sqlalchemy.engine import Engine
 
 from bot.messages import Incoming
 from nhacviec.app import App, build_app
-from nhacviec.clock import FixedClock
-from nhacviec.config import Config, load_config
+from nhacviec.base.clock import FixedClock
+from nhacviec.base.config import Config, load_config
 from tests.builders import write_xlsx
 from tests.conftest import EXAMPLE_PLAN, REPO_ROOT, link_chat, load
 from tests.scripted_year import Year, play_year

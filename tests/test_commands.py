@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from bot.commands import parse_command, parse_percent
 from bot.messages import Incoming
 from nhacviec.app import App
-from nhacviec.clock import FixedClock
+from nhacviec.base.clock import FixedClock
 from storage import repo
 from storage.db import session_scope
 from storage.models import ChatLink, LinkCode, ProgressUpdate, Task

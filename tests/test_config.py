@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from nhacviec.config import Config, ConfigError, load_config
+from nhacviec.base.config import Config, ConfigError, load_config
 from tests.conftest import REPO_ROOT
 
 

@@ -3,8 +3,7 @@
 from datetime import date
 
 from rules import Thresholds, unit_figures
-from scheduler.digest import ChannelTraits, decode, encode, readable, render, render_parts
-from scheduler.policy import (
+from rules.policy import (
     Digest,
     Item,
     ItemKind,
@@ -13,6 +12,7 @@ from scheduler.policy import (
     UnitView,
     WeeklySummary,
 )
+from scheduler.digest import ChannelTraits, decode, encode, readable, render, render_parts
 
 DAY = date(2023, 3, 24)
 UNIT = UnitView("KHTC", "Phòng Kế hoạch - Tài chính", head_id=1)

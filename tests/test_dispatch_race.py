@@ -15,12 +15,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from nhacviec.app import build_app
-from nhacviec.clock import FixedClock
-from nhacviec.config import Config
+from nhacviec.base.clock import FixedClock
+from nhacviec.base.config import Config
+from rules.policy import Digest, Item, ItemKind, OfficerView, TaskView
 from scheduler.digest import DEFAULT_TRAITS, encode, render_parts
 from scheduler.dispatch import Dispatcher, DispatchReport
-from scheduler.policy import Digest, Item, ItemKind, OfficerView, TaskView
-from storage import reminders as store
+from storage import outbox as store
 from storage.db import make_engine, session_scope
 from storage.models import Officer
 from tests.builders import write_xlsx

@@ -17,9 +17,9 @@ from sqlmodel import select
 from bot.messages import Incoming, Reply
 from bot.messenger import DeliveryError
 from nhacviec.app import App, build_app
-from nhacviec.clock import FixedClock
-from nhacviec.config import Config
-from storage import reminders as store
+from nhacviec.base.clock import FixedClock
+from nhacviec.base.config import Config
+from storage import outbox as store
 from storage import repo
 from storage.db import session_scope
 from storage.models import UnitGroupChat

@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from bot import texts
-from bot.telegram_adapter import TelegramService
+from bot.adapters.telegram.service import TelegramService
 from nhacviec.app import App
-from nhacviec.clock import FixedClock
+from nhacviec.base import texts
+from nhacviec.base.clock import FixedClock
 from scheduler.service import Reminders
-from storage import reminders as store
+from storage import outbox as store
 from storage import repo
 from storage.db import session_scope
 from storage.models import Task, TaskState, UnitGroupChat

@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from nhacviec.logs import SecretFilter, install_secret_filter, mask, register_secret
+from nhacviec.base.logs import SecretFilter, install_secret_filter, mask, register_secret
 
 SECRET = "webhook-secret-not-shaped-like-a-token-42"
 

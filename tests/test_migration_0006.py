@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import command
 from sqlalchemy.engine import Engine
 
-from storage import reminders as store
+from storage import outbox as store
 from storage.db import alembic_config, current_revision, upgrade
 from tests.test_smoke_fixtures import head
 

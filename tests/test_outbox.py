@@ -15,10 +15,10 @@ from sqlalchemy.engine import Engine
 from bot.messages import Reply
 from bot.messenger import DeliveryError
 from nhacviec.app import App, build_app
-from nhacviec.clock import FixedClock
-from nhacviec.config import Config
+from nhacviec.base.clock import FixedClock
+from nhacviec.base.config import Config
 from scheduler.dispatch import backoff
-from storage import reminders as store
+from storage import outbox as store
 from tests.builders import write_xlsx
 from tests.conftest import link_chat, load
 from tests.reminder_helpers import FakePlatform, reminders_for

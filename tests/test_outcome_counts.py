@@ -1,4 +1,4 @@
-"""The database's count of outcomes (storage.reminders.plan_outcome_counts, used by the weekly
+"""The database's count of outcomes (storage.outbox.plan_outcome_counts, used by the weekly
 summary over plans of a million tasks) equals the rules' count, day by day, on SQLite and
 PostgreSQL."""
 
@@ -12,7 +12,7 @@ from rules import count_outcomes
 from storage import repo
 from storage.db import session_scope, upgrade
 from storage.models import Plan, Task, Unit
-from storage.reminders import plan_outcome_counts
+from storage.outbox import plan_outcome_counts
 from tests.conftest import EXAMPLE_PLAN, load
 
 

@@ -5,8 +5,8 @@ from datetime import date, timedelta
 import pytest
 
 from rules import TaskFacts, count_outcomes, unit_figures, watch_list
-from scheduler.calendar import WorkingCalendar
-from scheduler.policy import (
+from rules.calendar import WorkingCalendar
+from rules.policy import (
     Digest,
     ItemKind,
     OfficerView,

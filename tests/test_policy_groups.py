@@ -6,9 +6,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from rules import count_outcomes
-from scheduler.calendar import WorkingCalendar
-from scheduler.digest import DEFAULT_TRAITS, readable, render, render_parts
-from scheduler.policy import (
+from rules.calendar import WorkingCalendar
+from rules.policy import (
     GROUP_DIGEST,
     GroupDigest,
     ItemKind,
@@ -20,6 +19,7 @@ from scheduler.policy import (
     owed_on,
     unit_items,
 )
+from scheduler.digest import DEFAULT_TRAITS, readable, render, render_parts
 
 CAL = WorkingCalendar()
 KHTC = UnitView("KHTC", "Phòng Kế hoạch - Tài chính", head_id=1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.ratelimit import SendLimiter, SlidingWindow
+from bot.adapters.ratelimit import SendLimiter, SlidingWindow
 from tests.fakes.virtual_time import VirtualTime
 
 

@@ -11,10 +11,10 @@ from typer.testing import CliRunner
 
 from bot.messages import Incoming
 from nhacviec.app import build_app
+from nhacviec.base.clock import FixedClock
+from nhacviec.base.config import load_config
 from nhacviec.cli import app as cli
-from nhacviec.clock import FixedClock
-from nhacviec.config import load_config
-from storage import reminders as store
+from storage import outbox as store
 from storage import repo
 from storage.db import make_engine, session_scope
 from tests.conftest import EXAMPLE_PLAN, link_chat

@@ -12,8 +12,8 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from nhacviec.app import App
-from nhacviec.clock import FixedClock
-from nhacviec.config import ConfigError
+from nhacviec.base.clock import FixedClock
+from nhacviec.base.config import ConfigError
 from nhacviec.runner import build_services
 from scheduler.service import (
     CATCH_UP_JOB,
@@ -22,7 +22,7 @@ from scheduler.service import (
     ReminderService,
     parse_daily_at,
 )
-from storage import reminders as store
+from storage import outbox as store
 from tests.conftest import link_chat
 from tests.reminder_helpers import FakePlatform, reminders_for, set_local
 

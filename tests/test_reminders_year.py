@@ -16,10 +16,10 @@ from sqlmodel import select
 
 from bot.messages import Incoming
 from nhacviec.app import App, build_app
-from nhacviec.clock import FixedClock
-from nhacviec.config import Config
-from nhacviec.figures import plan_figures
-from scheduler.policy import is_summary_day
+from nhacviec.base.clock import FixedClock
+from nhacviec.base.config import Config
+from nhacviec.reports.figures import plan_figures
+from rules.policy import is_summary_day
 from storage import repo
 from storage.db import make_engine, session_scope
 from storage.models import Task, Unit

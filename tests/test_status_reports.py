@@ -13,12 +13,12 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlmodel import select
 
-from bot import texts
 from bot.messages import Incoming, Reply
 from bot.status_view import PHONE_LIMIT
 from nhacviec.app import App
-from nhacviec.clock import FixedClock
-from nhacviec.figures import plan_figures
+from nhacviec.base import texts
+from nhacviec.base.clock import FixedClock
+from nhacviec.reports.figures import plan_figures
 from storage import repo
 from storage.db import session_scope
 from storage.models import AreaSelfScore, Inspection

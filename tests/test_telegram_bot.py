@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from bot import texts
+from bot.adapters.telegram.service import TelegramService
 from bot.commands import task_buttons
 from bot.messages import Reply
-from bot.telegram_adapter import TelegramService
 from nhacviec.app import App
+from nhacviec.base import texts
 from storage import repo
 from storage.db import session_scope
 from storage.models import ProgressUpdate, Task, TaskState

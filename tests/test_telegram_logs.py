@@ -8,10 +8,10 @@ import logging
 import pytest
 from sqlmodel import select
 
-from bot import texts
-from bot.telegram_adapter import TelegramService
+from bot.adapters.telegram.service import TelegramService
 from nhacviec.app import App
-from nhacviec.config import ConfigError, TelegramConfig
+from nhacviec.base import texts
+from nhacviec.base.config import ConfigError, TelegramConfig
 from storage import repo
 from storage.db import session_scope
 from storage.models import Task

@@ -8,10 +8,10 @@ from itertools import pairwise
 import pytest
 from telegram import Bot
 
+from bot.adapters.ratelimit import SendLimiter
+from bot.adapters.telegram.messenger import TelegramMessenger
 from bot.messages import Attachment, Button, Reply
 from bot.messenger import DeliveryError, Messenger
-from bot.ratelimit import SendLimiter
-from bot.telegram_messenger import TelegramMessenger
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.fakes.virtual_time import VirtualTime
 from tests.telegram_fixtures import TOKEN

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot import texts
-from bot.telegram_messenger import TelegramMessenger
+from bot.adapters.telegram.messenger import TelegramMessenger
 from nhacviec.app import App, build_app
-from nhacviec.config import ConfigError, load_config
+from nhacviec.base import texts
+from nhacviec.base.config import ConfigError, load_config
 from nhacviec.runner import build_messengers, build_services, run_services
 from tests.fakes.telegram_api import FakeTelegramAPI
 

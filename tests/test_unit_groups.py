@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from bot import texts
 from bot.messages import Incoming
 from nhacviec.app import App, build_app
-from nhacviec.clock import FixedClock
-from nhacviec.config import Config
+from nhacviec.base import texts
+from nhacviec.base.clock import FixedClock
+from nhacviec.base.config import Config
 from storage import repo
 from storage.db import session_scope
 from storage.models import ChatState, ProgressUpdate, Task, Unit
@@ -152,8 +152,8 @@ def test_cli_invite_unit_gives_a_group_code(tmp_path: Path) -> None:
 
     from typer.testing import CliRunner
 
+    from nhacviec.base.config import load_config
     from nhacviec.cli import app as cli
-    from nhacviec.config import load_config
 
     config_file = tmp_path / "nhacviec.toml"
     config_file.write_text(f'[database]\nurl = "sqlite:///{tmp_path}/n.db"\n', encoding="utf-8")

@@ -14,14 +14,14 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import col, select
 
-from bot import texts
+from bot.adapters.zalo.api import RetryPolicy, ZaloApiError, ZaloClient
+from bot.adapters.zalo.service import ZaloMessenger, ZaloService, build_zalo, parse_update
 from bot.commands import task_buttons
 from bot.messages import Attachment, Incoming, Reply
 from bot.messenger import DeliveryError
-from bot.zalo import ZaloMessenger, ZaloService, build_zalo, parse_update
-from bot.zalo_api import RetryPolicy, ZaloApiError, ZaloClient
 from nhacviec.app import App
-from nhacviec.config import ConfigError, ZaloConfig, load_config
+from nhacviec.base import texts
+from nhacviec.base.config import ConfigError, ZaloConfig, load_config
 from storage import repo
 from storage.db import session_scope
 from storage.models import ChatLink, ProgressUpdate, Task, TaskState
@@ -164,7 +164,7 @@ async def test_stranger_is_refused_and_other_units_task_untouched(
 async def test_unknown_events_are_ignored(
     app: App, fake: FakeZalo, polling: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.DEBUG, logger="bot.zalo")
+    caplog.set_level(logging.DEBUG, logger="bot.adapters.zalo.service")
     chat = "zalo-events"
     fake.push(event_update("message.image.received", chat, photo="https://x/y.jpg"))
     fake.push(event_update("message.sticker.received", chat, sticker="0e078a2f"))
@@ -561,7 +561,7 @@ async def test_token_never_logged(
 
 
 def test_mask_catches_zalo_urls_without_being_told_the_token() -> None:
-    from nhacviec.logs import mask
+    from nhacviec.base.logs import mask
 
     for token in (TOKEN, "a1b2c3d4e5f6g7h8i9"):
         masked = mask(f'POST https://bot-api.zaloplatforms.com/bot{token}/sendMessage "200 OK"')

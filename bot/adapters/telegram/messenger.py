@@ -35,9 +35,9 @@ from telegram.error import (
     TelegramError,
 )
 
+from bot.adapters.ratelimit import SendLimiter
 from bot.messages import Attachment, Button, Reply, split_text
 from bot.messenger import DeliveryError
-from bot.ratelimit import SendLimiter
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from nhacviec.config import Config
+from nhacviec.base.config import Config
 from rules import (
     AreaFigures,
     InspectionCoverage,

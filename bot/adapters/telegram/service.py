@@ -39,14 +39,14 @@ from telegram.ext import (
     filters,
 )
 
-from bot import texts
+from bot.adapters.ratelimit import SendLimiter
+from bot.adapters.telegram.messenger import CHANNEL, TelegramMessenger
 from bot.commands import ChatService
 from bot.messages import Button, Incoming, Reply
 from bot.messenger import DeliveryError
-from bot.ratelimit import SendLimiter
-from bot.telegram_messenger import CHANNEL, TelegramMessenger
-from nhacviec.config import ConfigError, TelegramConfig
-from nhacviec.logs import register_secret
+from nhacviec.base import texts
+from nhacviec.base.config import ConfigError, TelegramConfig
+from nhacviec.base.logs import register_secret
 from storage import repo
 from storage.db import session_scope
 

@@ -21,13 +21,13 @@ from urllib.parse import urljoin, urlsplit
 
 from aiohttp import web
 
-from bot import texts
+from bot.adapters.zalo.api import RetryPolicy, Sleep, ZaloApiError, ZaloClient
 from bot.commands import ChatService
 from bot.messages import Incoming, Reply, split_text
 from bot.messenger import DeliveryError
-from bot.zalo_api import RetryPolicy, Sleep, ZaloApiError, ZaloClient
-from nhacviec.config import ConfigError, ZaloConfig
-from nhacviec.logs import install_secret_filter
+from nhacviec.base import texts
+from nhacviec.base.config import ConfigError, ZaloConfig
+from nhacviec.base.logs import install_secret_filter
 
 log = logging.getLogger(__name__)
 

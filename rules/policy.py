@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
-from nhacviec.config import Config, ConfigError
+from nhacviec.base.config import Config, ConfigError
 from rules import (
     Outcome,
     OutcomeCounts,
@@ -24,7 +24,7 @@ from rules import (
     outcome_on,
     watch_list,
 )
-from scheduler.calendar import WorkingCalendar
+from rules.calendar import WorkingCalendar
 
 DIGEST = "digest"  # the outbox kind of the daily digest
 GROUP_DIGEST = "group"  # the outbox kind of a unit group chat's daily digest

@@ -11,7 +11,7 @@ import matplotlib
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from bot import texts
+from nhacviec.base import texts
 from rules import Flag, UnitFigures
 
 # No display on a server. The chart draws on a bare Figure (not pyplot), so it keeps no global

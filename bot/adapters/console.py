@@ -11,9 +11,9 @@ from typing import TextIO
 
 from sqlmodel import col, select
 
-from bot import texts
 from bot.commands import ChatService
 from bot.messages import Incoming, Reply
+from nhacviec.base import texts
 from storage import repo
 from storage.db import session_scope
 from storage.models import Officer, Unit

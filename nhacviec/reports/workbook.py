@@ -2,7 +2,8 @@
 (units, the watch list, areas and self-scores, inspections), every task with its outcome, and
 the progress history of the period.
 
-Every figure is taken from the rules through nhacviec.figures; this module only lays them out.
+Every figure is taken from the rules through nhacviec.reports.figures; this module only lays
+them out.
 Figures are taken on the period's last day (today for a period not over yet), with the tasks
 as they stood that day: progress reported later and completions after it are not counted."""
 
@@ -21,9 +22,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlmodel import Session
 
-from bot import texts
-from nhacviec.config import Config
-from nhacviec.figures import (
+from nhacviec.base import texts
+from nhacviec.base.config import Config
+from nhacviec.reports.figures import (
     AssessmentFigures,
     PlanFigures,
     assessment_figures,

@@ -1,0 +1,1 @@
+"""Messenger adapters: they translate between a messenger and the chat layer, nothing else."""

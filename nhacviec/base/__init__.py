@@ -1,0 +1,1 @@
+"""The ground floor: config, clock, logs, texts and errors, for every layer."""
