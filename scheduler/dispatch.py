@@ -4,8 +4,8 @@ One instance dispatches at a time: the leader, elected through the database (a l
 renewed while it lives, see storage/leases.py). Telegram's limits are the bot's, not a
 process's, and one process at the ceiling is all a bot may send; so one dispatcher paces every
 message in memory (bot/adapters/ratelimit.py) instead of asking the database before each one.
-The other instances stand by and take over within `lease_seconds` of the leader's death; the new leader
-first waits out the old one's last second of sends, still counted by the platform.
+The other instances stand by and take over within `lease_seconds` of the leader's death; the
+new leader first waits out the old one's last second of sends, still counted by the platform.
 
 A row is claimed atomically before it is sent, so two dispatchers never send it twice (even in
 the moment of a handover). Its lease is renewed while the batch runs and checked right before
