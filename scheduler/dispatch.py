@@ -28,6 +28,7 @@ import logging
 import os
 import socket
 import uuid
+from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -96,7 +97,9 @@ class Dispatcher:
         config: OutboxConfig,
         timezone: str,
         batch: int = 50,
-        concurrency: int = 4,
+        # Sends in flight at once: the limiter paces them, but one waiting out a 429 or a
+        # timeout must not hold the others back.
+        concurrency: int = 16,
         secrets: list[str] | None = None,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
         holder: str = PROCESS_HOLDER,
@@ -171,6 +174,14 @@ class Dispatcher:
 
     async def dispatch_once(self) -> DispatchReport:
         """Claim one batch of due rows and deliver it (only while leading)."""
+        return await self.dispatch_due(max_batches=1)
+
+    async def dispatch_due(self, max_batches: int = 10_000) -> DispatchReport:
+        """Deliver every row due now (not those waiting for a later retry), while leading.
+
+        Rows are claimed a batch at a time and sent `concurrency` at once; the next batch is
+        claimed as soon as the last one has all started, so one slow send (a timeout, a 429's
+        wait) holds back only its own slot, never the batch."""
         report = DispatchReport()
         channels = sorted(self.messengers)
         if not channels:
@@ -178,12 +189,7 @@ class Dispatcher:
         if not await self.lead():
             report.standby = True
             return report
-        if self._quiet_until is not None:
-            wait = (self._quiet_until - self.clock.now()).total_seconds()
-            self._quiet_until = None
-            if wait > 0:
-                log.info("waiting %.1f s for the previous dispatcher's last sends", wait)
-                await self.sleep(wait)
+        await self._wait_for_previous_leader()
         now = self.clock.now()
         report.expired = await asyncio.to_thread(
             store.expire_stale,
@@ -194,47 +200,71 @@ class Dispatcher:
             self.lease,
             EXPIRED_REASON,
         )
-        token = f"{self.instance}-{uuid.uuid4().hex[:8]}"
-        rows = await asyncio.to_thread(
-            store.claim, self.engine, channels, now, self.lease, self.batch, token
-        )
-        if not rows:
-            return report
-        gate = asyncio.Semaphore(self.concurrency)
-
-        async def one(row: store.Claimed) -> DispatchReport:
-            async with gate:
-                return await self._deliver(row, token)
-
-        heartbeat = asyncio.create_task(self._heartbeat(token), name="outbox-heartbeat")
+        # Each batch is claimed under a token of its own (a claim returns that batch's rows);
+        # the heartbeat renews every batch of the run by the run's prefix.
+        run = f"{self.instance}-{uuid.uuid4().hex[:8]}-"
+        waiting: deque[tuple[store.Claimed, str]] = deque()
+        running: set[asyncio.Task[DispatchReport]] = set()
+        batches, exhausted = 0, False
+        heartbeat = asyncio.create_task(self._heartbeat(run), name="outbox-heartbeat")
         try:
-            for outcome in await asyncio.gather(*(one(r) for r in rows)):
-                report.add(outcome)
+            while True:
+                if not waiting and not exhausted:
+                    if batches >= max_batches or not self.leading:
+                        exhausted = True
+                    else:
+                        token = f"{run}{batches}"
+                        rows = await asyncio.to_thread(
+                            store.claim,
+                            self.engine,
+                            channels,
+                            self.clock.now(),
+                            self.lease,
+                            self.batch,
+                            token,
+                        )
+                        batches += 1
+                        waiting.extend((row, token) for row in rows)
+                        exhausted = not rows
+                while waiting and len(running) < self.concurrency:
+                    row, token = waiting.popleft()
+                    running.add(asyncio.create_task(self._deliver(row, token)))
+                if not running:
+                    break
+                if waiting or exhausted:
+                    done, running = await asyncio.wait(
+                        running, return_when=asyncio.FIRST_COMPLETED
+                    )
+                    for task in done:
+                        report.add(task.result())
         finally:
+            for task in running:
+                task.cancel()
             heartbeat.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await heartbeat
         return report
 
-    async def _heartbeat(self, token: str) -> None:
-        """While a batch runs: renew its rows' leases and the leadership."""
+    async def _wait_for_previous_leader(self) -> None:
+        """A new leader's first send waits until the previous leader's last ones have left
+        the platform's window."""
+        if self._quiet_until is None:
+            return
+        wait = (self._quiet_until - self.clock.now()).total_seconds()
+        self._quiet_until = None
+        if wait > 0:
+            log.info("waiting %.1f s for the previous dispatcher's last sends", wait)
+            await self.sleep(wait)
+
+    async def _heartbeat(self, run: str) -> None:
+        """While a run lasts: renew its rows' leases and the leadership."""
         while True:
             await self.sleep(self.heartbeat_seconds)
             try:
-                await asyncio.to_thread(store.renew_claims, self.engine, token, self.clock.now())
+                await asyncio.to_thread(store.renew_claims, self.engine, run, self.clock.now())
             except Exception:
                 log.exception("could not renew the outbox leases")
             await self.lead()
-
-    async def dispatch_due(self, max_batches: int = 10_000) -> DispatchReport:
-        """Deliver every row due now (not those waiting for a later retry)."""
-        total = DispatchReport()
-        for _ in range(max_batches):
-            report = await self.dispatch_once()
-            total.add(report)
-            if report.handled == 0:
-                break
-        return total
 
     async def _may_send(self, row: store.Claimed, token: str) -> bool:
         """Right before a send: this instance still leads and still holds the row's lease."""

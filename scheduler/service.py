@@ -107,6 +107,10 @@ class Reminders:
             return
 
 
+def _skip_busy_runs(record: logging.LogRecord) -> bool:
+    return "maximum number of running instances reached" not in record.getMessage()
+
+
 class ReminderService:
     """The Service that `nhacviec run` starts: the scheduler with its two jobs."""
 
@@ -119,8 +123,10 @@ class ReminderService:
         self.caught_up = asyncio.Event()  # set when a catch-up scan has finished
 
     async def start(self) -> None:
-        # APScheduler logs every run at INFO: a line every 30 s from the dispatcher is noise.
+        # APScheduler logs every run at INFO: a line every 30 s from the dispatcher is noise;
+        # so is a warning each time a run is skipped because the previous one is still sending.
         logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
+        logging.getLogger("apscheduler.scheduler").addFilter(_skip_busy_runs)
         tz = self.reminders.tz
         at = self.reminders.daily_at
         scheduler = AsyncIOScheduler(timezone=tz)

@@ -494,14 +494,17 @@ def hold_claim(engine: Engine, row_id: int, token: str, now: datetime, lease: ti
         return result.rowcount == 1
 
 
-def renew_claims(engine: Engine, token: str, now: datetime) -> int:
-    """The heartbeat of a running batch: every row `token` still holds gets its lease renewed
-    from `now`. Returns how many it holds."""
+def renew_claims(engine: Engine, prefix: str, now: datetime) -> int:
+    """The heartbeat of a dispatcher's run: every row still held by a token starting with
+    `prefix` (its batches) gets its lease renewed from `now`. Returns how many it holds."""
     o = OUTBOX
     with engine.begin() as conn:
         result = conn.execute(
             sa.update(o)
-            .where(o.c.claimed_by == token, o.c.state == OutboxState.SENDING)
+            .where(
+                o.c.claimed_by.startswith(prefix, autoescape=True),
+                o.c.state == OutboxState.SENDING,
+            )
             .values(claimed_at=utc(now))
         )
         return result.rowcount or 0

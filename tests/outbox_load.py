@@ -45,9 +45,9 @@ def fill_outbox(
         )
         ids = list(
             conn.execute(
-                sa.select(officers.c.id).where(officers.c.unit_id == unit_id).order_by(
-                    officers.c.code
-                )
+                sa.select(officers.c.id)
+                .where(officers.c.unit_id == unit_id)
+                .order_by(officers.c.code)
             ).scalars()
         )
         rows = []

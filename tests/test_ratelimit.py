@@ -78,3 +78,15 @@ def test_sliding_window_books_in_order() -> None:
     assert [spaced.reserve(0.0) for _ in range(4)] == [0.0, 3.0, 11.0, 14.0]
     assert not window.idle_since(25.0)
     assert window.idle_since(30.0)
+
+
+async def test_a_chat_counts_from_when_its_message_really_left() -> None:
+    """Two parts to one chat behind a queue for the overall slot: the second part waits a
+    whole period (and the margin) after the first really went, not after its booking."""
+    vt = VirtualTime()
+    limiter = SendLimiter(clock=vt.clock, sleep=vt.sleep)
+    others = [str(2000 + n) for n in range(29)]
+    times = await grant_times(limiter, vt, [*others, "501", "501"])
+    first, second = times[-2], times[-1]
+    assert first > 0.5  # it queued behind the 29 others for the overall limit
+    assert second - first >= 1.0 + PRIVATE_MARGIN - 1e-9

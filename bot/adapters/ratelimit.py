@@ -44,6 +44,16 @@ class SlidingWindow:
         self._times.append(at)
         return at
 
+    def settle(self, booked: float, actual: float) -> None:
+        """The slot booked for `booked` was used at `actual` (later: it also waited for another
+        limit); count it from then."""
+        if actual <= booked:
+            return
+        for n, at in enumerate(self._times):
+            if at == booked:
+                self._times[n] = actual
+                return
+
     def idle_since(self, now: float) -> bool:
         """No booked slot still counts at `now`: the window can be forgotten."""
         return not self._times or self._times[-1] + self.period + self.margin <= now
@@ -79,6 +89,7 @@ class SendLimiter:
         self._private = (private_per_second, 1.0, PRIVATE_MARGIN)
         self._group = (group_per_minute, 60.0, GROUP_MARGIN)
         self._chats: dict[str, SlidingWindow] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
         self._since_prune = 0
 
     @staticmethod
@@ -92,10 +103,17 @@ class SendLimiter:
         if window is None:
             limit, period, margin = self._group if self.is_group(chat_id) else self._private
             window = self._chats[chat_id] = SlidingWindow(limit, period, margin)
-        await self._wait_until(window.reserve(self.clock()))
-        # The overall slot is taken only once the chat's own turn has come, so a chat held
-        # back by its own limit does not hold back the others.
-        await self._wait_until(self._overall.reserve(self.clock()))
+        lock = self._locks.setdefault(chat_id, asyncio.Lock())
+        # One message of a chat books at a time: the next books once this one has left.
+        async with lock:
+            booked = window.reserve(self.clock())
+            await self._wait_until(booked)
+            # The overall slot is taken only once the chat's own turn has come, so a chat
+            # held back by its own limit does not hold back the others.
+            await self._wait_until(self._overall.reserve(self.clock()))
+            # The chat's window counts the message from when it really leaves: after a wait
+            # for the overall slot, the chat's next message waits a whole period from then.
+            window.settle(booked, self.clock())
         self._prune()
 
     async def _wait_until(self, at: float) -> None:
@@ -110,4 +128,7 @@ class SendLimiter:
         self._since_prune = 0
         now = self.clock()
         for chat_id in [c for c, w in self._chats.items() if w.idle_since(now)]:
-            del self._chats[chat_id]
+            lock = self._locks.get(chat_id)
+            if lock is None or not lock.locked():
+                del self._chats[chat_id]
+                self._locks.pop(chat_id, None)

@@ -73,6 +73,11 @@ class TelegramConfig:
     listen: str = "127.0.0.1"
     port: int = 8443
     secret_token: str = ""
+    # Seconds to connect to, write to and hear back from the Bot API before a call is retried.
+    timeout_seconds: float = 5.0
+    # Several instances on PostgreSQL in polling mode: one polls, the others try to take over
+    # this often (so within this many seconds of its death).
+    takeover_seconds: float = 15.0
 
 
 @dataclass

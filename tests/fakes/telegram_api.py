@@ -101,6 +101,9 @@ class FakeTelegramAPI:
         self._per_chat: dict[str, deque[float]] = {}
         self._hold: asyncio.Event | None = None
         self.holding = 0
+        # As Telegram: one long poll at a time per bot; a second one gets 409 Conflict.
+        self.conflicts = 0
+        self._polling = 0
         self.bot_user = {
             "id": bot_id,
             "is_bot": True,
@@ -135,7 +138,11 @@ class FakeTelegramAPI:
         self._closing = asyncio.Event()
         app = web.Application(client_max_size=20 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
+        # handler_cancellation: a request whose client went away (killed) stops being handled,
+        # as Telegram forgets a long poll whose connection closed.
+        self._runner = web.AppRunner(
+            app, access_log=None, shutdown_timeout=1.0, handler_cancellation=True
+        )
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
@@ -363,6 +370,9 @@ class FakeTelegramAPI:
             self.holding += 1
             try:
                 await self._hold.wait()
+            except asyncio.CancelledError:
+                self.dropped += 1  # its sender is gone: the request never got through
+                raise
             finally:
                 self.holding -= 1
             if request.transport is None or request.transport.is_closing():
@@ -389,7 +399,20 @@ class FakeTelegramAPI:
         if handler is None:
             return await self._answer(call, 404, error="Not Found")
         if method == "getUpdates":
-            return await self._answer(call, 200, await self._m_getUpdates(params))
+            if self._polling:
+                self.conflicts += 1
+                return await self._answer(
+                    call,
+                    409,
+                    error="Conflict: terminated by other getUpdates request; make sure that "
+                    "only one bot instance is running",
+                )
+            self._polling += 1
+            try:
+                updates = await self._m_getUpdates(params)
+            finally:
+                self._polling -= 1
+            return await self._answer(call, 200, updates)
         try:
             result = handler(params, files)
         except _ApiError as err:
