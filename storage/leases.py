@@ -128,9 +128,7 @@ class AdvisoryLock:
             return self.check()
         conn = self.engine.connect()
         try:
-            got = bool(
-                conn.execute(sa.select(sa.func.pg_try_advisory_lock(self.key))).scalar()
-            )
+            got = bool(conn.execute(sa.select(sa.func.pg_try_advisory_lock(self.key))).scalar())
             conn.commit()  # end the transaction; a session lock outlives it
         except DBAPIError:
             conn.close()
