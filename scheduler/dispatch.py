@@ -50,8 +50,17 @@ LEADER_LEASE = "outbox-dispatch"
 # The platform's widest overall window (Telegram: 30 messages in any second) and a margin: a new
 # leader waits this long after the previous leader's lease ran out before its first send.
 HANDOVER_SECONDS = 1.1
-# This process, as the leader lease names it: two Dispatchers of one process (tests) share it.
-PROCESS_HOLDER = f"{socket.gethostname()[:48]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+_holder: tuple[int, str] | None = None
+
+
+def process_holder() -> str:
+    """This process, as the leader lease names it (`host:pid:random`): two Dispatchers of one
+    process (tests) share it; a forked child gets its own."""
+    global _holder
+    if _holder is None or _holder[0] != os.getpid():
+        name = f"{socket.gethostname()[:48]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        _holder = (os.getpid(), name)
+    return _holder[1]
 
 
 @dataclass
@@ -102,7 +111,7 @@ class Dispatcher:
         concurrency: int = 16,
         secrets: list[str] | None = None,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
-        holder: str = PROCESS_HOLDER,
+        holder: str | None = None,
     ) -> None:
         self.engine = engine
         self.clock = clock
@@ -113,7 +122,7 @@ class Dispatcher:
         self.concurrency = concurrency
         self.secrets = secrets or []
         self.sleep = sleep
-        self.holder = holder
+        self.holder = holder or process_holder()
         self.instance = uuid.uuid4().hex[:12]
         self._leader_until: datetime | None = None
         self._quiet_until: datetime | None = None

@@ -154,10 +154,9 @@ class ReminderService:
         )
         # The outbox leadership is renewed between dispatch runs too, so that it does not
         # lapse (and pass to another instance) while this one waits for its next run.
-        dispatcher = self.reminders.dispatcher
         scheduler.add_job(
-            dispatcher.lead,
-            IntervalTrigger(seconds=dispatcher.heartbeat_seconds, timezone=tz),
+            self._lead,
+            IntervalTrigger(seconds=self.reminders.dispatcher.heartbeat_seconds, timezone=tz),
             id=LEADER_JOB,
             name="giữ quyền gửi hàng đợi",
             max_instances=1,
@@ -175,6 +174,16 @@ class ReminderService:
             )
         scheduler.start()
         self.scheduler = scheduler
+
+    async def _lead(self) -> None:
+        """Keep (or take) the outbox leadership; having just taken it over, dispatch at once
+        rather than at the next tick: the dead leader's messages are due."""
+        dispatcher = self.reminders.dispatcher
+        was_leading = dispatcher.leading
+        if await dispatcher.lead() and not was_leading and self.scheduler is not None:
+            job = self.scheduler.get_job(DISPATCH_JOB)
+            if job is not None:
+                job.modify(next_run_time=datetime.now(self.reminders.tz))
 
     async def _catch_up(self) -> None:
         try:

@@ -144,3 +144,69 @@ async def until(predicate: Callable[[], object], timeout: float, what: str) -> N
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
         await asyncio.sleep(0.05)
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+@dataclass
+class Forked:
+    """A `nhacviec run` process forked by the Zygote: killed and stopped by its pid."""
+
+    pid: int
+    log: Path
+
+    def log_text(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""
+
+    async def kill(self) -> None:
+        os.kill(self.pid, signal.SIGKILL)
+        await until(lambda: _gone(self.pid), 10, f"process {self.pid} to die")
+
+    async def stop(self, timeout: float = 20.0) -> None:
+        if _gone(self.pid):
+            return
+        os.kill(self.pid, signal.SIGTERM)
+        try:
+            await until(lambda: _gone(self.pid), timeout, f"process {self.pid} to stop")
+        except AssertionError:
+            os.kill(self.pid, signal.SIGKILL)
+
+
+class Zygote:
+    """tests/zygote.py: forks `nhacviec run` processes from one parent that imported
+    nhacviec once."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+        self.process: asyncio.subprocess.Process | None = None
+
+    async def __aenter__(self) -> Zygote:
+        env = {**os.environ, "NHACVIEC_TELEGRAM_TOKEN": self.token, "PYTHONUNBUFFERED": "1"}
+        self.process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "tests.zygote",
+            cwd=ROOT,
+            env=env,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+        )
+        return self
+
+    async def spawn(self, config: Path, log: Path) -> Forked:
+        assert self.process is not None and self.process.stdin and self.process.stdout
+        self.process.stdin.write(f"spawn {config} {log}\n".encode())
+        await self.process.stdin.drain()
+        line = await asyncio.wait_for(self.process.stdout.readline(), 60)
+        return Forked(int(line), log)
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self.process is not None and self.process.stdin
+        self.process.stdin.close()
+        await asyncio.wait_for(self.process.wait(), 10)
