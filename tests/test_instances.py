@@ -270,7 +270,8 @@ async def test_commands_and_reminders_once_and_polling_taken_over(
     parts = {r.chat_id: len(json.loads(r.payload)) for r in rows}
     assert {c: per_chat[c] for c in officers.values()} == parts
     assert fake.conflicts == 0
-    # Both instances scanned today; the outbox keys let the rows be written once in all.
+    # Whichever instance scanned first wrote the day's rows; one that started later found the
+    # scan done and did not run it; two that scanned at once wrote each row once, by its key.
     written = [int(n) for log in logs for n in re.findall(r"(\d+) new outbox rows", log)]
-    assert len(written) == 2 and sum(written) == len(officers)
+    assert len(written) in (1, 2) and sum(written) == len(officers)
     engine.dispose()
