@@ -1,13 +1,13 @@
-"""`nhacviec run`: the long-running process, every enabled service in one asyncio loop.
+"""`nhacviec run`: the long-running process, every service in one asyncio loop.
 
-Each messenger adapter (Telegram, Zalo) and the reminder scheduler is a Service; the messengers
-are also handed to the reminder dispatcher, keyed by channel.
+Each messenger adapter (Telegram, Zalo) and the reminder scheduler is a Service, built by the
+composition root (nhacviec.app); this module only starts them, waits, and stops them.
 
 Several instances may share one PostgreSQL database. Telegram lets one process poll a bot
 (a second one gets 409 Conflict), so in polling mode the instance holding a PostgreSQL advisory
-lock polls and the others try to take the lock over every `takeover_seconds`; the server frees
-it the moment its holder's session ends. Webhook mode needs no lock: any instance behind the
-load balancer handles what it is given."""
+lock polls (`PollingLeader`) and the others try to take the lock over every `takeover_seconds`;
+the server frees it the moment its holder's session ends. Webhook mode needs no lock: any
+instance behind the load balancer handles what it is given."""
 
 from __future__ import annotations
 
@@ -18,8 +18,7 @@ import logging
 import signal
 from typing import TYPE_CHECKING, Protocol
 
-from bot.messenger import Messenger
-from nhacviec.app import App
+from storage.db import Engine
 from storage.leases import AdvisoryLock
 
 if TYPE_CHECKING:
@@ -36,27 +35,32 @@ class Service(Protocol):
     async def stop(self) -> None: ...
 
 
-def build_messengers(app: App) -> tuple[dict[str, Messenger], list[Service]]:
-    """The enabled messengers (by channel) and the services that receive their updates."""
-    messengers: dict[str, Messenger] = {}
-    services: list[Service] = []
-    if app.config.zalo.enabled:
-        from bot.adapters.zalo.service import build_zalo
+async def run_services(services: list[Service], stop: asyncio.Event) -> None:
+    """Start every service, wait for `stop`, then stop them in reverse order."""
+    started: list[Service] = []
+    try:
+        for service in services:
+            await service.start()
+            started.append(service)
+            log.info("started %s", service.name)
+        await stop.wait()
+    finally:
+        for service in reversed(started):
+            try:
+                await service.stop()
+            except Exception:
+                log.exception("stopping %s failed", service.name)
 
-        zalo_messenger, zalo_service = build_zalo(app.config.zalo, app.chat)
-        messengers[zalo_messenger.channel] = zalo_messenger
-        services.append(zalo_service)
 
-    if app.config.telegram.enabled:
-        from bot.adapters.telegram.service import TelegramService
-
-        gated = app.config.telegram.mode == "polling" and app.engine.dialect.name == "postgresql"
-        telegram = TelegramService(app.config.telegram, app.chat, poll=not gated)
-        messengers[telegram.messenger.channel] = telegram.messenger
-        services.append(telegram)
-        if gated:
-            services.append(PollingLeader(telegram, app))
-    return messengers, services
+async def serve(services: list[Service]) -> None:
+    """Run `services` until SIGINT or SIGTERM."""
+    if not services:
+        log.warning("no service enabled: turn on [telegram] or [zalo] in the config")
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await run_services(services, stop)
 
 
 def polling_lock_key(token: str) -> int:
@@ -69,14 +73,16 @@ def polling_lock_key(token: str) -> int:
 
 class PollingLeader:
     """The instance that holds the polling lock polls Telegram; the others retry the lock
-    every `takeover_seconds`, and check that they still hold it as often."""
+    every `every` seconds, and the holder checks that it still holds it as often."""
 
     name = "telegram-polling"
 
-    def __init__(self, telegram: TelegramService, app: App) -> None:
+    def __init__(
+        self, telegram: TelegramService, engine: Engine, token: str, every: float
+    ) -> None:
         self.telegram = telegram
-        self.every = max(0.1, app.config.telegram.takeover_seconds)
-        self.lock = AdvisoryLock(app.engine, polling_lock_key(app.config.telegram.token))
+        self.every = max(0.1, every)
+        self.lock = AdvisoryLock(engine, polling_lock_key(token))
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
@@ -108,43 +114,3 @@ class PollingLeader:
             self._task = None
         await self.telegram.stop_polling()
         await asyncio.to_thread(self.lock.release)
-
-
-def build_services(app: App) -> list[Service]:
-    """Everything `nhacviec run` starts, from the config."""
-    from scheduler.service import ReminderService
-
-    messengers, services = build_messengers(app)
-    # Reminders run even with no messenger enabled: the outbox is filled for the linked
-    # chats and delivered once their messenger is turned on (same day) or by another instance.
-    services.append(ReminderService(app, messengers))
-    return services
-
-
-async def run_services(services: list[Service], stop: asyncio.Event) -> None:
-    """Start every service, wait for `stop`, then stop them in reverse order."""
-    started: list[Service] = []
-    try:
-        for service in services:
-            await service.start()
-            started.append(service)
-            log.info("started %s", service.name)
-        await stop.wait()
-    finally:
-        for service in reversed(started):
-            try:
-                await service.stop()
-            except Exception:
-                log.exception("stopping %s failed", service.name)
-
-
-async def serve(app: App) -> None:
-    """Run until SIGINT or SIGTERM."""
-    services = build_services(app)
-    if not services:
-        log.warning("no service enabled: turn on [telegram] or [zalo] in the config")
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    await run_services(services, stop)

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
-from nhacviec.base.config import Config, ConfigError
 from rules import (
     Outcome,
     OutcomeCounts,
@@ -25,10 +24,11 @@ from rules import (
     watch_list,
 )
 from rules.calendar import WorkingCalendar
+from rules.roles import Role
 
 DIGEST = "digest"  # the outbox kind of the daily digest
 GROUP_DIGEST = "group"  # the outbox kind of a unit group chat's daily digest
-ROLE_OFFICER, ROLE_HEAD, ROLE_TCCB = "officer", "head", "tccb"
+ROLE_OFFICER, ROLE_HEAD, ROLE_TCCB = Role.OFFICER, Role.HEAD, Role.TCCB
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,20 +82,6 @@ class Settings:
     weekly_summary_weekday: int = 0
     due_soon_days: int = 7
     thresholds: Thresholds = field(default_factory=Thresholds)
-
-    @classmethod
-    def from_config(cls, config: Config) -> Settings:
-        if not 0 <= config.schedule.weekly_summary_weekday <= 6:
-            raise ConfigError("[schedule] weekly_summary_weekday phải từ 0 (thứ Hai) đến 6")
-        return cls(
-            lead_days=tuple(sorted({int(n) for n in config.schedule.lead_days if int(n) > 0})),
-            escalate_after_days=config.schedule.escalate_after_days,
-            weekly_summary_weekday=config.schedule.weekly_summary_weekday,
-            due_soon_days=config.rules.due_soon_days,
-            thresholds=Thresholds(
-                fail=config.rules.fail_threshold, warning=config.rules.warning_threshold
-            ),
-        )
 
 
 class ItemKind(StrEnum):

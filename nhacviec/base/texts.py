@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from nhacviec.base.errors import NhacviecError
+
 ROLE_NAMES = {"officer": "công chức", "head": "trưởng đơn vị", "tccb": "TCCB", "admin": "quản trị"}
 FLAG_ICONS = {"ok": "🟢", "warning": "🟡", "over": "🔴"}
 
@@ -46,11 +48,20 @@ HELP_STATUS_OWN = "/status [TRANG] – tình hình đơn vị mình"
 
 NOT_LINKED = "Bạn chưa liên kết tài khoản. Xin quản trị mã liên kết rồi gõ: /start MÃ"
 START_USAGE = "Gõ: /start MÃ (mã liên kết do quản trị cấp)."
+REASONS: dict[str, str] = {}  # filled below, once every sentence is defined
 LINK_ERRORS = {
     "unknown": "Mã liên kết không đúng. Kiểm tra lại hoặc xin mã mới.",
     "used": "Mã liên kết này đã được dùng. Xin quản trị mã mới.",
     "expired": "Mã liên kết đã hết hạn. Xin quản trị mã mới.",
 }
+
+
+def explain(error: NhacviecError) -> str:
+    """What a person reads for an error nhacviec raised on purpose: the sentence for its reason
+    where there is one, else its own message (already written for users)."""
+    return REASONS.get(error.reason) or str(error)
+
+
 UNKNOWN_COMMAND = "Không hiểu lệnh “{command}”. Gõ /help để xem các lệnh."
 NOT_A_COMMAND = "Hãy gõ một lệnh, ví dụ /tasks. Gõ /help để xem các lệnh."
 NO_PLAN = "Chưa có kế hoạch nào được nạp. Quản trị hãy chạy: nhacviec import TỆP"
@@ -179,12 +190,24 @@ REMINDER_DUE_SOON = "🟡 Sắp đến hạn:"
 REMINDER_WEEKLY = "📊 Tổng hợp tuần – ngưỡng {fail} nhiệm vụ trễ, quá hạn:"
 REMINDER_WEEKLY_NONE = NO_WATCH
 REMINDER_HINT = COMMANDS_HINT
+# `nhacviec remind` while a running `nhacviec run` dispatches the outbox.
+REMIND_STANDBY = (
+    "Một tiến trình nhacviec run khác đang gửi hàng đợi: các tin trên sẽ được nó gửi "
+    "trong vòng một phút."
+)
 
 
-def reminder_task(
-    task_id: int, title: str, deadline: date | None, progress: int, badge: str
-) -> str:
-    return f"#{task_id} {title}\n   Hạn {d(deadline)} · {progress}% · {badge}"
+def task_entry(task_id: int, title: str, details: list[str], width: int = 120) -> str:
+    """The one way a task is shown in chat, two phone-sized lines: `#12 Báo cáo…` (the title
+    on one line, cut at `width`) and its details joined by " · ", e.g.
+    `   Hạn 25/01/2023 · 40% · 🔴 quá hạn 3 ngày`."""
+    head = f"#{task_id} {shorten(' '.join(title.split()), width)}"
+    return head + "\n   " + " · ".join(part for part in details if part)
+
+
+def deadline_details(deadline: date | None, progress: int, badge: str = "") -> list[str]:
+    """A reminder's or a listing's details: deadline, progress, then how urgent."""
+    return [f"Hạn {d(deadline)}", f"{progress}%", badge]
 
 
 def overdue_badge(days: int) -> str:
@@ -196,3 +219,6 @@ def due_soon_badge(working_days: int) -> str:
 
 
 DUE_TODAY_BADGE = "hạn hôm nay"
+
+
+REASONS.update(LINK_ERRORS)

@@ -6,8 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-from sqlmodel import Session, select
-
 from nhacviec.base.config import Config
 from rules import (
     AreaFigures,
@@ -24,7 +22,8 @@ from rules import (
     watch_list,
 )
 from storage import assessments, repo
-from storage.models import Plan, Unit
+from storage.db import Session
+from storage.models import Plan
 
 
 @dataclass(frozen=True)
@@ -64,7 +63,7 @@ def plan_figures(
     `on`; `facts` replaces the tasks as stored (a report on a past day passes `facts_as_of`)."""
     assert plan.id is not None
     facts = repo.task_facts(session, plan.id) if facts is None else facts
-    units = session.exec(select(Unit)).all()
+    units = repo.all_units(session)
     thresholds = thresholds_from(config)
     return PlanFigures(
         plan=plan,
@@ -103,7 +102,7 @@ def assessment_figures(
     """Self-scores of the plan's areas (the latest of each) and the units inspected in the
     plan's year by `on`."""
     assert plan.id is not None
-    units = session.exec(select(Unit)).all()
+    units = repo.all_units(session)
     rows = [r for r in assessments.inspections_of_year(session, plan.year) if r.on <= on]
     return AssessmentFigures(
         scores=score_summary(

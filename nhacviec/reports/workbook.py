@@ -20,10 +20,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
-from sqlmodel import Session
 
 from nhacviec.base import texts
 from nhacviec.base.config import Config
+from nhacviec.base.errors import NhacviecError
 from nhacviec.reports.figures import (
     AssessmentFigures,
     PlanFigures,
@@ -43,6 +43,7 @@ from rules import (
 )
 from storage import assessments, repo
 from storage.assessments import HistoryRow, TaskDetails
+from storage.db import Session
 from storage.models import Plan
 
 SUMMARY = "Tổng hợp"
@@ -128,8 +129,10 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 _HEAD_ALIGN = Alignment(wrap_text=True, horizontal="center", vertical="center")
 
 
-class ReportError(ValueError):
+class ReportError(NhacviecError, ValueError):
     """A report that cannot be made; the message is for users."""
+
+    reason = "report"
 
 
 @dataclass(frozen=True)
