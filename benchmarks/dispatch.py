@@ -16,8 +16,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import multiprocessing
-import os
-import platform
 import sys
 import tempfile
 import time
@@ -30,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
+from benchmarks.machine import describe
 from bot.adapters.telegram.messenger import TelegramMessenger
 from nhacviec.base.clock import SystemClock, local_today
 from nhacviec.base.config import Config
@@ -40,22 +39,6 @@ from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.outbox_load import fill_outbox
 
 TOKEN = "4444444:AAH_benchmark-token-for-the-fake-api-000"
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    return (
-        f"{platform.system()} {platform.release()}, {os.cpu_count()} cores ({cpu}), "
-        f"Python {platform.python_version()}, load average {load}"
-    )
 
 
 def serve_fake(pipe: Connection) -> None:
@@ -122,7 +105,7 @@ def main() -> None:
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="nhacviec-dispatch-"))
     url = args.database or f"sqlite:///{folder}/dispatch.db"
-    print(f"nhacviec dispatch benchmark on {machine()}")
+    print(f"nhacviec dispatch benchmark on {describe()}")
     ours, theirs = multiprocessing.Pipe()
     server = multiprocessing.Process(target=serve_fake, args=(theirs,), daemon=True)
     server.start()

@@ -4,6 +4,7 @@ officer per chat, one pending digest row per chat, written through the scan's ow
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -27,9 +28,11 @@ def fill_outbox(
     units: sa.Table = Unit.__table__  # type: ignore[attr-defined]
     officers: sa.Table = Officer.__table__  # type: ignore[attr-defined]
     with engine.begin() as conn:
-        unit_id = conn.execute(
-            units.insert().values(code=f"LOAD{len(chats)}", name="Đơn vị thử tải")
-        ).inserted_primary_key[0]
+        inserted = conn.execute(
+            units.insert().values(code=f"LOAD-{uuid.uuid4().hex[:8]}", name="Đơn vị thử tải")
+        ).inserted_primary_key
+        assert inserted is not None
+        unit_id = inserted[0]
         conn.execute(
             officers.insert(),
             [

@@ -19,7 +19,7 @@ import random
 import re
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -66,6 +66,10 @@ def recorded_parts(engine: Engine) -> int:
     """Parts the outbox has recorded as delivered (sent rows and parts of split ones)."""
     with engine.connect() as conn:
         return int(conn.execute(sa.select(sa.func.sum(OUTBOX.c.parts_sent))).scalar() or 0)
+
+
+def sent_at_least(fake: FakeTelegramAPI, goal: int) -> Callable[[], bool]:
+    return lambda: len(fake.sent()) >= goal
 
 
 def delivered_per_chat(fake: FakeTelegramAPI) -> Counter[str]:
@@ -184,8 +188,7 @@ async def test_kill_9_twenty_times_loses_and_doubles_nothing(
                 # sends held in flight and every accepted one recorded (a kill between Telegram
                 # accepting a message and the database recording it would send it again: the
                 # one case no outbox can close, see docs/reminders.md).
-                goal = len(fake.sent()) + rng.randint(1, 8)
-                await until(lambda g=goal: len(fake.sent()) >= g, 30, "sends resuming")
+                await until(sent_at_least(fake, len(fake.sent()) + rng.randint(1, 8)), 30, "sends")
                 fake.hold_sends()
                 await until(
                     lambda: fake.holding > 0 and recorded_parts(engine) == len(fake.sent()),
