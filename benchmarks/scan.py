@@ -80,7 +80,8 @@ def task_indexes(conn: sa.Connection) -> list[tuple[str, str]]:
             (r[0], r[1])
             for r in conn.exec_driver_sql(
                 "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'task' "
-                "AND schemaname = current_schema() AND indexname <> 'task_pkey'"
+                "AND schemaname = current_schema() "
+                "AND indexname NOT IN (SELECT conname FROM pg_constraint)"
             )
         ]
     return [

@@ -117,6 +117,7 @@ class AdvisoryLock:
         self.engine = engine
         self.key = key
         self._conn: Connection | None = None
+        self._backend: int | None = None  # the server process of the holding session
 
     @property
     def held(self) -> bool:
@@ -128,16 +129,18 @@ class AdvisoryLock:
             return self.check()
         conn = self.engine.connect()
         try:
-            got = bool(conn.execute(sa.select(sa.func.pg_try_advisory_lock(self.key))).scalar())
+            got, backend = conn.execute(
+                sa.select(sa.func.pg_try_advisory_lock(self.key), sa.func.pg_backend_pid())
+            ).one()
             conn.commit()  # end the transaction; a session lock outlives it
         except DBAPIError:
             conn.close()
             raise
         if got:
-            self._conn = conn
+            self._conn, self._backend = conn, backend
         else:
             conn.close()
-        return got
+        return bool(got)
 
     def check(self) -> bool:
         """Whether the session holding the lock is still alive (a round trip to the server);
@@ -145,13 +148,19 @@ class AdvisoryLock:
         if self._conn is None:
             return False
         try:
-            self._conn.execute(sa.select(1)).scalar()
+            # The same server process still: a connection silently replaced holds nothing.
+            alive = (
+                not self._conn.invalidated
+                and self._conn.execute(sa.select(sa.func.pg_backend_pid())).scalar()
+                == self._backend
+            )
             self._conn.commit()
-            return True
         except DBAPIError:
+            alive = False
+        if not alive:
             log.warning("the session holding advisory lock %d is gone", self.key)
             self._drop()
-            return False
+        return alive
 
     def release(self) -> None:
         if self._conn is None:
