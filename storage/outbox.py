@@ -280,6 +280,18 @@ def _copy_new(conn: Connection, values: list[dict[str, Any]], group: bool) -> in
     if any(list(row) != columns for row in values):
         raise ValueError("outbox rows to write must all have the same columns")
     names = ", ".join(columns)
+    # Straight into the table first: the scan has left out the keys it found, so a clash
+    # means another instance wrote some of these rows meanwhile; then the careful way.
+    from psycopg.errors import UniqueViolation
+
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        with conn.begin_nested(), cursor.copy(f"COPY outbox ({names}) FROM STDIN") as copy:
+            for row in values:
+                copy.write_row([row[c] for c in columns])
+        return len(values)
+    except UniqueViolation:
+        pass
     conflict = (
         "(day, kind, unit_id, channel, chat_id) WHERE unit_id IS NOT NULL"
         if group
@@ -289,7 +301,6 @@ def _copy_new(conn: Connection, values: list[dict[str, Any]], group: bool) -> in
         f"CREATE TEMPORARY TABLE outbox_new ON COMMIT DROP AS SELECT {names} FROM outbox "
         "WITH NO DATA"
     )
-    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     with cursor.copy(f"COPY outbox_new ({names}) FROM STDIN") as copy:
         for row in values:
             copy.write_row([row[c] for c in columns])
