@@ -1,7 +1,7 @@
 """the leader lease: one instance at a time dispatches the outbox
 
 Revision ID: 0010
-Revises: 0011
+Revises: 0015
 Create Date: 2026-11-30
 
 Several `nhacviec run` processes may share one database. Telegram limits a bot (30 messages a
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010"
-down_revision: str | None = "0011"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
