@@ -211,6 +211,7 @@ class Dispatcher:
         # the heartbeat renews every batch of the run by the run's prefix.
         run = f"{self.instance}-{uuid.uuid4().hex[:8]}-"
         waiting: deque[tuple[store.Claimed, str]] = deque()
+        turns: dict[tuple[str, str], asyncio.Lock] = {}
         running: set[asyncio.Task[DispatchReport]] = set()
         batches, exhausted = 0, False
         heartbeat = asyncio.create_task(self._heartbeat(run), name="outbox-heartbeat")
@@ -235,7 +236,7 @@ class Dispatcher:
                         exhausted = not rows
                 while waiting and len(running) < self.concurrency:
                     row, token = waiting.popleft()
-                    running.add(asyncio.create_task(self._deliver(row, token)))
+                    running.add(asyncio.create_task(self._in_turn(row, token, turns)))
                 if not running:
                     break
                 if waiting or exhausted:
@@ -251,6 +252,16 @@ class Dispatcher:
             with contextlib.suppress(asyncio.CancelledError):
                 await heartbeat
         return report
+
+    async def _in_turn(
+        self, row: store.Claimed, token: str, turns: dict[tuple[str, str], asyncio.Lock]
+    ) -> DispatchReport:
+        """Rows to one chat go one after the other, in the order claimed (a new task's notice
+        before its cancellation); rows to different chats at once. asyncio's Lock is fair, and
+        each row's task asks for it before its first await."""
+        # `turns` lives for one run only: at most one small lock per chat of the run.
+        async with turns.setdefault((row.channel, row.chat_id), asyncio.Lock()):
+            return await self._deliver(row, token)
 
     async def _wait_for_previous_leader(self) -> None:
         """A new leader's first send waits until the previous leader's last ones have left

@@ -22,6 +22,7 @@ def fill_outbox(
     now: datetime,
     parts: int = 1,
     channel: str = "telegram",
+    note: str = "",
 ) -> int:
     """A digest of `parts` parts (no buttons) owed today to each of `chats`; returns the rows
     written. Each text names its chat, so a message delivered twice is easy to see."""
@@ -57,7 +58,7 @@ def fill_outbox(
         for officer_id, chat_id in zip(ids, chats, strict=True):
             text, payload = encode(
                 [
-                    Part(f"Nhắc việc cho {chat_id} ({k + 1}/{parts})", (), None)
+                    Part(f"Nhắc việc cho {chat_id}{note} ({k + 1}/{parts})", (), None)
                     for k in range(parts)
                 ]
             )

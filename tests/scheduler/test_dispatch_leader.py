@@ -27,7 +27,12 @@ def db(engine: Engine) -> Engine:
 
 
 def dispatcher(
-    engine: Engine, clock: FixedClock, platform: FakePlatform, holder: str, waits: list[float]
+    engine: Engine,
+    clock: FixedClock,
+    platform: FakePlatform,
+    holder: str,
+    waits: list[float],
+    concurrency: int = 1,
 ) -> Dispatcher:
     heartbeat = Config().outbox.lease_seconds / 3
 
@@ -42,7 +47,7 @@ def dispatcher(
         {"telegram": platform},
         Config().outbox,
         "Asia/Ho_Chi_Minh",
-        concurrency=1,
+        concurrency=concurrency,
         sleep=sleep,
         holder=holder,
     )
@@ -118,3 +123,22 @@ async def test_a_leader_that_stops_hands_over_at_once(db: Engine) -> None:
     await a.resign()
     assert (await b.dispatch_due()).sent == 1
     assert [c for c, _ in b_platform.sent] == ["1"]
+
+
+async def test_rows_to_one_chat_go_in_the_order_they_were_written(db: Engine) -> None:
+    """Sixteen sends in flight, but a chat's messages (a new task's notice, then its
+    cancellation) arrive in the order of their rows."""
+    clock = FixedClock.on(DAY)
+    for n in range(5):
+        fill_outbox(db, DAY, ["42", *(f"{n}-{k}" for k in range(10))], clock.now(), note=f" #{n}")
+    platform = FakePlatform()
+
+    async def slow_first() -> None:
+        if platform.calls == 1:  # the first row to 42 is slow: the next must wait for it
+            await asyncio.sleep(0.05)
+
+    platform.before_send = slow_first
+    run = dispatcher(db, clock, platform, "host-a:1:x", [], concurrency=16)
+    assert (await run.dispatch_due()).sent == 55
+    to_42 = [reply.text for chat, reply in platform.sent if chat == "42"]
+    assert to_42 == [f"Nhắc việc cho 42 #{n} (1/1)" for n in range(5)]
