@@ -132,9 +132,19 @@ def build_messengers(app: App) -> tuple[dict[str, Messenger], list[Service]]:
             if config.telegram.mode == "webhook"
             else None
         )
-        telegram = TelegramService(config.telegram, app.chat, http=telegram_http)
+        # Several instances on PostgreSQL: the one holding the polling lock polls.
+        gated = config.telegram.mode == "polling" and app.engine.dialect.name == "postgresql"
+        telegram = TelegramService(config.telegram, app.chat, http=telegram_http, poll=not gated)
         messengers[telegram.messenger.channel] = telegram.messenger
         services.append(telegram)
+        if gated:
+            from nhacviec.runner import PollingLeader
+
+            services.append(
+                PollingLeader(
+                    telegram, app.engine, config.telegram.token, config.telegram.takeover_seconds
+                )
+            )
     return messengers, [*servers.values(), *services]
 
 

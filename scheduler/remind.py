@@ -68,12 +68,16 @@ async def remind(
         return preview(reminders, result)
     result = await reminders.scan(day, trigger="manual")
     report = await reminders.dispatch()
+    # A one-off run: a `nhacviec run` instance may dispatch again at once.
+    await reminders.dispatcher.resign()
     chats = result.written + result.already - result.group_chats
     groups = texts.remind_groups(len(result.groups), result.group_chats)
     lines = [
         texts.remind_done(day, len(result.digests), chats, groups, result.written, result.already),
         texts.remind_sent(report.sent, report.retried, report.failed),
     ]
+    if report.standby:
+        lines.append(texts.REMIND_STANDBY)
     waiting = [
         r
         for r in store.outbox_rows(reminders.engine, day)
