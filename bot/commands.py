@@ -20,7 +20,7 @@ from nhacviec.base.clock import Clock, local_today
 from nhacviec.base.config import Config
 from rules import Outcome, TaskFacts, days_overdue, outcome_on
 from rules.calendar import WorkingCalendar
-from storage import repo
+from storage import repo, web_sessions
 from storage.db import session_scope
 from storage.models import ChatState, Officer, Plan, Role, Task, TaskState, Unit
 
@@ -93,6 +93,7 @@ class ChatService:
             "done": self._done,
             "progress": self._progress,
             "status": self._status,
+            "web": self._web,
         }
         self._commands.update(TccbCommands(self).handlers())
 
@@ -393,6 +394,22 @@ class ChatService:
         ).all():
             session.delete(state)
         session.flush()
+
+    # -- /web -----------------------------------------------------------------------------
+
+    def _web(
+        self, session: Session, message: Incoming, officer: Officer, command: Command
+    ) -> list[Reply]:
+        """A one-time sign-in link, only in a private chat: in a group others could use it."""
+        if message.is_group:
+            return [Reply(texts.WEB_IN_GROUP)]
+        try:
+            url, expires = web_sessions.login_link(
+                session, officer, self.clock.now(), self.config.web, message.channel
+            )
+        except web_sessions.LoginLimited as limited:
+            return [Reply(texts.WEB_LIMITED.format(n=limited.issued))]
+        return [Reply(texts.web_link(url, expires, self.config.timezone))]
 
     # -- /status -----------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 from bot.commands import ChatService
 from nhacviec.base.clock import Clock, SystemClock
 from nhacviec.base.config import Config
+from nhacviec.web.deps import WebDeps
 from rules.calendar import WorkingCalendar
 from storage.db import make_engine, upgrade
 
@@ -20,6 +21,11 @@ class App:
     engine: Engine
     calendar: WorkingCalendar
     chat: ChatService
+    web: WebDeps = None  # type: ignore[assignment]  # made from the rest when not given
+
+    def __post_init__(self) -> None:
+        if self.web is None:
+            self.web = WebDeps(engine=self.engine, clock=self.clock, config=self.config)
 
 
 def build_app(
@@ -35,4 +41,5 @@ def build_app(
         upgrade(engine)
     calendar = WorkingCalendar(config.calendar.extra_holidays, config.calendar.extra_working_days)
     chat = ChatService(engine, clock, config, calendar)
-    return App(config=config, clock=clock, engine=engine, calendar=calendar, chat=chat)
+    web = WebDeps(engine=engine, clock=clock, config=config)
+    return App(config=config, clock=clock, engine=engine, calendar=calendar, chat=chat, web=web)

@@ -364,6 +364,53 @@ def run(config: ConfigOption = None) -> None:
         raise typer.Exit(2) from exc
 
 
+@app.command()
+def web(config: ConfigOption = None) -> None:
+    """Chạy riêng trang web (không bot, không nhắc việc) tại [web] listen:port."""
+    import asyncio
+
+    from nhacviec.base.logs import setup_logging
+    from nhacviec.runner import run_services, stop_on_signals
+    from nhacviec.web.server import WebService
+
+    setup_logging()
+    built = _app(config)
+    console.print(f"Trang web: {built.config.web.base_url}  (dừng: Ctrl-C)")
+
+    async def serve_web() -> None:
+        await run_services([WebService(built.web)], stop_on_signals())
+
+    asyncio.run(serve_web())
+
+
+@app.command("web-link")
+def web_link(
+    officer: Annotated[str, typer.Argument(help="Mã cán bộ, ví dụ CB001.")],
+    config: ConfigOption = None,
+) -> None:
+    """In đường dẫn đăng nhập trang web dùng một lần cho cán bộ (ví dụ quản trị đầu tiên)."""
+    from storage import web_sessions
+
+    built = _app(config)
+    with session_scope(built.engine) as session:
+        found = repo.officer_by_code(session, officer)
+        if found is None or not found.active:
+            err.print(f"[red]Không có cán bộ mã {officer}.[/red]")
+            raise typer.Exit(1)
+        try:
+            url, expires = web_sessions.login_link(
+                session, found, built.clock.now(), built.config.web, "cli"
+            )
+        except web_sessions.LoginLimited as limited:
+            err.print(f"[red]{texts.WEB_LIMITED.format(n=limited.issued)}[/red]")
+            raise typer.Exit(1) from limited
+    console.print(
+        f"Đường dẫn đăng nhập cho {found.name} ({found.code}), dùng một lần, "
+        f"hết hạn {texts.dt(expires, built.config.timezone)}:"
+    )
+    console.print(url, markup=False, highlight=False, soft_wrap=True)
+
+
 def main() -> None:
     app()
 

@@ -52,6 +52,10 @@ def build_services(app: App) -> list[Service]:
     # Reminders run even with no messenger enabled: the outbox is filled for the linked
     # chats and delivered once their messenger is turned on (same day) or by another instance.
     services.append(ReminderService(app, messengers))
+    if app.config.web.enabled:
+        from nhacviec.web.server import WebService
+
+        services.append(WebService(app.web))
     return services
 
 
@@ -72,13 +76,18 @@ async def run_services(services: list[Service], stop: asyncio.Event) -> None:
                 log.exception("stopping %s failed", service.name)
 
 
+def stop_on_signals() -> asyncio.Event:
+    """An event set by SIGINT or SIGTERM (call from inside the running loop)."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    return stop
+
+
 async def serve(app: App) -> None:
     """Run until SIGINT or SIGTERM."""
     services = build_services(app)
     if not services:
         log.warning("no service enabled: turn on [telegram] or [zalo] in the config")
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    await run_services(services, stop)
+    await run_services(services, stop_on_signals())

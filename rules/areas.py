@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -64,6 +64,48 @@ def area_figures(
                 late=sum(o is Outcome.DONE_LATE for o in outcomes),
                 overdue=sum(o is Outcome.OVERDUE for o in outcomes),
                 mean_progress=sum(progress) / len(progress) if progress else 0.0,
+            )
+        )
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class AreaTally:
+    """The tasks filed under one area code on a day, counted as `area_figures` counts them:
+    a done task adds 100 to `progress_sum`, an unfinished one its progress."""
+
+    tasks: int
+    done: int
+    late: int
+    overdue: int
+    progress_sum: int
+
+
+def area_figures_from_tallies(
+    areas: Iterable[AreaFacts], tallies: Mapping[str, AreaTally]
+) -> list[AreaFigures]:
+    """`area_figures` from counts made elsewhere (the database): a sub-criterion's tally is
+    added to its parent area's."""
+    area_list = list(areas)
+    parent_of = {a.code: (a.parent or a.code) for a in area_list}
+    sums: dict[str, list[int]] = {}
+    for code, tally in tallies.items():
+        bucket = sums.setdefault(parent_of.get(code, code), [0, 0, 0, 0, 0])
+        for i, n in enumerate(
+            (tally.tasks, tally.done, tally.late, tally.overdue, tally.progress_sum)
+        ):
+            bucket[i] += n
+    result = []
+    for area in sorted((a for a in area_list if not a.parent), key=lambda a: _code_key(a.code)):
+        tasks, done, late, overdue, progress = sums.get(area.code, [0, 0, 0, 0, 0])
+        result.append(
+            AreaFigures(
+                area=area,
+                tasks=tasks,
+                done=done,
+                late=late,
+                overdue=overdue,
+                mean_progress=progress / tasks if tasks else 0.0,
             )
         )
     return result

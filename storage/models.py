@@ -317,3 +317,42 @@ class ReminderScan(SQLModel, table=True):
     digests: int = 0
     rows_written: int = 0
     trigger: str = Field(default="schedule", max_length=16)
+
+
+class WebLogin(SQLModel, table=True):
+    """A one-time sign-in link for the web page, sent through the chat (`/web`) or printed by
+    `nhacviec web-link`. Only a hash of its secret part is kept; it works once, before it
+    expires."""
+
+    __tablename__ = "web_login"
+    id: int | None = Field(default=None, primary_key=True)
+    officer_id: int = Field(foreign_key="officer.id", index=True)
+    secret_hash: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts(False))
+    expires_at: datetime = Field(sa_column=_ts(False))
+    channel: str = Field(default="cli", max_length=16)
+    used_at: datetime | None = Field(default=None, sa_column=_ts())
+
+
+class WebSession(SQLModel, table=True):
+    """A signed-in browser: the cookie holds a random token, the table only its hash; the CSRF
+    token every form of the session must carry is kept with it."""
+
+    __tablename__ = "web_session"
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(unique=True, max_length=64)
+    officer_id: int = Field(foreign_key="officer.id", index=True)
+    csrf: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts(False))
+    expires_at: datetime = Field(sa_column=_ts(False))
+    ended_at: datetime | None = Field(default=None, sa_column=_ts())
+
+
+class WebKey(SQLModel, table=True):
+    """The key that signs sign-in links when the config names none: made once, shared by
+    every process using the database (the bot that sends a link, the server that opens it)."""
+
+    __tablename__ = "web_key"
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=128)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts(False))

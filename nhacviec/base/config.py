@@ -86,6 +86,26 @@ class ZaloConfig:
 
 
 @dataclass
+class WebConfig:
+    # Served by `nhacviec run` when enabled, and by `nhacviec web` always.
+    enabled: bool = False
+    listen: str = "127.0.0.1"
+    port: int = 8080
+    # The address officers open (behind the reverse proxy): sign-in links start with it; an
+    # https address makes the session cookie Secure. Empty: http://LISTEN:PORT.
+    public_url: str = ""
+    # Signs the sign-in links; empty: a key made once and kept in the database.
+    secret_key: str = ""
+    session_hours: int = 12
+    link_minutes: int = 10
+    links_per_hour: int = 5
+
+    @property
+    def base_url(self) -> str:
+        return (self.public_url or f"http://{self.listen}:{self.port}").rstrip("/")
+
+
+@dataclass
 class Config:
     timezone: str = DEFAULT_TIMEZONE
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
@@ -95,6 +115,7 @@ class Config:
     outbox: OutboxConfig = field(default_factory=OutboxConfig)
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
     zalo: ZaloConfig = field(default_factory=ZaloConfig)
+    web: WebConfig = field(default_factory=WebConfig)
 
 
 # Environment variables that override keys of the file (secrets belong here, not in the file).
@@ -104,6 +125,7 @@ ENV_OVERRIDES = {
     "NHACVIEC_TELEGRAM_SECRET": ("telegram", "secret_token"),
     "NHACVIEC_ZALO_TOKEN": ("zalo", "token"),
     "NHACVIEC_ZALO_SECRET": ("zalo", "secret_token"),
+    "NHACVIEC_WEB_SECRET": ("web", "secret_key"),
 }
 
 

@@ -33,6 +33,7 @@ HELP_COMMON = (
     "/tasks – nhiệm vụ đang mở của đơn vị\n"
     "/done ID [ghi chú] – báo hoàn thành\n"
     "/progress ID PHẦN_TRĂM [ghi chú] – cập nhật tiến độ\n"
+    "/web – đường dẫn đăng nhập trang web\n"
     "/help – hướng dẫn"
 )
 HELP_STATUS_ALL = (
@@ -164,6 +165,7 @@ COMMAND_MENU = [
     ("report", "TCCB: báo cáo Excel theo quý, 6 tháng, năm"),
     ("score", "TCCB: ghi điểm tự chấm một lĩnh vực"),
     ("inspect", "TCCB: ghi đợt kiểm tra CCHC một đơn vị"),
+    ("web", "Đường dẫn đăng nhập trang web"),
     ("start", "Liên kết tài khoản: /start MÃ"),
     ("help", "Hướng dẫn sử dụng"),
 ]
@@ -196,3 +198,21 @@ def due_soon_badge(working_days: int) -> str:
 
 
 DUE_TODAY_BADGE = "hạn hôm nay"
+
+
+# -- /web: a one-time sign-in link to the web page --------------------------------------------
+
+
+def web_link(url: str, expires: datetime, tz: str) -> str:
+    return (
+        f"🌐 Đường dẫn đăng nhập trang web, dùng một lần, hết hạn lúc {dt(expires, tz)}:\n"
+        f"{url}\n"
+        "Đừng chuyển đường dẫn này cho người khác."
+    )
+
+
+WEB_IN_GROUP = "Gõ /web trong chat riêng với bot: đường dẫn đăng nhập chỉ dành cho riêng bạn."
+WEB_LIMITED = (
+    "Bạn đã nhận {n} đường dẫn đăng nhập trong một giờ qua. "
+    "Hãy dùng đường dẫn đã nhận, hoặc thử lại sau."
+)

@@ -18,12 +18,14 @@ from rules import (
     UnitFigures,
     area_figures,
     department_totals,
+    figures_from_counts,
     inspection_coverage,
     score_summary,
     unit_figures,
     watch_list,
 )
-from storage import assessments, repo
+from rules.areas import area_figures_from_tallies
+from storage import assessments, outbox, repo, web_queries
 from storage.models import Plan, Unit
 
 
@@ -78,6 +80,32 @@ def plan_figures(
         ),
         unit_names={u.code: u.name for u in units},
         areas=area_figures(repo.area_facts(session, plan.id), facts, on),
+        thresholds=thresholds,
+    )
+
+
+def quick_plan_figures(session: Session, plan: Plan, on: date, config: Config) -> PlanFigures:
+    """The same figures as `plan_figures` for the plan as stored, counted by the database
+    (the task tally and two aggregates) instead of from every task: the web overview of a
+    plan with a hundred thousand tasks. tests/test_web_queries.py holds the two equal."""
+    assert plan.id is not None
+    units = session.exec(select(Unit)).all()
+    thresholds = thresholds_from(config)
+    counts = outbox.plan_outcome_counts(
+        session.connection(),
+        plan.id,
+        on,
+        config.rules.due_soon_days,
+        {u.id: u.code for u in units if u.id is not None},
+    )
+    return PlanFigures(
+        plan=plan,
+        on=on,
+        units=figures_from_counts(counts, thresholds),
+        unit_names={u.code: u.name for u in units},
+        areas=area_figures_from_tallies(
+            repo.area_facts(session, plan.id), web_queries.area_counts(session, plan.id, on)
+        ),
         thresholds=thresholds,
     )
 

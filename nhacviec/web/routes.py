@@ -1,0 +1,70 @@
+"""The web page's routes, added to any aiohttp application (its own server, or the one that
+also takes the messengers' webhooks)."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from aiohttp import web
+
+from nhacviec.web import forms, login, pages
+from nhacviec.web.context import https, signed_in
+from nhacviec.web.deps import WebDeps
+from nhacviec.web.security import secure
+from storage.web_sessions import LOGIN_PATH
+
+STATIC_TYPES = {".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml"}
+
+
+def _static(deps: WebDeps):
+    folder = resources.files("nhacviec.web") / "static"
+    files = {
+        item.name: item.read_bytes()
+        for item in folder.iterdir()
+        if item.is_file() and any(item.name.endswith(ext) for ext in STATIC_TYPES)
+    }
+
+    async def handler(request: web.Request) -> web.StreamResponse:
+        name = request.match_info["name"]
+        body = files.get(name)
+        if body is None:
+            raise web.HTTPNotFound()
+        content_type = next(t for ext, t in STATIC_TYPES.items() if name.endswith(ext))
+        response = web.Response(
+            body=body,
+            content_type=content_type,
+            charset="utf-8",
+            headers={"Cache-Control": "public, max-age=3600"},
+        )
+        return secure(response, https(deps))
+
+    return handler
+
+
+def setup_web(app: web.Application, deps: WebDeps) -> None:
+    """Add the web page's routes to `app`."""
+    page = lambda view: signed_in(deps, view)  # noqa: E731
+    app.router.add_get(LOGIN_PATH + "{token}", login.login_page(deps))
+    app.router.add_post(LOGIN_PATH + "{token}", login.login_submit(deps))
+    app.router.add_post("/dang-xuat", page(login.logout))
+    app.router.add_get("/static/{name}", _static(deps))
+    app.router.add_get("/", page(pages.overview))
+    app.router.add_get("/bieu-do.png", page(pages.chart))
+    app.router.add_get("/don-vi/{code}", page(pages.unit_page))
+    app.router.add_get("/nhiem-vu/{id}", page(pages.task_page))
+    app.router.add_get("/duyet", page(pages.approvals))
+    app.router.add_route("*", "/kiem-tra", page(forms.inspections))
+    app.router.add_route("*", "/tu-cham", page(forms.scores))
+    app.router.add_get("/bao-cao", page(forms.report_form))
+    app.router.add_get("/bao-cao/tai", page(forms.report_download))
+
+
+# Uploads (a plan to import) may be a few megabytes; aiohttp's default is 1 MiB.
+MAX_UPLOAD = 10 * 1024 * 1024
+
+
+def web_application(deps: WebDeps) -> web.Application:
+    """An application serving only the web page (`nhacviec web`, the tests)."""
+    app = web.Application(client_max_size=MAX_UPLOAD)
+    setup_web(app, deps)
+    return app

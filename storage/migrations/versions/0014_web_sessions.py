@@ -1,0 +1,55 @@
+"""web page: one-time sign-in links, browser sessions and the link-signing key
+
+Revision ID: 0014
+Revises: 0008
+Create Date: 2026-11-30
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0014"
+down_revision: str | None = "0008"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "web_login",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("officer_id", sa.Integer(), sa.ForeignKey("officer.id"), nullable=False),
+        sa.Column("secret_hash", sa.String(64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("channel", sa.String(16), nullable=False),
+        sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
+    )
+    op.create_index("ix_web_login_officer_id", "web_login", ["officer_id"])
+    op.create_table(
+        "web_session",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+        sa.Column("officer_id", sa.Integer(), sa.ForeignKey("officer.id"), nullable=False),
+        sa.Column("csrf", sa.String(64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
+    )
+    op.create_index("ix_web_session_officer_id", "web_session", ["officer_id"])
+    op.create_table(
+        "web_key",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("key", sa.String(128), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("web_key")
+    op.drop_index("ix_web_session_officer_id", table_name="web_session")
+    op.drop_table("web_session")
+    op.drop_index("ix_web_login_officer_id", table_name="web_login")
+    op.drop_table("web_login")
