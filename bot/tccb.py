@@ -15,9 +15,9 @@ from bot.status_view import areas_replies, inspection_lines
 from nhacviec.base import texts
 from nhacviec.reports.figures import assessment_figures
 from nhacviec.reports.workbook import ReportError, build_report
-from rules import AreaFacts, PeriodError, ScoreError, check_points, parse_period
+from rules import AreaFacts, PeriodError, ScoreError, access, check_points, parse_period
 from storage import assessments, repo
-from storage.models import Officer, Plan, Role
+from storage.models import Officer, Plan
 
 if TYPE_CHECKING:
     from bot.commands import ChatService, Command
@@ -29,8 +29,8 @@ _DATE_LIKE = re.compile(r"^[\d/.\-]+$")
 
 
 def may_follow_up(officer: Officer) -> bool:
-    """TCCB follows the whole plan; the admin stands in for it."""
-    return officer.role in (Role.TCCB, Role.ADMIN)
+    """TCCB follows the whole plan; the admin stands in for it (rules.access decides)."""
+    return access.may_follow_up(access.Actor(role=officer.role, unit_id=officer.unit_id))
 
 
 def rest_after(command: Command, n: int) -> str | None:
