@@ -56,7 +56,7 @@ async def test_link_expires_after_ten_minutes(client: TestClient, example_app: A
 
 async def test_forged_link_refused(client: TestClient, example_app: App) -> None:
     url = chat_link(example_app, "CB004")
-    login_id, nonce, signature = path_of(url).rsplit("/", 1)[1].split(".")
+    login_id = path_of(url).rsplit("/", 1)[1].split(".")[0]
     # The officer's own link re-signed for another row: the signature does not match.
     forged = url.replace(f"/{login_id}.", f"/{int(login_id) + 1}.")
     status, text = await open_link(client, forged)
