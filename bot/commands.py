@@ -9,10 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
-
 from bot.messages import Button, Incoming, Reply
+from bot.parsing import Command, parse_command, parse_percent
 from bot.status_view import status_replies
 from bot.tccb import TccbCommands
 from nhacviec.base import texts
@@ -21,32 +19,12 @@ from nhacviec.base.config import Config
 from rules import Outcome, TaskFacts, access, days_overdue, outcome_on
 from rules.calendar import WorkingCalendar
 from storage import repo, web_sessions
-from storage.db import session_scope
-from storage.models import ChatState, Officer, Plan, Role, Task, TaskState, Unit
+from storage.db import Engine, Session, session_scope
+from storage.models import ChatState, Officer, Plan, Role, Task, TaskState
 
 log = logging.getLogger(__name__)
 
 TASKS_PER_PAGE = 8
-
-
-@dataclass(frozen=True)
-class Command:
-    name: str
-    args: list[str]
-    rest: str  # the text after the command, as typed
-
-
-def parse_command(text: str, bot_username: str | None = None) -> Command | None:
-    """`/progress@nhacviec_bot 12 50 xong phần 1` -> progress, [12, 50, ...]; None if the text
-    is no command, or a command addressed to another bot."""
-    text = text.strip()
-    if not text.startswith("/"):
-        return None
-    head, _, rest = text.partition(" ")
-    name, _, target = head[1:].partition("@")
-    if target and bot_username and target.lower() != bot_username.lower():
-        return None
-    return Command(name=name.lower(), args=rest.split(), rest=rest.strip())
 
 
 def task_buttons(task_id: int) -> list[Button]:
@@ -68,6 +46,16 @@ def task_line(task: TaskFacts, on: date, due_soon_days: int, progress: int) -> s
         left = (task.deadline - on).days
         badge = " · 🟠 hạn hôm nay" if left == 0 else f" · 🟡 còn {left} ngày"
     return f"#{task.id} {task.title}\n   Hạn {texts.d(task.deadline)} · {progress}%{badge}"
+
+
+@dataclass(frozen=True)
+class OfficerCard:
+    """Who an officer is, for a list to pick from (the console chat)."""
+
+    code: str
+    name: str
+    unit_code: str
+    role: str
 
 
 class ChatService:
@@ -147,6 +135,45 @@ class ChatService:
             log.exception("button failed (channel=%s, chat=%s, data=%r)", channel, chat_id, data)
             return Reply(texts.SORRY)
 
+    # -- the console's stand-in for the admin --------------------------------------------
+
+    def officer_directory(self) -> list[OfficerCard]:
+        """Every officer with their unit, by code."""
+        with session_scope(self.engine) as session:
+            return [
+                OfficerCard(o.code, o.name, unit_code, o.role)
+                for o, unit_code in repo.officers_with_units(session)
+            ]
+
+    def console_sign_in(
+        self, channel: str, code: str, link_days: int
+    ) -> tuple[OfficerCard, str | None] | None:
+        """The officer `code` and, unless this channel is linked to them already, a fresh link
+        code the console then types as `/start CODE`, as an admin would hand it over."""
+        with session_scope(self.engine) as session:
+            officer = repo.officer_by_code(session, code)
+            if officer is None:
+                return None
+            unit = repo.get_unit(session, officer.unit_id)
+            card = OfficerCard(officer.code, officer.name, unit.code if unit else "", officer.role)
+            if repo.officer_for_chat(session, channel, officer.code) is not None:
+                return card, None
+            return card, repo.new_link_code(session, officer, self.clock.now(), link_days).code
+
+    # -- what a messenger tells about group chats ------------------------------------------
+
+    def group_chat_moved(self, channel: str, old_chat_id: str, new_chat_id: str) -> bool:
+        """A group changed its id (a Telegram group upgraded to a supergroup): its unit link
+        and its reminders follow. True if it was linked."""
+        with session_scope(self.engine) as session:
+            return repo.move_group_chat(session, channel, old_chat_id, new_chat_id)
+
+    def group_chat_left(self, channel: str, chat_id: str) -> str | None:
+        """The bot was removed from a group: unlink it; the unit's code if it was linked."""
+        with session_scope(self.engine) as session:
+            unit = repo.unlink_group_chat(session, channel, chat_id)
+            return unit.code if unit is not None else None
+
     # -- dispatch --------------------------------------------------------------------------
 
     def _handle(self, session: Session, message: Incoming) -> list[Reply]:
@@ -165,7 +192,7 @@ class ChatService:
             return [Reply(texts.UNKNOWN_COMMAND.format(command="/" + command.name))]
         if officer is None:
             return [Reply(texts.NOT_LINKED)]
-        self._clear_state(session, message.channel, message.conversation)
+        repo.clear_chat_states(session, message.channel, message.conversation)
         return handler(session, message, officer, command)
 
     def _help(self, officer: Officer | None) -> str:
@@ -192,7 +219,7 @@ class ChatService:
             )
         except repo.LinkError as err:
             return Reply(texts.LINK_ERRORS[err.reason])
-        unit = session.get(Unit, officer.unit_id)
+        unit = repo.get_unit(session, officer.unit_id)
         return Reply(texts.linked(officer.name, unit.name if unit else "", officer.role))
 
     def _link_group(self, session: Session, message: Incoming, code: str) -> Reply:
@@ -216,7 +243,7 @@ class ChatService:
         self, session: Session, message: Incoming, officer: Officer, command: Command
     ) -> list[Reply]:
         plan = self._plan(session)
-        unit = session.get(Unit, officer.unit_id)
+        unit = repo.get_unit(session, officer.unit_id)
         if plan is None or unit is None:
             return [Reply(texts.NO_PLAN)]
         tasks = repo.open_tasks_of_unit(session, officer.unit_id, plan.id)  # type: ignore[arg-type]
@@ -258,7 +285,7 @@ class ChatService:
         task_id = raw_id.lstrip("#")
         if not task_id.isdigit():
             return Reply(texts.BAD_ID.format(value=raw_id))
-        task = session.get(Task, int(task_id))
+        task = repo.get_task(session, int(task_id))
         if task is None:
             return Reply(texts.NO_TASK.format(id=task_id))
         if task.lead_unit_id != officer.unit_id:
@@ -326,23 +353,23 @@ class ChatService:
     def _snooze(self, session: Session, task: Task) -> Reply:
         """Skip reminders for this task until the next working day."""
         until = self.calendar.next_working_day(self.today)
-        task.snoozed_until = until
-        session.add(task)
+        repo.snooze_task(session, task, until)
         return Reply(
             f"⏰ Sẽ nhắc lại nhiệm vụ {task.id} ngày {texts.d(until)}.\n{task.title}",
             changed=True,
         )
 
     def _ask_percent(self, session: Session, channel: str, chat_id: str, task: Task) -> Reply:
-        self._clear_state(session, channel, chat_id)
-        session.add(
+        repo.clear_chat_states(session, channel, chat_id)
+        repo.save_chat_state(
+            session,
             ChatState(
                 channel=channel,
                 chat_id=chat_id,
                 awaiting="percent",
                 task_id=task.id or 0,
                 created_at=self.clock.now(),
-            )
+            ),
         )
         return Reply(
             f"Nhiệm vụ {task.id} đang ở {task.progress}%. Gõ phần trăm mới (0–100), ví dụ 60:",
@@ -351,12 +378,7 @@ class ChatService:
 
     def _answer(self, session: Session, message: Incoming) -> list[Reply]:
         """Plain text: the answer to a question the bot asked, or a nudge to use a command."""
-        state = session.exec(
-            select(ChatState).where(
-                ChatState.channel == message.channel,
-                ChatState.chat_id == message.conversation,
-            )
-        ).first()
+        state = repo.chat_state(session, message.channel, message.conversation)
         officer = repo.officer_for_chat(session, message.channel, message.identity)
         if state is None or officer is None:
             if message.is_group:
@@ -364,7 +386,7 @@ class ChatService:
             return [Reply(texts.NOT_A_COMMAND if officer else texts.NOT_LINKED)]
         task = self._own_task(session, officer, str(state.task_id))
         if isinstance(task, Reply):
-            session.delete(state)
+            repo.drop_chat_state(session, state)
             return [task]
         text = message.text.strip()
         if state.awaiting == "percent":
@@ -377,7 +399,7 @@ class ChatService:
                     )
                 ]
             state.percent, state.awaiting = percent, "note"
-            session.add(state)
+            repo.save_chat_state(session, state)
             return [
                 Reply(
                     f"Ghi chú cho mức {percent}%? Gõ ghi chú, hoặc “-” để bỏ qua.",
@@ -385,15 +407,8 @@ class ChatService:
                 )
             ]
         note = None if text in ("-", "") else text
-        session.delete(state)
+        repo.drop_chat_state(session, state)
         return [self._record(session, task, officer, state.percent or 0, note, message.channel)]
-
-    def _clear_state(self, session: Session, channel: str, chat_id: str) -> None:
-        for state in session.exec(
-            select(ChatState).where(ChatState.channel == channel, ChatState.chat_id == chat_id)
-        ).all():
-            session.delete(state)
-        session.flush()
 
     # -- /web -----------------------------------------------------------------------------
 
@@ -427,7 +442,7 @@ class ChatService:
         page = int(args.pop()) if args and args[-1].isdigit() else 1
         unit_code = args[0] if args else None
         if not access.sees_all(actor):
-            own = session.get(Unit, officer.unit_id)
+            own = repo.get_unit(session, officer.unit_id)
             if unit_code and own and unit_code.upper() != own.code.upper():
                 return [Reply(texts.STATUS_OTHER_UNIT)]
             unit_code = own.code if own else None
@@ -442,12 +457,3 @@ class ChatService:
             with_chart=message.channel != "console",
             page=page,
         )
-
-
-def parse_percent(text: str) -> int | None:
-    """`50`, `50%` -> 50; anything that is not a whole number from 0 to 100 -> None."""
-    value = text.strip().removesuffix("%").strip()
-    if not value.isdigit():
-        return None
-    number = int(value)
-    return number if 0 <= number <= 100 else None

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlmodel import Session
-
 from bot.messages import Attachment, Reply, split_text
 from nhacviec.base import texts
 from nhacviec.base.config import Config
@@ -32,6 +30,7 @@ from rules import (
     outcome_on,
 )
 from storage import repo
+from storage.db import Session
 from storage.models import Plan
 
 # Zalo takes 2000 characters a message, Telegram 4096: one limit that suits both.

@@ -6,13 +6,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import TYPE_CHECKING
-
-from sqlmodel import Session
+from typing import TYPE_CHECKING, Protocol
 
 from bot.messages import Attachment, Incoming, Reply
+from bot.parsing import Command, rest_after
 from bot.status_view import areas_replies, inspection_lines
 from nhacviec.base import texts
+from nhacviec.base.clock import Clock
+from nhacviec.base.config import Config
 from nhacviec.reports.figures import assessment_figures
 from nhacviec.reports.workbook import ReportError, build_report
 from rules import AreaFacts, PeriodError, ScoreError, access, check_points, parse_period
@@ -20,9 +21,20 @@ from storage import assessments, repo
 from storage.models import Officer, Plan
 
 if TYPE_CHECKING:
-    from bot.commands import ChatService, Command
+    from storage.db import Session
 
-Handler = Callable[[Session, Incoming, Officer, "Command"], list[Reply]]
+Handler = Callable[["Session", Incoming, Officer, Command], list[Reply]]
+
+
+class ChatEnvironment(Protocol):
+    """What TCCB's handlers need of the chat service: its clock, config and today's date."""
+
+    clock: Clock
+    config: Config
+
+    @property
+    def today(self) -> date: ...
+
 
 _DAY = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$")
 _DATE_LIKE = re.compile(r"^[\d/.\-]+$")
@@ -33,18 +45,10 @@ def may_follow_up(officer: Officer) -> bool:
     return access.may_follow_up(access.Actor(role=officer.role, unit_id=officer.unit_id))
 
 
-def rest_after(command: Command, n: int) -> str | None:
-    """The text typed after the first `n` arguments (a free note), or None."""
-    rest = command.rest
-    for arg in command.args[:n]:
-        rest = rest[rest.index(arg) + len(arg) :]
-    return rest.strip() or None
-
-
 class TccbCommands:
     """The handlers, sharing the chat service's clock, config and plan lookup."""
 
-    def __init__(self, service: ChatService) -> None:
+    def __init__(self, service: ChatEnvironment) -> None:
         self.service = service
 
     def handlers(self) -> dict[str, Handler]:

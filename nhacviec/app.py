@@ -1,17 +1,26 @@
-"""The composition root: everything nhacviec runs is built here from the config."""
+"""The composition root: everything nhacviec runs is built here, from the config, and nowhere
+else. Each layer below receives what it needs as arguments; none of them builds a neighbour."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from sqlalchemy.engine import Engine
+import secrets as token_source
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
 
 from bot.commands import ChatService
+from bot.messenger import Messenger
 from nhacviec.base.clock import Clock, SystemClock
-from nhacviec.base.config import Config
-from nhacviec.web.deps import WebDeps
+from nhacviec.base.config import Config, parse_daily_at, validate
+from nhacviec.base.logs import register_secret
 from rules.calendar import WorkingCalendar
-from storage.db import make_engine, upgrade
+from storage.db import Engine, make_engine, upgrade
+
+if TYPE_CHECKING:
+    from nhacviec.runner import Service
+    from nhacviec.web.server import WebService
+    from scheduler.service import Reminders, ReminderService
 
 
 @dataclass
@@ -21,11 +30,20 @@ class App:
     engine: Engine
     calendar: WorkingCalendar
     chat: ChatService
-    web: WebDeps = None  # type: ignore[assignment]  # made from the rest when not given
+    # Every secret of this process: the log filter masks each of them wherever it appears.
+    secrets: list[str] = field(default_factory=list)
 
-    def __post_init__(self) -> None:
-        if self.web is None:
-            self.web = WebDeps(engine=self.engine, clock=self.clock, config=self.config)
+
+def config_secrets(config: Config) -> list[str]:
+    """The bot tokens and webhook secrets of the config, for masking."""
+    values = (
+        config.telegram.token,
+        config.telegram.secret_token,
+        config.zalo.token,
+        config.zalo.secret_token,
+        config.web.secret_key,
+    )
+    return [s for s in values if s]
 
 
 def build_app(
@@ -34,12 +52,119 @@ def build_app(
     engine: Engine | None = None,
     migrate: bool = True,
 ) -> App:
-    """Wire storage, calendar and chat for `config`; the schema is brought up to date first."""
+    """Wire storage, calendar and chat for `config`; the schema is brought up to date first.
+    The config is checked whole before anything is built, whoever calls."""
+    validate(config)
+    if config.telegram.enabled and config.telegram.mode == "webhook":
+        # Telegram echoes the secret we set; a fresh one each run is as good as any.
+        config.telegram.secret_token = config.telegram.secret_token or token_source.token_urlsafe(
+            32
+        )
+    secrets = config_secrets(config)
+    register_secret(*secrets)
     clock = clock or SystemClock()
     engine = engine or make_engine(config.database.url)
     if migrate:
         upgrade(engine)
     calendar = WorkingCalendar(config.calendar.extra_holidays, config.calendar.extra_working_days)
     chat = ChatService(engine, clock, config, calendar)
-    web = WebDeps(engine=engine, clock=clock, config=config)
-    return App(config=config, clock=clock, engine=engine, calendar=calendar, chat=chat, web=web)
+    return App(
+        config=config, clock=clock, engine=engine, calendar=calendar, chat=chat, secrets=secrets
+    )
+
+
+def build_messengers(app: App) -> tuple[dict[str, Messenger], list[Service]]:
+    """The enabled messengers (by channel) and the services that receive their updates.
+    python-telegram-bot and httpx are imported only when their messenger is on."""
+    messengers: dict[str, Messenger] = {}
+    services: list[Service] = []
+    if app.config.zalo.enabled:
+        from bot.adapters.zalo.service import build_zalo
+
+        zalo_messenger, zalo_service = build_zalo(app.config.zalo, app.chat)
+        messengers[zalo_messenger.channel] = zalo_messenger
+        services.append(zalo_service)
+
+    if app.config.telegram.enabled:
+        from bot.adapters.telegram.service import TelegramService
+
+        telegram = TelegramService(app.config.telegram, app.chat)
+        messengers[telegram.messenger.channel] = telegram.messenger
+        services.append(telegram)
+    return messengers, services
+
+
+def build_reminders(app: App, messengers: Mapping[str, Messenger]) -> Reminders:
+    """The daily scan and the outbox dispatcher, delivering through `messengers`."""
+    from scheduler.dispatch import Dispatcher
+    from scheduler.scan import Scanner
+    from scheduler.service import Reminders
+
+    config = app.config
+    scanner = Scanner(app.engine, config, app.calendar, app.clock, dict(messengers))
+    dispatcher = Dispatcher(
+        app.engine,
+        app.clock,
+        messengers,
+        config.outbox,
+        config.timezone,
+        secrets=app.secrets,
+    )
+    return Reminders(
+        app.engine,
+        app.clock,
+        app.calendar,
+        config.timezone,
+        parse_daily_at(config.schedule.daily_at),
+        scanner,
+        dispatcher,
+    )
+
+
+def build_reminder_service(app: App, messengers: Mapping[str, Messenger]) -> ReminderService:
+    """The scheduler that runs the scan daily and the dispatcher every few seconds."""
+    from scheduler.service import ReminderService
+
+    return ReminderService(
+        build_reminders(app, messengers), app.config.schedule.dispatch_every_seconds
+    )
+
+
+def build_services(app: App) -> list[Service]:
+    """Everything `nhacviec run` starts, from the config."""
+    messengers, services = build_messengers(app)
+    # Reminders run even with no messenger enabled: the outbox is filled for the linked
+    # chats and delivered once their messenger is turned on (same day) or by another instance.
+    services.append(build_reminder_service(app, messengers))
+    if app.config.web.enabled:
+        services.append(build_web_service(app))
+    return services
+
+
+def build_web_service(app: App) -> WebService:
+    """The web page on its own server ([web] listen/port). A shared server (webhooks and
+    page together) mounts the same routes with nhacviec.web.routes.setup_web."""
+    from nhacviec.web.deps import WebDeps
+    from nhacviec.web.server import WebService
+
+    return WebService(WebDeps(engine=app.engine, clock=app.clock, config=app.config))
+
+
+async def remind(
+    app: App, messengers: Mapping[str, Messenger], day: date | None = None, dry_run: bool = False
+) -> list[str]:
+    """`nhacviec remind`: one scan of `day` now, delivered through `messengers`."""
+    from scheduler.remind import remind as remind_now
+
+    return await remind_now(build_reminders(app, messengers), day, dry_run)
+
+
+def console_reminders(app: App) -> Callable[[Messenger], list[str]]:
+    """The console chat's `:remind`: today's scan, delivered to the console it is given."""
+
+    def run(messenger: Messenger) -> list[str]:
+        from scheduler.remind import console_remind
+
+        return console_remind(build_reminders(app, {messenger.channel: messenger}))
+
+    return run

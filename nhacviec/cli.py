@@ -13,7 +13,8 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from nhacviec.app import App, build_app
+from nhacviec.app import App, build_app, build_messengers, build_services, console_reminders
+from nhacviec.app import remind as remind_now
 from nhacviec.base import texts
 from nhacviec.base.clock import Clock, FixedClock, SystemClock, local_today
 from nhacviec.base.config import Config, ConfigError, load_config
@@ -308,7 +309,9 @@ def demo(
         if not run_import(built, plan_file, None):
             raise typer.Exit(1)
         console.print(f"Ngày giả lập: {texts.d(day)} (đổi bằng --on dd/mm/yyyy)")
-        chat = ConsoleChat(built.chat, sys.stdout, config.rules.link_code_days)
+        chat = ConsoleChat(
+            built.chat, sys.stdout, config.rules.link_code_days, console_reminders(built)
+        )
 
         def move(moment: datetime) -> None:
             clock.set(FixedClock.on(moment.date(), config.timezone).now())
@@ -338,9 +341,6 @@ def remind(
     """Quét nhắc việc một lần ngay: ghi hàng đợi rồi gửi qua các kênh đang bật (cho cron)."""
     import asyncio
 
-    from nhacviec.runner import build_messengers
-    from scheduler.remind import remind as remind_now
-
     built = _app(config, on)
     messengers, _services = build_messengers(built)
     for line in asyncio.run(remind_now(built, messengers, dry_run=dry_run)):
@@ -358,7 +358,7 @@ def run(config: ConfigOption = None) -> None:
 
     setup_logging()
     try:
-        asyncio.run(serve(_app(config)))
+        asyncio.run(serve(build_services(_app(config))))
     except ConfigError as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
@@ -369,18 +369,14 @@ def web(config: ConfigOption = None) -> None:
     """Chạy riêng trang web (không bot, không nhắc việc) tại [web] listen:port."""
     import asyncio
 
+    from nhacviec.app import build_web_service
     from nhacviec.base.logs import setup_logging
-    from nhacviec.runner import run_services, stop_on_signals
-    from nhacviec.web.server import WebService
+    from nhacviec.runner import serve
 
     setup_logging()
     built = _app(config)
     console.print(f"Trang web: {built.config.web.base_url}  (dừng: Ctrl-C)")
-
-    async def serve_web() -> None:
-        await run_services([WebService(built.web)], stop_on_signals())
-
-    asyncio.run(serve_web())
+    asyncio.run(serve([build_web_service(built)]))
 
 
 @app.command("web-link")

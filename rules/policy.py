@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
-from nhacviec.base.config import Config, ConfigError
 from rules import (
     Outcome,
     OutcomeCounts,
@@ -82,20 +81,6 @@ class Settings:
     weekly_summary_weekday: int = 0
     due_soon_days: int = 7
     thresholds: Thresholds = field(default_factory=Thresholds)
-
-    @classmethod
-    def from_config(cls, config: Config) -> Settings:
-        if not 0 <= config.schedule.weekly_summary_weekday <= 6:
-            raise ConfigError("[schedule] weekly_summary_weekday phải từ 0 (thứ Hai) đến 6")
-        return cls(
-            lead_days=tuple(sorted({int(n) for n in config.schedule.lead_days if int(n) > 0})),
-            escalate_after_days=config.schedule.escalate_after_days,
-            weekly_summary_weekday=config.schedule.weekly_summary_weekday,
-            due_soon_days=config.rules.due_soon_days,
-            thresholds=Thresholds(
-                fail=config.rules.fail_threshold, warning=config.rules.warning_threshold
-            ),
-        )
 
 
 class ItemKind(StrEnum):

@@ -16,14 +16,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy.engine import Engine
-
 from bot.messenger import DeliveryError, Messenger
 from nhacviec.base.clock import Clock, local_today
 from nhacviec.base.config import OutboxConfig
 from nhacviec.base.logs import mask
 from scheduler.digest import decode, to_reply
 from storage import outbox as store
+from storage.db import Engine
 
 log = logging.getLogger(__name__)
 

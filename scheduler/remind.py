@@ -5,12 +5,8 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Mapping
 from datetime import date
 
-from bot.commands import ChatService
-from bot.messenger import Messenger
-from nhacviec.app import App
 from nhacviec.base import texts
 from nhacviec.base.clock import local_today
 from rules.policy import Digest, GroupDigest
@@ -58,14 +54,14 @@ def preview(reminders: Reminders, result: ScanResult) -> list[str]:
 
 
 async def remind(
-    app: App, messengers: Mapping[str, Messenger], day: date | None = None, dry_run: bool = False
+    reminders: Reminders, day: date | None = None, dry_run: bool = False
 ) -> list[str]:
-    """Scan `day` (today by the app's clock), write the outbox and deliver through
-    `messengers`; with `dry_run`, only say what would be sent. Returns lines to print."""
-    reminders = Reminders(app, messengers)
-    day = day or local_today(app.clock, app.config.timezone)
-    if not app.calendar.is_working_day(day):
-        name = app.calendar.holiday_name(day)
+    """Scan `day` (today by the clock), write the outbox and deliver through the reminders'
+    messengers; with `dry_run`, only say what would be sent. Returns lines to print."""
+    messengers = reminders.messengers
+    day = day or local_today(reminders.clock, reminders.timezone)
+    if not reminders.calendar.is_working_day(day):
+        name = reminders.calendar.holiday_name(day)
         return [f"{texts.d(day)} là ngày nghỉ{f' ({name})' if name else ''}: không nhắc việc."]
     if dry_run:
         result = await asyncio.to_thread(reminders.scanner.compute, day)
@@ -85,7 +81,7 @@ async def remind(
     ]
     waiting = [
         r
-        for r in store.outbox_rows(app.engine, day)
+        for r in store.outbox_rows(reminders.engine, day)
         if r.state == OutboxState.PENDING and r.channel not in messengers
     ]
     if waiting:
@@ -104,14 +100,10 @@ async def remind(
     return lines
 
 
-def console_remind(chat: ChatService, messenger: Messenger) -> list[str]:
+def console_remind(reminders: Reminders) -> list[str]:
     """The demo's `:remind`: today's scan, delivered to the console chats."""
-    app = App(
-        config=chat.config, clock=chat.clock, engine=chat.engine, calendar=chat.calendar, chat=chat
-    )
-    reminders = Reminders(app, {messenger.channel: messenger})
-    day = local_today(chat.clock, chat.config.timezone)
-    if not chat.calendar.is_working_day(day):
+    day = local_today(reminders.clock, reminders.timezone)
+    if not reminders.calendar.is_working_day(day):
         return [f"── {texts.d(day)} là ngày nghỉ: không nhắc việc ──"]
 
     async def run() -> int:

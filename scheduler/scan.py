@@ -14,12 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy.engine import Engine
-
 from bot.messenger import Messenger
 from nhacviec.base.clock import Clock, local_today
-from nhacviec.base.config import Config, ConfigError
-from rules import Outcome
+from nhacviec.base.config import Config, check_preference
+from rules import Outcome, Thresholds
 from rules.calendar import WorkingCalendar
 from rules.policy import (
     DIGEST,
@@ -47,6 +45,7 @@ from scheduler.digest import (
     traits_for,
 )
 from storage import outbox as store
+from storage.db import Engine
 
 log = logging.getLogger(__name__)
 
@@ -123,13 +122,17 @@ def choose_links(
     return chosen
 
 
-def check_preference(value: Any) -> str | list[str]:
-    """[schedule] channels: "all", or the channels in order of preference."""
-    if value == "all":
-        return "all"
-    if isinstance(value, list) and value and all(isinstance(c, str) for c in value):
-        return value
-    raise ConfigError('[schedule] channels phải là "all" hoặc danh sách như ["telegram", "zalo"]')
+def policy_settings(config: Config) -> Settings:
+    """The reminder policy's knobs, from [schedule] and [rules] of the (validated) config."""
+    return Settings(
+        lead_days=tuple(sorted({int(n) for n in config.schedule.lead_days if int(n) > 0})),
+        escalate_after_days=config.schedule.escalate_after_days,
+        weekly_summary_weekday=config.schedule.weekly_summary_weekday,
+        due_soon_days=config.rules.due_soon_days,
+        thresholds=Thresholds(
+            fail=config.rules.fail_threshold, warning=config.rules.warning_threshold
+        ),
+    )
 
 
 @contextmanager
@@ -162,7 +165,7 @@ class Scanner:
         self.calendar = calendar
         self.clock = clock
         self.messengers = messengers or {}
-        self.settings = Settings.from_config(config)
+        self.settings = policy_settings(config)
         self.preference = check_preference(config.schedule.channels)
 
     def today(self) -> date:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -17,12 +16,12 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.messenger import Messenger
-from nhacviec.app import App
-from nhacviec.base.config import ConfigError
+from nhacviec.base.clock import Clock
+from rules.calendar import WorkingCalendar
 from scheduler.dispatch import Dispatcher, DispatchReport
 from scheduler.scan import Scanner, ScanResult
 from storage import outbox as store
+from storage.db import Engine
 
 log = logging.getLogger(__name__)
 
@@ -32,60 +31,42 @@ DISPATCH_JOB = "reminders-dispatch"
 STOP_TIMEOUT_SECONDS = 30.0
 
 
-def parse_daily_at(text: str) -> time:
-    """`07:30` -> 07:30; anything else is a configuration error."""
-    try:
-        hour, minute = (int(p) for p in text.strip().split(":"))
-        return time(hour, minute)
-    except ValueError as exc:
-        raise ConfigError(f"[schedule] daily_at phải có dạng HH:MM, không phải {text!r}") from exc
-
-
-def messenger_secrets(app: App) -> list[str]:
-    config = app.config
-    return [
-        s
-        for s in (
-            config.telegram.token,
-            config.telegram.secret_token,
-            config.zalo.token,
-            config.zalo.secret_token,
-        )
-        if s
-    ]
-
-
 class Reminders:
     """The scan and the dispatcher of one app, with the messengers enabled in this process."""
 
-    def __init__(self, app: App, messengers: Mapping[str, Messenger]) -> None:
-        self.app = app
-        self.messengers = dict(messengers)
-        self.tz = ZoneInfo(app.config.timezone)
-        self.daily_at = parse_daily_at(app.config.schedule.daily_at)
-        self.scanner = Scanner(app.engine, app.config, app.calendar, app.clock, self.messengers)
-        self.dispatcher = Dispatcher(
-            app.engine,
-            app.clock,
-            self.messengers,
-            app.config.outbox,
-            app.config.timezone,
-            secrets=messenger_secrets(app),
-        )
+    def __init__(
+        self,
+        engine: Engine,
+        clock: Clock,
+        calendar: WorkingCalendar,
+        timezone: str,
+        daily_at: time,
+        scanner: Scanner,
+        dispatcher: Dispatcher,
+    ) -> None:
+        self.engine = engine
+        self.clock = clock
+        self.calendar = calendar
+        self.timezone = timezone
+        self.tz = ZoneInfo(timezone)
+        self.daily_at = daily_at
+        self.scanner = scanner
+        self.dispatcher = dispatcher
+        self.messengers = dispatcher.messengers
         self._scan_lock = asyncio.Lock()
         self._dispatch_lock = asyncio.Lock()
 
     def local_now(self) -> datetime:
-        return self.app.clock.now().astimezone(self.tz)
+        return self.clock.now().astimezone(self.tz)
 
     def needs_catch_up(self) -> bool:
         """True if today is a working day, it is past daily_at and no scan of today is in the
         database: the process was down at daily_at. Only today is caught up, never a past day."""
         now = self.local_now()
         today = now.date()
-        if now.time() < self.daily_at or not self.app.calendar.is_working_day(today):
+        if now.time() < self.daily_at or not self.calendar.is_working_day(today):
             return False
-        return not store.scanned_on(self.app.engine, today)
+        return not store.scanned_on(self.engine, today)
 
     async def scan(self, day: date | None = None, trigger: str = "schedule") -> ScanResult:
         """One scan, never two at once in this process (the outbox key covers other ones)."""
@@ -111,9 +92,9 @@ class ReminderService:
 
     name = "reminders"
 
-    def __init__(self, app: App, messengers: Mapping[str, Messenger]) -> None:
-        self.reminders = Reminders(app, messengers)
-        self.config = app.config
+    def __init__(self, reminders: Reminders, dispatch_every_seconds: int = 30) -> None:
+        self.reminders = reminders
+        self.dispatch_every_seconds = dispatch_every_seconds
         self.scheduler: AsyncIOScheduler | None = None
         self.caught_up = asyncio.Event()  # set when a catch-up scan has finished
 
@@ -135,9 +116,7 @@ class ReminderService:
         )
         scheduler.add_job(
             self.reminders.dispatch,
-            IntervalTrigger(
-                seconds=max(1, self.config.schedule.dispatch_every_seconds), timezone=tz
-            ),
+            IntervalTrigger(seconds=max(1, self.dispatch_every_seconds), timezone=tz),
             id=DISPATCH_JOB,
             name="gửi hàng đợi nhắc việc",
             max_instances=1,

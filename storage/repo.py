@@ -15,6 +15,7 @@ from storage import outbox
 from storage.models import (
     Area,
     ChatLink,
+    ChatState,
     GroupLinkCode,
     LinkCode,
     Officer,
@@ -40,6 +41,61 @@ def current_plan(session: Session, year: int | None = None) -> Plan | None:
     if year is not None:
         query = query.where(Plan.year == year)
     return session.exec(query.order_by(col(Plan.year).desc(), col(Plan.id).desc())).first()
+
+
+def officers_with_units(session: Session) -> list[tuple[Officer, str]]:
+    """Every officer with their unit's code, by officer code."""
+    rows = session.exec(
+        select(Officer, Unit)
+        .join(Unit, col(Unit.id) == Officer.unit_id)
+        .order_by(col(Officer.code))
+    ).all()
+    return [(o, u.code) for o, u in rows]
+
+
+def get_unit(session: Session, unit_id: int | None) -> Unit | None:
+    return session.get(Unit, unit_id) if unit_id is not None else None
+
+
+def get_task(session: Session, task_id: int) -> Task | None:
+    """The task with this id; None for an id no database could hold (not an error)."""
+    if not 0 < task_id < 2**31:
+        return None
+    return session.get(Task, task_id)
+
+
+def all_units(session: Session) -> list[Unit]:
+    return list(session.exec(select(Unit)).all())
+
+
+def snooze_task(session: Session, task: Task, until: date) -> None:
+    """No reminder of this task before `until` (the officer pressed "remind me tomorrow")."""
+    task.snoozed_until = until
+    session.add(task)
+
+
+def chat_state(session: Session, channel: str, conversation: str) -> ChatState | None:
+    """The question the bot is waiting to have answered in this conversation, if any."""
+    return session.exec(
+        select(ChatState).where(ChatState.channel == channel, ChatState.chat_id == conversation)
+    ).first()
+
+
+def save_chat_state(session: Session, state: ChatState) -> None:
+    session.add(state)
+
+
+def drop_chat_state(session: Session, state: ChatState) -> None:
+    session.delete(state)
+
+
+def clear_chat_states(session: Session, channel: str, conversation: str) -> None:
+    """Forget any question pending in this conversation (a new command replaces it)."""
+    for state in session.exec(
+        select(ChatState).where(ChatState.channel == channel, ChatState.chat_id == conversation)
+    ).all():
+        session.delete(state)
+    session.flush()
 
 
 def unit_by_code(session: Session, code: str) -> Unit | None:

@@ -9,8 +9,9 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from rules import TaskFacts
+from rules import Outcome, TaskFacts
 from rules.areas import AreaTally
+from storage import outbox
 from storage.models import Area, Officer, ProgressUpdate, Task, TaskCoUnit, Unit, aware
 
 
@@ -238,3 +239,11 @@ def recent_completions(
         )
         for update, task, unit, officer in session.exec(query).all()
     ]
+
+
+def outcome_counts(
+    session: Session, plan_id: int, on: date, due_soon_days: int, unit_codes: dict[int, str]
+) -> dict[str, dict[Outcome, int]]:
+    """Per unit code, its tasks by outcome on `on`, counted by the database (the weekly
+    summary's count, storage.outbox.plan_outcome_counts)."""
+    return outbox.plan_outcome_counts(session.connection(), plan_id, on, due_soon_days, unit_codes)

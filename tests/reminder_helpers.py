@@ -12,7 +12,7 @@ from datetime import datetime
 
 from bot.messages import Reply
 from bot.messenger import DeliveryError
-from nhacviec.app import App
+from nhacviec.app import App, build_reminders
 from nhacviec.base.clock import FixedClock
 from nhacviec.base.config import Config
 from scheduler.service import Reminders
@@ -58,7 +58,7 @@ class FakePlatform:
 
 
 def reminders_for(app: App, *platforms: FakePlatform) -> Reminders:
-    return Reminders(app, {p.channel: p for p in platforms})
+    return build_reminders(app, {p.channel: p for p in platforms})
 
 
 def set_local(clock: FixedClock, config: Config, moment: datetime) -> None:

@@ -6,8 +6,8 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from bot.commands import parse_command, parse_percent
 from bot.messages import Incoming
+from bot.parsing import parse_command, parse_percent
 from nhacviec.app import App
 from nhacviec.base.clock import FixedClock
 from storage import repo

@@ -11,10 +11,9 @@ import pytest
 from sqlmodel import select
 
 from bot.adapters.telegram.service import TelegramService
-from nhacviec.app import App
+from nhacviec.app import App, build_reminders
 from nhacviec.base import texts
 from nhacviec.base.clock import FixedClock
-from scheduler.service import Reminders
 from storage import outbox as store
 from storage import repo
 from storage.db import session_scope
@@ -69,7 +68,7 @@ async def test_the_group_gets_its_digest_and_a_member_acts_on_it(
     app: App, bot: TelegramService, fake: FakeTelegramAPI
 ) -> None:
     await link_people_and_group(app, fake)
-    reminders = Reminders(app, {"telegram": bot.messenger})
+    reminders = build_reminders(app, {"telegram": bot.messenger})
     before = len(fake.sent(GROUP))
     result = await reminders.scan_and_dispatch()
     assert result.sent == 2  # the group's digest and Lan's own
@@ -119,7 +118,7 @@ async def test_a_group_upgraded_to_a_supergroup_gets_the_days_digest_once(
     """Telegram refuses the digest to the old id and names the new one: the digest goes
     there, the link and the day's row follow, and a later scan that day sends nothing."""
     await link_people_and_group(app, fake, lan=False)
-    reminders = Reminders(app, {"telegram": bot.messenger})
+    reminders = build_reminders(app, {"telegram": bot.messenger})
     fake.fail("sendMessage", 400, migrate_to=SUPERGROUP)
     assert (await reminders.scan_and_dispatch()).sent == 1
     [digest] = fake.sent(SUPERGROUP)
@@ -151,7 +150,7 @@ async def test_a_group_that_removes_the_bot_is_unlinked_and_its_digest_not_sent(
     the day's digest already written for it is expired instead of failing with 403, and no
     later scan writes one. An officer blocking the bot in private keeps their link."""
     await link_people_and_group(app, fake)
-    reminders = Reminders(app, {"telegram": bot.messenger})
+    reminders = build_reminders(app, {"telegram": bot.messenger})
     scanned = await reminders.scan()
     assert len(scanned.group_deliveries) == 1 and group_links(app) == [str(GROUP)]
 

@@ -11,17 +11,10 @@ import pytest
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from nhacviec.app import App
+from nhacviec.app import App, build_reminder_service, build_services
 from nhacviec.base.clock import FixedClock
-from nhacviec.base.config import ConfigError
-from nhacviec.runner import build_services
-from scheduler.service import (
-    CATCH_UP_JOB,
-    DISPATCH_JOB,
-    SCAN_JOB,
-    ReminderService,
-    parse_daily_at,
-)
+from nhacviec.base.config import ConfigError, parse_daily_at, validate
+from scheduler.service import CATCH_UP_JOB, DISPATCH_JOB, SCAN_JOB, ReminderService
 from storage import outbox as store
 from tests.conftest import link_chat
 from tests.reminder_helpers import FakePlatform, reminders_for, set_local
@@ -35,7 +28,7 @@ def at(app: App, clock: FixedClock, *moment: int) -> None:
 
 async def test_jobs_are_registered_daily_at_0730_local_time(app: App, clock: FixedClock) -> None:
     at(app, clock, 2023, 4, 3, 6, 0)  # before daily_at: no catch-up
-    service = ReminderService(app, {"telegram": FakePlatform()})
+    service = build_reminder_service(app, {"telegram": FakePlatform()})
     await service.start()
     try:
         assert service.scheduler is not None
@@ -63,7 +56,7 @@ async def test_daily_at_and_timezone_come_from_the_config(app: App, clock: Fixed
     app.config.schedule.daily_at = "06:45"
     app.config.schedule.dispatch_every_seconds = 10
     at(app, clock, 2023, 4, 3, 6, 0)
-    service = ReminderService(app, {})
+    service = build_reminder_service(app, {})
     await service.start()
     try:
         assert service.scheduler is not None
@@ -78,11 +71,11 @@ async def test_daily_at_and_timezone_come_from_the_config(app: App, clock: Fixed
         parse_daily_at("7h30")
     app.config.schedule.channels = "telegram"  # a list is needed
     with pytest.raises(ConfigError, match="channels"):
-        ReminderService(app, {})
+        validate(app.config)
     app.config.schedule.channels = "all"
     app.config.schedule.weekly_summary_weekday = 7
     with pytest.raises(ConfigError, match="weekly_summary_weekday"):
-        ReminderService(app, {})
+        validate(app.config)
 
 
 def test_catch_up_is_decided_from_the_database(app: App, clock: FixedClock) -> None:
@@ -107,7 +100,7 @@ async def test_catch_up_after_downtime_sends_today_only(app: App, clock: FixedCl
     platform = FakePlatform()
     # Down all of Monday 03/04; started on Tuesday 04/04 at 10:15.
     at(app, clock, 2023, 4, 4, 10, 15)
-    service = ReminderService(app, {"telegram": platform})
+    service = build_reminder_service(app, {"telegram": platform})
     await service.start()
     try:
         assert service.scheduler is not None
@@ -122,7 +115,7 @@ async def test_catch_up_after_downtime_sends_today_only(app: App, clock: FixedCl
     assert "Nhắc việc ngày 04/04/2023" in platform.sent[0][1].text
 
     # Restarted again the same day: no second catch-up, nothing sent twice.
-    again = ReminderService(app, {"telegram": platform})
+    again = build_reminder_service(app, {"telegram": platform})
     await again.start()
     try:
         assert again.scheduler is not None

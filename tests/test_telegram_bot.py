@@ -385,7 +385,7 @@ async def test_the_daily_scan_reaches_a_telegram_officer_with_buttons_once(
     """End to end: the day's scan writes the digest to the outbox, the dispatcher sends it
     through python-telegram-bot with a row of buttons per task, and a second run (a restart,
     a cron job run twice) sends nothing."""
-    from scheduler.remind import remind
+    from nhacviec.app import remind
 
     await link(app, fake, "CB04", LAN)
     before = len(fake.sent(LAN))

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from bot.adapters.telegram.messenger import TelegramMessenger
-from nhacviec.app import App, build_app
+from nhacviec.app import App, build_app, build_messengers, build_services
 from nhacviec.base import texts
 from nhacviec.base.config import ConfigError, load_config
-from nhacviec.runner import build_messengers, build_services, run_services
+from nhacviec.runner import run_services
 from tests.fakes.telegram_api import FakeTelegramAPI
 
 TOKEN = "5555555:AAF-runner-test-token-abcdefghijklmnop"
@@ -37,18 +37,23 @@ def test_token_comes_from_the_environment(tmp_path: Path) -> None:
     built.engine.dispose()
 
 
-def test_missing_token_or_bad_mode_is_a_config_error(tmp_path: Path) -> None:
-    built = build_app(load_config(write_config(tmp_path, "[telegram]\nenabled = true\n"), env={}))
-    with pytest.raises(ConfigError, match="NHACVIEC_TELEGRAM_TOKEN"):
-        build_messengers(built)
-    built.config.telegram.token = TOKEN
-    built.config.telegram.mode = "push"
-    with pytest.raises(ConfigError, match="polling hoặc webhook"):
-        build_messengers(built)
-    built.config.telegram.mode = "webhook"
-    with pytest.raises(ConfigError, match="webhook_url"):
-        build_messengers(built)
-    built.engine.dispose()
+def test_missing_token_or_bad_mode_is_refused_when_the_config_is_loaded(tmp_path: Path) -> None:
+    cases = [
+        ("[telegram]\nenabled = true\n", {}, "NHACVIEC_TELEGRAM_TOKEN"),
+        (
+            '[telegram]\nenabled = true\nmode = "push"\n',
+            {"NHACVIEC_TELEGRAM_TOKEN": TOKEN},
+            "polling hoặc webhook",
+        ),
+        (
+            '[telegram]\nenabled = true\nmode = "webhook"\n',
+            {"NHACVIEC_TELEGRAM_TOKEN": TOKEN},
+            "webhook_url",
+        ),
+    ]
+    for text, env, message in cases:
+        with pytest.raises(ConfigError, match=message):
+            load_config(write_config(tmp_path, text), env=env)
 
 
 async def test_run_services_answers_on_telegram_until_stopped(tmp_path: Path) -> None:

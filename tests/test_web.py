@@ -18,12 +18,12 @@ from nhacviec.web.routes import web_application
 from storage import assessments
 from storage.db import session_scope
 from tests.conftest import link_chat
-from tests.web_helpers import chat_link, csrf_of, open_link, path_of, sign_in
+from tests.web_helpers import chat_link, csrf_of, open_link, path_of, sign_in, web_deps
 
 
 @pytest.fixture
 async def client(example_app: App) -> AsyncIterator[TestClient]:
-    async with TestClient(TestServer(web_application(example_app.web))) as c:
+    async with TestClient(TestServer(web_application(web_deps(example_app)))) as c:
         yield c
 
 
@@ -39,7 +39,7 @@ async def test_link_from_chat_signs_in_once(client: TestClient, example_app: App
     assert home.status == 200
     assert "Tổng quan CCHC-2023" in await home.text()
     # The same link again, even from another browser: refused.
-    async with TestClient(TestServer(web_application(example_app.web))) as other:
+    async with TestClient(TestServer(web_application(web_deps(example_app)))) as other:
         status, text = await open_link(other, url)
     assert status == 403
     assert "đã được dùng" in text
@@ -179,7 +179,7 @@ async def test_head_sees_their_unit_in_approvals(client: TestClient, example_app
     done_rows = re.findall(r"<tr><td>.*?</tr>", text.split('id="done"')[1])
     units = [re.findall(r"</a></td><td>([A-Z]+)</td>", row)[0] for row in done_rows]
     assert units == ["KHTC"]
-    async with TestClient(TestServer(web_application(example_app.web))) as tccb:
+    async with TestClient(TestServer(web_application(web_deps(example_app)))) as tccb:
         await sign_in(tccb, example_app, "CB001")
         text = await (await tccb.get("/duyet")).text()
     assert "Đã gửi" in text and text.count('<a href="/nhiem-vu/') == 2
@@ -337,7 +337,7 @@ async def test_security_headers_and_cookie(client: TestClient, example_app: App)
 
 async def test_cookie_is_secure_behind_https(example_app: App) -> None:
     example_app.config.web.public_url = "https://nhacviec.snn.example"
-    async with TestClient(TestServer(web_application(example_app.web))) as client:
+    async with TestClient(TestServer(web_application(web_deps(example_app)))) as client:
         url = chat_link(example_app, "CB001")
         assert url.startswith("https://nhacviec.snn.example/dang-nhap/")
         html = await (await client.get(path_of(url))).text()

@@ -21,7 +21,7 @@ from bot.messages import Attachment, Incoming, Reply
 from bot.messenger import DeliveryError
 from nhacviec.app import App
 from nhacviec.base import texts
-from nhacviec.base.config import ConfigError, ZaloConfig, load_config
+from nhacviec.base.config import ConfigError, ZaloConfig, load_config, validate
 from storage import repo
 from storage.db import session_scope
 from storage.models import ChatLink, ProgressUpdate, Task, TaskState
@@ -316,7 +316,7 @@ async def test_the_daily_scan_reaches_a_zalo_officer_once(
 ) -> None:
     """End to end: an officer links on Zalo; the day's scan writes her digest to the outbox and
     the dispatcher delivers it through httpx to the fake Zalo; a second run sends nothing."""
-    from scheduler.remind import remind
+    from nhacviec.app import remind
 
     messenger, _ = polling
     await say(fake, "zalo-lan", f"/start {invite(app, 'CB04')}")
@@ -574,7 +574,8 @@ def test_mask_catches_zalo_urls_without_being_told_the_token() -> None:
 
 
 async def test_nhacviec_run_starts_zalo_beside_the_others(app: App, fake: FakeZalo) -> None:
-    from nhacviec.runner import build_messengers, build_services, run_services
+    from nhacviec.app import build_messengers, build_services
+    from nhacviec.runner import run_services
 
     assert build_messengers(app) == ({}, [])  # [zalo] is off by default
     app.config.zalo = zalo_config(fake)
@@ -617,9 +618,9 @@ async def test_start_fails_loudly_on_a_bad_token(app: App, fake: FakeZalo) -> No
 def test_config_that_cannot_work_is_refused(
     app: App, overrides: dict[str, Any], message: str
 ) -> None:
-    config = ZaloConfig(**{"enabled": True, "token": TOKEN, **overrides})
+    app.config.zalo = ZaloConfig(**{"enabled": True, "token": TOKEN, **overrides})
     with pytest.raises(ConfigError, match=message):
-        build_zalo(config, app.chat)
+        validate(app.config)
 
 
 def test_token_and_secret_from_the_environment(tmp_path: Any) -> None:

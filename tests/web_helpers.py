@@ -10,9 +10,15 @@ from aiohttp.test_utils import TestClient
 
 from bot.messages import Incoming
 from nhacviec.app import App
+from nhacviec.web.deps import WebDeps
 from tests.conftest import link_chat
 
 LINK = re.compile(r"https?://\S+/dang-nhap/\S+")
+
+
+def web_deps(app: App) -> WebDeps:
+    """What the composition root hands the web page, for the app of a test."""
+    return WebDeps(engine=app.engine, clock=app.clock, config=app.config)
 
 
 def chat_link(app: App, officer_code: str, chat_id: str | None = None) -> str:

@@ -9,14 +9,10 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import TextIO
 
-from sqlmodel import col, select
-
-from bot.commands import ChatService
+from bot.commands import ChatService, OfficerCard
 from bot.messages import Incoming, Reply
+from bot.messenger import Messenger
 from nhacviec.base import texts
-from storage import repo
-from storage.db import session_scope
-from storage.models import Officer, Unit
 
 CHANNEL = "console"
 
@@ -55,40 +51,37 @@ class ConsoleMessenger:
 class ConsoleChat:
     """Drives the chat service from lines typed (or read from a script)."""
 
-    def __init__(self, chat: ChatService, out: TextIO, link_days: int = 7) -> None:
+    def __init__(
+        self,
+        chat: ChatService,
+        out: TextIO,
+        link_days: int = 7,
+        remind: Callable[[Messenger], list[str]] | None = None,
+    ) -> None:
         self.chat = chat
         self.out = out
         self.messenger = ConsoleMessenger(out)
         self.link_days = link_days
+        # Runs today's reminder scan into this console (`:remind`); given by the composition
+        # root, since the scheduler sits above the chat layer.
+        self.remind = remind
         self.officer_code: str | None = None
 
-    def officers(self) -> list[tuple[Officer, str]]:
-        with session_scope(self.chat.engine) as session:
-            rows = session.exec(
-                select(Officer, Unit)
-                .join(Unit, col(Unit.id) == Officer.unit_id)
-                .order_by(col(Officer.code))
-            ).all()
-            return [(o, u.code) for o, u in rows]
+    def officers(self) -> list[OfficerCard]:
+        return self.chat.officer_directory()
 
     def become(self, code: str) -> bool:
         """Act as officer `code`: an admin issues a link code and the chat sends /start."""
-        with session_scope(self.chat.engine) as session:
-            officer = repo.officer_by_code(session, code)
-            if officer is None:
-                self.out.write(f"Không có cán bộ mã {code}.\n")
-                return False
-            unit = session.get(Unit, officer.unit_id)
-            self.officer_code = officer.code
-            header = (
-                f"── {officer.name} ({officer.code}, {unit.code if unit else ''}, "
-                f"{texts.ROLE_NAMES.get(officer.role, officer.role)}) ──\n"
-            )
-            self.out.write(header)
-            if repo.officer_for_chat(session, CHANNEL, officer.code) is not None:
-                return True
-            link = repo.new_link_code(session, officer, self.chat.clock.now(), self.link_days)
-            code_text = link.code
+        found = self.chat.console_sign_in(CHANNEL, code, self.link_days)
+        if found is None:
+            self.out.write(f"Không có cán bộ mã {code}.\n")
+            return False
+        officer, code_text = found
+        self.officer_code = officer.code
+        role = texts.ROLE_NAMES.get(officer.role, officer.role)
+        self.out.write(f"── {officer.name} ({officer.code}, {officer.unit_code}, {role}) ──\n")
+        if code_text is None:
+            return True
         self.out.write(f"(quản trị cấp mã liên kết: {code_text})\n")
         self.say(f"/start {code_text}")
         return True
@@ -121,9 +114,11 @@ class ConsoleChat:
                 on_date(moment)
                 self.out.write(f"── ngày {moment:%d/%m/%Y} ──\n")
             elif line == ":remind":
-                from scheduler.remind import console_remind
-
-                for note in console_remind(self.chat, self.messenger):
+                if self.remind is None:
+                    self.out.write("Không chạy được nhắc việc trong phiên này.\n")
+                    errors += 1
+                    continue
+                for note in self.remind(self.messenger):
                     self.out.write(note + "\n")
             elif self.officer_code is None:
                 self.out.write("Chọn cán bộ trước, ví dụ @CB001\n")
@@ -136,9 +131,9 @@ class ConsoleChat:
         """Pick who you are, then type as on a phone; Ctrl-D or /quit to leave."""
         officers = self.officers()
         self.out.write("Chọn bạn là ai (gõ số hoặc mã cán bộ):\n")
-        for n, (officer, unit) in enumerate(officers, start=1):
+        for n, officer in enumerate(officers, start=1):
             role = texts.ROLE_NAMES.get(officer.role, officer.role)
-            self.out.write(f"{n:3}. {officer.code} {officer.name} – {unit}, {role}\n")
+            self.out.write(f"{n:3}. {officer.code} {officer.name} – {officer.unit_code}, {role}\n")
         while True:
             try:
                 line = read("> " if self.officer_code is None else f"{self.officer_code} > ")
@@ -152,7 +147,7 @@ class ConsoleChat:
             if self.officer_code is None or line.startswith("@"):
                 choice = line.lstrip("@")
                 if choice.isdigit() and 1 <= int(choice) <= len(officers):
-                    choice = officers[int(choice) - 1][0].code
+                    choice = officers[int(choice) - 1].code
                 if self.become(choice):
                     self.out.write(
                         "Gõ lệnh như trên điện thoại, ví dụ /tasks. "

@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass, field, fields, is_dataclass
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 from typing import Any, get_type_hints
+from urllib.parse import urlsplit
 
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 
@@ -145,7 +146,82 @@ def load_config(path: str | Path | None = None, env: dict[str, str] | None = Non
     for var, (section, key) in ENV_OVERRIDES.items():
         if env.get(var):
             setattr(getattr(config, section), key, env[var])
+    validate(config)
     return config
+
+
+def validate(config: Config) -> None:
+    """Refuse, in Vietnamese and naming the key, any setting that cannot work: every command
+    checks the whole config the same way before it does anything."""
+    parse_daily_at(config.schedule.daily_at)
+    check_preference(config.schedule.channels)
+    if not 0 <= config.schedule.weekly_summary_weekday <= 6:
+        raise ConfigError("[schedule] weekly_summary_weekday phải từ 0 (thứ Hai) đến 6")
+    if config.schedule.dispatch_every_seconds < 1:
+        raise ConfigError("[schedule] dispatch_every_seconds phải từ 1 trở lên")
+    if not 0 < config.rules.warning_threshold <= config.rules.fail_threshold <= 1:
+        raise ConfigError(
+            "[rules] cần 0 < warning_threshold ≤ fail_threshold ≤ 1, ví dụ 0.20 và 0.30"
+        )
+    if config.telegram.enabled:
+        check_telegram(config.telegram)
+    if config.zalo.enabled:
+        check_zalo(config.zalo)
+
+
+def parse_daily_at(text: str) -> time:
+    """`07:30` -> 07:30; anything else is a configuration error."""
+    try:
+        hour, minute = (int(p) for p in text.strip().split(":"))
+        return time(hour, minute)
+    except ValueError as exc:
+        raise ConfigError(f"[schedule] daily_at phải có dạng HH:MM, không phải {text!r}") from exc
+
+
+def check_preference(value: Any) -> str | list[str]:
+    """[schedule] channels: "all", or the channels in order of preference."""
+    if value == "all":
+        return "all"
+    if isinstance(value, list) and value and all(isinstance(c, str) for c in value):
+        return value
+    raise ConfigError('[schedule] channels phải là "all" hoặc danh sách như ["telegram", "zalo"]')
+
+
+def check_telegram(config: TelegramConfig) -> None:
+    """Refuse, in Vietnamese, a [telegram] section that cannot work."""
+    if not config.token:
+        raise ConfigError(
+            "[telegram] đã bật nhưng chưa có token: đặt biến môi trường NHACVIEC_TELEGRAM_TOKEN."
+        )
+    if config.mode not in ("polling", "webhook"):
+        raise ConfigError(
+            f"[telegram] mode phải là polling hoặc webhook, không phải {config.mode!r}"
+        )
+    if config.mode == "webhook" and not config.webhook_url:
+        raise ConfigError("[telegram] mode = webhook cần webhook_url (địa chỉ https công khai).")
+
+
+def check_zalo(config: ZaloConfig) -> None:
+    """Refuse a [zalo] section that cannot work, saying what to fix."""
+    if not config.token:
+        raise ConfigError("[zalo] cần token (hoặc biến môi trường NHACVIEC_ZALO_TOKEN)")
+    if config.mode not in ("polling", "webhook"):
+        raise ConfigError(
+            f'[zalo] mode phải là "polling" hoặc "webhook", không phải "{config.mode}"'
+        )
+    if config.mode == "webhook":
+        parts = urlsplit(config.url)
+        if parts.scheme not in ("https", "http") or not parts.netloc:
+            raise ConfigError(
+                '[zalo] mode = "webhook" cần url công khai, ví dụ '
+                "https://nhacviec.example.gov.vn/zalo/webhook"
+            )
+        # The platform takes a secret of 8 to 256 characters (setWebhook, Zalo Bot API docs).
+        if not 8 <= len(config.secret_token) <= 256:
+            raise ConfigError(
+                '[zalo] mode = "webhook" cần secret_token dài 8–256 ký tự '
+                "(hoặc biến môi trường NHACVIEC_ZALO_SECRET)"
+            )
 
 
 def _build(cls: type, raw: dict[str, Any], where: str) -> Any:

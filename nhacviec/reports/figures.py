@@ -6,8 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-from sqlmodel import Session, select
-
 from nhacviec.base.config import Config
 from rules import (
     AreaFigures,
@@ -25,8 +23,9 @@ from rules import (
     watch_list,
 )
 from rules.areas import area_figures_from_tallies
-from storage import assessments, outbox, repo, web_queries
-from storage.models import Plan, Unit
+from storage import assessments, repo, web_queries
+from storage.db import Session
+from storage.models import Plan
 
 
 @dataclass(frozen=True)
@@ -66,7 +65,7 @@ def plan_figures(
     `on`; `facts` replaces the tasks as stored (a report on a past day passes `facts_as_of`)."""
     assert plan.id is not None
     facts = repo.task_facts(session, plan.id) if facts is None else facts
-    units = session.exec(select(Unit)).all()
+    units = repo.all_units(session)
     thresholds = thresholds_from(config)
     return PlanFigures(
         plan=plan,
@@ -89,14 +88,10 @@ def quick_plan_figures(session: Session, plan: Plan, on: date, config: Config) -
     (the task tally and two aggregates) instead of from every task: the web overview of a
     plan with a hundred thousand tasks. tests/test_web_queries.py holds the two equal."""
     assert plan.id is not None
-    units = session.exec(select(Unit)).all()
+    units = repo.all_units(session)
     thresholds = thresholds_from(config)
-    counts = outbox.plan_outcome_counts(
-        session.connection(),
-        plan.id,
-        on,
-        config.rules.due_soon_days,
-        {u.id: u.code for u in units if u.id is not None},
+    counts = web_queries.outcome_counts(
+        session, plan.id, on, config.rules.due_soon_days, {u.id: u.code for u in units if u.id}
     )
     return PlanFigures(
         plan=plan,
@@ -131,7 +126,7 @@ def assessment_figures(
     """Self-scores of the plan's areas (the latest of each) and the units inspected in the
     plan's year by `on`."""
     assert plan.id is not None
-    units = session.exec(select(Unit)).all()
+    units = repo.all_units(session)
     rows = [r for r in assessments.inspections_of_year(session, plan.year) if r.on <= on]
     return AssessmentFigures(
         scores=score_summary(

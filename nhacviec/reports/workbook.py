@@ -20,7 +20,6 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
-from sqlmodel import Session
 
 from nhacviec.base import texts
 from nhacviec.base.config import Config
@@ -43,6 +42,7 @@ from rules import (
 )
 from storage import assessments, repo
 from storage.assessments import HistoryRow, TaskDetails
+from storage.db import Session
 from storage.models import Plan
 
 SUMMARY = "Tổng hợp"

@@ -11,7 +11,6 @@ from datetime import date
 from typing import Any
 
 from aiohttp import web
-from sqlmodel import Session
 
 from nhacviec.base.clock import local_today
 from nhacviec.web import render
@@ -19,7 +18,7 @@ from nhacviec.web.deps import WebDeps
 from nhacviec.web.security import SESSION_COOKIE, origin_allowed, same_token, secure
 from rules.access import Actor
 from storage import repo, web_sessions
-from storage.db import session_scope
+from storage.db import Session, session_scope
 from storage.models import Officer, Plan, Unit, WebSession
 
 log = logging.getLogger(__name__)
@@ -126,7 +125,7 @@ def _run(
             if found is None:
                 return message("Chưa đăng nhập", SIGNED_OUT, 401)
             officer, web_session = found
-            unit = db.get(Unit, officer.unit_id)
+            unit = repo.get_unit(db, officer.unit_id)
             assert unit is not None
             ctx = Ctx(deps, db, officer, unit, web_session, query, form, match)
             if form is not None and (

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy.engine import Engine
-
 from nhacviec.base.clock import Clock
 from nhacviec.base.config import Config
 from nhacviec.web.security import AttemptLimiter
+from storage.db import Engine
 
 
 @dataclass

@@ -45,10 +45,8 @@ from bot.commands import ChatService
 from bot.messages import Button, Incoming, Reply
 from bot.messenger import DeliveryError
 from nhacviec.base import texts
-from nhacviec.base.config import ConfigError, TelegramConfig
+from nhacviec.base.config import ConfigError, TelegramConfig, check_telegram
 from nhacviec.base.logs import register_secret
-from storage import repo
-from storage.db import session_scope
 
 log = logging.getLogger(__name__)
 
@@ -164,7 +162,7 @@ class TelegramService:
         max_attempts: int = 5,
         concurrency: int = 64,
     ) -> None:
-        check_config(config)
+        check_telegram(config)
         self.config = config
         self.chat = chat
         self.poll_timeout = poll_timeout
@@ -376,11 +374,7 @@ class TelegramService:
     async def _chat_migrated(self, old: str, new: str) -> None:
         """A group upgraded to a supergroup changes id; its unit link follows."""
 
-        def move() -> bool:
-            with session_scope(self.chat.engine) as session:
-                return repo.move_group_chat(session, CHANNEL, old, new)
-
-        if await asyncio.to_thread(move):
+        if await asyncio.to_thread(self.chat.group_chat_moved, CHANNEL, old, new):
             log.info("unit group chat %s is now %s", old, new)
 
     async def _on_removed(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -394,12 +388,7 @@ class TelegramService:
             return
         chat_id = str(change.chat.id)
 
-        def unlink() -> str | None:
-            with session_scope(self.chat.engine) as session:
-                unit = repo.unlink_group_chat(session, CHANNEL, chat_id)
-                return unit.code if unit is not None else None
-
-        unit_code = await asyncio.to_thread(unlink)
+        unit_code = await asyncio.to_thread(self.chat.group_chat_left, CHANNEL, chat_id)
         if unit_code is not None:
             log.info("bot removed from group %s: unlinked from unit %s", chat_id, unit_code)
 
@@ -446,20 +435,6 @@ def remaining_buttons(message: Message, pressed: str) -> list[list[Button]]:
         if buttons and not any(b.data.partition(":")[2] == task for b in buttons):
             rows.append(buttons)
     return rows
-
-
-def check_config(config: TelegramConfig) -> None:
-    """Refuse, in Vietnamese, a [telegram] section that cannot work."""
-    if not config.token:
-        raise ConfigError(
-            "[telegram] đã bật nhưng chưa có token: đặt biến môi trường NHACVIEC_TELEGRAM_TOKEN."
-        )
-    if config.mode not in ("polling", "webhook"):
-        raise ConfigError(
-            f"[telegram] mode phải là polling hoặc webhook, không phải {config.mode!r}"
-        )
-    if config.mode == "webhook" and not config.webhook_url:
-        raise ConfigError("[telegram] mode = webhook cần webhook_url (địa chỉ https công khai).")
 
 
 def _host(url: str) -> str:

@@ -26,7 +26,7 @@ from bot.commands import ChatService
 from bot.messages import Incoming, Reply, split_text
 from bot.messenger import DeliveryError
 from nhacviec.base import texts
-from nhacviec.base.config import ConfigError, ZaloConfig
+from nhacviec.base.config import ZaloConfig, check_zalo
 from nhacviec.base.logs import install_secret_filter
 
 log = logging.getLogger(__name__)
@@ -386,29 +386,6 @@ class ZaloService:
 # -- wiring --------------------------------------------------------------------------------------
 
 
-def check_config(config: ZaloConfig) -> None:
-    """Refuse a [zalo] section that cannot work, saying what to fix."""
-    if not config.token:
-        raise ConfigError("[zalo] cần token (hoặc biến môi trường NHACVIEC_ZALO_TOKEN)")
-    if config.mode not in ("polling", "webhook"):
-        raise ConfigError(
-            f'[zalo] mode phải là "polling" hoặc "webhook", không phải "{config.mode}"'
-        )
-    if config.mode == "webhook":
-        parts = urlsplit(config.url)
-        if parts.scheme not in ("https", "http") or not parts.netloc:
-            raise ConfigError(
-                '[zalo] mode = "webhook" cần url công khai, ví dụ '
-                "https://nhacviec.example.gov.vn/zalo/webhook"
-            )
-        # The platform takes a secret of 8 to 256 characters (setWebhook, Zalo Bot API docs).
-        if not 8 <= len(config.secret_token) <= 256:
-            raise ConfigError(
-                '[zalo] mode = "webhook" cần secret_token dài 8–256 ký tự '
-                "(hoặc biến môi trường NHACVIEC_ZALO_SECRET)"
-            )
-
-
 def build_zalo(
     config: ZaloConfig,
     chat: ChatService,
@@ -419,7 +396,7 @@ def build_zalo(
 ) -> tuple[ZaloMessenger, ZaloService]:
     """The Zalo messenger (for replies and reminders) and the service receiving updates; the
     service owns the HTTP client and closes it when it stops."""
-    check_config(config)
+    check_zalo(config)
     client = ZaloClient(config.token, config.base_url, retry=retry, sleep=sleep)
     media = MediaStore(urljoin(config.url, "media/")) if config.mode == "webhook" else None
     messenger = ZaloMessenger(client, media)
