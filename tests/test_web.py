@@ -323,7 +323,7 @@ async def test_security_headers_and_cookie(client: TestClient, example_app: App)
     page = await client.get(path_of(url))
     assert "script-src 'self'" in page.headers["Content-Security-Policy"]
     assert page.headers["X-Frame-Options"] == "DENY"
-    assert page.headers["Referrer-Policy"] == "no-referrer"
+    assert page.headers["Referrer-Policy"] == "same-origin"
     html = await page.text()
     pre = csrf = re.search(r'name="pre" value="([^"]+)"', html)
     assert pre and csrf

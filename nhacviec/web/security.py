@@ -29,8 +29,9 @@ def secure(response: web.StreamResponse, https: bool) -> web.StreamResponse:
     headers["Content-Security-Policy"] = CSP
     headers["X-Content-Type-Options"] = "nosniff"
     headers["X-Frame-Options"] = "DENY"
-    # Sign-in links carry a secret in the path: never send it on as a referrer.
-    headers["Referrer-Policy"] = "no-referrer"
+    # Sign-in links carry a secret in the path: never send it to another site as a referrer.
+    # (Not "no-referrer": with it browsers send "Origin: null" on our own forms.)
+    headers["Referrer-Policy"] = "same-origin"
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
     headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
     headers.setdefault("Cache-Control", "no-store")
