@@ -125,6 +125,10 @@ class Task(SQLModel, table=True):
         # The weekly 30% count's ranges (open tasks by deadline, completions after a day) are
         # read from this index alone; the rest comes from TaskTally.
         sa.Index("ix_task_plan_completion", "plan_id", "completed_on", "deadline", "lead_unit_id"),
+        # The web overview's per-area figures are read from this index alone (migration 0014).
+        sa.Index(
+            "ix_task_plan_area", "plan_id", "area_id", "completed_on", "deadline", "progress"
+        ),
     )
     id: int | None = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="plan.id")
