@@ -1,10 +1,11 @@
 """Write the example import files for nhacviec.
 
-`examples/ke-hoach-cchc-2023.xlsx` is the 2023 plan of the Department of Agriculture and Rural
-Development of Quảng Ngãi (Sở Nông nghiệp và PTNT) to improve its public-administration-reform
-(CCHC) index, laid out as the department would keep it (docs/import-format.md): sheets
-`Kế hoạch`, `Lĩnh vực`, `Đơn vị`, `Cán bộ`, `Nhiệm vụ`. The tasks follow sections a)–g) of the
-plan; officers are fictional. `examples/nhiem-vu-bo-sung.csv` holds three additional tasks, a
+`nhacviec/data/ke-hoach-cchc-2023.xlsx` (shipped in the package for the demo) is the 2023
+plan of the Department of Agriculture and Rural Development of Quảng Ngãi (Sở Nông nghiệp và
+PTNT) to improve its public-administration-reform (CCHC) index, laid out as the department
+would keep it (docs/import-format.md): sheets `Kế hoạch`, `Lĩnh vực`, `Đơn vị`, `Cán bộ`,
+`Nhiệm vụ`. The tasks follow sections a)–g) of the plan; officers are fictional.
+`examples/nhiem-vu-bo-sung.csv` holds three additional tasks, a
 second file to try after the workbook.
 
 Deadlines are written as text `dd/mm/yyyy`, as the department types them. The output is
@@ -32,7 +33,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 EXAMPLES = Path(__file__).resolve().parent
-WORKBOOK_PATH = EXAMPLES / "ke-hoach-cchc-2023.xlsx"
+WORKBOOK_PATH = EXAMPLES.parent / "nhacviec" / "data" / "ke-hoach-cchc-2023.xlsx"
 CSV_PATH = EXAMPLES / "nhiem-vu-bo-sung.csv"
 
 # A fixed instant for the document properties and the zip entries (the plan's date).

@@ -3,25 +3,19 @@
 from __future__ import annotations
 
 import sys
-import tempfile
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import Progress
-from rich.table import Table
 
-from nhacviec.app import App, build_app, build_messengers, build_services, console_reminders
-from nhacviec.app import remind as remind_now
-from nhacviec.base import texts
-from nhacviec.base.clock import Clock, FixedClock, SystemClock, local_today
-from nhacviec.base.config import Config, ConfigError, load_config
-from nhacviec.reports.figures import plan_figures
-from storage import repo
-from storage.db import session_scope
-from storage.importer import ImportFailed, import_sheets, read_file, row_count
+if TYPE_CHECKING:
+    # Only for annotations: `nhacviec --help` must start without the database, the chart or
+    # the messengers, so every command imports what it uses when it runs.
+    from nhacviec.app import App
+    from nhacviec.base.clock import Clock
+    from nhacviec.base.config import Config
 
 app = typer.Typer(
     help="nhacviec – nhắc việc: theo dõi nhiệm vụ và hạn cho cơ quan nhà nước.",
@@ -32,13 +26,21 @@ app = typer.Typer(
 console = Console()
 err = Console(stderr=True)
 
-EXAMPLE_PLAN = Path(__file__).resolve().parent.parent / "examples" / "ke-hoach-cchc-2023.xlsx"
+
+def error(message: str, style: str | None = "red") -> None:
+    """An error line for the admin, printed as written: a "[schedule]" or "[theo phân công]"
+    in it is text, never rich markup."""
+    err.print(message, style=style, markup=False, highlight=False)
+
+
 ConfigOption = Annotated[
     Path | None,
     typer.Option("--config", "-c", help="Tệp cấu hình TOML (mặc định: $NHACVIEC_CONFIG)."),
 ]
 # The demo's default date: a Monday in March 2023, when the example plan's first reports are due.
 DEMO_DAY = date(2023, 3, 13)
+# The example plan, shipped inside the package (nhacviec/data) so an installed wheel has it.
+DEMO_PLAN = "ke-hoach-cchc-2023.xlsx"
 OnOption = Annotated[
     str | None, typer.Option("--on", help="Ngày mà các quy tắc nhìn thấy, dd/mm/yyyy.")
 ]
@@ -71,18 +73,24 @@ def _main(
 
 
 def _config(path: Path | None) -> Config:
+    from nhacviec.base.config import ConfigError, load_config
+
     try:
         return load_config(path or _global_config)
     except ConfigError as exc:
-        err.print(f"[red]{exc}[/red]")
+        error(str(exc))
         raise typer.Exit(2) from exc
 
 
 def _clock(config: Config, on: str | None) -> Clock:
+    from nhacviec.base.clock import FixedClock, SystemClock
+
     return FixedClock.on(parse_day(on), config.timezone) if on else SystemClock()
 
 
 def _app(config_path: Path | None, on: str | None = None) -> App:
+    from nhacviec.app import build_app
+
     config = _config(config_path)
     return build_app(config, _clock(config, on))
 
@@ -98,8 +106,13 @@ def init(config: ConfigOption = None) -> None:
 
 def run_import(built: App, file: Path, plan: str | None) -> bool:
     """Import `file` in one transaction, with a progress bar; print every bad row."""
+    from rich.progress import Progress
+
+    from storage.db import session_scope
+    from storage.importer import ImportFailed, import_sheets, read_file, row_count
+
     if not file.exists():
-        err.print(f"[red]Không tìm thấy tệp {file}[/red]")
+        error(f"Không tìm thấy tệp {file}")
         return False
     try:
         sheets = read_file(file)
@@ -110,9 +123,9 @@ def run_import(built: App, file: Path, plan: str | None) -> bool:
                     session, sheets, plan, progress=lambda n: bar.advance(job, n)
                 )
     except ImportFailed as failed:
-        err.print(f"[red]Không nhập gì cả: {len(failed.issues)} dòng lỗi.[/red]")
+        error(f"Không nhập gì cả: {len(failed.issues)} dòng lỗi.")
         for issue in failed.issues:
-            err.print(f"  • {issue}")
+            error(f"  • {issue}", style=None)
         return False
     names = {
         "plan": "kế hoạch",
@@ -154,8 +167,12 @@ def invite(
 ) -> None:
     """Cấp mã liên kết dùng một lần cho cán bộ, hoặc cho nhóm chat của đơn vị (--unit)."""
     if (officer is None) == (unit is None):
-        err.print("[red]Gõ mã cán bộ (nhacviec invite CB005) hoặc --unit MÃ_ĐƠN_VỊ.[/red]")
+        error("Gõ mã cán bộ (nhacviec invite CB005) hoặc --unit MÃ_ĐƠN_VỊ.")
         raise typer.Exit(2)
+    from nhacviec.base import texts
+    from storage import repo
+    from storage.db import session_scope
+
     built = _app(config)
     if unit is not None:
         invite_group(built, unit)
@@ -164,7 +181,7 @@ def invite(
     with session_scope(built.engine) as session:
         found = repo.officer_by_code(session, officer)
         if found is None:
-            err.print(f"[red]Không có cán bộ mã {officer}.[/red]")
+            error(f"Không có cán bộ mã {officer}.")
             raise typer.Exit(1)
         link = repo.new_link_code(
             session, found, built.clock.now(), built.config.rules.link_code_days
@@ -176,10 +193,14 @@ def invite(
 
 def invite_group(built: App, unit_code: str) -> None:
     """A one-time code that links a unit's group chat: `/start CODE` typed in the group."""
+    from nhacviec.base import texts
+    from storage import repo
+    from storage.db import session_scope
+
     with session_scope(built.engine) as session:
         unit = repo.unit_by_code(session, unit_code)
         if unit is None:
-            err.print(f"[red]Không có đơn vị mã {unit_code}.[/red]")
+            error(f"Không có đơn vị mã {unit_code}.")
             raise typer.Exit(1)
         link = repo.new_group_code(
             session, unit, built.clock.now(), built.config.rules.link_code_days
@@ -201,16 +222,19 @@ def unlink_group(
     config: ConfigOption = None,
 ) -> None:
     """Huỷ liên kết nhóm chat của đơn vị: nhóm không nhận nhắc việc nữa."""
+    from storage import repo
+    from storage.db import session_scope
+
     built = _app(config)
     with session_scope(built.engine) as session:
         found = repo.unit_by_code(session, unit)
         if found is None:
-            err.print(f"[red]Không có đơn vị mã {unit}.[/red]")
+            error(f"Không có đơn vị mã {unit}.")
             raise typer.Exit(1)
         removed = repo.unlink_group_chats(session, found, chat_id=chat)
         if not removed:
             which = f"nhóm chat {chat}" if chat else "nhóm chat nào"
-            err.print(f"[red]{found.name} ({found.code}) chưa liên kết {which}.[/red]")
+            error(f"{found.name} ({found.code}) chưa liên kết {which}.")
             raise typer.Exit(1)
         groups = ", ".join(f"{link.channel} {link.chat_id}" for link in removed)
     console.print(
@@ -228,12 +252,20 @@ def status(
     ] = None,
 ) -> None:
     """Bảng tình hình từng đơn vị: giao, đúng hạn, trễ, quá hạn, mở, tỷ lệ, cờ 30%."""
+    from rich.table import Table
+
+    from nhacviec.base import texts
+    from nhacviec.base.clock import local_today
+    from nhacviec.reports.figures import plan_figures
+    from storage import repo
+    from storage.db import session_scope
+
     built = _app(config, on)
     today = local_today(built.clock, built.config.timezone)
     with session_scope(built.engine) as session:
         plan = repo.current_plan(session)
         if plan is None:
-            err.print(f"[red]{texts.NO_PLAN}[/red]")
+            error(texts.NO_PLAN)
             raise typer.Exit(1)
         figures = plan_figures(session, plan, today, built.config)
     table = Table(title=f"{plan.code} – tình hình ngày {texts.d(today)}")
@@ -269,8 +301,11 @@ def report(
     config: ConfigOption = None,
 ) -> None:
     """Báo cáo quý / 6 tháng / năm ra tệp Excel; số liệu tính đến ngày cuối kỳ."""
+    from nhacviec.base import texts
+    from nhacviec.base.clock import local_today
     from nhacviec.reports.workbook import ReportError, build_report
     from rules import PeriodError, parse_period
+    from storage.db import session_scope
 
     built = _app(config, on)
     try:
@@ -280,7 +315,7 @@ def report(
                 session, chosen, local_today(built.clock, built.config.timezone), built.config
             )
     except (PeriodError, ReportError) as exc:
-        err.print(f"[red]{exc}[/red]")
+        error(str(exc))
         raise typer.Exit(2) from exc
     out.write_bytes(made.content)
     console.print(
@@ -295,10 +330,20 @@ def demo(
     script: Annotated[
         Path | None, typer.Option(help="Chạy các dòng của tệp thay vì gõ tay, in hội thoại.")
     ] = None,
-    plan_file: Annotated[Path, typer.Option("--plan", help="Tệp kế hoạch để nạp.")] = EXAMPLE_PLAN,
+    plan_file: Annotated[
+        Path | None,
+        typer.Option("--plan", help="Tệp kế hoạch để nạp (mặc định: kế hoạch mẫu đi kèm)."),
+    ] = None,
 ) -> None:
     """Trò chuyện với bot ngay trong terminal, trên CSDL tạm nạp sẵn kế hoạch mẫu."""
+    import tempfile
+    from importlib.resources import as_file, files
+
     from bot.adapters.console import ConsoleChat
+    from nhacviec.app import build_app, console_reminders
+    from nhacviec.base import texts
+    from nhacviec.base.clock import FixedClock
+    from nhacviec.base.config import Config
 
     with tempfile.TemporaryDirectory(prefix="nhacviec-demo-") as folder:
         config = Config()
@@ -306,8 +351,9 @@ def demo(
         day = parse_day(on) if on else DEMO_DAY
         clock = FixedClock.on(day, config.timezone)
         built = build_app(config, clock)
-        if not run_import(built, plan_file, None):
-            raise typer.Exit(1)
+        with as_file(files("nhacviec.data").joinpath(DEMO_PLAN)) as bundled:
+            if not run_import(built, plan_file or bundled, None):
+                raise typer.Exit(1)
         console.print(f"Ngày giả lập: {texts.d(day)} (đổi bằng --on dd/mm/yyyy)")
         chat = ConsoleChat(
             built.chat, sys.stdout, config.rules.link_code_days, console_reminders(built)
@@ -318,7 +364,7 @@ def demo(
 
         if script is not None:
             if not script.exists():
-                err.print(f"[red]Không tìm thấy tệp {script}[/red]")
+                error(f"Không tìm thấy tệp {script}")
                 raise typer.Exit(1)
             lines = script.read_text(encoding="utf-8").splitlines()
             errors = chat.run_lines(lines, move)
@@ -341,6 +387,9 @@ def remind(
     """Quét nhắc việc một lần ngay: ghi hàng đợi rồi gửi qua các kênh đang bật (cho cron)."""
     import asyncio
 
+    from nhacviec.app import build_messengers
+    from nhacviec.app import remind as remind_now
+
     built = _app(config, on)
     messengers, _services = build_messengers(built)
     for line in asyncio.run(remind_now(built, messengers, dry_run=dry_run)):
@@ -353,6 +402,8 @@ def run(config: ConfigOption = None) -> None:
     """Chạy bot (Telegram, Zalo) và lịch nhắc việc cho đến khi dừng (Ctrl-C)."""
     import asyncio
 
+    from nhacviec.app import build_services
+    from nhacviec.base.config import ConfigError
     from nhacviec.base.logs import setup_logging
     from nhacviec.runner import serve
 
@@ -360,7 +411,7 @@ def run(config: ConfigOption = None) -> None:
     try:
         asyncio.run(serve(build_services(_app(config))))
     except ConfigError as exc:
-        err.print(f"[red]{exc}[/red]")
+        error(str(exc))
         raise typer.Exit(2) from exc
 
 
@@ -370,13 +421,21 @@ def web(config: ConfigOption = None) -> None:
     import asyncio
 
     from nhacviec.app import build_web_service
+    from nhacviec.base.config import ConfigError
     from nhacviec.base.logs import setup_logging
     from nhacviec.runner import serve
 
     setup_logging()
     built = _app(config)
-    console.print(f"Trang web: {built.config.web.base_url}  (dừng: Ctrl-C)")
-    asyncio.run(serve([build_web_service(built)]))
+    console.print(f"Trang web: {built.config.web.base_url}  (dừng: Ctrl-C)", markup=False)
+    try:
+        asyncio.run(serve([build_web_service(built)]))
+    except OSError as exc:  # the port is taken, or not ours to listen on
+        error(f"Không mở được cổng {built.config.web.listen}:{built.config.web.port}: {exc}")
+        raise typer.Exit(2) from exc
+    except ConfigError as exc:
+        error(str(exc))
+        raise typer.Exit(2) from exc
 
 
 @app.command("web-link")
@@ -385,20 +444,22 @@ def web_link(
     config: ConfigOption = None,
 ) -> None:
     """In đường dẫn đăng nhập trang web dùng một lần cho cán bộ (ví dụ quản trị đầu tiên)."""
-    from storage import web_sessions
+    from nhacviec.base import texts
+    from storage import repo, web_sessions
+    from storage.db import session_scope
 
     built = _app(config)
     with session_scope(built.engine) as session:
         found = repo.officer_by_code(session, officer)
         if found is None or not found.active:
-            err.print(f"[red]Không có cán bộ mã {officer}.[/red]")
+            error(f"Không có cán bộ mã {officer}.")
             raise typer.Exit(1)
         try:
             url, expires = web_sessions.login_link(
                 session, found, built.clock.now(), built.config.web, "cli"
             )
         except web_sessions.LoginLimited as limited:
-            err.print(f"[red]{texts.WEB_LIMITED.format(n=limited.issued)}[/red]")
+            error(texts.WEB_LIMITED.format(n=limited.issued))
             raise typer.Exit(1) from limited
     console.print(
         f"Đường dẫn đăng nhập cho {found.name} ({found.code}), dùng một lần, "

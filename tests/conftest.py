@@ -23,7 +23,7 @@ from tests.builders import write_xlsx
 REPO_ROOT = Path(__file__).resolve().parent.parent
 pytest_plugins = ["tests.telegram_fixtures"]
 
-EXAMPLE_PLAN = REPO_ROOT / "examples" / "ke-hoach-cchc-2023.xlsx"
+EXAMPLE_PLAN = REPO_ROOT / "nhacviec" / "data" / "ke-hoach-cchc-2023.xlsx"
 POSTGRES_URL = os.environ.get("NHACVIEC_TEST_POSTGRES_URL", "")
 
 

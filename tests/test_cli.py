@@ -1,11 +1,17 @@
-"""The `nhacviec` command line, run as a user runs it: a subprocess."""
+"""The `nhacviec` command line, run in process through typer's runner (the demo once more as a
+real subprocess, as a user runs it)."""
 
+import contextlib
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from typer.testing import CliRunner
+
+from nhacviec.cli import app as cli
 from storage import outbox as store
 from storage import repo
 from storage.db import make_engine, session_scope
@@ -13,9 +19,29 @@ from tests.builders import OFFICERS, small_sheets, write_xlsx
 from tests.conftest import REPO_ROOT
 
 
+@dataclass
+class CliResult:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
 def nhacviec(
     *args: str, cwd: Path, config: Path | None = None, stdin: str | None = None
+) -> CliResult:
+    """`nhacviec ARGS` in this process, in `cwd`, with $NHACVIEC_CONFIG set to `config`."""
+    env = {"NHACVIEC_CONFIG": str(config) if config else None, "COLUMNS": "120"}
+    with contextlib.chdir(cwd):
+        result = CliRunner().invoke(cli, list(args), input=stdin, env=env)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return CliResult(result.exit_code, result.stdout, result.stderr)
+
+
+def nhacviec_process(
+    *args: str, cwd: Path, config: Path | None = None, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
+    """`python -m nhacviec ARGS` as a real subprocess."""
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "COLUMNS": "120"}
     env.pop("NHACVIEC_CONFIG", None)
     if config is not None:
@@ -38,7 +64,9 @@ def write_config(tmp_path: Path) -> Path:
 
 
 def test_demo_script_end_to_end(tmp_path: Path) -> None:
-    result = nhacviec("demo", "--script", str(REPO_ROOT / "examples" / "demo.txt"), cwd=tmp_path)
+    result = nhacviec_process(
+        "demo", "--script", str(REPO_ROOT / "examples" / "demo.txt"), cwd=tmp_path
+    )
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Ngày giả lập: 13/03/2023" in out
@@ -123,6 +151,19 @@ def test_bad_config_is_a_clear_error(tmp_path: Path) -> None:
     config.write_text("[rules]\nfoo = 1\n", encoding="utf-8")
     result = nhacviec("init", cwd=tmp_path, config=config)
     assert result.returncode == 2 and "Khóa cấu hình không biết: rules.foo" in result.stderr
+
+
+def test_every_command_refuses_a_bad_setting_the_same_way(tmp_path: Path) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text(
+        f'[database]\nurl = "sqlite:///{tmp_path}/x.db"\n[schedule]\ndaily_at = "7h30"\n',
+        encoding="utf-8",
+    )
+    for command in (["init"], ["status"], ["remind", "--dry-run"], ["invite", "CB01"], ["run"]):
+        result = nhacviec(*command, cwd=tmp_path, config=config)
+        assert result.returncode == 2, (command, result.stdout)
+        assert "[schedule] daily_at phải có dạng HH:MM, không phải '7h30'" in result.stderr
+    assert not (tmp_path / "x.db").exists()  # refused before anything was built
 
 
 def test_bad_date_option(tmp_path: Path) -> None:

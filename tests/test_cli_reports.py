@@ -1,12 +1,10 @@
-"""`nhacviec report` and `nhacviec status --chart` run as real subprocesses on a temp config and
-SQLite file; self-scores, inspections and reports on both SQLite and PostgreSQL."""
+"""`nhacviec report` and `nhacviec status --chart` run through typer's runner on a temp config
+and SQLite file; self-scores, inspections and reports on both SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import contextlib
 import io
-import os
-import subprocess
-import sys
 from datetime import date, datetime
 from pathlib import Path
 
@@ -14,35 +12,31 @@ import pytest
 from matplotlib.image import imread
 from openpyxl import load_workbook
 from sqlalchemy.engine import Engine
+from typer.testing import CliRunner
 
 from bot.messages import Incoming
 from nhacviec.app import App, build_app
 from nhacviec.base.clock import FixedClock
 from nhacviec.base.config import Config, load_config
+from nhacviec.cli import app as cli
 from tests.builders import write_xlsx
 from tests.conftest import EXAMPLE_PLAN, REPO_ROOT, link_chat, load
 from tests.scripted_year import Year, play_year
+from tests.test_cli import CliResult
 from tests.test_status_reports import ALL_UNITS, sheet_rows, unit_table
 
 ON = date(2023, 10, 20)
 
 
-def nhacviec(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("NHACVIEC_CONFIG", "NHACVIEC_DATABASE_URL")
-    }
-    env["COLUMNS"] = "200"  # rich tables unwrapped
-    env["PYTHONIOENCODING"] = "utf-8"
-    return subprocess.run(
-        [sys.executable, "-m", "nhacviec", *args],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+def nhacviec(*args: str) -> CliResult:
+    """`nhacviec ARGS` in this process, from the repository's root, with no config from the
+    environment; rich tables unwrapped."""
+    env = {"NHACVIEC_CONFIG": None, "NHACVIEC_DATABASE_URL": None, "COLUMNS": "200"}
+    with contextlib.chdir(REPO_ROOT):
+        result = CliRunner().invoke(cli, list(args), env=env)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return CliResult(result.exit_code, result.stdout, result.stderr)
 
 
 @pytest.fixture
