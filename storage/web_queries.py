@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -12,6 +13,8 @@ from sqlmodel import Session, col, select
 from rules import Outcome, TaskFacts
 from rules.areas import AreaTally
 from storage import outbox
+from storage.db import Engine
+from storage.importer import ImportSummary, import_sheets, read_file
 from storage.models import Area, Officer, ProgressUpdate, Task, TaskCoUnit, Unit, aware
 
 
@@ -248,3 +251,18 @@ def outcome_counts(
     """Per unit code, its tasks by outcome on `on`, counted by the database (the weekly
     summary's count, storage.outbox.plan_outcome_counts)."""
     return outbox.plan_outcome_counts(session.connection(), plan_id, on, due_soon_days, unit_codes)
+
+
+def preview_import(engine: Engine, path: Path) -> ImportSummary:
+    """What importing `path` would add and change, with nothing written: the import runs in
+    a transaction of its own that is rolled back. ImportFailed lists every bad row."""
+    with Session(engine) as session:
+        try:
+            return import_sheets(session, read_file(path))
+        finally:
+            session.rollback()
+
+
+def apply_import(session: Session, path: Path) -> ImportSummary:
+    """Import `path` in the caller's transaction."""
+    return import_sheets(session, read_file(path))

@@ -7,6 +7,7 @@ import io
 import re
 from collections.abc import AsyncIterator
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
@@ -356,3 +357,60 @@ async def test_cookie_is_secure_behind_https(example_app: App) -> None:
         assert answer.status == 303
         assert "Secure" in answer.headers["Set-Cookie"]
         assert answer.headers["Strict-Transport-Security"] == "max-age=31536000"
+
+
+# -- import with a preview ---------------------------------------------------------------
+
+
+async def test_import_previews_then_applies(
+    client: TestClient, example_app: App, tmp_path: Path
+) -> None:
+    from aiohttp import FormData
+    from sqlmodel import select
+
+    from storage.models import Plan
+    from tests.builders import write_xlsx
+
+    await sign_in(client, example_app, "CB001")
+    token = csrf_of(await (await client.get("/nhap")).text())
+    upload = FormData()
+    upload.add_field("csrf", token)
+    plan_file = write_xlsx(tmp_path / "small.xlsx")
+    upload.add_field("tep", plan_file.read_bytes(), filename="small.xlsx")
+    preview = await client.post("/nhap", data=upload)
+    text = await preview.text()
+    assert preview.status == 200, text
+    assert "thêm 1 kế hoạch" in text and "Chưa ghi gì" in text
+    with session_scope(example_app.engine) as session:
+        assert [p.code for p in session.exec(select(Plan)).all()] == ["CCHC-2023"]
+    upload_id = re.search(r'name="tai_len" value="([^"]+)"', text)
+    assert upload_id
+    applied = await client.post(
+        "/nhap", data={"csrf": token, "tai_len": upload_id.group(1), "ap_dung": "1"}
+    )
+    assert "Đã nhập: thêm 1 kế hoạch" in await applied.text()
+    with session_scope(example_app.engine) as session:
+        assert sorted(p.code for p in session.exec(select(Plan)).all()) == ["CCHC-2023", "KH-TEST"]
+    again = await client.post(
+        "/nhap", data={"csrf": token, "tai_len": upload_id.group(1), "ap_dung": "1"}
+    )
+    assert again.status == 400 and "hết hạn" in await again.text()
+
+
+async def test_import_of_a_bad_file_writes_nothing(
+    client: TestClient, example_app: App, tmp_path: Path
+) -> None:
+    from aiohttp import FormData
+
+    await sign_in(client, example_app, "CB001")
+    token = csrf_of(await (await client.get("/nhap")).text())
+    upload = FormData()
+    upload.add_field("csrf", token)
+    upload.add_field("tep", b"not a spreadsheet", filename="plan.pdf")
+    answer = await client.post("/nhap", data=upload)
+    assert answer.status == 400 and "chỉ nhận tệp .xlsx hoặc .csv" in await answer.text()
+
+
+async def test_officer_cannot_import(client: TestClient, example_app: App) -> None:
+    await sign_in(client, example_app, "CB009")
+    assert (await client.get("/nhap")).status == 403

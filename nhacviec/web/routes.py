@@ -7,7 +7,7 @@ from importlib import resources
 
 from aiohttp import web
 
-from nhacviec.web import forms, login, pages
+from nhacviec.web import forms, imports, login, pages
 from nhacviec.web.context import https, signed_in
 from nhacviec.web.deps import WebDeps
 from nhacviec.web.security import secure
@@ -55,6 +55,7 @@ def setup_web(app: web.Application, deps: WebDeps) -> None:
     app.router.add_get("/duyet", page(pages.approvals))
     app.router.add_route("*", "/kiem-tra", page(forms.inspections))
     app.router.add_route("*", "/tu-cham", page(forms.scores))
+    app.router.add_route("*", "/nhap", page(imports.import_page))
     app.router.add_get("/bao-cao", page(forms.report_form))
     app.router.add_get("/bao-cao/tai", page(forms.report_download))
 
