@@ -45,3 +45,14 @@ async def test_web_link_prints_a_link_that_signs_in(tmp_path: Path) -> None:
     assert limited.returncode == 1 and "2 đường dẫn" in limited.stderr
     unknown = nhacviec("web-link", "CB99", cwd=tmp_path, config=config)
     assert unknown.returncode == 1 and "Không có cán bộ mã CB99" in unknown.stderr
+
+
+def test_a_bad_web_setting_is_refused(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[database]\nurl = "sqlite:///{tmp_path}/cli.db"\n[web]\npublic_url = "nhacviec.vn"\n',
+        encoding="utf-8",
+    )
+    result = nhacviec("web-link", "CB01", cwd=tmp_path, config=config)
+    assert result.returncode == 2
+    assert "[web] public_url phải bắt đầu bằng https://" in result.stderr

@@ -167,6 +167,21 @@ def validate(config: Config) -> None:
         check_telegram(config.telegram)
     if config.zalo.enabled:
         check_zalo(config.zalo)
+    check_web(config.web)
+
+
+def check_web(config: WebConfig) -> None:
+    """Refuse, in Vietnamese, a [web] section that cannot work."""
+    if not 1 <= config.port <= 65535:
+        raise ConfigError(f"[web] port phải từ 1 đến 65535, không phải {config.port}")
+    if config.public_url and not config.public_url.startswith(("http://", "https://")):
+        raise ConfigError(
+            f"[web] public_url phải bắt đầu bằng https:// (hoặc http://), không phải "
+            f"{config.public_url!r}"
+        )
+    for key in ("session_hours", "link_minutes", "links_per_hour"):
+        if getattr(config, key) < 1:
+            raise ConfigError(f"[web] {key} phải từ 1 trở lên")
 
 
 def parse_daily_at(text: str) -> time:
