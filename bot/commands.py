@@ -16,7 +16,7 @@ from bot.tccb import TccbCommands
 from nhacviec.base import texts
 from nhacviec.base.clock import Clock, local_today
 from nhacviec.base.config import Config
-from rules import Outcome, TaskFacts, access, days_overdue, outcome_on
+from rules import Outcome, TaskFacts, days_overdue, outcome_on
 from rules.calendar import WorkingCalendar
 from storage import repo, web_sessions
 from storage.db import Engine, Session, session_scope
@@ -434,14 +434,13 @@ class ChatService:
         plan = self._plan(session)
         if plan is None:
             return [Reply(texts.NO_PLAN)]
-        actor = access.Actor(role=officer.role, unit_id=officer.unit_id)
-        if not access.may_see_status(actor, None):
+        if officer.role not in (Role.TCCB, Role.ADMIN, Role.HEAD):
             return [Reply(texts.STATUS_REFUSED)]
         # `/status [UNIT] [PAGE]`: a number alone is a page of one's own unit (a head's view).
         args = list(command.args)
         page = int(args.pop()) if args and args[-1].isdigit() else 1
         unit_code = args[0] if args else None
-        if not access.sees_all(actor):
+        if officer.role == Role.HEAD:
             own = repo.get_unit(session, officer.unit_id)
             if unit_code and own and unit_code.upper() != own.code.upper():
                 return [Reply(texts.STATUS_OTHER_UNIT)]

@@ -1,76 +1,153 @@
-"""Who may see and change what: the one place chat, CLI and web ask.
+"""Who may do what: the one authorization decision for chat, CLI and web.
 
-An officer sees their own unit; a unit head sees their unit and approves for it; TCCB, the
-admin, the follow-up officer of Văn phòng Sở and the director see every unit. Only TCCB, the
-admin and the follow-up officer change the plan (tasks, inspections, self-scores, imports);
-the director sees everything and changes nothing. Pure: roles are plain strings, so chat and
-web pass what storage holds."""
+Pure: it is given the actor (role, unit) and the task (lead unit, co-units, state) and says
+yes, or no with the reason a user reads. Only an active, linked officer ever reaches it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from enum import StrEnum
 
-OFFICER = "officer"
-HEAD = "head"
-TCCB = "tccb"
-ADMIN = "admin"
-# Issue 11 adds these roles; they are decided here already so chat and web agree on them.
-FOLLOW_UP = "followup"
-DIRECTOR = "director"
+from rules.roles import Role
 
-SEES_ALL = frozenset({TCCB, ADMIN, FOLLOW_UP, DIRECTOR})
-CHANGES_PLAN = frozenset({TCCB, ADMIN, FOLLOW_UP})
-FOLLOWS_UP = frozenset({TCCB, ADMIN})
+
+class Action(StrEnum):
+    VIEW = "view"  # see a task and its story
+    PROGRESS = "progress"  # report progress (a co-unit for its part)
+    DONE = "done"  # report completion: the lead unit only
+    ASSIGN = "assign"  # add a task (/giao)
+    EDIT = "edit"  # change a field, reassign, move the deadline (/sua)
+    CANCEL = "cancel"  # /huy
+    REOPEN = "reopen"  # a cancelled task back in the plan
+    APPROVE = "approve"  # extensions, completions (the extensions issue)
+    STATUS_ALL = "status_all"  # every unit's figures
+    STATUS_OWN = "status_own"  # one's own unit's figures
+    FOLLOW_UP = "follow_up"  # TCCB's tools: scores, inspections
+    REPORT = "report"  # the Excel report, the areas view (read only)
+
+
+# Roles that see every unit.
+SEE_ALL = frozenset({Role.TCCB, Role.ADMIN, Role.FOLLOWUP, Role.DIRECTOR})
+# Roles that keep the plan: add, change, cancel tasks of any unit.
+PLAN_KEEPERS = frozenset({Role.TCCB, Role.ADMIN, Role.FOLLOWUP})
+
+
+class Refusal(StrEnum):
+    """Why not: nhacviec.base.texts.ACCESS_REFUSALS words each for the user."""
+
+    INACTIVE = "inactive"
+    OTHER_UNIT = "other_unit"
+    LEAD_ONLY = "lead_only"
+    PLAN_KEEPERS_ONLY = "plan_keepers_only"
+    READ_ONLY = "read_only"
+    HEADS_ONLY = "heads_only"
+    TCCB_ONLY = "tccb_only"
+    CANCELLED = "cancelled"
+    NOT_CANCELLED = "not_cancelled"
+    DONE = "done"
 
 
 @dataclass(frozen=True, slots=True)
 class Actor:
-    """Who asks: an active officer's role and unit."""
+    """Who acts: an officer's id, unit and role."""
 
-    role: str
+    officer_id: int
     unit_id: int
+    role: str
+    active: bool = True
 
 
-def sees_all(actor: Actor) -> bool:
-    """TCCB, the admin, the follow-up officer and the director see every unit."""
-    return actor.role in SEES_ALL
+@dataclass(frozen=True, slots=True)
+class TaskScope:
+    """What the decision needs to know of a task."""
+
+    lead_unit_id: int
+    co_unit_ids: frozenset[int] = field(default_factory=frozenset)
+    assignee_id: int | None = None
+    state: str = "open"
+
+    @classmethod
+    def of(
+        cls,
+        lead_unit_id: int,
+        co_unit_ids: Collection[int] = (),
+        assignee_id: int | None = None,
+        state: str = "open",
+    ) -> TaskScope:
+        return cls(lead_unit_id, frozenset(co_unit_ids), assignee_id, state)
 
 
-def may_view_unit(actor: Actor, unit_id: int) -> bool:
-    """Everyone sees their own unit; only those who see all see another's."""
-    return sees_all(actor) or actor.unit_id == unit_id
+@dataclass(frozen=True, slots=True)
+class Decision:
+    allowed: bool
+    reason: Refusal | None = None
+
+    def __bool__(self) -> bool:
+        return self.allowed
 
 
-def may_view_task(
-    actor: Actor, lead_unit_id: int, co_unit_ids: frozenset[int] = frozenset()
-) -> bool:
-    """A task is seen by its lead unit, its co-operating units and those who see all."""
-    return may_view_unit(actor, lead_unit_id) or actor.unit_id in co_unit_ids
+YES = Decision(True)
 
 
-def may_change_plan(actor: Actor) -> bool:
-    """Adding, editing or cancelling tasks and importing a plan."""
-    return actor.role in CHANGES_PLAN
+def _no(reason: Refusal) -> Decision:
+    return Decision(False, reason)
 
 
-def may_follow_up(actor: Actor) -> bool:
-    """TCCB's follow-up: inspections, self-scores, the period reports (the admin stands in)."""
-    return actor.role in FOLLOWS_UP
+def decide(actor: Actor, action: Action, task: TaskScope | None = None) -> Decision:
+    """May `actor` do `action` (on `task`)? The lead unit's officers and head act on its tasks;
+    a co-unit sees the task and reports progress for its part; TCCB, admin and the follow-up
+    officer keep the plan of every unit; the director sees everything and changes nothing."""
+    if not actor.active:
+        return _no(Refusal.INACTIVE)
+    role = actor.role
+    if action is Action.STATUS_ALL:
+        return YES if role in SEE_ALL else _no(Refusal.TCCB_ONLY)
+    if action is Action.STATUS_OWN:
+        return YES if role in SEE_ALL or role == Role.HEAD else _no(Refusal.HEADS_ONLY)
+    if action is Action.REPORT:
+        return YES if role in SEE_ALL else _no(Refusal.TCCB_ONLY)
+    if action is Action.FOLLOW_UP:
+        return YES if role in (Role.TCCB, Role.ADMIN) else _no(Refusal.TCCB_ONLY)
+    if action in (Action.ASSIGN, Action.EDIT, Action.CANCEL, Action.REOPEN):
+        if role == Role.DIRECTOR:
+            return _no(Refusal.READ_ONLY)
+        if role not in PLAN_KEEPERS:
+            return _no(Refusal.PLAN_KEEPERS_ONLY)
+        if task is None:
+            return YES
+        if action is Action.CANCEL and task.state == "cancelled":
+            return _no(Refusal.CANCELLED)
+        if action is Action.CANCEL and task.state == "done":
+            return _no(Refusal.DONE)
+        if action is Action.REOPEN and task.state != "cancelled":
+            return _no(Refusal.NOT_CANCELLED)
+        if action is Action.EDIT and task.state == "cancelled":
+            return _no(Refusal.CANCELLED)
+        return YES
+    if task is None:
+        return YES if action is Action.VIEW else _no(Refusal.OTHER_UNIT)
+    own = actor.unit_id == task.lead_unit_id
+    co = actor.unit_id in task.co_unit_ids
+    if action is Action.VIEW:
+        return YES if role in SEE_ALL or own or co else _no(Refusal.OTHER_UNIT)
+    if action is Action.APPROVE:
+        if role in (Role.TCCB, Role.ADMIN):
+            return YES
+        return YES if role == Role.HEAD and own else _no(Refusal.HEADS_ONLY)
+    # Progress and done: people of the units doing the work, never the director.
+    if role == Role.DIRECTOR:
+        return _no(Refusal.READ_ONLY)
+    if task.state == "cancelled":
+        return _no(Refusal.CANCELLED)
+    if action is Action.PROGRESS:
+        return YES if own or co else _no(Refusal.OTHER_UNIT)
+    if action is Action.DONE:
+        if own:
+            return YES
+        return _no(Refusal.LEAD_ONLY if co else Refusal.OTHER_UNIT)
+    return _no(Refusal.OTHER_UNIT)
 
 
-def may_read_reports(actor: Actor) -> bool:
-    """The period reports: those who follow up, and the director who reads them."""
-    return may_follow_up(actor) or actor.role == DIRECTOR
-
-
-def may_approve(actor: Actor, unit_id: int) -> bool:
-    """Extensions and completions of a unit's tasks: its head, TCCB or the admin."""
-    return actor.role in FOLLOWS_UP or (actor.role == HEAD and actor.unit_id == unit_id)
-
-
-def may_see_status(actor: Actor, unit_id: int | None) -> bool:
-    """The figures: of all units (`unit_id` None) for those who see all; of one unit for
-    them and for that unit's head."""
-    if sees_all(actor):
-        return True
-    return actor.role == HEAD and (unit_id is None or unit_id == actor.unit_id)
+def actor_of(officer_id: int | None, unit_id: int, role: str, active: bool = True) -> Actor:
+    return Actor(officer_id or 0, unit_id, role, active)

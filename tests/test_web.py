@@ -414,3 +414,28 @@ async def test_import_of_a_bad_file_writes_nothing(
 async def test_officer_cannot_import(client: TestClient, example_app: App) -> None:
     await sign_in(client, example_app, "CB009")
     assert (await client.get("/nhap")).status == 403
+
+
+async def test_director_reads_everything_and_changes_nothing(
+    client: TestClient, example_app: App
+) -> None:
+    from storage import repo
+
+    with session_scope(example_app.engine) as session:
+        officer = repo.officer_by_code(session, "CB009")
+        assert officer is not None
+        officer.role = "director"  # Lãnh đạo Sở (issue 11's role)
+        session.add(officer)
+    await sign_in(client, example_app, "CB009")
+    assert (await client.get("/")).status == 200
+    assert (await client.get("/don-vi/TCCB")).status == 200
+    assert (await client.get("/bao-cao/tai?ky=2023-Q1")).status == 200
+    html = await (await client.get("/")).text()
+    for path in ("/kiem-tra", "/tu-cham", "/nhap"):
+        assert (await client.get(path)).status == 403
+    answer = await client.post(
+        "/kiem-tra", data={"csrf": csrf_of(html), "don_vi": "KHTC", "ngay": "2023-03-20"}
+    )
+    assert answer.status == 403
+    with session_scope(example_app.engine) as session:
+        assert assessments.inspections_of_year(session, 2023) == []

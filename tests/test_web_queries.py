@@ -5,14 +5,11 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
 from nhacviec.base.config import Config
 from nhacviec.reports.figures import plan_figures, quick_plan_figures
-from rules import access
-from rules.access import Actor
 from storage import repo
 from storage.db import session_scope, upgrade
 from storage.models import Task
@@ -66,41 +63,3 @@ def test_quick_figures_equal_the_rules(engine: Engine) -> None:
                 for a in slow.areas
             ], day
             day += timedelta(days=9)
-
-
-OFFICER = Actor(access.OFFICER, unit_id=1)
-HEAD = Actor(access.HEAD, unit_id=1)
-TCCB = Actor(access.TCCB, unit_id=2)
-DIRECTOR = Actor(access.DIRECTOR, unit_id=3)
-
-
-@pytest.mark.parametrize(
-    ("actor", "own", "other", "changes", "approves_own", "approves_other", "reports"),
-    [
-        (OFFICER, True, False, False, False, False, False),
-        (HEAD, True, False, False, True, False, False),
-        (TCCB, True, True, True, True, True, True),
-        (DIRECTOR, True, True, False, False, False, True),
-    ],
-)
-def test_access(
-    actor: Actor,
-    own: bool,
-    other: bool,
-    changes: bool,
-    approves_own: bool,
-    approves_other: bool,
-    reports: bool,
-) -> None:
-    assert access.may_view_unit(actor, actor.unit_id) is own
-    assert access.may_view_unit(actor, 99) is other
-    assert access.may_change_plan(actor) is changes
-    assert access.may_follow_up(actor) is changes
-    assert access.may_approve(actor, 1) is (approves_own if actor.unit_id == 1 else approves_other)
-    assert access.may_approve(actor, 99) is approves_other
-    assert access.may_read_reports(actor) is reports
-
-
-def test_co_unit_sees_the_task() -> None:
-    assert not access.may_view_task(OFFICER, 5)
-    assert access.may_view_task(OFFICER, 5, frozenset({1}))

@@ -16,7 +16,7 @@ from nhacviec.base.clock import local_today
 from nhacviec.web import render
 from nhacviec.web.deps import WebDeps
 from nhacviec.web.security import SESSION_COOKIE, origin_allowed, same_token, secure
-from rules.access import Actor
+from rules.access import Actor, actor_of
 from storage import repo, web_sessions
 from storage.db import Session, session_scope
 from storage.models import Officer, Plan, Unit, WebSession
@@ -46,7 +46,9 @@ class Ctx:
 
     @property
     def actor(self) -> Actor:
-        return Actor(role=self.officer.role, unit_id=self.officer.unit_id)
+        return actor_of(
+            self.officer.id, self.officer.unit_id, self.officer.role, self.officer.active
+        )
 
     @property
     def today(self) -> date:

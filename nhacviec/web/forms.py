@@ -13,7 +13,7 @@ from nhacviec.reports.figures import assessment_figures
 from nhacviec.reports.workbook import ReportError, build_report
 from nhacviec.web.context import Ctx
 from rules import AreaFacts, PeriodError, ScoreError, check_points, parse_period
-from rules.access import may_follow_up, may_read_reports
+from rules.access import Action, decide
 from storage import assessments, repo, web_queries
 
 FOLLOW_UP_ONLY = "Chỉ TCCB và quản trị ghi được kiểm tra và điểm tự chấm."
@@ -50,7 +50,7 @@ def _field(ctx: Ctx, name: str) -> str:
 
 def inspections(ctx: Ctx) -> web.StreamResponse:
     """The inspections of the plan's year, the share of units inspected, and the form."""
-    if not may_follow_up(ctx.actor):
+    if not decide(ctx.actor, Action.FOLLOW_UP):
         return ctx.refuse(FOLLOW_UP_ONLY)
     plan = ctx.plan()
     if plan is None:
@@ -101,7 +101,7 @@ def inspections(ctx: Ctx) -> web.StreamResponse:
 
 def scores(ctx: Ctx) -> web.StreamResponse:
     """The areas' latest self-scores against maximum and target, and the form."""
-    if not may_follow_up(ctx.actor):
+    if not decide(ctx.actor, Action.FOLLOW_UP):
         return ctx.refuse(FOLLOW_UP_ONLY)
     plan = ctx.plan()
     if plan is None or plan.id is None:
@@ -153,7 +153,7 @@ def scores(ctx: Ctx) -> web.StreamResponse:
 
 def report_form(ctx: Ctx) -> web.StreamResponse:
     """The periods of the plan's year to download, and a field for any other."""
-    if not may_read_reports(ctx.actor):
+    if not decide(ctx.actor, Action.REPORT):
         return ctx.refuse(REPORTS_ONLY)
     plan = ctx.plan()
     year = plan.year if plan else ctx.today.year
@@ -168,7 +168,7 @@ def report_form(ctx: Ctx) -> web.StreamResponse:
 
 def report_download(ctx: Ctx) -> web.StreamResponse:
     """The period's Excel workbook, as `nhacviec report` and `/report` make it."""
-    if not may_read_reports(ctx.actor):
+    if not decide(ctx.actor, Action.REPORT):
         return ctx.refuse(REPORTS_ONLY)
     raw = (ctx.query.get("ky") or "").strip()
     try:

@@ -11,7 +11,7 @@ from pathlib import Path
 from aiohttp import web
 
 from nhacviec.web.context import Ctx
-from rules.access import may_change_plan
+from rules.access import Action, decide
 from storage import web_queries
 from storage.importer import ImportFailed, ImportSummary
 
@@ -62,7 +62,7 @@ def _upload_path(ctx: Ctx, upload_id: str) -> Path | None:
 def import_page(ctx: Ctx) -> web.StreamResponse:
     """GET: the form. POST with a file: the preview. POST with `tai_len` (the upload's id)
     and `ap_dung`: the import."""
-    if not may_change_plan(ctx.actor):
+    if not decide(ctx.actor, Action.ASSIGN):
         return ctx.refuse(CHANGE_ONLY)
     form = ctx.form or {}
     if ctx.form is None:

@@ -13,7 +13,7 @@ from nhacviec.reports.figures import assessment_figures, quick_plan_figures
 from nhacviec.web.context import Ctx
 from nhacviec.web.forms import parse_date
 from rules import Outcome, TaskFacts, days_late, days_overdue, outcome_on, unit_figures
-from rules.access import may_approve, may_view_task, may_view_unit, sees_all
+from rules.access import Action, TaskScope, decide
 from storage import repo, web_queries
 from storage.web_queries import TaskFilter, TaskRow
 
@@ -41,7 +41,7 @@ OUTCOME_ORDER = {
 
 def overview(ctx: Ctx) -> web.StreamResponse:
     """Every unit's counts and share, the watch list, areas against targets, inspections."""
-    if not sees_all(ctx.actor):
+    if not decide(ctx.actor, Action.STATUS_ALL):
         return web.Response(status=303, headers={"Location": f"/don-vi/{ctx.unit.code}"})
     plan = ctx.plan()
     if plan is None:
@@ -67,7 +67,7 @@ def overview(ctx: Ctx) -> web.StreamResponse:
 
 def chart(ctx: Ctx) -> web.StreamResponse:
     """The overview's chart: the units worst first, at most CHART_UNITS of them."""
-    if not sees_all(ctx.actor):
+    if not decide(ctx.actor, Action.STATUS_ALL):
         return ctx.refuse(ALL_ONLY)
     plan = ctx.plan()
     if plan is None:
@@ -119,7 +119,7 @@ def unit_page(ctx: Ctx) -> web.StreamResponse:
     unit = repo.unit_by_code(ctx.db, ctx.match["code"])
     if unit is None or unit.id is None:
         return ctx.not_found(f"Không có đơn vị “{ctx.match['code']}”.")
-    if not may_view_unit(ctx.actor, unit.id):
+    if not decide(ctx.actor, Action.VIEW, TaskScope.of(unit.id)):
         return ctx.refuse(OTHER_UNIT)
     plan = ctx.plan()
     if plan is None or plan.id is None:
@@ -174,7 +174,7 @@ def task_page(ctx: Ctx) -> web.StreamResponse:
     if found is None:
         return ctx.not_found(f"Không có nhiệm vụ số {raw}.")
     co_ids = frozenset(u.id for u in found.co_units if u.id is not None)
-    if not may_view_task(ctx.actor, found.unit.id or 0, co_ids):
+    if not decide(ctx.actor, Action.VIEW, TaskScope.of(found.unit.id or 0, co_ids)):
         return ctx.refuse(OTHER_UNIT)
     task = found.task
     facts = TaskFacts(
@@ -215,10 +215,11 @@ def approvals(ctx: Ctx) -> web.StreamResponse:
     if plan is None or plan.id is None:
         return ctx.render("message.html", title="Chờ duyệt", message=NO_PLAN)
     actor = ctx.actor
-    if not sees_all(actor) and not may_approve(actor, ctx.unit.id or 0):
+    sees_all = bool(decide(actor, Action.STATUS_ALL))
+    if not sees_all and not decide(actor, Action.APPROVE, TaskScope.of(ctx.unit.id or 0)):
         return ctx.refuse("Trang duyệt dành cho trưởng đơn vị, TCCB và quản trị.")
     since = ctx.deps.clock.now() - timedelta(days=RECENT_DAYS)
-    unit_id = None if sees_all(actor) else ctx.unit.id
+    unit_id = None if sees_all else ctx.unit.id
     done = web_queries.recent_completions(ctx.db, plan.id, since, unit_id)
     return ctx.render(
         "approvals.html",
