@@ -16,6 +16,7 @@ from bot.tccb import TccbCommands
 from nhacviec.base import texts
 from nhacviec.base.clock import Clock, local_today
 from nhacviec.base.config import Config
+from nhacviec.base.errors import NhacviecError
 from rules import Outcome, TaskFacts, days_overdue, outcome_on
 from rules.calendar import WorkingCalendar
 from storage import repo, web_sessions
@@ -96,6 +97,8 @@ class ChatService:
         try:
             with session_scope(self.engine) as session:
                 return self._handle(session, message)
+        except NhacviecError as err:
+            return [Reply(texts.explain(err))]
         except Exception:
             log.exception(
                 "command failed (channel=%s, chat=%s, text=%r)",
@@ -218,7 +221,7 @@ class ChatService:
                 session, command.args[0], message.channel, message.identity, self.clock.now()
             )
         except repo.LinkError as err:
-            return Reply(texts.LINK_ERRORS[err.reason])
+            return Reply(texts.explain(err))
         unit = repo.get_unit(session, officer.unit_id)
         return Reply(texts.linked(officer.name, unit.name if unit else "", officer.role))
 
@@ -231,7 +234,7 @@ class ChatService:
                 session, code, message.channel, message.chat_id, self.clock.now()
             )
         except repo.LinkError as err:
-            return Reply(texts.LINK_ERRORS[err.reason])
+            return Reply(texts.explain(err))
         return Reply(texts.group_linked(unit.name))
 
     # -- /tasks ------------------------------------------------------------------------------

@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Protocol
 
 from bot.messages import Reply
+from nhacviec.base.errors import NhacviecError
 
 
-class DeliveryError(Exception):
+class DeliveryError(NhacviecError):
     """A send that did not go through. `retry_after` (seconds) is the platform's own wait, as
     in Telegram's 429; `permanent` means retrying cannot help (chat blocked the bot, chat gone)."""
+
+    reason = "delivery"
 
     def __init__(
         self, message: str, retry_after: float | None = None, permanent: bool = False

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
+from nhacviec.base import texts
+
 if TYPE_CHECKING:
     # Only for annotations: `nhacviec --help` must start without the database, the chart or
     # the messengers, so every command imports what it uses when it runs.
@@ -78,7 +80,7 @@ def _config(path: Path | None) -> Config:
     try:
         return load_config(path or _global_config)
     except ConfigError as exc:
-        error(str(exc))
+        error(texts.explain(exc))
         raise typer.Exit(2) from exc
 
 
@@ -315,7 +317,7 @@ def report(
                 session, chosen, local_today(built.clock, built.config.timezone), built.config
             )
     except (PeriodError, ReportError) as exc:
-        error(str(exc))
+        error(texts.explain(exc))
         raise typer.Exit(2) from exc
     out.write_bytes(made.content)
     console.print(
@@ -411,7 +413,7 @@ def run(config: ConfigOption = None) -> None:
     try:
         asyncio.run(serve(build_services(_app(config))))
     except ConfigError as exc:
-        error(str(exc))
+        error(texts.explain(exc))
         raise typer.Exit(2) from exc
 
 

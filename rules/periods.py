@@ -6,12 +6,16 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from nhacviec.base.errors import NhacviecError
+
 _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 _PATTERN = re.compile(r"^(\d{4})(?:-?([QqHh])([1-4]))?$")
 
 
-class PeriodError(ValueError):
+class PeriodError(NhacviecError, ValueError):
     """A period the rules cannot read, or one that has not begun; the message is for users."""
+
+    reason = "period"
 
 
 @dataclass(frozen=True, slots=True)

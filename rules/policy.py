@@ -24,10 +24,11 @@ from rules import (
     watch_list,
 )
 from rules.calendar import WorkingCalendar
+from rules.roles import Role
 
 DIGEST = "digest"  # the outbox kind of the daily digest
 GROUP_DIGEST = "group"  # the outbox kind of a unit group chat's daily digest
-ROLE_OFFICER, ROLE_HEAD, ROLE_TCCB = "officer", "head", "tccb"
+ROLE_OFFICER, ROLE_HEAD, ROLE_TCCB = Role.OFFICER, Role.HEAD, Role.TCCB
 
 
 @dataclass(frozen=True, slots=True)

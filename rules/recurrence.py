@@ -3,10 +3,12 @@ expand into dated occurrences."""
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import date, datetime
 
 from dateutil.rrule import rrulestr
+
+from nhacviec.base.errors import NhacviecError
+from rules.textnorm import fold
 
 # The words a department types in the "Lặp lại" column, as RFC 5545 rules.
 _NAMED_RULES = {
@@ -23,19 +25,16 @@ _NAMED_RULES = {
 }
 
 
-class RecurrenceError(ValueError):
+class RecurrenceError(NhacviecError, ValueError):
     """A recurrence the rules cannot read."""
 
-
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).lower().split())
+    reason = "recurrence"
 
 
 def parse_recurrence(text: str) -> str:
     """A Vietnamese word (`hàng tháng`, `hàng quý`, `6 tháng`, `hàng năm`) or an RRULE becomes
     a normalised RRULE string; anything else is refused."""
-    folded = _fold(text)
+    folded = fold(text)
     if folded in _NAMED_RULES:
         return _NAMED_RULES[folded]
     rule = text.strip().removeprefix("RRULE:").upper()

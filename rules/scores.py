@@ -12,18 +12,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from nhacviec.base.errors import NhacviecError
 from rules.areas import AreaFacts, _code_key
 
 INDEX_TOTAL = 100.0
 _NUMBER = re.compile(r"^\d{1,3}(?:[.,]\d{1,2})?$")
 
 
-class ScoreError(ValueError):
+class ScoreError(NhacviecError, ValueError):
     """Why a self-score is refused: `reason` is `not_number`, `no_max` or `above_max`."""
 
     def __init__(self, reason: str, max_score: float | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
+        super().__init__(reason, reason=reason)
         self.max_score = max_score
 
 

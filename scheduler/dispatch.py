@@ -20,6 +20,7 @@ from bot.messenger import DeliveryError, Messenger
 from nhacviec.base.clock import Clock, local_today
 from nhacviec.base.config import OutboxConfig
 from nhacviec.base.logs import mask
+from nhacviec.base.retry import Backoff
 from scheduler.digest import decode, to_reply
 from storage import outbox as store
 from storage.db import Engine
@@ -52,10 +53,8 @@ class DispatchReport:
 def backoff(attempt: int, config: OutboxConfig, retry_after: float | None = None) -> float:
     """Seconds to wait after failed attempt number `attempt` (1, 2, …): base · 2^(attempt-1)
     capped at max_delay, and never less than what the platform asked for."""
-    delay = min(config.max_delay_seconds, config.base_delay_seconds * 2 ** max(0, attempt - 1))
-    if retry_after is not None:
-        delay = max(delay, retry_after)
-    return delay
+    policy = Backoff(config.max_attempts, config.base_delay_seconds, config.max_delay_seconds)
+    return policy.delay(attempt, retry_after)
 
 
 class Dispatcher:

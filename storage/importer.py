@@ -14,6 +14,7 @@ from typing import Any
 from openpyxl import load_workbook
 from sqlmodel import Session, select
 
+from nhacviec.base.errors import NhacviecError
 from rules import RecurrenceError, expand_occurrences, parse_recurrence
 from rules.textnorm import fold
 from storage import repo
@@ -133,8 +134,10 @@ class RowIssue:
         return f"{self.sheet}, dòng {self.row}: {self.reason}"
 
 
-class ImportFailed(Exception):
+class ImportFailed(NhacviecError):
     """The file was not imported; `issues` lists every bad row."""
+
+    reason = "import"
 
     def __init__(self, issues: list[RowIssue]) -> None:
         super().__init__(f"{len(issues)} dòng lỗi")

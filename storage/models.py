@@ -8,6 +8,8 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from rules.roles import Role
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -38,13 +40,6 @@ class UTCDateTime(sa.types.TypeDecorator[datetime]):
 
 def _ts(nullable: bool = True) -> sa.Column:
     return sa.Column(UTCDateTime(), nullable=nullable)
-
-
-class Role(StrEnum):
-    OFFICER = "officer"
-    HEAD = "head"
-    TCCB = "tccb"
-    ADMIN = "admin"
 
 
 class TaskState(StrEnum):

@@ -10,6 +10,7 @@ from typing import TypeVar
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from nhacviec.base.errors import NhacviecError
 from rules import AreaFacts, TaskFacts
 from storage import outbox
 from storage.models import (
@@ -138,12 +139,11 @@ def new_link_code(session: Session, officer: Officer, now: datetime, days: int) 
     return link
 
 
-class LinkError(Exception):
+class LinkError(NhacviecError):
     """Why a link code was refused; `reason` is one of: unknown, used, expired."""
 
     def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+        super().__init__(reason, reason=reason)
 
 
 _Code = TypeVar("_Code", LinkCode, GroupLinkCode)

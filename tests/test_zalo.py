@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import col, select
 
-from bot.adapters.zalo.api import RetryPolicy, ZaloApiError, ZaloClient
+from bot.adapters.zalo.api import ZaloApiError, ZaloClient
 from bot.adapters.zalo.service import ZaloMessenger, ZaloService, build_zalo, parse_update
 from bot.commands import task_buttons
 from bot.messages import Attachment, Incoming, Reply
@@ -22,6 +22,7 @@ from bot.messenger import DeliveryError
 from nhacviec.app import App
 from nhacviec.base import texts
 from nhacviec.base.config import ConfigError, ZaloConfig, load_config, validate
+from nhacviec.base.retry import Backoff
 from storage import repo
 from storage.db import session_scope
 from storage.models import ChatLink, ProgressUpdate, Task, TaskState
@@ -386,7 +387,7 @@ async def test_exhausted_retries_raise_retryable_delivery_error(
     fake: FakeZalo, sleeps: Sleeps
 ) -> None:
     fake.fail("sendMessage", 10, status=500)
-    client = client_for(fake, sleeps, retry=RetryPolicy(attempts=3, base_delay=2.0))
+    client = client_for(fake, sleeps, retry=Backoff(attempts=3, base_delay=2.0))
     with pytest.raises(DeliveryError) as caught:
         await ZaloMessenger(client).send("zalo-r", Reply("Nhắc việc"))
     assert not caught.value.permanent
@@ -398,7 +399,7 @@ async def test_exhausted_retries_raise_retryable_delivery_error(
 
 async def test_connection_refused_is_retryable(sleeps: Sleeps) -> None:
     client = ZaloClient(
-        TOKEN, f"http://127.0.0.1:{free_port()}/bot", sleep=sleeps, retry=RetryPolicy(attempts=2)
+        TOKEN, f"http://127.0.0.1:{free_port()}/bot", sleep=sleeps, retry=Backoff(attempts=2)
     )
     with pytest.raises(DeliveryError) as caught:
         await ZaloMessenger(client).send("zalo-r", Reply("Nhắc việc"))

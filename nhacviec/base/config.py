@@ -10,11 +10,15 @@ from pathlib import Path
 from typing import Any, get_type_hints
 from urllib.parse import urlsplit
 
+from nhacviec.base.errors import NhacviecError
+
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 
 
-class ConfigError(ValueError):
+class ConfigError(NhacviecError, ValueError):
     """The configuration file cannot be used."""
+
+    reason = "config"
 
 
 @dataclass

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from nhacviec.base.errors import NhacviecError
+
 ROLE_NAMES = {"officer": "công chức", "head": "trưởng đơn vị", "tccb": "TCCB", "admin": "quản trị"}
 FLAG_ICONS = {"ok": "🟢", "warning": "🟡", "over": "🔴"}
 
@@ -47,11 +49,20 @@ HELP_STATUS_OWN = "/status [TRANG] – tình hình đơn vị mình"
 
 NOT_LINKED = "Bạn chưa liên kết tài khoản. Xin quản trị mã liên kết rồi gõ: /start MÃ"
 START_USAGE = "Gõ: /start MÃ (mã liên kết do quản trị cấp)."
+REASONS: dict[str, str] = {}  # filled below, once every sentence is defined
 LINK_ERRORS = {
     "unknown": "Mã liên kết không đúng. Kiểm tra lại hoặc xin mã mới.",
     "used": "Mã liên kết này đã được dùng. Xin quản trị mã mới.",
     "expired": "Mã liên kết đã hết hạn. Xin quản trị mã mới.",
 }
+
+
+def explain(error: NhacviecError) -> str:
+    """What a person reads for an error nhacviec raised on purpose: the sentence for its reason
+    where there is one, else its own message (already written for users)."""
+    return REASONS.get(error.reason) or str(error)
+
+
 UNKNOWN_COMMAND = "Không hiểu lệnh “{command}”. Gõ /help để xem các lệnh."
 NOT_A_COMMAND = "Hãy gõ một lệnh, ví dụ /tasks. Gõ /help để xem các lệnh."
 NO_PLAN = "Chưa có kế hoạch nào được nạp. Quản trị hãy chạy: nhacviec import TỆP"
@@ -198,6 +209,9 @@ def due_soon_badge(working_days: int) -> str:
 
 
 DUE_TODAY_BADGE = "hạn hôm nay"
+
+
+REASONS.update(LINK_ERRORS)
 
 
 # -- /web: a one-time sign-in link to the web page --------------------------------------------

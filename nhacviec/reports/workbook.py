@@ -23,6 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from nhacviec.base import texts
 from nhacviec.base.config import Config
+from nhacviec.base.errors import NhacviecError
 from nhacviec.reports.figures import (
     AssessmentFigures,
     PlanFigures,
@@ -128,8 +129,10 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 _HEAD_ALIGN = Alignment(wrap_text=True, horizontal="center", vertical="center")
 
 
-class ReportError(ValueError):
+class ReportError(NhacviecError, ValueError):
     """A report that cannot be made; the message is for users."""
+
+    reason = "report"
 
 
 @dataclass(frozen=True)

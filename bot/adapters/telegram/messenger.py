@@ -38,6 +38,7 @@ from telegram.error import (
 from bot.adapters.ratelimit import SendLimiter
 from bot.messages import Attachment, Button, Reply, split_text
 from bot.messenger import DeliveryError
+from nhacviec.base.retry import Backoff
 
 log = logging.getLogger(__name__)
 
@@ -89,8 +90,8 @@ class TelegramMessenger:
         self.bot = bot
         self.limiter = limiter or SendLimiter(sleep=sleep)
         self.max_attempts = max_attempts
-        self.base_delay = base_delay
         self.max_delay = max_delay
+        self.backoff = Backoff(max_attempts, base_delay, max_delay)
         self.sleep = sleep
         self.on_chat_migrated = on_chat_migrated
         self._ready = False
@@ -257,7 +258,7 @@ class TelegramMessenger:
                 raise DeliveryError(f"{what} to {chat_id}: {err.message}", permanent=True) from err
             except (NetworkError, Conflict) as err:
                 # 5xx, timeouts, connection errors: back off exponentially.
-                delay = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
+                delay = self.backoff.delay(attempt)
                 if attempt >= self.max_attempts:
                     raise DeliveryError(
                         f"{what} to {chat_id}: {err.message}", retry_after=delay

@@ -14,10 +14,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
+
+from nhacviec.base.errors import NhacviecError
+from nhacviec.base.retry import Backoff
 
 log = logging.getLogger(__name__)
 
@@ -30,20 +32,7 @@ RETRYABLE_CODES = frozenset({403, 408, 429})
 Sleep = Callable[[float], Awaitable[None]]
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
-    """Exponential back-off: `base_delay`, then twice as long each time, capped."""
-
-    attempts: int = 4
-    base_delay: float = 1.0
-    max_delay: float = 30.0
-
-    def delay(self, attempt: int) -> float:
-        """The wait after failed attempt number `attempt` (1-based)."""
-        return min(self.max_delay, self.base_delay * 2 ** max(attempt - 1, 0))
-
-
-class ZaloApiError(Exception):
+class ZaloApiError(NhacviecError):
     """A call that failed: a Zalo error answer, an HTTP error or a transport failure.
 
     `error_code` is Zalo's code (or the HTTP status when the body says nothing); `retryable`
@@ -95,7 +84,7 @@ class ZaloClient:
         token: str,
         base_url: str = DEFAULT_BASE_URL,
         *,
-        retry: RetryPolicy | None = None,
+        retry: Backoff | None = None,
         sleep: Sleep = asyncio.sleep,
         timeout: float = 15.0,
         transport: httpx.AsyncBaseTransport | None = None,
@@ -104,7 +93,7 @@ class ZaloClient:
             raise ValueError("Zalo bot token is empty or malformed")
         self._token = token
         self._base_url = base_url
-        self.retry = retry or RetryPolicy()
+        self.retry = retry or Backoff()
         self._sleep = sleep
         self._http = httpx.AsyncClient(timeout=timeout, transport=transport)
 

@@ -21,13 +21,14 @@ from urllib.parse import urljoin, urlsplit
 
 from aiohttp import web
 
-from bot.adapters.zalo.api import RetryPolicy, Sleep, ZaloApiError, ZaloClient
+from bot.adapters.zalo.api import Sleep, ZaloApiError, ZaloClient
 from bot.commands import ChatService
 from bot.messages import Incoming, Reply, split_text
 from bot.messenger import DeliveryError
 from nhacviec.base import texts
 from nhacviec.base.config import ZaloConfig, check_zalo
 from nhacviec.base.logs import install_secret_filter
+from nhacviec.base.retry import Backoff
 
 log = logging.getLogger(__name__)
 
@@ -390,7 +391,7 @@ def build_zalo(
     config: ZaloConfig,
     chat: ChatService,
     *,
-    retry: RetryPolicy | None = None,
+    retry: Backoff | None = None,
     sleep: Sleep = asyncio.sleep,
     poll_timeout: int = 30,
 ) -> tuple[ZaloMessenger, ZaloService]:
