@@ -189,7 +189,9 @@ def area_counts(session: Session, plan_id: int, on: date) -> dict[str, AreaTally
         .where(t.c.plan_id == plan_id, t.c.area_id.is_not(None))
         .group_by(t.c.area_id)
     ).all()
-    codes = dict(session.execute(sa.select(col(Area.id), col(Area.code))).tuples().all())
+    codes: dict[int, str] = {
+        area_id: code for area_id, code in session.execute(sa.select(col(Area.id), col(Area.code)))
+    }
     return {
         codes[area_id]: AreaTally(int(n), int(d or 0), int(lt or 0), int(o or 0), int(p or 0))
         for area_id, n, d, lt, o, p in rows

@@ -201,5 +201,12 @@ def test_overview_fits_a_phone(server: Server, browser: object, example_app: App
     _sign_in(page, example_app, "CB001")
     assert page.locator("h1").inner_text() == "Tổng quan CCHC-2023"
     # Wide tables scroll inside their box; the page itself never scrolls sideways.
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 390
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # A unit's task list reads as cards: no sideways scrolling there either.
+    page.goto(server.url + "/don-vi/KHTC")
+    assert page.locator("#tasks tbody tr").count() == 21
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.evaluate(
+        "document.querySelector('.scroll').scrollWidth <= document.querySelector('.scroll')"
+        ".clientWidth"
+    )
