@@ -101,10 +101,17 @@ def test_no_link_in_a_group_or_for_a_stranger(example_app: App) -> None:
     assert "chưa liên kết" in stranger
 
 
-async def test_sign_in_attempts_are_limited(client: TestClient, example_app: App) -> None:
-    url = chat_link(example_app, "CB001")
+async def test_failed_sign_ins_are_limited(client: TestClient, example_app: App) -> None:
+    """Successful sign-ins never count (an office behind one proxy address signs in at 8:00);
+    twenty wrong links from one address within ten minutes stop even a right one."""
+    for officer in ("CB001", "CB002", "CB003", "CB004", "CB005") * 5:
+        status, _ = await open_link(client, chat_link(example_app, officer))
+        assert status == 303
+    url = chat_link(example_app, "CB006")
+    forged = url[:-3] + ("AAA" if not url.endswith("AAA") else "BBB")
     for _ in range(20):
-        await client.post(path_of(url) + "x", data={"pre": "x"})
+        status, _ = await open_link(client, forged)
+        assert status == 403
     status, text = await open_link(client, url)
     assert status == 429
     assert "quá nhiều lần" in text
@@ -439,3 +446,15 @@ async def test_director_reads_everything_and_changes_nothing(
     assert answer.status == 403
     with session_scope(example_app.engine) as session:
         assert assessments.inspections_of_year(session, 2023) == []
+
+
+def test_limiter_forgets_after_its_window() -> None:
+    from nhacviec.web.security import AttemptLimiter
+
+    now = [0.0]
+    limiter = AttemptLimiter(limit=2, window=60, now=lambda: now[0])
+    limiter.failed("10.0.0.1")
+    limiter.failed("10.0.0.1")
+    assert limiter.blocked("10.0.0.1") and not limiter.blocked("10.0.0.2")
+    now[0] = 60.5
+    assert not limiter.blocked("10.0.0.1")

@@ -55,13 +55,16 @@ def login_page(deps: WebDeps):
 def login_submit(deps: WebDeps):
     async def handler(request: web.Request) -> web.StreamResponse:
         form = await request.post()
-        if not deps.limiter.allow(client_key(request)):
+        client = client_key(request)
+        if deps.limiter.blocked(client):
             return secure(message("Đăng nhập", TOO_MANY, 429), https(deps))
         if not same_token(request.cookies.get(PRE_COOKIE, ""), str(form.get("pre", ""))):
             text = "Hãy mở lại đường dẫn đăng nhập rồi bấm nút Đăng nhập."
             return secure(message("Đăng nhập", text, 403), https(deps))
         token = request.match_info["token"]
         response = await asyncio.to_thread(_sign_in, deps, token)
+        if response.status != 303:
+            deps.limiter.failed(client)
         return secure(response, https(deps))
 
     return handler

@@ -60,24 +60,28 @@ def origin_allowed(origin: str | None, public_url: str, host: str | None) -> boo
 
 
 class AttemptLimiter:
-    """At most `limit` attempts per key within `window` seconds (kept in memory: a restart
-    forgets, which only ever lets someone try again)."""
+    """At most `limit` failed attempts per key within `window` seconds; successes do not count,
+    so a whole office signing in at 8:00 behind one proxy address is never held back. Kept in
+    memory: a restart forgets, which only ever lets someone try again."""
 
     def __init__(
         self, limit: int = 20, window: float = 600.0, now: Callable[[], float] = time.monotonic
     ) -> None:
         self.limit, self.window, self.now = limit, window, now
-        self._seen: dict[str, deque[float]] = {}
+        self._failed: dict[str, deque[float]] = {}
 
-    def allow(self, key: str) -> bool:
+    def _recent(self, key: str) -> deque[float]:
         now = self.now()
-        seen = self._seen.setdefault(key, deque())
+        seen = self._failed.setdefault(key, deque())
         while seen and seen[0] <= now - self.window:
             seen.popleft()
-        if len(seen) >= self.limit:
-            return False
-        seen.append(now)
-        if len(self._seen) > 10_000:  # forget idle keys, keep memory bounded
-            for k in [k for k, v in self._seen.items() if not v]:
-                del self._seen[k]
-        return True
+        return seen
+
+    def blocked(self, key: str) -> bool:
+        return len(self._recent(key)) >= self.limit
+
+    def failed(self, key: str) -> None:
+        self._recent(key).append(self.now())
+        if len(self._failed) > 10_000:  # forget idle keys, keep memory bounded
+            for k in [k for k, v in self._failed.items() if not v]:
+                del self._failed[k]
