@@ -86,6 +86,7 @@ async def test_start_sets_the_vietnamese_command_menu_and_polls(
         "report",
         "score",
         "inspect",
+        "web",
     }
     assert names["tasks"] == "Nhiệm vụ đang mở của đơn vị"
     await fake.wait_calls("getUpdates")

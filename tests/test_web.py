@@ -246,7 +246,7 @@ async def test_unit_filters_and_sorting(client: TestClient, example_app: App) ->
         html = await (await client.get(f"/don-vi/KHTC?{query}")).text()
         body = html.split('id="tasks"')[1]
         return [
-            re.findall(r"<td>(?:<a [^>]*>)?([^<]*)", r)
+            re.findall(r"<td[^>]*>(?:<a [^>]*>)?([^<]*)", r)
             for r in re.findall(r'<tr class="o-[a-z_]+">.*?</tr>', body, re.S)
         ]
 
