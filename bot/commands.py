@@ -38,15 +38,16 @@ def task_buttons(task_id: int) -> list[Button]:
 
 
 def task_line(task: TaskFacts, on: date, due_soon_days: int, progress: int) -> str:
-    """`#12 Báo cáo… · hạn 25/01/2023 · 40% · quá hạn 3 ngày` in two phone-sized lines."""
+    """A task of `/tasks`: its deadline, progress and how urgent it is."""
     outcome = outcome_on(task, on, due_soon_days)
     badge = ""
     if outcome is Outcome.OVERDUE:
-        badge = f" · 🔴 quá hạn {days_overdue(task, on)} ngày"
+        badge = f"🔴 quá hạn {days_overdue(task, on)} ngày"
     elif outcome is Outcome.DUE_SOON and task.deadline is not None:
         left = (task.deadline - on).days
-        badge = " · 🟠 hạn hôm nay" if left == 0 else f" · 🟡 còn {left} ngày"
-    return f"#{task.id} {task.title}\n   Hạn {texts.d(task.deadline)} · {progress}%{badge}"
+        badge = "🟠 hạn hôm nay" if left == 0 else f"🟡 còn {left} ngày"
+    details = texts.deadline_details(task.deadline, progress, badge)
+    return texts.task_entry(task.id, task.title, details)
 
 
 @dataclass(frozen=True)

@@ -106,23 +106,25 @@ def department_text(figures: PlanFigures, assessment: AssessmentFigures | None =
 
 
 def task_lines(task: TaskFacts, on: date, due_soon_days: int) -> list[str]:
-    """`#12 title…` and `   🔴 quá hạn 25 ngày · hạn 25/06/2023`."""
+    """A task of a unit's status page, its outcome on `on` first:
+    `#12 title…` and `   🔴 quá hạn 25 ngày · hạn 25/06/2023`."""
     outcome = outcome_on(task, on, due_soon_days)
     icon = texts.OUTCOME_ICONS[outcome]
-    deadline = texts.d(task.deadline)
+    deadline = f"hạn {texts.d(task.deadline)}"
+    progress = f"{task.progress}%"
     if outcome is Outcome.OVERDUE:
-        detail = f"quá hạn {days_overdue(task, on)} ngày · hạn {deadline}"
+        details = [f"{icon} quá hạn {days_overdue(task, on)} ngày", deadline]
     elif outcome is Outcome.DUE_SOON and task.deadline is not None:
         left = (task.deadline - on).days
         when = "hạn hôm nay" if left == 0 else f"còn {left} ngày"
-        detail = f"{when} · hạn {deadline} · {task.progress}%"
+        details = [f"{icon} {when}", deadline, progress]
     elif outcome is Outcome.OPEN:
-        detail = f"hạn {deadline} · {task.progress}%"
+        details = [f"{icon} {deadline}", progress]
     elif outcome is Outcome.DONE_LATE:
-        detail = f"xong trễ {days_late(task, on)} ngày · {texts.d(task.completed_on)}"
+        details = [f"{icon} xong trễ {days_late(task, on)} ngày", texts.d(task.completed_on)]
     else:
-        detail = f"xong {texts.d(task.completed_on)}"
-    return [f"#{task.id} {texts.shorten(task.title, TITLE_WIDTH)}", f"   {icon} {detail}"]
+        details = [f"{icon} xong {texts.d(task.completed_on)}"]
+    return texts.task_entry(task.id, task.title, details, TITLE_WIDTH).split("\n")
 
 
 def unit_text(

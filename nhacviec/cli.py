@@ -10,7 +10,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
+from nhacviec import cli_vi
 from nhacviec.base import texts
+
+cli_vi.install()
 
 if TYPE_CHECKING:
     # Only for annotations: `nhacviec --help` must start without the database, the chart or
@@ -149,7 +152,10 @@ def run_import(built: App, file: Path, plan: str | None) -> bool:
 
 @app.command("import")
 def import_(
-    file: Annotated[Path, typer.Argument(help="Tệp .xlsx hoặc .csv (xem docs/import-format.md).")],
+    file: Annotated[
+        Path,
+        typer.Argument(metavar="TỆP", help="Tệp .xlsx hoặc .csv (xem docs/import-format.md)."),
+    ],
     plan: Annotated[str | None, typer.Option(help="Mã kế hoạch cho tệp chỉ có nhiệm vụ.")] = None,
     config: ConfigOption = None,
 ) -> None:
@@ -160,7 +166,9 @@ def import_(
 
 @app.command()
 def invite(
-    officer: Annotated[str | None, typer.Argument(help="Mã cán bộ, ví dụ CB005.")] = None,
+    officer: Annotated[
+        str | None, typer.Argument(metavar="MÃ_CÁN_BỘ", help="Mã cán bộ, ví dụ CB005.")
+    ] = None,
     unit: Annotated[
         str | None,
         typer.Option("--unit", help="Mã đơn vị: cấp mã liên kết nhóm chat của đơn vị."),
@@ -217,7 +225,7 @@ def invite_group(built: App, unit_code: str) -> None:
 
 @app.command("unlink-group")
 def unlink_group(
-    unit: Annotated[str, typer.Argument(help="Mã đơn vị, ví dụ KHTC.")],
+    unit: Annotated[str, typer.Argument(metavar="MÃ_ĐƠN_VỊ", help="Mã đơn vị, ví dụ KHTC.")],
     chat: Annotated[
         str | None, typer.Option("--chat", help="Chỉ huỷ nhóm có mã chat này.")
     ] = None,

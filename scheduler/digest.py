@@ -57,11 +57,6 @@ class _Block:
     task_id: int | None = None
 
 
-def _title(title: str) -> str:
-    title = " ".join(title.split())
-    return title if len(title) <= TITLE_MAX else title[: TITLE_MAX - 1].rstrip() + "…"
-
-
 def _item_text(item: Item) -> str:
     if item.kind in (ItemKind.OVERDUE, ItemKind.ESCALATION):
         badge = texts.overdue_badge(item.days_overdue)
@@ -70,7 +65,8 @@ def _item_text(item: Item) -> str:
     else:
         badge = texts.due_soon_badge(item.working_days_left)
     task = item.task
-    return texts.reminder_task(task.id, _title(task.title), task.deadline, task.progress, badge)
+    details = texts.deadline_details(task.deadline, task.progress, badge)
+    return texts.task_entry(task.id, task.title, details, TITLE_MAX)
 
 
 class RenderCache:

@@ -194,10 +194,17 @@ REMINDER_WEEKLY_NONE = NO_WATCH
 REMINDER_HINT = COMMANDS_HINT
 
 
-def reminder_task(
-    task_id: int, title: str, deadline: date | None, progress: int, badge: str
-) -> str:
-    return f"#{task_id} {title}\n   Hạn {d(deadline)} · {progress}% · {badge}"
+def task_entry(task_id: int, title: str, details: list[str], width: int = 120) -> str:
+    """The one way a task is shown in chat, two phone-sized lines: `#12 Báo cáo…` (the title
+    on one line, cut at `width`) and its details joined by " · ", e.g.
+    `   Hạn 25/01/2023 · 40% · 🔴 quá hạn 3 ngày`."""
+    head = f"#{task_id} {shorten(' '.join(title.split()), width)}"
+    return head + "\n   " + " · ".join(part for part in details if part)
+
+
+def deadline_details(deadline: date | None, progress: int, badge: str = "") -> list[str]:
+    """A reminder's or a listing's details: deadline, progress, then how urgent."""
+    return [f"Hạn {d(deadline)}", f"{progress}%", badge]
 
 
 def overdue_badge(days: int) -> str:

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 
 from storage import outbox as store
 from storage.db import alembic_config, current_revision, upgrade
-from tests.test_smoke_fixtures import head
+from tests.storage.test_smoke_fixtures import head
 
 DAY = date(2023, 4, 3)
 NOW = datetime(2023, 4, 3, 0, 30, tzinfo=UTC)

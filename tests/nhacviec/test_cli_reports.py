@@ -19,11 +19,11 @@ from nhacviec.app import App, build_app
 from nhacviec.base.clock import FixedClock
 from nhacviec.base.config import Config, load_config
 from nhacviec.cli import app as cli
+from tests.bot.test_status_reports import ALL_UNITS, sheet_rows, unit_table
 from tests.builders import write_xlsx
 from tests.conftest import EXAMPLE_PLAN, REPO_ROOT, link_chat, load
+from tests.nhacviec.test_cli import CliResult
 from tests.scripted_year import Year, play_year
-from tests.test_cli import CliResult
-from tests.test_status_reports import ALL_UNITS, sheet_rows, unit_table
 
 ON = date(2023, 10, 20)
 
