@@ -170,8 +170,8 @@ def task_page(session: Session, task_id: int) -> TaskPage | None:
 
 def area_counts(session: Session, plan_id: int, on: date) -> dict[str, AreaTally]:
     """Per area code as filed (sub-criteria apart): `rules.area_figures` written as SQL, so the
-    overview of a large plan need not load every task. tests/test_web_queries.py holds the two
-    equal; change both together."""
+    overview of a large plan need not load every task. tests/storage/test_web_queries.py holds
+    the two equal; change both together."""
     t = Task.__table__  # type: ignore[attr-defined]
     done = sa.and_(t.c.completed_on.is_not(None), t.c.completed_on <= on)
     late = sa.and_(done, t.c.completed_on > t.c.deadline)

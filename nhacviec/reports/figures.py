@@ -86,7 +86,7 @@ def plan_figures(
 def quick_plan_figures(session: Session, plan: Plan, on: date, config: Config) -> PlanFigures:
     """The same figures as `plan_figures` for the plan as stored, counted by the database
     (the task tally and two aggregates) instead of from every task: the web overview of a
-    plan with a hundred thousand tasks. tests/test_web_queries.py holds the two equal."""
+    plan with a hundred thousand tasks. tests/storage/test_web_queries.py holds the two equal."""
     assert plan.id is not None
     units = repo.all_units(session)
     thresholds = thresholds_from(config)

@@ -11,7 +11,7 @@ from nhacviec.app import build_app
 from nhacviec.base.config import load_config
 from nhacviec.web.routes import web_application
 from tests.builders import write_xlsx
-from tests.test_cli import nhacviec
+from tests.nhacviec.test_cli import nhacviec
 from tests.web_helpers import open_link, web_deps
 
 
