@@ -450,7 +450,7 @@ def web(config: ConfigOption = None) -> None:
 
 @app.command("web-link")
 def web_link(
-    officer: Annotated[str, typer.Argument(help="Mã cán bộ, ví dụ CB001.")],
+    officer: Annotated[str, typer.Argument(metavar="MÃ_CÁN_BỘ", help="Mã cán bộ, ví dụ CB001.")],
     config: ConfigOption = None,
 ) -> None:
     """In đường dẫn đăng nhập trang web dùng một lần cho cán bộ (ví dụ quản trị đầu tiên)."""
