@@ -458,3 +458,47 @@ def test_limiter_forgets_after_its_window() -> None:
     assert limiter.blocked("10.0.0.1") and not limiter.blocked("10.0.0.2")
     now[0] = 60.5
     assert not limiter.blocked("10.0.0.1")
+
+
+def test_overview_shows_the_so_far_rate_and_margin_when_the_figures_carry_them() -> None:
+    """The figures module's rework adds a rate over the tasks due so far and the margin left
+    to the line; the overview shows both as soon as the unit figures carry them."""
+    from dataclasses import asdict, dataclass, replace
+    from types import SimpleNamespace
+
+    from nhacviec.web.render import page
+    from rules import Flag, UnitFigures
+
+    @dataclass(frozen=True)
+    class WithMargin(UnitFigures):
+        so_far_share: float = 0.0
+        margin: int = 0
+
+    plain = UnitFigures("KHTC", 21, 5, 2, 4, 10, 1, 6 / 21, Flag.WARNING)
+    richer = WithMargin(**{**asdict(plain), "so_far_share": 6 / 11, "margin": 0})
+    coverage = SimpleNamespace(
+        inspected=(), total=1, share=0.0, target=0.3, met=False, needed=1, year=2023
+    )
+    scores = SimpleNamespace(scored=0, areas=[], total=0, max_total=67, target_total=60)
+
+    def render(unit: UnitFigures) -> str:
+        figures = SimpleNamespace(on=date(2023, 4, 3), units=[unit], unit_names={"KHTC": "KH"})
+        return page(
+            "overview.html",
+            me=None,
+            plan=SimpleNamespace(code="P", name="Plan"),
+            figures=figures,
+            total=unit,
+            watch=[unit],
+            areas=[],
+            scores={},
+            score_summary=scores,
+            coverage=coverage,
+            inspections=[],
+            fail=0.3,
+        ).text
+
+    assert "Còn được trễ" not in render(plain)
+    html = render(replace(richer))
+    assert "<th>Tỷ lệ đến nay</th><th>Còn được trễ</th>" in html
+    assert "<td>54,5%</td><td>0</td>" in html
