@@ -56,3 +56,33 @@ def test_a_bad_web_setting_is_refused(tmp_path: Path) -> None:
     result = nhacviec("web-link", "CB01", cwd=tmp_path, config=config)
     assert result.returncode == 2
     assert "[web] public_url phải bắt đầu bằng https://" in result.stderr
+
+
+async def test_nhacviec_run_serves_the_page_when_enabled(tmp_path: Path) -> None:
+    """`nhacviec run` starts the web page with the other services when [web] enabled."""
+    import socket
+
+    import aiohttp
+
+    from nhacviec.app import build_services
+    from nhacviec.base.config import Config
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    config = Config()
+    config.database.url = f"sqlite:///{tmp_path}/run.db"
+    assert "web" not in [s.name for s in build_services(build_app(config))]
+    config.web.enabled, config.web.port = True, port
+    services = [s for s in build_services(build_app(config)) if s.name == "web"]
+    assert len(services) == 1
+    await services[0].start()
+    try:
+        async with (
+            aiohttp.ClientSession() as http,
+            http.get(f"http://127.0.0.1:{port}/") as answer,
+        ):
+            assert answer.status == 401
+            assert "Bạn chưa đăng nhập" in await answer.text()
+    finally:
+        await services[0].stop()
