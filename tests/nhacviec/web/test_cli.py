@@ -86,3 +86,59 @@ async def test_nhacviec_run_serves_the_page_when_enabled(tmp_path: Path) -> None
             assert "Bạn chưa đăng nhập" in await answer.text()
     finally:
         await services[0].stop()
+
+
+def test_nhacviec_web_serves_alone_until_stopped(tmp_path: Path) -> None:
+    """`nhacviec web` as a user runs it: a real process, the page answers, SIGTERM stops it."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.error
+    import urllib.request
+
+    from tests.conftest import REPO_ROOT
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[database]\nurl = "sqlite:///{tmp_path}/web.db"\n[web]\nport = {port}\n',
+        encoding="utf-8",
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "NHACVIEC_CONFIG": str(config)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "nhacviec", "web"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        status = None
+        while time.monotonic() < deadline and status is None:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/static/style.css", timeout=2)
+                status = 200
+            except urllib.error.HTTPError as exc:
+                status = exc.code
+            except OSError:
+                time.sleep(0.2)
+        assert status == 200
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5)
+        except urllib.error.HTTPError as exc:
+            assert exc.code == 401
+            assert "Bạn chưa đăng nhập" in exc.read().decode()
+        else:
+            raise AssertionError("a stranger was let in")
+    finally:
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    assert f"Trang web: http://127.0.0.1:{port}" in out
