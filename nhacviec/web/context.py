@@ -77,6 +77,7 @@ class Ctx:
 
 
 View = Callable[[Ctx], web.StreamResponse]
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def https(deps: WebDeps) -> bool:
@@ -87,7 +88,7 @@ def message(title: str, text: str, status: int) -> web.Response:
     return render.page("message.html", status, title=title, message=text, me=None)
 
 
-def signed_in(deps: WebDeps, view: View) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+def signed_in(deps: WebDeps, view: View) -> Handler:
     """An aiohttp handler that runs `view` for the officer of the session cookie; anyone else
     gets the sign-in explanation (401), a form without its token a refusal (403)."""
 

@@ -11,7 +11,7 @@ import secrets
 
 from aiohttp import web
 
-from nhacviec.web.context import Ctx, https, message
+from nhacviec.web.context import Ctx, Handler, https, message
 from nhacviec.web.deps import WebDeps
 from nhacviec.web.render import page
 from nhacviec.web.security import PRE_COOKIE, SESSION_COOKIE, same_token, secure
@@ -34,7 +34,7 @@ def client_key(request: web.Request) -> str:
     return request.remote or "?"
 
 
-def login_page(deps: WebDeps):
+def login_page(deps: WebDeps) -> Handler:
     async def handler(request: web.Request) -> web.StreamResponse:
         pre = secrets.token_urlsafe(24)
         response = page("login.html", token=request.match_info["token"], pre=pre, me=None)
@@ -52,7 +52,7 @@ def login_page(deps: WebDeps):
     return handler
 
 
-def login_submit(deps: WebDeps):
+def login_submit(deps: WebDeps) -> Handler:
     async def handler(request: web.Request) -> web.StreamResponse:
         form = await request.post()
         client = client_key(request)

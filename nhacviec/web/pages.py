@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 
 from aiohttp import web
 
+from nhacviec.base import texts
 from nhacviec.reports.chart import status_chart
 from nhacviec.reports.figures import assessment_figures, quick_plan_figures
 from nhacviec.web.context import Ctx
@@ -200,8 +201,6 @@ def task_page(ctx: Ctx) -> web.StreamResponse:
 
 
 def _local(at: datetime, tz: str) -> str:
-    from nhacviec.base import texts
-
     return texts.dt(at, tz)
 
 

@@ -8,7 +8,7 @@ from importlib import resources
 from aiohttp import web
 
 from nhacviec.web import forms, imports, login, pages
-from nhacviec.web.context import https, signed_in
+from nhacviec.web.context import Handler, View, https, signed_in
 from nhacviec.web.deps import WebDeps
 from nhacviec.web.security import secure
 from storage.web_sessions import LOGIN_PATH
@@ -16,7 +16,7 @@ from storage.web_sessions import LOGIN_PATH
 STATIC_TYPES = {".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml"}
 
 
-def _static(deps: WebDeps):
+def _static(deps: WebDeps) -> Handler:
     folder = resources.files("nhacviec.web") / "static"
     files = {
         item.name: item.read_bytes()
@@ -43,7 +43,10 @@ def _static(deps: WebDeps):
 
 def setup_web(app: web.Application, deps: WebDeps) -> None:
     """Add the web page's routes to `app`."""
-    page = lambda view: signed_in(deps, view)  # noqa: E731
+
+    def page(view: View) -> Handler:
+        return signed_in(deps, view)
+
     app.router.add_get(LOGIN_PATH + "{token}", login.login_page(deps))
     app.router.add_post(LOGIN_PATH + "{token}", login.login_submit(deps))
     app.router.add_post("/dang-xuat", page(login.logout))
@@ -53,9 +56,12 @@ def setup_web(app: web.Application, deps: WebDeps) -> None:
     app.router.add_get("/don-vi/{code}", page(pages.unit_page))
     app.router.add_get("/nhiem-vu/{id}", page(pages.task_page))
     app.router.add_get("/duyet", page(pages.approvals))
-    app.router.add_route("*", "/kiem-tra", page(forms.inspections))
-    app.router.add_route("*", "/tu-cham", page(forms.scores))
-    app.router.add_route("*", "/nhap", page(imports.import_page))
+    app.router.add_get("/kiem-tra", page(forms.inspections))
+    app.router.add_post("/kiem-tra", page(forms.inspections))
+    app.router.add_get("/tu-cham", page(forms.scores))
+    app.router.add_post("/tu-cham", page(forms.scores))
+    app.router.add_get("/nhap", page(imports.import_page))
+    app.router.add_post("/nhap", page(imports.import_page))
     app.router.add_get("/bao-cao", page(forms.report_form))
     app.router.add_get("/bao-cao/tai", page(forms.report_download))
 
