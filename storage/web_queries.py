@@ -14,7 +14,7 @@ from rules import Outcome, TaskFacts
 from rules.areas import AreaTally
 from storage import outbox
 from storage.db import Engine
-from storage.importer import ImportSummary, import_sheets, read_file
+from storage.importer import ImportSummary, import_file, import_sheets, read_file
 from storage.models import Area, Officer, ProgressUpdate, Task, TaskCoUnit, Unit, aware
 
 
@@ -256,13 +256,9 @@ def outcome_counts(
 
 
 def preview_import(engine: Engine, path: Path) -> ImportSummary:
-    """What importing `path` would add and change, with nothing written: the import runs in
-    a transaction of its own that is rolled back. ImportFailed lists every bad row."""
-    with Session(engine) as session:
-        try:
-            return import_sheets(session, read_file(path))
-        finally:
-            session.rollback()
+    """What importing `path` would add and change, field by field, with nothing written (the
+    importer's dry run). ImportFailed lists every problem."""
+    return import_file(engine, path, dry_run=True)
 
 
 def apply_import(session: Session, path: Path) -> ImportSummary:

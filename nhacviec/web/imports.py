@@ -14,6 +14,7 @@ from nhacviec.web.context import Ctx
 from rules.access import Action, decide
 from storage import web_queries
 from storage.importer import ImportFailed, ImportSummary
+from storage.sheets import KIND_NAMES
 
 CHANGE_ONLY = "Chỉ TCCB, quản trị và cán bộ theo dõi nhiệm vụ nhập được kế hoạch."
 KINDS = {
@@ -24,6 +25,7 @@ KINDS = {
     "task": "nhiệm vụ",
 }
 SUFFIXES = (".xlsx", ".csv")
+PREVIEW_LINES = 50  # of each list on the preview page
 KEEP_SECONDS = 3600  # an upload not applied within the hour is dropped
 
 
@@ -110,4 +112,12 @@ def import_page(ctx: Ctx) -> web.StreamResponse:
         preview=summary_text(summary),
         changed=summary.changed,
         upload_id=upload_id,
+        added=[(KIND_NAMES.get(k, k), code) for k, code in summary.added[:PREVIEW_LINES]],
+        more_added=max(0, len(summary.added) - PREVIEW_LINES),
+        changes=[
+            (KIND_NAMES.get(c.kind, c.kind), c.code, c.fields)
+            for c in summary.changes[:PREVIEW_LINES]
+        ],
+        more_changes=max(0, len(summary.changes) - PREVIEW_LINES),
+        warnings=[str(w) for w in summary.warnings[:PREVIEW_LINES]],
     )

@@ -388,6 +388,7 @@ async def test_import_previews_then_applies(
     text = await preview.text()
     assert preview.status == 200, text
     assert "thêm 1 kế hoạch" in text and "Chưa ghi gì" in text
+    assert "<li>Kế hoạch KH-TEST</li>" in text  # what the file adds, listed
     with session_scope(example_app.engine) as session:
         assert [p.code for p in session.exec(select(Plan)).all()] == ["CCHC-2023"]
     upload_id = re.search(r'name="tai_len" value="([^"]+)"', text)
