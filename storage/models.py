@@ -120,16 +120,17 @@ class Task(SQLModel, table=True):
         # The weekly 30% count's ranges (open tasks by deadline, completions after a day) are
         # read from this index alone; the rest comes from TaskTally.
         sa.Index("ix_task_plan_completion", "plan_id", "completed_on", "deadline", "lead_unit_id"),
-        # The web overview's per-area figures are read from this index alone (migration 0014).
+        # The web overview's per-area figures are read from this index alone (migration 0014);
+        # it also serves every lookup by area, so it replaced the plain index on area_id.
         sa.Index(
-            "ix_task_plan_area", "plan_id", "area_id", "completed_on", "deadline", "progress"
+            "ix_task_area_figures", "area_id", "plan_id", "completed_on", "deadline", "progress"
         ),
     )
     id: int | None = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="plan.id")
     code: str = Field(max_length=64)
     title: str
-    area_id: int | None = Field(default=None, foreign_key="area.id", index=True)
+    area_id: int | None = Field(default=None, foreign_key="area.id")
     lead_unit_id: int = Field(foreign_key="unit.id")
     authority: str | None = None
     deadline: date | None = None

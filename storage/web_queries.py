@@ -176,7 +176,7 @@ def area_counts(session: Session, plan_id: int, on: date) -> dict[str, AreaTally
     done = sa.and_(t.c.completed_on.is_not(None), t.c.completed_on <= on)
     late = sa.and_(done, t.c.completed_on > t.c.deadline)
     overdue = sa.and_(sa.not_(done), t.c.deadline < on)
-    # Read from ix_task_plan_area alone (a covering index), grouped in its order: no join.
+    # Read from ix_task_area_figures alone (a covering index), grouped in its order: no join.
     rows = session.execute(
         sa.select(
             t.c.area_id,
