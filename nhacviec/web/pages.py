@@ -22,6 +22,7 @@ NO_PLAN = "Chưa có kế hoạch nào được nạp. Quản trị hãy nhập 
 OTHER_UNIT = "Bạn chỉ xem được nhiệm vụ của đơn vị mình."
 ALL_ONLY = "Trang tổng quan các đơn vị dành cho TCCB, quản trị và lãnh đạo Sở."
 CHART_UNITS = 25  # the chart's bars: more would not read on a phone
+WATCH_SHOWN = 30  # the watch list's lines; the table below has every unit
 
 # The unit page's sort orders: label and key.
 SORTS = {
@@ -57,6 +58,7 @@ def overview(ctx: Ctx) -> web.StreamResponse:
         figures=figures,
         total=figures.total,
         watch=figures.watch,
+        watch_shown=WATCH_SHOWN,
         areas=figures.areas,
         scores=scores,
         score_summary=assessment.scores,

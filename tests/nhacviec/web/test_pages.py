@@ -93,10 +93,23 @@ def test_chat_limits_links_per_hour(example_app: App) -> None:
 
 
 def test_no_link_in_a_group_or_for_a_stranger(example_app: App) -> None:
+    from storage import repo
+
     link_chat(example_app, "CB004", "console", "c4")
+    # In the unit's linked group chat a link would be everyone's: refused.
+    with session_scope(example_app.engine) as session:
+        unit = repo.unit_by_code(session, "VP")
+        assert unit is not None
+        code = repo.new_group_code(session, unit, example_app.clock.now(), 7).code
+    example_app.chat.handle(
+        Incoming("console", "g1", f"/start {code}", sender_id="c4", is_group=True)
+    )
     group = Incoming("console", "g1", "/web", sender_id="c4", is_group=True)
     reply = example_app.chat.handle(group)[0].text
     assert "chat riêng" in reply and "/dang-nhap/" not in reply
+    # In a group not linked to any unit the bot answers nothing of the kind either.
+    other = Incoming("console", "g2", "/web", sender_id="c4", is_group=True)
+    assert all("/dang-nhap/" not in r.text for r in example_app.chat.handle(other))
     stranger = example_app.chat.handle(Incoming("console", "nobody", "/web"))[0].text
     assert "chưa liên kết" in stranger
 
@@ -491,6 +504,7 @@ def test_overview_shows_the_so_far_rate_and_margin_when_the_figures_carry_them()
             figures=figures,
             total=unit,
             watch=[unit],
+            watch_shown=30,
             areas=[],
             scores={},
             score_summary=scores,
