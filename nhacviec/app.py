@@ -18,6 +18,7 @@ from rules.calendar import WorkingCalendar
 from storage.db import Engine, make_engine, upgrade
 
 if TYPE_CHECKING:
+    from bot.adapters.webhook import HttpServer
     from nhacviec.runner import Service
     from nhacviec.web.server import WebService
     from scheduler.service import Reminders, ReminderService
@@ -74,24 +75,44 @@ def build_app(
 
 
 def build_messengers(app: App) -> tuple[dict[str, Messenger], list[Service]]:
-    """The enabled messengers (by channel) and the services that receive their updates.
+    """The enabled messengers (by channel) and the services that receive their updates: first
+    the HTTP servers the webhooks are called on (one per listen address and port, shared by
+    Telegram, Zalo and the web page), then the messengers' own services.
     python-telegram-bot and httpx are imported only when their messenger is on."""
     messengers: dict[str, Messenger] = {}
     services: list[Service] = []
-    if app.config.zalo.enabled:
+    servers: dict[tuple[str, int], HttpServer] = {}
+
+    def server(listen: str, port: int) -> HttpServer:
+        from bot.adapters.webhook import HttpServer
+
+        if (listen, port) not in servers:
+            servers[(listen, port)] = HttpServer(listen, port)
+        return servers[(listen, port)]
+
+    config = app.config
+    if config.zalo.enabled:
         from bot.adapters.zalo.service import build_zalo
 
-        zalo_messenger, zalo_service = build_zalo(app.config.zalo, app.chat)
+        zalo_http = (
+            server(config.zalo.listen, config.zalo.port) if config.zalo.mode == "webhook" else None
+        )
+        zalo_messenger, zalo_service = build_zalo(config.zalo, app.chat, http=zalo_http)
         messengers[zalo_messenger.channel] = zalo_messenger
         services.append(zalo_service)
 
-    if app.config.telegram.enabled:
+    if config.telegram.enabled:
         from bot.adapters.telegram.service import TelegramService
 
-        telegram = TelegramService(app.config.telegram, app.chat)
+        telegram_http = (
+            server(config.telegram.listen, config.telegram.port)
+            if config.telegram.mode == "webhook"
+            else None
+        )
+        telegram = TelegramService(config.telegram, app.chat, http=telegram_http)
         messengers[telegram.messenger.channel] = telegram.messenger
         services.append(telegram)
-    return messengers, services
+    return messengers, [*servers.values(), *services]
 
 
 def build_reminders(app: App, messengers: Mapping[str, Messenger]) -> Reminders:
