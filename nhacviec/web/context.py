@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 
 from nhacviec.base.clock import local_today
 from nhacviec.web import render
@@ -76,6 +76,48 @@ class Ctx:
         return self.render("message.html", 404, title="Không tìm thấy", message=message)
 
 
+# A plan file to import may be a few megabytes. Forms are read here, streamed, so the limit is
+# this one whatever server the page is mounted on (aiohttp's client_max_size is per server).
+MAX_UPLOAD = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file sent with a form."""
+
+    filename: str
+    content: bytes
+
+
+class TooLarge(Exception):
+    """A form bigger than MAX_UPLOAD."""
+
+
+async def read_form(request: web.Request) -> dict[str, Any]:
+    """The fields of a posted form, files as Upload; TooLarge past MAX_UPLOAD bytes."""
+    if request.content_type != "multipart/form-data":
+        if (request.content_length or 0) > MAX_UPLOAD:
+            raise TooLarge
+        return {k: v for k, v in (await request.post()).items() if isinstance(v, str)}
+    form: dict[str, Any] = {}
+    total = 0
+    reader = await request.multipart()
+    while (part := await reader.next()) is not None:
+        if not isinstance(part, BodyPartReader) or part.name is None:
+            continue
+        data = bytearray()
+        while chunk := await part.read_chunk(65536):
+            total += len(chunk)
+            if total > MAX_UPLOAD:
+                raise TooLarge
+            data.extend(chunk)
+        if part.filename is not None:
+            form[part.name] = Upload(part.filename, bytes(data))
+        else:
+            form[part.name] = data.decode(part.get_charset("utf-8"), errors="replace")
+    return form
+
+
 View = Callable[[Ctx], web.StreamResponse]
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -93,7 +135,13 @@ def signed_in(deps: WebDeps, view: View) -> Handler:
     gets the sign-in explanation (401), a form without its token a refusal (403)."""
 
     async def handler(request: web.Request) -> web.StreamResponse:
-        form = dict(await request.post()) if request.method == "POST" else None
+        form = None
+        if request.method == "POST":
+            try:
+                form = await read_form(request)
+            except TooLarge:
+                text = f"Tệp quá lớn: tối đa {MAX_UPLOAD // (1024 * 1024)} MB."
+                return secure(message("Tệp quá lớn", text, 413), https(deps))
         origin_ok = origin_allowed(
             request.headers.get("Origin"), deps.config.web.base_url, request.host
         )

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from nhacviec.web.context import Ctx
+from nhacviec.web.context import Ctx, Upload
 from rules.access import Action, decide
 from storage import web_queries
 from storage.importer import ImportFailed, ImportSummary
@@ -82,8 +82,8 @@ def import_page(ctx: Ctx) -> web.StreamResponse:
         path.unlink(missing_ok=True)
         return ctx.render("import.html", applied=summary_text(summary))
     upload = form.get("tep")
-    filename = getattr(upload, "filename", "") or ""
-    if not filename:
+    filename = upload.filename if isinstance(upload, Upload) else ""
+    if not isinstance(upload, Upload) or not filename:
         return ctx.render(
             "import.html", status=400, problems=["Chọn tệp .xlsx hoặc .csv để nhập."]
         )
@@ -94,7 +94,7 @@ def import_page(ctx: Ctx) -> web.StreamResponse:
         )
     upload_id = secrets.token_urlsafe(12)
     path = _folder() / f"{ctx.officer.id}-{upload_id}{suffix}"
-    path.write_bytes(upload.file.read())  # type: ignore[union-attr]
+    path.write_bytes(upload.content)
     try:
         summary = web_queries.preview_import(ctx.deps.engine, path)
     except ImportFailed as failed:

@@ -66,12 +66,8 @@ def setup_web(app: web.Application, deps: WebDeps) -> None:
     app.router.add_get("/bao-cao/tai", page(forms.report_download))
 
 
-# Uploads (a plan to import) may be a few megabytes; aiohttp's default is 1 MiB.
-MAX_UPLOAD = 10 * 1024 * 1024
-
-
 def web_application(deps: WebDeps) -> web.Application:
     """An application serving only the web page (`nhacviec web`, the tests)."""
-    app = web.Application(client_max_size=MAX_UPLOAD)
+    app = web.Application()
     setup_web(app, deps)
     return app

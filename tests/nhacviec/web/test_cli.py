@@ -59,11 +59,12 @@ def test_a_bad_web_setting_is_refused(tmp_path: Path) -> None:
 
 
 async def test_nhacviec_run_serves_the_page_when_enabled(tmp_path: Path) -> None:
-    """`nhacviec run` starts the web page with the other services when [web] enabled."""
+    """`nhacviec run` serves the page when [web] enabled, on its own server here."""
     import socket
 
     import aiohttp
 
+    from bot.adapters.webhook import HttpServer
     from nhacviec.app import build_services
     from nhacviec.base.config import Config
 
@@ -72,11 +73,12 @@ async def test_nhacviec_run_serves_the_page_when_enabled(tmp_path: Path) -> None
         port = s.getsockname()[1]
     config = Config()
     config.database.url = f"sqlite:///{tmp_path}/run.db"
-    assert "web" not in [s.name for s in build_services(build_app(config))]
+    assert not [s for s in build_services(build_app(config)) if isinstance(s, HttpServer)]
     config.web.enabled, config.web.port = True, port
-    services = [s for s in build_services(build_app(config)) if s.name == "web"]
-    assert len(services) == 1
-    await services[0].start()
+    services = build_services(build_app(config))
+    servers = [s for s in services if isinstance(s, HttpServer)]
+    assert [(s.listen, s.port) for s in servers] == [("127.0.0.1", port)]
+    await servers[0].start()
     try:
         async with (
             aiohttp.ClientSession() as http,
@@ -85,7 +87,59 @@ async def test_nhacviec_run_serves_the_page_when_enabled(tmp_path: Path) -> None
             assert answer.status == 401
             assert "Bạn chưa đăng nhập" in await answer.text()
     finally:
-        await services[0].stop()
+        await servers[0].stop()
+
+
+async def test_page_and_zalo_webhook_share_one_server(tmp_path: Path) -> None:
+    """[web] on the port of Zalo's webhook: one server carries both, each still answers."""
+    import asyncio
+    import socket
+
+    import aiohttp
+
+    from bot.adapters.webhook import HttpServer
+    from nhacviec.app import build_services
+    from nhacviec.base import texts
+    from nhacviec.runner import run_services
+    from tests.fakes.zalo_api import FakeZalo, post_webhook, text_update
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    base = f"http://127.0.0.1:{port}"
+    secret = "zalo-webhook-secret-1"
+    fake_zalo = FakeZalo("zalo-fake-token-for-tests")
+    await fake_zalo.start()
+    try:
+        path = tmp_path / "nhacviec.toml"
+        path.write_text(
+            f'[database]\nurl = "sqlite:///{tmp_path}/run.db"\n'
+            f'[zalo]\nenabled = true\nmode = "webhook"\nbase_url = "{fake_zalo.base_url}"\n'
+            f'url = "{base}/zalo/webhook"\nlisten = "127.0.0.1"\nport = {port}\n'
+            f'[web]\nenabled = true\nlisten = "127.0.0.1"\nport = {port}\npublic_url = "{base}"\n',
+            encoding="utf-8",
+        )
+        env = {"NHACVIEC_ZALO_TOKEN": "zalo-fake-token-for-tests", "NHACVIEC_ZALO_SECRET": secret}
+        built = build_app(load_config(path, env=env))
+        services = build_services(built)
+        servers = [s for s in services if isinstance(s, HttpServer)]
+        assert [(s.listen, s.port) for s in servers] == [("127.0.0.1", port)]
+        stop = asyncio.Event()
+        running = asyncio.create_task(run_services(services, stop))
+        try:
+            await asyncio.sleep(0.5)
+            url = f"{base}/zalo/webhook"
+            assert await post_webhook(url, text_update("zalo-1", "/help"), secret) == 200
+            await fake_zalo.wait_sent(1, "zalo-1")
+            assert fake_zalo.texts("zalo-1") == [texts.HELP_UNLINKED]
+            async with aiohttp.ClientSession() as http, http.get(f"{base}/") as answer:
+                assert answer.status == 401
+        finally:
+            stop.set()
+            await asyncio.wait_for(running, 10)
+        built.engine.dispose()
+    finally:
+        await fake_zalo.stop()
 
 
 def test_nhacviec_web_serves_alone_until_stopped(tmp_path: Path) -> None:

@@ -517,3 +517,18 @@ def test_overview_shows_the_so_far_rate_and_margin_when_the_figures_carry_them()
     html = render(replace(richer))
     assert "<th>Tỷ lệ đến nay</th><th>Còn được trễ</th>" in html
     assert "<td>54,5%</td><td>0</td>" in html
+
+
+async def test_an_upload_over_ten_megabytes_is_refused(
+    client: TestClient, example_app: App
+) -> None:
+    from aiohttp import FormData
+
+    await sign_in(client, example_app, "CB001")
+    token = csrf_of(await (await client.get("/nhap")).text())
+    upload = FormData()
+    upload.add_field("csrf", token)
+    upload.add_field("tep", b"x" * (10 * 1024 * 1024 + 1), filename="big.csv")
+    answer = await client.post("/nhap", data=upload)
+    assert answer.status == 413
+    assert "tối đa 10 MB" in await answer.text()
