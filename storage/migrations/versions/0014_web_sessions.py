@@ -1,9 +1,12 @@
-"""web page: one-time sign-in links, browser sessions and the link-signing key; an index
-the overview's per-area figures are read from
+"""web page: sign-in links, sessions, the link-signing key, the per-area covering index
 
 Revision ID: 0014
 Revises: 0008
 Create Date: 2026-11-30
+
+One-time sign-in links (web_login), browser sessions (web_session) and the key that signs the
+links when the config names none (web_key); and the covering index the overview's per-area
+figures are read from, which replaces the plain index on task.area_id.
 """
 
 from collections.abc import Sequence
