@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 
+from bot.approval_commands import EVIDENCE, REASON, ApprovalCommands
 from bot.gate import ChatGate
 from bot.messages import Button, Incoming, Reply
 from bot.parsing import (
@@ -22,16 +23,20 @@ from bot.parsing import (
     parse_percent,
 )
 from bot.status_view import status_replies
+from bot.task_commands import DIALOG, TaskCommands, actor, refusal, scope, stale_press
 from bot.tccb import TccbCommands
 from nhacviec.base import texts
 from nhacviec.base.clock import Clock, local_today
 from nhacviec.base.config import Config
 from nhacviec.base.errors import NhacviecError
 from rules import Outcome, TaskFacts, days_overdue, outcome_on
+from rules.access import Action, decide
 from rules.calendar import WorkingCalendar
-from storage import repo, web_sessions
+from rules.docnumber import split_document_number
+from storage import approvals, repo, web_sessions
+from storage import tasks as task_store
 from storage.db import Engine, Session, session_scope
-from storage.models import ChatState, Officer, Plan, Role, Task, TaskState, Unit
+from storage.models import ChatState, Officer, Plan, Task, TaskState, Unit
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +102,10 @@ class ChatService:
             "web": self._web,
         }
         self._commands.update(TccbCommands(self).handlers())
+        self.task_commands = TaskCommands(self)
+        self._commands.update(self.task_commands.handlers())
+        self.approvals = ApprovalCommands(self)
+        self._commands.update(self.approvals.handlers())
 
     @property
     def today(self) -> date:
@@ -126,6 +135,22 @@ class ChatService:
         presser (`sender_id`) is who acts."""
         who = Incoming(channel, chat_id, "", sender_id=sender_id)
         action, _, raw_id = data.partition(":")
+        if action == DIALOG:
+            # A dialog's button: the same as typing its value as the answer to its step.
+            step, _, value = raw_id.partition(":")
+            with session_scope(self.engine) as session:
+                state = repo.chat_state(session, channel, who.conversation)
+                if stale_press(state, step):
+                    return Reply(texts.DIALOG_STALE)
+            replies = self.handle(Incoming(channel, chat_id, value or "-", sender_id=sender_id))
+            return replies[0] if replies else Reply(texts.DIALOG_CANCELLED)
+        if action in (
+            approvals.EXT_APPROVE,
+            approvals.EXT_REFUSE,
+            approvals.CONFIRM,
+            approvals.RETURN,
+        ):
+            return self._press_decision(channel, chat_id, action, raw_id, sender_id)
         command = {"done": "done", "prog": "progress", "snooze": "snooze"}.get(action)
         if command is None or parse_id(raw_id) is None:
             return Reply(texts.UNKNOWN_COMMAND.format(command=clean(data)[:64]))
@@ -147,7 +172,7 @@ class ChatService:
                         officer,
                         Command("done", [raw_id], raw_id),
                     )[0]
-                task = self._own_task(session, officer, raw_id)
+                task = self._own_task(session, officer, raw_id, Action.PROGRESS)
                 if isinstance(task, Reply):
                     return task
                 if command == "snooze":
@@ -155,6 +180,54 @@ class ChatService:
                 return self._ask_percent(session, channel, who.conversation, task)
         except Exception:
             log.exception("button failed (channel=%s, chat=%s, data=%r)", channel, chat_id, data)
+            return Reply(texts.SORRY)
+
+    def _press_decision(
+        self, channel: str, chat_id: str, action: str, raw_id: str, sender_id: str | None
+    ) -> Reply:
+        """Đồng ý / Từ chối an extension, Xác nhận / Trả lại a completion."""
+        who = Incoming(channel, chat_id, "", sender_id=sender_id)
+        if not raw_id.isascii() or not raw_id.isdigit() or len(raw_id) > 9:
+            return Reply(texts.UNKNOWN_COMMAND.format(command=action))
+        try:
+            with session_scope(self.engine) as session:
+                officer = repo.officer_for_chat(session, channel, who.identity)
+                if officer is None:
+                    return Reply(texts.NOT_LINKED)
+                repo.clear_chat_states(session, channel, who.conversation)
+                return self.approvals.press(
+                    session, officer, channel, who.conversation, action, int(raw_id)
+                )
+        except Exception:
+            log.exception("button failed (channel=%s, chat=%s, data=%s)", channel, chat_id, action)
+            return Reply(texts.SORRY)
+
+    def is_linked(self, channel: str, identity: str) -> bool:
+        """Whether a chat acts as an officer (a file from a stranger is not even fetched)."""
+        with session_scope(self.engine) as session:
+            return repo.officer_for_chat(session, channel, identity) is not None
+
+    def attach(
+        self,
+        message: Incoming,
+        data: bytes,
+        content_type: str,
+        original_name: str | None = None,
+        mention: str | None = None,
+    ) -> Reply:
+        """A photo or file a chat sent: evidence of a task (see ApprovalCommands.attach)."""
+        try:
+            with session_scope(self.engine) as session:
+                officer = repo.officer_for_chat(session, message.channel, message.identity)
+                if officer is None:
+                    return Reply(texts.NOT_LINKED)
+                return self.approvals.attach(
+                    session, message, officer, data, content_type, original_name, mention
+                )
+        except Exception:
+            log.exception(
+                "attachment failed (channel=%s, chat=%s)", message.channel, message.chat_id
+            )
             return Reply(texts.SORRY)
 
     # -- the console's stand-in for the admin --------------------------------------------
@@ -251,11 +324,18 @@ class ChatService:
     def _help(self, officer: Officer | None) -> str:
         if officer is None:
             return texts.HELP_UNLINKED
-        lines = [texts.HELP_COMMON]
-        if officer.role in (Role.TCCB, Role.ADMIN):
+        lines = [texts.HELP_COMMON, texts.HELP_TASK, texts.HELP_APPROVALS]
+        who = actor(officer)
+        if officer.role in ("head", "tccb", "admin"):
+            lines.append(texts.HELP_DECIDE)
+        if decide(who, Action.FOLLOW_UP):
             lines.append(texts.HELP_STATUS_ALL)
-        elif officer.role == Role.HEAD:
+        elif decide(who, Action.STATUS_ALL):
+            lines.append(texts.HELP_STATUS_ALL.split("\n", 1)[0])
+        elif decide(who, Action.STATUS_OWN):
             lines.append(texts.HELP_STATUS_OWN)
+        if decide(who, Action.ASSIGN):
+            lines.append(texts.HELP_PLAN_KEEPER)
         return "\n".join(lines)
 
     # -- /start ------------------------------------------------------------------------------
@@ -316,6 +396,9 @@ class ChatService:
         if plan is None or unit is None:
             return [Reply(texts.NO_PLAN)]
         tasks = repo.open_tasks_of_unit(session, officer.unit_id, plan.id)  # type: ignore[arg-type]
+        co_tasks = task_store.open_co_tasks_of_unit(session, officer.unit_id, plan.id or 0)
+        lead_ids = {t.id for t in tasks}
+        tasks += co_tasks
         if not tasks:
             return [Reply(f"🎉 {unit.name} không còn nhiệm vụ nào đang mở.")]
         page = (parse_page(command.args[0]) if command.args else None) or 1
@@ -323,9 +406,29 @@ class ChatService:
         page = min(max(page, 1), pages)
         shown = tasks[(page - 1) * TASKS_PER_PAGE : page * TASKS_PER_PAGE]
         today = self.today
-        lines = [f"📋 {unit.name}: {len(tasks)} nhiệm vụ đang mở"]
+        lines = [f"📋 {unit.name}: {len(lead_ids)} nhiệm vụ đang mở"]
+        if co_tasks:
+            lines[0] += f" · {len(co_tasks)} {texts.CO_UNIT_MARK}"
         buttons = []
+        units = repo.units_by_id(session) if co_tasks else {}
+        co_header = False
         for task in shown:
+            if task.id not in lead_ids:
+                if not co_header:
+                    lines.append(texts.TASKS_CO_HEADER)
+                    co_header = True
+                facts = TaskFacts(
+                    id=task.id or 0,
+                    code=task.code,
+                    unit=units[task.lead_unit_id].code,
+                    deadline=task.deadline,
+                    title=task.title,
+                    progress=task.progress,
+                )
+                line = task_line(facts, today, self.config.rules.due_soon_days, task.progress)
+                lines.append(f"{line} · {texts.CO_UNIT_MARK} ({facts.unit} chủ trì)")
+                buttons.append([task_buttons(task.id or 0)[1]])
+                continue
             facts = TaskFacts(
                 id=task.id or 0,
                 code=task.code,
@@ -349,8 +452,11 @@ class ChatService:
 
     # -- /done and /progress ---------------------------------------------------------------
 
-    def _own_task(self, session: Session, officer: Officer, raw_id: str) -> Task | Reply:
-        """The task named by `raw_id` if the officer's unit leads it, else the refusal."""
+    def _own_task(
+        self, session: Session, officer: Officer, raw_id: str, action: Action = Action.DONE
+    ) -> Task | Reply:
+        """The task named by `raw_id` if the officer may do `action` on it (rules.access: its
+        lead unit, or for progress a co-unit), else the refusal."""
         task_id = parse_id(raw_id)
         if task_id is None:
             # Digits too large for any id name no task; anything else is no id at all.
@@ -360,10 +466,13 @@ class ChatService:
         task = repo.get_task(session, task_id)
         if task is None:
             return Reply(texts.NO_TASK.format(id=task_id))
-        if task.lead_unit_id != officer.unit_id:
-            return Reply(texts.NOT_YOUR_UNIT.format(id=task.id))
+        allowed = decide(actor(officer), action, scope(session, task))
+        if not allowed:
+            return refusal(allowed, task.id)
         if task.state == TaskState.DONE:
             return Reply(texts.ALREADY_DONE.format(id=task.id, day=texts.d(task.completed_on)))
+        if task.state == TaskState.REPORTED:
+            return Reply(texts.TASK_ERRORS["awaiting"].format(value=task.id))
         return task
 
     def _done(
@@ -371,23 +480,32 @@ class ChatService:
     ) -> list[Reply]:
         if not command.args:
             return [Reply(texts.DONE_USAGE)]
+        ids = [a for a in command.args if looks_like_id(a)]
+        if len(command.args) > 1 and command.args[1] in ids:
+            # `/done 101 102 167`: one id a time, nothing recorded (not 101 with a note).
+            shown = " ".join(ids)
+            return [Reply(texts.DONE_ONE_ID.format(ids=shown, first=ids[0].lstrip("#")))]
         task = self._own_task(session, officer, command.args[0])
         if isinstance(task, Reply):
             return [task]
-        note = after_words(command.rest, 1) or None
-        return [self._record(session, task, officer, 100, note, message.channel)]
+        number, note = split_document_number(after_words(command.rest, 1) or "")
+        return [self._report_done(session, message, task, officer, note or None, number)]
 
     def _progress(
         self, session: Session, message: Incoming, officer: Officer, command: Command
     ) -> list[Reply]:
         if len(command.args) < 2:
             return [Reply(texts.PROGRESS_USAGE)]
-        task = self._own_task(session, officer, command.args[0])
+        task = self._own_task(session, officer, command.args[0], Action.PROGRESS)
         if isinstance(task, Reply):
             return [task]
         percent = parse_percent(command.args[1])
         if percent is None:
             return [Reply(texts.BAD_PERCENT.format(id=task.id))]
+        if percent >= 100 and task.lead_unit_id != officer.unit_id:
+            done = self._own_task(session, officer, command.args[0], Action.DONE)
+            if isinstance(done, Reply):
+                return [done]
         note = after_words(command.rest, 2) or None
         return [self._record(session, task, officer, percent, note, message.channel)]
 
@@ -402,6 +520,15 @@ class ChatService:
     ) -> Reply:
         before = task.progress
         today = self.today
+        if task.lead_unit_id != officer.unit_id:
+            # A co-unit reports on its part: kept in the story, the task's percent unchanged.
+            task_store.co_progress(
+                session, task, officer, percent, note, channel, self.clock.now()
+            )
+            return Reply(texts.co_progress_reply(task.id or 0, task.title, percent), changed=True)
+        if percent >= 100:
+            message = Incoming(channel, "", "")
+            return self._report_done(session, message, task, officer, note, None)
         repo.record_progress(
             session,
             repo.ProgressRecord(
@@ -414,10 +541,43 @@ class ChatService:
                 on=today,
             ),
         )
-        if percent >= 100:
-            late = (today - task.deadline).days if task.deadline else 0
-            return Reply(texts.done_reply(task.id or 0, task.title, today, late), changed=True)
         return Reply(texts.progress_reply(task.id or 0, task.title, before, percent), changed=True)
+
+    def _report_done(
+        self,
+        session: Session,
+        message: Incoming,
+        task: Task,
+        officer: Officer,
+        note: str | None,
+        number: str | None,
+    ) -> Reply:
+        """/done, the Xong button or 100%: done at once, or awaiting its confirmer (config
+        [approvals] confirm_completion); then the next photo or file is its evidence."""
+        today = self.today
+        who = task_store.Who(officer, message.channel, self.clock.now(), today)
+        try:
+            reported = approvals.report_done(
+                session, task.id or 0, who, self.config.approvals, note, number
+            )
+        except approvals.AlreadyDone as done:
+            return Reply(
+                texts.ALREADY_DONE.format(id=done.task.id, day=texts.d(done.task.completed_on))
+            )
+        except task_store.TaskError as err:
+            return Reply(err.text())
+        late = (today - task.deadline).days if task.deadline else 0
+        if message.chat_id:
+            self.approvals.offer_evidence(session, message, task.id or 0)
+        if reported.awaiting:
+            text = texts.done_awaiting(task.id or 0, task.title, today, late, reported.step or "")
+        else:
+            text = texts.done_reply(task.id or 0, task.title, today, late)
+        if number:
+            text += f"\nVăn bản: {number}"
+        if message.chat_id:
+            text += f"\n{texts.EVIDENCE_OFFER}"
+        return Reply(text, changed=True)
 
     # -- buttons: snooze and the two-step progress question ---------------------------------
 
@@ -454,7 +614,14 @@ class ChatService:
             if message.is_group:
                 return []
             return [Reply(texts.NOT_A_COMMAND if officer else texts.NOT_LINKED)]
-        task = self._own_task(session, officer, str(state.task_id))
+        if state.awaiting.startswith(("giao:", "sua:")):
+            return self.task_commands.answer(session, state, message, officer)
+        if state.awaiting.startswith(REASON):
+            return self.approvals.answer_reason(session, state, message, officer)
+        if state.awaiting == EVIDENCE:
+            repo.drop_chat_state(session, state)
+            return [Reply(texts.NOT_A_COMMAND)]
+        task = self._own_task(session, officer, str(state.task_id), Action.PROGRESS)
         if isinstance(task, Reply):
             repo.drop_chat_state(session, state)
             return [task]
@@ -504,7 +671,8 @@ class ChatService:
         plan = self._plan(session)
         if plan is None:
             return [Reply(texts.NO_PLAN)]
-        if officer.role not in (Role.TCCB, Role.ADMIN, Role.HEAD):
+        who = actor(officer)
+        if not decide(who, Action.STATUS_OWN):
             return [Reply(texts.STATUS_REFUSED)]
         # `/status [UNIT] [PAGE]`: a number alone is a page of one's own unit (a head's view).
         args = list(command.args)
@@ -513,7 +681,7 @@ class ChatService:
             args.pop()
         page = page or 1
         unit_code = args[0] if args else None
-        if officer.role == Role.HEAD:
+        if not decide(who, Action.STATUS_ALL):
             own = repo.get_unit(session, officer.unit_id)
             if unit_code and own and unit_code.upper() != own.code.upper():
                 return [Reply(texts.STATUS_OTHER_UNIT)]

@@ -17,8 +17,9 @@ from nhacviec.base.config import Config
 from nhacviec.reports.figures import assessment_figures
 from nhacviec.reports.workbook import ReportError, build_report
 from rules import AreaFacts, PeriodError, ScoreError, check_points, parse_period
+from rules.access import Action, Actor, decide
 from storage import assessments, repo
-from storage.models import Officer, Plan, Role
+from storage.models import Officer, Plan
 
 if TYPE_CHECKING:
     from storage.db import Session
@@ -40,9 +41,11 @@ _DAY = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$")
 _DATE_LIKE = re.compile(r"^[\d/.\-]+$")
 
 
-def may_follow_up(officer: Officer) -> bool:
-    """TCCB follows the whole plan; the admin stands in for it."""
-    return officer.role in (Role.TCCB, Role.ADMIN)
+def may_follow_up(officer: Officer, action: Action = Action.FOLLOW_UP) -> bool:
+    """TCCB follows the whole plan (the admin stands in for it); the director and the
+    follow-up officer may read the areas and the report (rules.access decides)."""
+    who = Actor(officer.id or 0, officer.unit_id, officer.role, officer.active)
+    return bool(decide(who, action))
 
 
 class TccbCommands:
@@ -59,8 +62,10 @@ class TccbCommands:
             "report": self.report,
         }
 
-    def _plan_or_refusal(self, session: Session, officer: Officer) -> Plan | Reply:
-        if not may_follow_up(officer):
+    def _plan_or_refusal(
+        self, session: Session, officer: Officer, action: Action = Action.FOLLOW_UP
+    ) -> Plan | Reply:
+        if not may_follow_up(officer, action):
             return Reply(texts.TCCB_ONLY)
         plan = repo.current_plan(session)
         if plan is None or plan.id is None:
@@ -72,7 +77,7 @@ class TccbCommands:
     def areas(
         self, session: Session, message: Incoming, officer: Officer, command: Command
     ) -> list[Reply]:
-        plan = self._plan_or_refusal(session, officer)
+        plan = self._plan_or_refusal(session, officer, Action.REPORT)
         if isinstance(plan, Reply):
             return [plan]
         return areas_replies(session, plan, self.service.today, self.service.config)
@@ -173,7 +178,7 @@ class TccbCommands:
     def report(
         self, session: Session, message: Incoming, officer: Officer, command: Command
     ) -> list[Reply]:
-        if not may_follow_up(officer):
+        if not may_follow_up(officer, Action.REPORT):
             return [Reply(texts.TCCB_ONLY)]
         if not command.args:
             return [Reply(texts.REPORT_USAGE)]

@@ -18,6 +18,8 @@ cli_vi.install()
 if TYPE_CHECKING:
     # Only for annotations: `nhacviec --help` must start without the database, the chart or
     # the messengers, so every command imports what it uses when it runs.
+    from collections.abc import Callable
+
     from nhacviec.app import App
     from nhacviec.base.clock import Clock
     from nhacviec.base.config import Config
@@ -61,6 +63,11 @@ def parse_day(text: str) -> date:
             continue
     raise typer.BadParameter(f"ngày '{text}' không đúng dạng dd/mm/yyyy")
 
+
+ByOption = typer.Option(
+    "--by",
+    help="Mã cán bộ thực hiện (ghi vào lịch sử nhiệm vụ); bỏ trống: quản trị.",
+)
 
 # Set by the global `nhacviec --config PATH …` option; a command's own --config wins.
 _global_config: Path | None = None
@@ -194,13 +201,18 @@ def _print_preview(summary: ImportSummary) -> None:
             _say(console, f"  … và {len(summary.changes) - PREVIEW_LINES} nữa")
 
 
-def run_import(built: App, file: Path, plan: str | None, dry_run: bool = False) -> bool:
+def run_import(
+    built: App, file: Path, plan: str | None, dry_run: bool = False, by: str | None = None
+) -> bool:
     """Import `file` in one transaction, with a progress bar; print every problem. A dry run
-    shows what would be added and changed, field by field, and writes nothing."""
+    shows what would be added and changed, field by field, and writes nothing. Every task it
+    creates or changes is recorded as done by `by` (an officer code), else by the admin."""
     from rich.progress import Progress
     from sqlalchemy.exc import SQLAlchemyError
     from sqlmodel import Session
 
+    from nhacviec.base.clock import local_today
+    from storage import repo
     from storage.db import session_scope
     from storage.importer import ImportFailed, import_sheets, read_file
 
@@ -218,15 +230,32 @@ def run_import(built: App, file: Path, plan: str | None, dry_run: bool = False) 
             def step(n: int) -> None:
                 bar.advance(job, n)
 
+            def run(session: Session) -> Any:
+                officer = repo.officer_by_code(session, by) if by else None
+                if by and officer is None:
+                    return None
+                return import_sheets(
+                    session,
+                    loaded,
+                    plan,
+                    progress=step,
+                    by=officer,
+                    at=built.clock.now(),
+                    day=local_today(built.clock, built.config.timezone),
+                )
+
             if dry_run:
                 with Session(built.engine) as session:
                     try:
-                        summary = import_sheets(session, loaded, plan, progress=step)
+                        summary = run(session)
                     finally:
                         session.rollback()
             else:
                 with session_scope(built.engine) as session:
-                    summary = import_sheets(session, loaded, plan, progress=step)
+                    summary = run(session)
+        if summary is None:
+            _say(err, f"Không có cán bộ mã {by}.", "red")
+            return False
     except ImportFailed as failed:
         _say(err, f"Không nhập gì cả: {len(failed.issues)} lỗi.", "red")
         for issue in failed.issues:
@@ -242,6 +271,8 @@ def run_import(built: App, file: Path, plan: str | None, dry_run: bool = False) 
         )
         return False
     _print_summary(file, summary, dry_run)
+    for line in summary.kept_back:
+        _say(err, line, "yellow")
     return True
 
 
@@ -256,10 +287,12 @@ def import_(
         bool,
         typer.Option("--dry-run", help="Chỉ xem trước: thêm gì, sửa gì; không ghi gì."),
     ] = False,
+    by: Annotated[str | None, ByOption] = None,
     config: ConfigOption = None,
 ) -> None:
-    """Nhập kế hoạch từ tệp Excel hoặc CSV; tệp có dòng lỗi thì không nhập gì."""
-    if not run_import(_app(config), file, plan, dry_run=dry_run):
+    """Nhập kế hoạch từ tệp Excel hoặc CSV; tệp có dòng lỗi thì không nhập gì. Mọi thay đổi
+    nhiệm vụ được ghi lại (ai, khi nào, qua nhập tệp)."""
+    if not run_import(_app(config), file, plan, dry_run=dry_run, by=by):
         raise typer.Exit(1)
 
 
@@ -489,6 +522,7 @@ def demo(
     with tempfile.TemporaryDirectory(prefix="nhacviec-demo-") as folder:
         config = Config()
         config.database.url = f"sqlite:///{folder}/demo.db"
+        config.evidence.folder = f"{folder}/evidence"
         day = parse_day(on) if on else DEMO_DAY
         clock = FixedClock.on(day, config.timezone)
         built = build_app(config, clock)
@@ -573,6 +607,217 @@ def run(
         fail(texts.explain(exc), 2)
     except StartupError as exc:
         fail(texts.explain(exc))
+
+
+# -- nhacviec task add | edit | cancel | reopen | show (docs/living-plan.md) ------------------
+
+task_app = typer.Typer(
+    help="Thêm, sửa, huỷ, mở lại, xem một nhiệm vụ; mọi thay đổi được ghi lại.",
+    no_args_is_help=True,
+)
+app.add_typer(task_app, name="task")
+IdArgument = Annotated[
+    int, typer.Argument(metavar="ID", help="Số (ID) nhiệm vụ, như trong /tasks.")
+]
+
+
+def _task_change(
+    config: Path | None,
+    by: str | None,
+    action: str,
+    task_id: int | None,
+    work: Callable[[Any, Any, Any], str],
+) -> None:
+    """Run `work(session, who, task)` as `by` (else the admin at the server) if rules.access
+    allows `action`; print its message, or the refusal in Vietnamese."""
+    from nhacviec.base import texts
+    from nhacviec.base.clock import local_today
+    from rules.access import Action, Actor, TaskScope, decide
+    from storage import tasks as store
+    from storage.db import session_scope
+
+    built = _app(config)
+    with session_scope(built.engine) as session:
+        try:
+            officer = store.officer_by_code(session, by) if by else None
+            task = store.task_by_id(session, str(task_id)) if task_id is not None else None
+        except store.TaskError as exc:
+            err.print(f"[red]{exc.text()}[/red]")
+            raise typer.Exit(1) from exc
+        if officer is not None:
+            scope = (
+                TaskScope.of(
+                    task.lead_unit_id,
+                    store.co_unit_ids(session, task.id or 0),
+                    task.assignee_id,
+                    task.state,
+                )
+                if task is not None
+                else None
+            )
+            who_acts = Actor(officer.id or 0, officer.unit_id, officer.role, officer.active)
+            allowed = decide(who_acts, Action(action), scope)
+            if not allowed:
+                reason = allowed.reason.value if allowed.reason else "other_unit"
+                err.print(f"[red]{texts.ACCESS_REFUSALS[reason].format(id=task_id)}[/red]")
+                raise typer.Exit(1)
+        who = store.Who(
+            officer, "cli", built.clock.now(), local_today(built.clock, built.config.timezone)
+        )
+        try:
+            message = work(session, who, task)
+        except store.TaskError as exc:
+            session.rollback()
+            err.print(f"[red]{exc.text()}[/red]")
+            raise typer.Exit(1) from exc
+    console.print(message)
+
+
+@task_app.command("add")
+def task_add(
+    unit: Annotated[str, typer.Option("--unit", "-u", help="Mã đơn vị chủ trì, ví dụ KHTC.")],
+    title: Annotated[str, typer.Option("--title", "-t", help="Tên nhiệm vụ.")],
+    deadline: Annotated[
+        str | None, typer.Option("--deadline", "-d", help="Hạn hoàn thành, dd/mm/yyyy.")
+    ] = None,
+    authority: Annotated[
+        str | None, typer.Option("--authority", help="Cơ quan giao, ví dụ “UBND tỉnh”.")
+    ] = None,
+    document: Annotated[
+        str | None, typer.Option("--document", help="Số văn bản giao, ví dụ 123/UBND-KT.")
+    ] = None,
+    officer: Annotated[
+        str | None, typer.Option("--officer", help="Mã cán bộ thụ lý (thuộc đơn vị chủ trì).")
+    ] = None,
+    co_units: Annotated[
+        str | None, typer.Option("--co", help="Mã đơn vị phối hợp, cách nhau dấu phẩy.")
+    ] = None,
+    area: Annotated[str | None, typer.Option("--area", help="Mã lĩnh vực, ví dụ 1.")] = None,
+    by: Annotated[str | None, ByOption] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Giao một nhiệm vụ mới (không cần tệp); đơn vị, cán bộ liên quan được báo tin."""
+
+    def work(session: Any, who: Any, _task: Any) -> str:
+        from nhacviec.base import texts
+        from storage import repo
+        from storage import tasks as store
+
+        plan = repo.current_plan(session)
+        if plan is None:
+            raise store.TaskError("no_plan")
+        lead = store.unit_by_code(session, unit)
+        named = store.officer_by_code(session, officer) if officer else None
+        area_row = store.area_by_code(session, plan.id or 0, area) if area else None
+        task = store.add_task(
+            session,
+            store.NewTask(
+                plan_id=plan.id or 0,
+                title=title,
+                lead_unit_id=lead.id or 0,
+                deadline=store.parse_day(deadline) if deadline else None,
+                authority=authority,
+                document=document,
+                area_id=area_row.id if area_row else None,
+                assignee_id=named.id if named else None,
+                co_unit_ids=[u.id or 0 for u in store.units_by_codes(session, co_units or "")],
+            ),
+            who,
+        )
+        told = len(store.notice_rows(session, task.id or 0))
+        return texts.task_added(task.id or 0, task.title, lead.code, task.deadline, told)
+
+    _task_change(config, by, "assign", None, work)
+
+
+@task_app.command("edit")
+def task_edit(
+    task_id: IdArgument,
+    field: Annotated[
+        str,
+        typer.Argument(
+            metavar="MỤC",
+            help="Mục cần sửa: ten, han, donvi, canbo, phoihop, coquan, sovb; nhiệm vụ lặp "
+            "lại: handau (hạn lần đầu), laplai (chu kỳ, ví dụ “hàng quý”).",
+        ),
+    ],
+    value: Annotated[
+        str, typer.Argument(metavar="GIÁ_TRỊ", help="Giá trị mới; “-” để xoá mục không bắt buộc.")
+    ],
+    reason: Annotated[str | None, typer.Option("--reason", "-r", help="Lý do sửa.")] = None,
+    by: Annotated[str | None, ByOption] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Sửa một mục của nhiệm vụ; giá trị cũ, mới, người sửa và lý do được ghi lại."""
+
+    def work(session: Any, who: Any, task: Any) -> str:
+        from bot.task_commands import edit_field
+        from nhacviec.base import texts
+        from rules.textnorm import fold
+        from storage import tasks as store
+
+        name = texts.FIELD_WORDS.get(fold(field).replace(" ", ""))
+        if name is None:
+            raise store.TaskError("bad_field", field)
+        return edit_field(session, task, name, value, who, reason)
+
+    _task_change(config, by, "edit", task_id, work)
+
+
+@task_app.command("cancel")
+def task_cancel(
+    task_id: IdArgument,
+    reason: Annotated[str, typer.Option("--reason", "-r", help="Lý do huỷ (bắt buộc).")],
+    by: Annotated[str | None, ByOption] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Huỷ nhiệm vụ: không còn tính vào số liệu của đơn vị; lý do được ghi lại."""
+
+    def work(session: Any, who: Any, task: Any) -> str:
+        from nhacviec.base import texts
+        from storage import tasks as store
+
+        event = store.cancel(session, task, who, reason)
+        told = len(store.notice_rows_of_event(session, event.id or 0))
+        return texts.task_cancelled(task.id or 0, task.title, reason, told)
+
+    _task_change(config, by, "cancel", task_id, work)
+
+
+@task_app.command("reopen")
+def task_reopen(
+    task_id: IdArgument,
+    reason: Annotated[str | None, typer.Option("--reason", "-r", help="Lý do mở lại.")] = None,
+    by: Annotated[str | None, ByOption] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Mở lại nhiệm vụ đã huỷ: nhiệm vụ tính lại vào số liệu của đơn vị."""
+
+    def work(session: Any, who: Any, task: Any) -> str:
+        from nhacviec.base import texts
+        from storage import tasks as store
+
+        store.reopen(session, task, who, reason)
+        return texts.task_changed(task.id or 0, texts.EVENT_NAMES["reopened"], 0)
+
+    _task_change(config, by, "reopen", task_id, work)
+
+
+@task_app.command("show")
+def task_show(
+    task_id: IdArgument,
+    by: Annotated[str | None, ByOption] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Xem một nhiệm vụ và diễn biến (thay đổi, tiến độ), mới nhất trước."""
+
+    def work(session: Any, _who: Any, task: Any) -> str:
+        from bot.task_commands import task_story
+
+        return task_story(session, task, built_timezone)
+
+    built_timezone = _config(config).timezone
+    _task_change(config, by, "view", task_id, work)
 
 
 @app.command()

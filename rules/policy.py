@@ -43,6 +43,9 @@ class TaskView:
     snoozed_until: date | None = None
     completed_on: date | None = None
     code: str = ""
+    # The officer who handles it (chuyên viên thụ lý): then only they and the head are reminded.
+    assignee_id: int | None = None
+    co_units: tuple[str, ...] = ()  # co-operating units (phối hợp): reminded too
 
     def facts(self) -> TaskFacts:
         return TaskFacts(
@@ -270,6 +273,9 @@ def unit_items(
         item = task_item(task, day, memo)
         if item is not None:
             found.setdefault(task.unit, []).append(item)
+            for co in task.co_units:  # a co-unit's digest carries the task too
+                if co != task.unit:
+                    found.setdefault(co, []).append(item)
     return {unit: tuple(sorted(items, key=_urgency)) for unit, items in found.items()}
 
 
@@ -286,7 +292,9 @@ def owed_on(
     """The digests owed on `day`, one per officer who is owed anything, by officer id.
 
     Nothing is owed on a day off; what fell on one since the last working day is owed today.
-    Every active officer (role officer or head) of a task's lead unit gets its reminders; the
+    Every active officer (role officer or head) of a task's lead unit gets its reminders (a
+    task naming its officer: that officer and the head only), and so do the officers of its
+    co-units (phối hợp), never escalated to their head; the
     unit's head gets the tasks overdue `escalate_after_days` working days or more as
     escalations; TCCB-role officers get the weekly summary on its day, computed from
     `plan_counts` (the outcomes of every task of the plan on `day`, `rules.count_outcomes`;
@@ -313,17 +321,28 @@ def owed_on(
 
     digests = []
     escalated: dict[str, tuple[Item, ...]] = {}
+    # Per officer, the unit's tuple minus the tasks named to a colleague; units with no
+    # named task keep one shared tuple (the scan renders it once).
+    named: dict[str, bool] = {}
     for officer in active:
         unit = units_by_code.get(officer.unit)
         head = _is_head(officer, unit)
         items: tuple[Item, ...] = ()
         if head or officer.role in (ROLE_OFFICER, ROLE_HEAD):
             items = per_unit.get(officer.unit, ())
+        if items and not head:
+            items = _named(items, officer, named)
         if head and items:
             if officer.unit not in escalated:
                 escalated[officer.unit] = tuple(
                     sorted(
-                        (_escalate(i, settings.escalate_after_days) for i in items), key=_urgency
+                        (
+                            _escalate(i, settings.escalate_after_days)
+                            if i.task.unit == officer.unit
+                            else i
+                            for i in items
+                        ),
+                        key=_urgency,
                     )
                 )
             items = escalated[officer.unit]
@@ -333,6 +352,22 @@ def owed_on(
                 Digest(officer=officer, day=day, unit=unit, items=items, summary=own_summary)
             )
     return digests
+
+
+def _named(
+    items: tuple[Item, ...], officer: OfficerView, memo: dict[str, bool]
+) -> tuple[Item, ...]:
+    """A unit officer's items: a task of the unit named to another officer is theirs (and the
+    head's) alone; tasks of other units (phối hợp) go to every officer of the co-unit."""
+    if officer.unit not in memo:
+        memo[officer.unit] = any(
+            i.task.assignee_id is not None and i.task.unit == officer.unit for i in items
+        )
+    if not memo[officer.unit]:
+        return items
+    return tuple(
+        i for i in items if i.task.unit != officer.unit or i.task.assignee_id in (None, officer.id)
+    )
 
 
 def _escalate(item: Item, after: int) -> Item:

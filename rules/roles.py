@@ -1,4 +1,4 @@
-"""The roles an officer can hold: the one list every layer reads."""
+"""The roles an officer can hold; what each may do is decided in one place (rules/access.py)."""
 
 from __future__ import annotations
 
@@ -6,14 +6,14 @@ from enum import StrEnum
 
 
 class Role(StrEnum):
-    """What an officer may do follows from the role (rules/access.py decides)."""
+    """An officer's role: an officer of a unit, its head, the personnel office (TCCB) that
+    follows the whole plan, the admin who runs nhacviec, the follow-up officer of Văn phòng Sở
+    (criterion 1.6: tasks from Tỉnh ủy, HĐND, UBND) who sees every unit and may assign, or the
+    director (Lãnh đạo Sở) who sees everything and changes nothing."""
 
-    OFFICER = "officer"  # công chức, viên chức of a unit
-    HEAD = "head"  # trưởng đơn vị
-    TCCB = "tccb"  # the personnel office that follows the plan up
-    ADMIN = "admin"  # quản trị
-    # The follow-up officer of Văn phòng Sở (criterion 1.6: tasks from Tỉnh ủy, HĐND, UBND):
-    # sees every unit and may assign tasks.
+    OFFICER = "officer"
+    HEAD = "head"
+    TCCB = "tccb"
+    ADMIN = "admin"
     FOLLOWUP = "followup"
-    # Lãnh đạo Sở: sees everything, changes nothing.
     DIRECTOR = "director"

@@ -94,6 +94,7 @@ def _blocks(
         ItemKind.DUE_TODAY: texts.REMINDER_DUE_TODAY,
         ItemKind.DUE_SOON: texts.REMINDER_DUE_SOON,
     }
+    unit_code = digest.unit.code if isinstance(digest, GroupDigest) else digest.officer.unit
     blocks = []
     for item in digest.items:
         if cache is None:
@@ -102,6 +103,8 @@ def _blocks(
             # A task reads the same in every digest of the day (an escalation shows the same
             # line as the overdue item it comes from, under another heading).
             text = cache.items[id(item.task)] = _item_text(item)
+        if item.task.unit != unit_code:
+            text = f"{text} · {texts.CO_UNIT_MARK} ({item.task.unit} chủ trì)"
         blocks.append(_Block(sections[item.kind], text, item.task.id))
     if digest.summary is not None:
         title = texts.REMINDER_WEEKLY.format(fail=texts.pct(thresholds.fail))
@@ -122,6 +125,8 @@ class Part:
     text: str
     task_ids: tuple[int, ...]
     hint: str | None
+    # Buttons of their own (an approver's Đồng ý / Từ chối), as rows of (label, data).
+    buttons: tuple[tuple[tuple[str, str], ...], ...] = ()
 
 
 def render_parts(
@@ -179,6 +184,8 @@ def render_parts(
 def to_reply(part: Part, supports_buttons: bool) -> Reply:
     """The part as the messenger sends it: with each task's buttons where it has buttons."""
     buttons = [_buttons(i) for i in part.task_ids] if supports_buttons else []
+    if supports_buttons:
+        buttons += [[Button(label, data) for label, data in row] for row in part.buttons]
     return Reply(text=part.text, buttons=buttons, commands_hint=part.hint)
 
 
@@ -219,7 +226,11 @@ def decode(text: str, payload: str) -> list[Part]:
     offset = 0
     for meta in json.loads(payload):
         end = offset + meta["chars"]
-        parts.append(Part(text[offset:end], tuple(meta["tasks"]), meta.get("hint")))
+        rows = tuple(
+            tuple((str(label), str(data)) for label, data in row)
+            for row in meta.get("buttons") or []
+        )
+        parts.append(Part(text[offset:end], tuple(meta["tasks"]), meta.get("hint"), rows))
         offset = end + len(PART_BREAK)
     return parts
 

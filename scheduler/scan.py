@@ -44,6 +44,7 @@ from scheduler.digest import (
     render_parts,
     traits_for,
 )
+from storage import approvals
 from storage import outbox as store
 from storage.db import Engine
 
@@ -98,6 +99,7 @@ class ScanResult:
     written: int = 0  # rows new in the outbox (officers' and groups')
     already: int = 0  # chats (officers' and groups') whose row for the day was already there
     tasks_read: int = 0
+    waiting: int = 0  # rows of "what waits for you" for approvers and confirmers
 
 
 def choose_links(
@@ -209,6 +211,10 @@ class Scanner:
                 OfficerView(r.id, r.name, code_of.get(r.unit_id, ""), r.role, code=r.code)
                 for r in store.active_officers(conn)
             ]
+            horizon = self.horizon(day)
+            co_units: dict[int, tuple[str, ...]] = {}
+            for task_id, unit_id in store.co_units_due_by(conn, plan_id, day, horizon):
+                co_units[task_id] = (*co_units.get(task_id, ()), code_of.get(unit_id, ""))
             tasks = [
                 TaskView(
                     id=r.id,
@@ -218,8 +224,10 @@ class Scanner:
                     progress=r.progress,
                     snoozed_until=r.snoozed_until,
                     code=r.code,
+                    assignee_id=r.assignee_id,
+                    co_units=co_units.get(r.id, ()),
                 )
-                for r in store.open_tasks_due_by(conn, plan_id, day, self.horizon(day))
+                for r in store.open_tasks_due_by(conn, plan_id, day, horizon)
             ]
             groups = store.group_chats(conn)
             links = choose_links(store.chat_links(conn), self.preference)
@@ -353,6 +361,9 @@ class Scanner:
                 result.written,
                 trigger,
             )
+        if result.working_day:
+            # Approvers and confirmers hear, with their digest, what waits for them.
+            result.waiting = approvals.owe_waiting_reminders(self.engine, result.day, started)
         log.info(
             "reminder scan %s: %d digests, %d chats, %d group chats, %d new outbox rows",
             result.day.isoformat(),

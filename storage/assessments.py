@@ -9,6 +9,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from nhacviec.base import texts
 from rules import InspectionFacts, ScoreEntry
 from storage.models import (
     Area,
@@ -18,6 +19,7 @@ from storage.models import (
     ProgressUpdate,
     Task,
     TaskCoUnit,
+    TaskEvent,
     Unit,
     aware,
 )
@@ -205,6 +207,39 @@ def history(
             channel=update.channel,
         )
         for update, task, unit, officer in session.exec(query).all()
+    ] + _event_rows(session, plan_id, since, until)
+
+
+def _event_rows(
+    session: Session, plan_id: int, since: datetime | None, until: datetime
+) -> list[HistoryRow]:
+    """The tasks' events (created, deadline moved, reassigned, cancelled…) made in
+    [since, until), as history rows: the note says what changed and why."""
+    query = (
+        select(TaskEvent, Task, Unit, Officer)
+        .join(Task, col(Task.id) == TaskEvent.task_id)
+        .join(Unit, col(Unit.id) == Task.lead_unit_id)
+        .outerjoin(Officer, col(Officer.id) == TaskEvent.officer_id)
+        .where(Task.plan_id == plan_id, col(TaskEvent.at) < until)
+        .order_by(col(TaskEvent.at), col(TaskEvent.id))
+    )
+    if since is not None:
+        query = query.where(col(TaskEvent.at) >= since)
+    return [
+        HistoryRow(
+            at=aware(event.at),  # type: ignore[arg-type]
+            task_id=task.id or 0,
+            task_code=task.code,
+            title=task.title,
+            unit=unit.code,
+            officer_code=officer.code if officer else event.actor,
+            officer_name=officer.name if officer else "",
+            kind=event.kind,
+            percent=None,
+            note=texts.event_text(event.kind, event.field, event.old, event.new, event.reason),
+            channel=event.channel,
+        )
+        for event, task, unit, officer in session.exec(query).all()
     ]
 
 

@@ -12,22 +12,25 @@ import gc
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from nhacviec.base import texts
 from rules import RecurrenceError, expand_occurrences, parse_recurrence
 from rules.deadlines import DeadlineError, parse_deadline
 from rules.roles import Role
 from rules.sections import area_for_section
+from rules.series import Occurrence, reconcile
 from rules.textnorm import fold
 from rules.unitnames import UnitDirectory, UnitName
 from storage import repo
+from storage import tasks as task_store
 from storage.db import session_scope
-from storage.models import Area, Officer, Plan, Task, Unit
+from storage.models import Area, Officer, Plan, Task, Unit, utcnow
 from storage.sheets import (
     KIND_ORDER,
     REQUIRED,
@@ -65,16 +68,26 @@ ROLES = {
     "to chuc can bo": Role.TCCB,
     "quan tri": Role.ADMIN,
     "admin": Role.ADMIN,
+    "theo doi": Role.FOLLOWUP,
+    "can bo theo doi": Role.FOLLOWUP,
+    "chuyen vien theo doi": Role.FOLLOWUP,
+    "followup": Role.FOLLOWUP,
+    "lanh dao so": Role.DIRECTOR,
+    "lanh dao": Role.DIRECTOR,
+    "director": Role.DIRECTOR,
 }
 ROLE_NAMES = {
     Role.OFFICER: "công chức",
     Role.HEAD: "trưởng đơn vị",
     Role.TCCB: "tccb",
     Role.ADMIN: "quản trị",
+    Role.FOLLOWUP: "theo dõi",
+    Role.DIRECTOR: "lãnh đạo sở",
 }
-# Task columns read from the file that the Task table has no column for yet: kept in the import
-# result and named in a warning ("chưa lưu"), never dropped without a word.
-UNSTORED_TASK_FIELDS = tuple(f for f in ("document", "assignee") if f not in Task.model_fields)
+# Task columns read from the file that the Task table has no column for: kept in the import
+# result and named in a warning ("chưa lưu"), never dropped without a word. Since migration 0011
+# the document number and the officer who handles a task (assignee) are stored: none.
+UNSTORED_TASK_FIELDS: tuple[str, ...] = ()
 FIELD_LABELS = {
     "name": "tên",
     "year": "năm",
@@ -96,6 +109,7 @@ FIELD_LABELS = {
     "series_code": "chuỗi",
     "note": "ghi chú",
     "co_units": "đơn vị phối hợp",
+    "assignee_id": "cán bộ thụ lý",
 }
 # Control characters Excel cannot store (and Word's line break U+000B pasted into a cell).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -124,6 +138,8 @@ class ImportSummary:
     ongoing: list[str] = field(default_factory=list)  # "Thường xuyên": tasks with no deadline
     # Per task code, columns read but not stored (the Task table has no place for them yet).
     unstored: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Changes the file asked for and the import did not make, said in Vietnamese.
+    kept_back: list[str] = field(default_factory=list)
 
     def count(self, bucket: dict[str, int], kind: str, n: int = 1) -> None:
         bucket[kind] = bucket.get(kind, 0) + n
@@ -169,8 +185,18 @@ def _show(value: Any) -> str:
 
 
 class _Importer:
-    def __init__(self, session: Session, plan_code: str | None, progress: Progress | None):
+    def __init__(
+        self,
+        session: Session,
+        plan_code: str | None,
+        progress: Progress | None,
+        who: task_store.Who,
+    ):
         self.session = session
+        self.who = who
+        # Recurring tasks: reconciled with their stored occurrences by period when written.
+        # Each with where its rows go among the others (new tasks get ids in file order).
+        self.series: list[tuple[TaskRow, list[date], str, int]] = []
         self.plan_code = plan_code
         self.progress = progress or (lambda _n: None)
         self.issues: list[RowIssue] = []
@@ -354,10 +380,20 @@ class _Importer:
 
     def _shown(self, key: str, value: Any) -> str:
         """A field's value as the admin reads it: units, areas and officers by code."""
-        if value is not None and key in ("unit_id", "lead_unit_id", "area_id", "head_id"):
+        if value is not None and key in (
+            "unit_id",
+            "lead_unit_id",
+            "area_id",
+            "head_id",
+            "assignee_id",
+        ):
             codes = self._codes.get(key)
             if codes is None:
-                records = {"area_id": self.areas, "head_id": self.officers}.get(key, self.units)
+                records = {
+                    "area_id": self.areas,
+                    "head_id": self.officers,
+                    "assignee_id": self.officers,
+                }.get(key, self.units)
                 codes = {r.id: r.code for r in records.values()}  # type: ignore[attr-defined]
             return codes.get(value, str(value))
         if key == "role" and value in ROLE_NAMES:
@@ -388,8 +424,8 @@ class _Importer:
     def _load_existing(self, kinds: set[str]) -> None:
         self.units = {u.code.upper(): u for u in self.session.exec(select(Unit)).all()}
         self.directory = UnitDirectory(UnitName(u.code, u.name) for u in self.units.values())
-        if kinds & {"unit", "officer"}:
-            self.officers = {o.code.upper(): o for o in self.session.exec(select(Officer)).all()}
+        # Officers too for a task sheet: a task may name the officer who handles it.
+        self.officers = {o.code.upper(): o for o in self.session.exec(select(Officer)).all()}
         if self.plan is not None and self.plan.id is not None:
             self.areas = {
                 a.code.upper(): a
@@ -485,7 +521,7 @@ class _Importer:
         if role is None and _text(r["role"]):
             self.bad(
                 f"vai trò '{_text(r['role'])}' không hợp lệ "
-                "(công chức, trưởng đơn vị, tccb, quản trị)",
+                "(công chức, trưởng đơn vị, tccb, quản trị, theo dõi, lãnh đạo sở)",
                 "role",
             )
         if unit_code is None or role is None or self.problems:
@@ -595,6 +631,10 @@ class _Importer:
                 self.bad(str(exc), "recurrence")
             if deadline is not None and deadline.on is None:
                 self.bad("nhiệm vụ lặp lại cần Hạn của lần đầu", "deadline")
+        assignee_id = None
+        named = _text(r.get("assignee"))
+        if named and lead_code is not None and not self.problems:
+            assignee_id = self._assignee(named, lead_code)
         if self.problems or area_code is None or lead_code is None or deadline is None:
             return
         unstored = {
@@ -610,6 +650,8 @@ class _Importer:
             "lead_unit_id": self._id("unit", lead_code),
             "authority": _text(r.get("authority")) or None,
             "note": _text(r.get("note")) or None,
+            "document": _text(r.get("document")) or None,
+            "assignee_id": assignee_id,
         }
         co_ids = {self._id("unit", c) for c in co.codes}
         if rule is None:
@@ -628,16 +670,14 @@ class _Importer:
         if not dates:
             self.bad("hạn lần đầu nằm sau cuối năm kế hoạch")
             return
-        for n, when in enumerate(dates, start=1):
-            self.task_rows.append(
-                TaskRow(
-                    f"{code}#{n}",
-                    {**values, "deadline": when, "recurrence": rule, "series_code": code},
-                    co_ids,
-                    self.where,
-                    table.code_from_stt,
-                )
-            )
+        template = TaskRow(
+            code,
+            {**values, "deadline": None, "recurrence": rule, "series_code": code},
+            co_ids,
+            self.where,
+            table.code_from_stt,
+        )
+        self.series.append((template, dates, rule, len(self.task_rows)))
 
     # ---- the bulk write ---------------------------------------------------------------------
 
@@ -649,7 +689,25 @@ class _Importer:
             "lead_unit_id": unit_codes,
             "area_id": {a.id: a.code for a in self.areas.values()},
         }
+        cancels = self._series_rows()
         written = write_tasks(self.session, self.plan.id, self.task_rows)
+        task_store.record_bulk(self.session, self.plan.id, written, self.who)
+        for gone in cancels:
+            task_store.cancel(self.session, gone, self.who, task_store.SERIES_REMOVED)
+            self.summary.count(self.summary.updated, "task")
+            self.summary.changes.append(
+                Change("task", gone.code, [("trạng thái", "đang làm", "đã huỷ")])
+            )
+        for row, old, task_id in written.kept_deadlines:
+            self.summary.kept_back.append(
+                texts.IMPORT_DONE_DEADLINE_KEPT.format(
+                    row=row.where[1],
+                    code=row.code,
+                    id=task_id,
+                    old=texts.d(old),
+                    new=texts.d(row.values["deadline"]),
+                )
+            )
         self.summary.count(self.summary.created, "task", len(written.created))
         self.summary.added += [("task", code) for code in written.created]
         self.summary.count(self.summary.unchanged, "task", written.unchanged)
@@ -675,6 +733,81 @@ class _Importer:
             if bucket.get("task") == 0:
                 del bucket["task"]
 
+    def _assignee(self, named: str, lead_code: str) -> int | None:
+        """The officer a task names (by code, or by full name within the lead unit). One the
+        file names but the list of officers does not have, or of another unit, is a warning:
+        the task then goes to the whole unit, as with no officer named."""
+        unit_id = self._id("unit", lead_code)
+        officer = self.officers.get(named.upper())
+        if officer is None:
+            by_name = [
+                o for o in self.officers.values() if fold(o.name) == fold(named) and o.active
+            ]
+            mine = [o for o in by_name if o.unit_id == unit_id]
+            officer = next(iter(mine or by_name), None)
+        problem = None
+        if officer is None:
+            problem = f"cán bộ thụ lý '{named}' không có trong Cán bộ"
+        elif officer.unit_id != unit_id:
+            problem = f"cán bộ thụ lý '{named}' không thuộc đơn vị chủ trì {lead_code}"
+        if problem is not None:
+            letter = self.table.letters.get("assignee") if self.table else None
+            cell = f" (ô {letter}{self.where[1]})" if letter else ""
+            self.summary.warnings.append(
+                RowIssue(*self.where, f"{problem}: nhiệm vụ giao cả đơn vị{cell}")
+            )
+            return None
+        assert officer is not None
+        return officer.id
+
+    def _series_rows(self) -> list[Task]:
+        """The rows of the recurring tasks, matched to their stored occurrences by period
+        (rules.series): an open occurrence moved, a done one left as it is, a cancelled one
+        reopened, a new period added with a fresh number. Returns the open occurrences of
+        periods the series no longer has: cancelled, with an event, once the rows are written."""
+        if not self.series:
+            return []
+        assert self.plan is not None
+        codes = [template.code for template, _dates, _rule, _at in self.series]
+        stored: dict[str, list[Task]] = {}
+        for task in self.session.exec(
+            select(Task).where(Task.plan_id == self.plan.id, col(Task.series_code).in_(codes))
+        ).all():
+            stored.setdefault(task.series_code or "", []).append(task)
+        cancels: list[Task] = []
+        placed: list[tuple[int, list[TaskRow]]] = []
+        for template, dates, rule, position in self.series:
+            rows: list[TaskRow] = []
+            tasks = {t.id: t for t in stored.get(template.code, [])}
+            occurrences = [
+                Occurrence(t.id or 0, task_store.occurrence_number(t.code), t.deadline, t.state)
+                for t in tasks.values()
+                if t.deadline is not None
+            ]
+            steps = reconcile(occurrences, dates, rule)
+
+            def row(code: str, day: date | None, template: TaskRow = template) -> TaskRow:
+                values = {**template.values, "deadline": day}
+                return TaskRow(code, values, template.co_units, template.where, template.from_stt)
+
+            for task_id, day in steps.reopen:
+                task_store.reopen(self.session, tasks[task_id], self.who, None)
+                rows.append(row(tasks[task_id].code, day))
+            for task_id, day in steps.move:
+                rows.append(row(tasks[task_id].code, day))
+            for number, day in steps.create:
+                rows.append(row(f"{template.code}#{number}", day))
+            for task_id in steps.kept:
+                task = tasks[task_id]
+                if task.state == "open":  # its other fields follow the file
+                    rows.append(row(task.code, task.deadline))
+            cancels += [tasks[task_id] for task_id in steps.cancel]
+            placed.append((position, rows))
+        for position, rows in reversed(placed):  # later positions first: earlier ones hold
+            self.task_rows[position:position] = rows
+        self.session.flush()
+        return cancels
+
     def _shown_task(self, key: str, value: Any) -> str:
         if key == "co_units":
             codes = sorted(self._shown("unit_id", u) for u in value)
@@ -687,15 +820,21 @@ def import_sheets(
     file: PlanFile,
     plan_code: str | None = None,
     progress: Progress | None = None,
+    by: Officer | None = None,
+    at: datetime | None = None,
+    day: date | None = None,
 ) -> ImportSummary:
     """Write the file's tables in the caller's transaction; raise ImportFailed with every
-    problem found."""
+    problem found. Every task created or changed gets its event, by `by` (else "admin")
+    through "import", at `at` (now by default); the people concerned are told of changes."""
+    moment = at or utcnow()
+    who = task_store.Who(by, "import", moment, day or moment.date())
     # A 100,000-row import allocates millions of small objects that live until it ends; the
     # cyclic collector would walk them all again and again (a third of the time) for nothing.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _Importer(session, plan_code, progress).run(file)
+        return _Importer(session, plan_code, progress, who).run(file)
     finally:
         if collecting:
             gc.enable()

@@ -10,6 +10,8 @@ from sqlmodel import Field, SQLModel
 
 from rules.roles import Role
 
+__all__ = ["Role"]
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -45,6 +47,8 @@ def _ts(nullable: bool = True) -> sa.Column:
 class TaskState(StrEnum):
     OPEN = "open"
     DONE = "done"
+    CANCELLED = "cancelled"  # left the plan and its figures; the reason is in its events
+    REPORTED = "reported"  # completion reported, awaiting confirmation (chờ xác nhận)
 
 
 class Plan(SQLModel, table=True):
@@ -118,12 +122,26 @@ class Task(SQLModel, table=True):
         sa.Index("ix_task_state_deadline", "state", "deadline"),
         sa.Index("ix_task_unit_state", "lead_unit_id", "state"),
         # The weekly 30% count's ranges (open tasks by deadline, completions after a day) are
-        # read from this index alone; the rest comes from TaskTally.
-        sa.Index("ix_task_plan_completion", "plan_id", "completed_on", "deadline", "lead_unit_id"),
+        # read from this index alone (cancelled tasks skipped by `state`); the rest comes
+        # from TaskTally.
+        sa.Index(
+            "ix_task_plan_completion",
+            "plan_id",
+            "completed_on",
+            "deadline",
+            "lead_unit_id",
+            "state",
+        ),
         # The web overview's per-area figures are read from this index alone (migration 0014);
         # it also serves every lookup by area, so it replaced the plain index on area_id.
         sa.Index(
-            "ix_task_area_figures", "area_id", "plan_id", "completed_on", "deadline", "progress"
+            "ix_task_area_figures",
+            "area_id",
+            "plan_id",
+            "state",
+            "completed_on",
+            "deadline",
+            "progress",
         ),
     )
     id: int | None = Field(default=None, primary_key=True)
@@ -133,6 +151,9 @@ class Task(SQLModel, table=True):
     area_id: int | None = Field(default=None, foreign_key="area.id")
     lead_unit_id: int = Field(foreign_key="unit.id")
     authority: str | None = None
+    document: str | None = None  # the assigning document's number, e.g. 123/UBND-KT
+    # The officer who handles it (chuyên viên thụ lý); None: the whole lead unit.
+    assignee_id: int | None = Field(default=None, index=True)
     deadline: date | None = None
     recurrence: str | None = None
     series_code: str | None = Field(default=None, max_length=64)
@@ -142,6 +163,14 @@ class Task(SQLModel, table=True):
     completed_at: datetime | None = Field(default=None, sa_column=_ts())
     completed_on: date | None = None
     snoozed_until: date | None = None
+    # An extension request waiting (the date asked for) and whose turn it is (rules.approvals).
+    extension_to: date | None = None
+    extension_step: str | None = Field(default=None, max_length=8, index=True)
+    # The deadline in force before an approved extension; `deadline` is the one in force now.
+    extended_from: date | None = None
+    # A completion reported on this day, awaiting confirmation at `confirm_step`.
+    reported_on: date | None = None
+    confirm_step: str | None = Field(default=None, max_length=8, index=True)
 
 
 class TaskTally(SQLModel, table=True):
@@ -189,10 +218,48 @@ class ChatState(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     channel: str = Field(max_length=16)
     chat_id: str = Field(max_length=64)
-    awaiting: str = Field(max_length=16)  # "percent" or "note"
-    task_id: int = Field(foreign_key="task.id")
+    awaiting: str = Field(max_length=16)  # "percent", "note", or a step of /giao or /sua
+    task_id: int | None = Field(default=None, foreign_key="task.id")
     percent: int | None = None
+    draft: str | None = None  # JSON: the answers so far of a multi-step dialog (/giao)
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts(False))
+
+
+class TaskEvent(SQLModel, table=True):
+    """One change to a task: rows are only ever added (the database refuses UPDATE and DELETE,
+    migration 0011). `kind` is a rules.events.EventKind; `actor` is the officer's code, or
+    "admin" for the CLI and imports without one."""
+
+    __tablename__ = "task_event"
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    at: datetime = Field(default_factory=utcnow, sa_column=_ts(False))
+    officer_id: int | None = Field(default=None, foreign_key="officer.id")
+    actor: str = Field(max_length=32)
+    channel: str = Field(max_length=16)
+    kind: str = Field(max_length=32)
+    field: str | None = Field(default=None, max_length=32)
+    old: str | None = None
+    new: str | None = None
+    reason: str | None = None
+
+
+class TaskEvidence(SQLModel, table=True):
+    """Proof of a task's completion: a document number, or a photo or file kept in the
+    evidence folder under `filename` (a name nhacviec made). Rows are only ever added."""
+
+    __tablename__ = "task_evidence"
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    at: datetime = Field(default_factory=utcnow, sa_column=_ts(False))
+    officer_id: int | None = Field(default=None, foreign_key="officer.id")
+    channel: str = Field(max_length=16)
+    document_number: str | None = Field(default=None, max_length=64)
+    filename: str | None = Field(default=None, max_length=128)
+    original_name: str | None = Field(default=None, max_length=255)
+    content_type: str | None = Field(default=None, max_length=128)
+    size: int | None = None
+    sha256: str | None = Field(default=None, max_length=64)
 
 
 class AreaSelfScore(SQLModel, table=True):

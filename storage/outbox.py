@@ -25,6 +25,7 @@ from storage.models import (
     Plan,
     ReminderScan,
     Task,
+    TaskCoUnit,
     TaskState,
     TaskTally,
     Unit,
@@ -104,12 +105,31 @@ def open_tasks_due_by(conn: Connection, plan_id: int, day: date, horizon: date) 
                 t.c.deadline,
                 t.c.progress,
                 t.c.snoozed_until,
-            ).where(
-                t.c.state == TaskState.OPEN,
-                t.c.deadline <= horizon,
-                t.c.plan_id == plan_id,
-                sa.or_(t.c.snoozed_until.is_(None), t.c.snoozed_until <= day),
-            )
+                t.c.assignee_id,
+            ).where(*_due_by(plan_id, day, horizon))
+        )
+    )
+
+
+def _due_by(plan_id: int, day: date, horizon: date) -> list[Any]:
+    t = TASKS
+    return [
+        t.c.state == TaskState.OPEN,
+        t.c.deadline <= horizon,
+        t.c.plan_id == plan_id,
+        sa.or_(t.c.snoozed_until.is_(None), t.c.snoozed_until <= day),
+    ]
+
+
+def co_units_due_by(conn: Connection, plan_id: int, day: date, horizon: date) -> list[Any]:
+    """(task id, co-unit id) of the tasks `open_tasks_due_by` reads: the co-operating units
+    (phối hợp) whose officers are reminded too."""
+    co: sa.Table = TaskCoUnit.__table__  # type: ignore[attr-defined]
+    return list(
+        conn.execute(
+            sa.select(co.c.task_id, co.c.unit_id)
+            .join(TASKS, TASKS.c.id == co.c.task_id)
+            .where(*_due_by(plan_id, day, horizon))
         )
     )
 
@@ -162,7 +182,12 @@ def plan_outcome_counts(
         unit: (number, overdue_number)
         for unit, number, overdue_number in conn.execute(
             sa.select(t.c.lead_unit_id, sa.func.count(), sa.func.sum(overdue))
-            .where(mine, t.c.completed_on.is_(None), t.c.deadline <= soon)
+            .where(
+                mine,
+                t.c.completed_on.is_(None),
+                t.c.deadline <= soon,
+                t.c.state != TaskState.CANCELLED,
+            )
             .group_by(t.c.lead_unit_id)
         )
     }
@@ -522,6 +547,9 @@ def expire_stale(
             .where(
                 o.c.channel.in_(list(channels)),
                 o.c.day < today,
+                # A task's notice (kind "notice:<event>") is owed until sent: no later digest
+                # says what it says.
+                sa.not_(o.c.kind.startswith("notice:")),
                 sa.or_(
                     o.c.state == OutboxState.PENDING,
                     sa.and_(o.c.state == OutboxState.SENDING, o.c.claimed_at <= now - lease),

@@ -25,6 +25,8 @@ TASK_FIELDS = (
     "recurrence",
     "series_code",
     "note",
+    "document",
+    "assignee_id",
 )
 
 
@@ -47,6 +49,7 @@ class TaskDiff:
 
     row: TaskRow
     fields: list[tuple[str, Any, Any]]
+    task_id: int = 0
 
 
 @dataclass
@@ -54,6 +57,9 @@ class BulkResult:
     created: list[str] = field(default_factory=list)
     changed: list[TaskDiff] = field(default_factory=list)
     unchanged: int = 0
+    created_ids: dict[str, int] = field(default_factory=dict)
+    # Done tasks whose deadline the file would move: kept (row, stored deadline).
+    kept_deadlines: list[tuple[TaskRow, Any, int]] = field(default_factory=list)
 
 
 def write_tasks(session: Session, plan_id: int, rows: list[TaskRow]) -> BulkResult:
@@ -61,7 +67,13 @@ def write_tasks(session: Session, plan_id: int, rows: list[TaskRow]) -> BulkResu
     changed ones updated, the rest left alone (and counted)."""
     table = Task.__table__  # type: ignore[attr-defined]
     links = TaskCoUnit.__table__  # type: ignore[attr-defined]
-    columns = [table.c.id, table.c.code, *(table.c[f] for f in TASK_FIELDS)]
+    columns = [
+        table.c.id,
+        table.c.code,
+        table.c.state,
+        table.c.extended_from,
+        *(table.c[f] for f in TASK_FIELDS),
+    ]
     existing = {
         row.code: row
         for row in session.execute(sa.select(*columns).where(table.c.plan_id == plan_id))
@@ -91,20 +103,32 @@ def write_tasks(session: Session, plan_id: int, rows: list[TaskRow]) -> BulkResu
             new_links[task.code] = task.co_units
             result.created.append(task.code)
             continue
+        if old.state == "cancelled":
+            # Out of the plan: a file does not change it (reopen it first).
+            result.unchanged += 1
+            continue
+        values = task.values
+        if old.extended_from is not None and values["deadline"] == old.extended_from:
+            # The file still holds the deadline before an approved extension: the extension
+            # stays the deadline in force (only a person moves it again, with a reason).
+            values = {**values, "deadline": old.deadline}
+        if old.state in ("done", "reported") and old.deadline != values["deadline"]:
+            # A done task's outcome is settled: a file does not move its deadline (that
+            # would turn a late completion into an on-time one); a person may, with a reason.
+            result.kept_deadlines.append((task, old.deadline, old.id))
+            values = {**values, "deadline": old.deadline}
         diffs = [
-            (f, getattr(old, f), task.values[f])
-            for f in TASK_FIELDS
-            if getattr(old, f) != task.values[f]
+            (f, getattr(old, f), values[f]) for f in TASK_FIELDS if getattr(old, f) != values[f]
         ]
         if diffs:
-            updates.append({"_id": old.id, **task.values})
+            updates.append({"_id": old.id, **values})
         had = current.get(old.id, set())
         if had != task.co_units:
             diffs.append(("co_units", had, task.co_units))
             add_links += [{"t": old.id, "u": u} for u in task.co_units - had]
             drop_links += [{"t": old.id, "u": u} for u in had - task.co_units]
         if diffs:
-            result.changed.append(TaskDiff(task, diffs))
+            result.changed.append(TaskDiff(task, diffs, old.id))
         else:
             result.unchanged += 1
 
@@ -117,6 +141,7 @@ def write_tasks(session: Session, plan_id: int, rows: list[TaskRow]) -> BulkResu
             )
         }
         add_links += [{"t": ids[code], "u": u} for code, units in new_links.items() for u in units]
+        result.created_ids = {code: ids[code] for code in result.created}
     if updates:
         session.execute(
             table.update()

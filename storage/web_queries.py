@@ -15,7 +15,16 @@ from rules.areas import AreaTally
 from storage import outbox
 from storage.db import Engine
 from storage.importer import ImportSummary, import_file, import_sheets, read_file
-from storage.models import Area, Officer, ProgressUpdate, Task, TaskCoUnit, Unit, aware
+from storage.models import (
+    Area,
+    Officer,
+    ProgressUpdate,
+    Task,
+    TaskCoUnit,
+    TaskState,
+    Unit,
+    aware,
+)
 
 
 @dataclass(frozen=True)
@@ -186,7 +195,12 @@ def area_counts(session: Session, plan_id: int, on: date) -> dict[str, AreaTally
             sa.func.sum(sa.case((overdue, 1), else_=0)),
             sa.func.sum(sa.case((done, 100), else_=t.c.progress)),
         )
-        .where(t.c.plan_id == plan_id, t.c.area_id.is_not(None))
+        # A cancelled task left the plan's figures (storage.repo.task_facts).
+        .where(
+            t.c.plan_id == plan_id,
+            t.c.area_id.is_not(None),
+            t.c.state != TaskState.CANCELLED,
+        )
         .group_by(t.c.area_id)
     ).all()
     codes: dict[int, str] = {

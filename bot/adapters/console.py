@@ -5,6 +5,7 @@ the bot's replies are printed below it. `@CODE` switches officer, `/quit` leaves
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import TextIO
@@ -32,7 +33,8 @@ class ConsoleMessenger:
         for line in reply.text.splitlines():
             self.out.write(f"  bot │ {line}\n")
         if reply.buttons:
-            labels = {b.label.split(" ", 1)[-1] for row in reply.buttons for b in row}
+            # A digest's buttons carry their task ("#12 ✅ Xong"): shown once, without it.
+            labels = {re.sub(r"^#\d+ ", "", b.label) for row in reply.buttons for b in row}
             self.out.write(f"  bot │ [nút: {', '.join(sorted(labels))}]\n")
         elif reply.commands_hint:
             self.out.write(f"  bot │ {reply.commands_hint}\n")

@@ -7,7 +7,14 @@ from zoneinfo import ZoneInfo
 
 from nhacviec.base.errors import NhacviecError
 
-ROLE_NAMES = {"officer": "công chức", "head": "trưởng đơn vị", "tccb": "TCCB", "admin": "quản trị"}
+ROLE_NAMES = {
+    "officer": "công chức",
+    "head": "trưởng đơn vị",
+    "tccb": "TCCB",
+    "admin": "quản trị",
+    "followup": "theo dõi nhiệm vụ (Văn phòng Sở)",
+    "director": "lãnh đạo Sở",
+}
 FLAG_ICONS = {"ok": "🟢", "warning": "🟡", "over": "🔴"}
 
 
@@ -33,7 +40,7 @@ HELP_UNLINKED = (
 HELP_COMMON = (
     "Các lệnh:\n"
     "/tasks – nhiệm vụ đang mở của đơn vị\n"
-    "/done ID [ghi chú] – báo hoàn thành\n"
+    "/done ID [số văn bản] [ghi chú] – báo hoàn thành\n"
     "/progress ID PHẦN_TRĂM [ghi chú] – cập nhật tiến độ\n"
     "/web – đường dẫn đăng nhập trang web\n"
     "/help – hướng dẫn"
@@ -46,6 +53,12 @@ HELP_STATUS_ALL = (
     "/report KỲ – báo cáo Excel, ví dụ /report 2023-Q1"
 )
 HELP_STATUS_OWN = "/status [TRANG] – tình hình đơn vị mình"
+HELP_TASK = "/task ID – xem một nhiệm vụ và diễn biến"
+HELP_PLAN_KEEPER = (
+    "/giao – giao nhiệm vụ mới (từng bước)\n"
+    "/sua ID – sửa một mục của nhiệm vụ\n"
+    "/huy ID lý do – huỷ nhiệm vụ"
+)
 
 NOT_LINKED = "Bạn chưa liên kết tài khoản. Xin quản trị mã liên kết rồi gõ: /start MÃ"
 START_USAGE = "Gõ: /start MÃ (mã liên kết do quản trị cấp)."
@@ -82,7 +95,10 @@ def link_locked(seconds: float) -> str:
 UNKNOWN_COMMAND = "Không hiểu lệnh “{command}”. Gõ /help để xem các lệnh."
 NOT_A_COMMAND = "Hãy gõ một lệnh, ví dụ /tasks. Gõ /help để xem các lệnh."
 NO_PLAN = "Chưa có kế hoạch nào được nạp. Quản trị hãy chạy: nhacviec import TỆP"
-DONE_USAGE = "Gõ: /done ID [ghi chú], ví dụ /done 12 Đã gửi báo cáo"
+DONE_USAGE = (
+    "Gõ: /done ID [số văn bản] [ghi chú], ví dụ /done 12 Đã gửi báo cáo "
+    "hoặc /done 12 123/BC-SNN Đã gửi UBND tỉnh"
+)
 PROGRESS_USAGE = "Gõ: /progress ID PHẦN_TRĂM [ghi chú], ví dụ /progress 12 50"
 BAD_ID = "“{value}” không phải mã nhiệm vụ. Mã là số ở đầu dòng trong /tasks."
 NO_TASK = "Không có nhiệm vụ số {id}. Gõ /tasks để xem danh sách."
@@ -130,6 +146,7 @@ OUTCOME_NAMES = {
     "overdue": "quá hạn",
     "done_on_time": "xong đúng hạn",
     "done_late": "xong trễ",
+    "done_extended": "đúng hạn (đã gia hạn)",
 }
 TCCB_ONLY = "Chỉ TCCB và quản trị dùng được lệnh này."
 SHARE_RULE = "Tỷ lệ = (trễ + quá hạn) / giao"
@@ -185,13 +202,21 @@ def group_linked(unit: str) -> str:
 # The command menu a messenger shows (Telegram's setMyCommands): name, short description.
 COMMAND_MENU = [
     ("tasks", "Nhiệm vụ đang mở của đơn vị"),
-    ("done", "Báo hoàn thành: /done ID [ghi chú]"),
+    ("done", "Báo hoàn thành: /done ID [số văn bản] [ghi chú]"),
     ("progress", "Cập nhật tiến độ: /progress ID PHẦN_TRĂM [ghi chú]"),
     ("status", "Tình hình các đơn vị, cảnh báo 30%"),
     ("areas", "TCCB: tiến độ theo lĩnh vực, điểm tự chấm"),
     ("report", "TCCB: báo cáo Excel theo quý, 6 tháng, năm"),
     ("score", "TCCB: ghi điểm tự chấm một lĩnh vực"),
     ("inspect", "TCCB: ghi đợt kiểm tra CCHC một đơn vị"),
+    ("task", "Xem một nhiệm vụ và diễn biến: /task ID"),
+    ("giao", "Giao nhiệm vụ mới (TCCB, theo dõi)"),
+    ("sua", "Sửa nhiệm vụ: /sua ID"),
+    ("huy", "Huỷ nhiệm vụ: /huy ID lý do"),
+    ("giahan", "Xin gia hạn: /giahan ID dd/mm/yyyy lý do"),
+    ("cho", "Việc chờ bạn duyệt"),
+    ("xacnhan", "Xác nhận hoàn thành: /xacnhan ID"),
+    ("molai", "Mở lại nhiệm vụ đã xong: /molai ID lý do"),
     ("web", "Đường dẫn đăng nhập trang web"),
     ("start", "Liên kết tài khoản: /start MÃ"),
     ("help", "Hướng dẫn sử dụng"),
@@ -235,6 +260,449 @@ DUE_TODAY_BADGE = "hạn hôm nay"
 
 
 REASONS.update(LINK_ERRORS)
+
+
+# -- the living plan: one task at a time, its record, notices (docs/living-plan.md) ---------
+
+ACCESS_REFUSALS = {
+    "inactive": "Tài khoản của bạn đã ngừng hoạt động.",
+    "other_unit": "Nhiệm vụ {id} thuộc đơn vị khác, bạn không cập nhật được.",
+    "lead_only": "Nhiệm vụ {id}: đơn vị phối hợp chỉ cập nhật tiến độ phần việc của mình; "
+    "báo hoàn thành là việc của đơn vị chủ trì.",
+    "plan_keepers_only": "Chỉ TCCB, quản trị và cán bộ theo dõi của Văn phòng Sở "
+    "giao, sửa, huỷ nhiệm vụ.",
+    "read_only": "Lãnh đạo Sở xem được mọi nhiệm vụ nhưng không thay đổi.",
+    "heads_only": "Chỉ trưởng đơn vị, TCCB và quản trị xem được tình hình.",
+    "tccb_only": "Chỉ TCCB và quản trị dùng được lệnh này.",
+    "cancelled": "Nhiệm vụ {id} đã bị huỷ.",
+    "not_cancelled": "Nhiệm vụ {id} không bị huỷ, không cần mở lại.",
+    "done": "Nhiệm vụ {id} đã hoàn thành, không huỷ được.",
+    "not_done": "Nhiệm vụ {id} chưa hoàn thành, không cần mở lại.",
+    "not_approver": "Bạn không phải người duyệt bước này của nhiệm vụ {id}.",
+    "assignee_only": "Nhiệm vụ {id} có cán bộ thụ lý: chỉ người thụ lý hoặc trưởng đơn vị "
+    "xin gia hạn.",
+    "not_open": "Nhiệm vụ {id} không còn đang làm, không xin gia hạn được.",
+}
+
+TASK_ERRORS = {
+    "no_title": "Nhiệm vụ cần có tên.",
+    "no_officer": "Không có cán bộ “{value}” (hoặc đã ngừng hoạt động).",
+    "assignee_other_unit": "Cán bộ {value} không thuộc đơn vị chủ trì.",
+    "bad_field": "Không sửa được mục “{value}”.",
+    "cancelled": "Nhiệm vụ {value} đã bị huỷ: mở lại trước khi sửa.",
+    "not_cancelled": "Nhiệm vụ {value} không bị huỷ.",
+    "done": "Nhiệm vụ {value} đã hoàn thành, không huỷ được.",
+    "no_reason": "Cần ghi lý do huỷ.",
+    "no_unit": "Không có đơn vị “{value}”.",
+    "no_area": "Không có lĩnh vực “{value}”.",
+    "bad_day": "Ngày “{value}” không đúng dạng dd/mm/yyyy.",
+    "no_plan": "Chưa có kế hoạch nào được nạp.",
+    "no_task": "Không có nhiệm vụ số {value}.",
+    "ext_pending": "Nhiệm vụ {value} đã có đề nghị gia hạn đang chờ duyệt.",
+    "ext_no_reason": "Cần ghi lý do xin gia hạn.",
+    "ext_not_later": "Hạn mới phải sau hạn hiện tại ({value}).",
+    "ext_past": "Hạn mới {value} đã qua.",
+    "ext_none": "Nhiệm vụ {value} không có đề nghị gia hạn nào chờ duyệt.",
+    "refuse_no_reason": "Cần ghi lý do từ chối.",
+    "not_approver": "Bạn không phải người duyệt bước này của nhiệm vụ {value}.",
+    "already_done": "Nhiệm vụ {value} đã hoàn thành.",
+    "awaiting": "Nhiệm vụ {value} đã báo hoàn thành, đang chờ xác nhận.",
+    "not_awaiting": "Nhiệm vụ {value} không chờ xác nhận hoàn thành.",
+    "return_no_reason": "Cần ghi lý do trả lại.",
+    "not_reporter": "Chỉ người đã báo hoàn thành nhiệm vụ {value} mới rút lại được.",
+    "not_done": "Nhiệm vụ {value} chưa hoàn thành, không cần mở lại.",
+    "reopen_no_reason": "Cần ghi lý do mở lại.",
+    "file_too_big": "Tệp quá lớn: tối đa {value}.",
+    "file_empty": "Tệp rỗng, không lưu.",
+    "file_type": "Không nhận loại tệp này ({value}): gửi ảnh JPG/PNG, PDF, Word hoặc Excel.",
+    "not_series": "Nhiệm vụ {value} không lặp lại: sửa hạn bằng mục han.",
+    "bad_rule": "Không hiểu chu kỳ lặp lại “{value}” (hàng tháng, hàng quý, 6 tháng, hàng năm).",
+    "series_empty": "Hạn lần đầu {value} nằm sau cuối năm kế hoạch.",
+}
+STEP_NAMES = {"head": "trưởng đơn vị", "tccb": "TCCB"}
+
+# What each field is called when a user picks it or reads its change.
+FIELD_NAMES = {
+    "title": "tên",
+    "deadline": "hạn",
+    "lead_unit": "đơn vị chủ trì",
+    "assignee": "cán bộ thụ lý",
+    "co_units": "đơn vị phối hợp",
+    "authority": "cơ quan giao",
+    "document": "số văn bản giao",
+    "area": "lĩnh vực",
+    "note": "ghi chú",
+    "recurrence": "lặp lại",
+    "series_first": "hạn lần đầu của chuỗi",
+    "series_rule": "chu kỳ lặp lại",
+    "state": "trạng thái",
+    "completed_on": "ngày hoàn thành",
+    "step": "bước duyệt",
+    "document_number": "số văn bản",
+    "file": "tệp",
+}
+# Typed names of the fields (/sua ID TRƯỜNG GIÁ_TRỊ), folded (no diacritics).
+FIELD_WORDS = {
+    "ten": "title",
+    "han": "deadline",
+    "donvi": "lead_unit",
+    "chutri": "lead_unit",
+    "canbo": "assignee",
+    "thuly": "assignee",
+    "phoihop": "co_units",
+    "coquan": "authority",
+    "sovb": "document",
+    "sovanban": "document",
+    "ghichu": "note",
+    "handau": "series_first",
+    "laplai": "series_rule",
+}
+EVENT_NAMES = {
+    "created": "giao nhiệm vụ",
+    "edited": "sửa",
+    "reassigned": "giao lại",
+    "deadline": "đổi hạn",
+    "cancelled": "huỷ nhiệm vụ",
+    "reopened": "mở lại nhiệm vụ",
+    "ext_requested": "xin gia hạn",
+    "ext_approved": "đồng ý gia hạn",
+    "ext_refused": "từ chối gia hạn",
+    "done_reported": "báo hoàn thành",
+    "done_confirmed": "xác nhận hoàn thành",
+    "done_returned": "trả lại",
+    "progress": "cập nhật tiến độ",
+    "done": "báo hoàn thành",
+    "co_progress": "đơn vị phối hợp cập nhật",
+    "done_withdrawn": "rút báo hoàn thành",
+    "evidence": "thêm minh chứng",
+}
+CHANNEL_NAMES = {
+    "telegram": "Telegram",
+    "zalo": "Zalo",
+    "console": "console",
+    "cli": "dòng lệnh",
+    "import": "nhập tệp",
+    "web": "web",
+    "migration": "dữ liệu cũ",
+}
+STATE_NAMES = {
+    "open": "đang làm",
+    "done": "đã xong",
+    "cancelled": "đã huỷ",
+    "reported": "chờ xác nhận",
+}
+NO_VALUE = "(trống)"
+
+
+def event_value(field: str | None, value: str | None) -> str:
+    """An event's old or new value as a user reads it: dates dd/mm/yyyy."""
+    if value is None or value == "":
+        return "không hạn" if field == "deadline" else NO_VALUE
+    if field == "deadline":
+        return d(date.fromisoformat(value))
+    if field == "state":
+        return STATE_NAMES.get(value, value)
+    return value
+
+
+def event_text(
+    kind: str,
+    field: str | None,
+    old: str | None,
+    new: str | None,
+    reason: str | None,
+    percent: int | None = None,
+) -> str:
+    """`đổi hạn 15/06/2023 → 30/06/2023. Lý do: …` for one line of a task's story."""
+    name = EVENT_NAMES.get(kind, kind)
+    if kind == "created":
+        text = f"{name}, hạn {event_value('deadline', new)}"
+    elif kind in ("ext_requested", "ext_approved", "ext_refused") and field == "deadline":
+        text = f"{name} {event_value(field, old)} → {event_value(field, new)}"
+    elif kind == "ext_approved" and field == "step":
+        text = (
+            f"{name} ({STEP_NAMES.get(old or '', old)}), chuyển {STEP_NAMES.get(new or '', new)}"
+        )
+    elif field == "completed_on" and kind in ("done_reported", "done_confirmed"):
+        text = f"{name} ngày {event_value('deadline', new)}"
+    elif field == "completed_on" and kind == "reopened":
+        text = f"{name} (đã xong {event_value('deadline', old)})" if old else name
+    elif field == "completed_on":
+        text = f"{name} (ngày báo {event_value('deadline', old)})" if old else name
+    elif kind == "evidence":
+        text = f"{name}: {FIELD_NAMES.get(field or '', field)} {new}"
+    elif kind in ("progress", "co_progress", "done"):
+        text = f"{name} {percent}%" if percent is not None else name
+        return f"{text}: {reason}" if reason else text
+    elif kind in ("cancelled", "reopened"):
+        text = name
+    elif field is not None:
+        label = FIELD_NAMES.get(field, field)
+        if kind == "deadline":
+            label = ""
+        text = f"{name} {label}".rstrip() + (
+            f" {event_value(field, old)} → {event_value(field, new)}"
+        )
+    else:
+        text = name
+    return f"{text}. Lý do: {reason}" if reason else text
+
+
+def task_notice(
+    kind: str,
+    task_id: int,
+    title: str,
+    unit: str,
+    deadline: date | None,
+    field: str | None,
+    old: str | None,
+    new: str | None,
+    reason: str | None,
+    actor: str,
+) -> str:
+    """The short message people concerned get when a task is assigned or changed."""
+    heads = {
+        "created": "📌 Nhiệm vụ mới",
+        "reassigned": "🔁 Nhiệm vụ được giao lại",
+        "deadline": "📅 Nhiệm vụ đổi hạn",
+        "cancelled": "✖️ Nhiệm vụ đã huỷ",
+        "reopened": "↩️ Nhiệm vụ mở lại",
+    }
+    lines = [f"{heads.get(kind, '📌 Nhiệm vụ')} #{task_id}", shorten(title, 120)]
+    if kind == "created":
+        lines.append(f"Chủ trì: {unit} · Hạn {d(deadline)}")
+    elif kind in ("cancelled", "reopened"):
+        lines.append(f"Chủ trì: {unit}")
+    else:
+        lines.append(event_text(kind, field, old, new, None))
+    if reason:
+        lines.append(f"Lý do: {reason}")
+    lines.append(f"Người thực hiện: {actor} · Xem: /task {task_id}")
+    return "\n".join(lines)
+
+
+NOTICE_CO_UNIT = "(Đơn vị bạn phối hợp thực hiện nhiệm vụ này.)"
+CO_UNIT_MARK = "🤝 phối hợp"
+TASKS_CO_HEADER = "🤝 Phối hợp với đơn vị khác:"
+TASK_USAGE = "Gõ: /task ID, ví dụ /task 12"
+CANCEL_USAGE = "Gõ: /huy ID lý do, ví dụ /huy 12 UBND tỉnh đã thu hồi văn bản"
+EDIT_USAGE = (
+    "Gõ: /sua ID để chọn mục cần sửa, hoặc /sua ID MỤC GIÁ_TRỊ [lý do], ví dụ\n"
+    "/sua 12 han 30/06/2023 UBND tỉnh cho lùi hạn\n"
+    "Mục: ten, han, donvi, canbo, phoihop, coquan, sovb; nhiệm vụ lặp lại: handau, laplai"
+)
+DIALOG_CANCELLED = "Đã bỏ, không có gì thay đổi."
+DIALOG_STALE = "Câu hỏi này đã qua. Trả lời câu hỏi mới nhất, hoặc gõ lại lệnh."
+DIALOG_WORDS_CANCEL = ("huy", "huỷ", "hủy", "thoi", "thôi", "cancel")
+GIAO_ASK_UNIT = "🆕 Giao nhiệm vụ mới (1/7). Đơn vị chủ trì? Gõ mã đơn vị, ví dụ KHTC."
+GIAO_ASK_TITLE = "(2/7) Tên nhiệm vụ? Gõ nội dung nhiệm vụ."
+GIAO_ASK_DEADLINE = "(3/7) Hạn hoàn thành? Gõ ngày dd/mm/yyyy, hoặc “-” nếu không có hạn."
+GIAO_ASK_AUTHORITY = "(4/7) Cơ quan giao? Chọn hoặc gõ, ví dụ UBND tỉnh."
+GIAO_ASK_DOCUMENT = "(5/7) Số văn bản giao? Ví dụ 123/UBND-KT, hoặc “-” nếu không có."
+GIAO_ASK_OFFICER = (
+    "(6/7) Cán bộ thụ lý? Gõ mã cán bộ, hoặc “-” để giao cả đơn vị.\nCán bộ của {unit}: {officers}"
+)
+GIAO_ASK_CO_UNITS = "(7/7) Đơn vị phối hợp? Gõ mã, cách nhau dấu phẩy, hoặc “-” nếu không có."
+GIAO_CONFIRM = "Kiểm tra lại rồi chọn Giao (gõ “ok”) hoặc Bỏ (gõ “huỷ”):"
+GIAO_HINT_CONFIRM = "Gõ “ok” để giao, “huỷ” để bỏ."
+GIAO_HINT_SKIP = "Gõ “-” để bỏ qua, “huỷ” để dừng."
+AUTHORITIES = [
+    "UBND tỉnh",
+    "Chủ tịch UBND tỉnh",
+    "Tỉnh ủy",
+    "HĐND tỉnh",
+    "Bộ NN&PTNT",
+    "Giám đốc Sở",
+]
+BUTTON_NONE = "– Không –"
+BUTTON_GIAO = "✅ Giao"
+BUTTON_DROP = "✖️ Bỏ"
+SUA_ASK_FIELD = "✏️ Sửa nhiệm vụ {id}: chọn mục cần sửa (gõ tên mục: {words})."
+SUA_ASK_VALUE = "Giá trị mới của {field}? (hiện tại: {current})"
+SUA_ASK_REASON = "Lý do sửa? Gõ lý do, hoặc “-” để bỏ qua."
+SUA_NO_CHANGE = "Nhiệm vụ {id}: {field} vẫn như cũ, không có gì thay đổi."
+REOPEN_USAGE = "Nhiệm vụ đã huỷ được mở lại bằng dòng lệnh: nhacviec task reopen ID"
+BAD_UNIT_LIST = "Không có đơn vị: {codes}. Gõ lại, hoặc “-” nếu không có."
+
+
+def task_added(task_id: int, title: str, unit: str, deadline: date | None, told: int) -> str:
+    told_text = f" Đã báo {told} tin cho người liên quan." if told else ""
+    return f"✅ Đã giao nhiệm vụ #{task_id} cho {unit}, hạn {d(deadline)}.{told_text}\n{title}"
+
+
+def task_changed(task_id: int, change: str, told: int) -> str:
+    told_text = f" Đã báo {told} tin." if told else ""
+    return f"✏️ Nhiệm vụ {task_id}: {change}.{told_text}"
+
+
+def task_cancelled(task_id: int, title: str, reason: str, told: int) -> str:
+    told_text = f" Đã báo {told} tin." if told else ""
+    return (
+        f"✖️ Đã huỷ nhiệm vụ {task_id}: không còn tính vào số liệu của đơn vị.{told_text}\n"
+        f"{title}\nLý do: {reason}"
+    )
+
+
+def co_progress_reply(task_id: int, title: str, percent: int) -> str:
+    return f"🤝 Đã ghi tiến độ phần phối hợp nhiệm vụ {task_id}: {percent}%.\n{title}"
+
+
+IMPORT_DONE_DEADLINE_KEPT = (
+    "Dòng {row}, {code} (#{id}) đã hoàn thành: giữ hạn {old}, không đổi thành {new}. "
+    'Nếu cần, sửa có lý do: nhacviec task edit {id} han {new} --reason "…"'
+)
+
+
+# -- extensions and confirmed completion (docs/extensions-and-confirmation.md) ---------------
+
+HELP_APPROVALS = (
+    "/giahan ID dd/mm/yyyy lý do – xin gia hạn\n"
+    "/rut ID – rút báo hoàn thành đang chờ xác nhận\n"
+    "/cho – việc chờ bạn duyệt"
+)
+HELP_DECIDE = (
+    "/duyet ID · /tuchoi ID lý do – duyệt gia hạn\n"
+    "/xacnhan ID · /tralai ID lý do – xác nhận hoàn thành\n"
+    "/molai ID lý do – mở lại nhiệm vụ đã xong"
+)
+EXTEND_USAGE = "Gõ: /giahan ID dd/mm/yyyy lý do, ví dụ /giahan 12 30/06/2023 Chờ số liệu quý II"
+APPROVE_USAGE = "Gõ: /duyet ID, ví dụ /duyet 12"
+REFUSE_USAGE = "Gõ: /tuchoi ID lý do, ví dụ /tuchoi 12 Không có căn cứ"
+CONFIRM_USAGE = "Gõ: /xacnhan ID, ví dụ /xacnhan 12"
+RETURN_USAGE = "Gõ: /tralai ID lý do, ví dụ /tralai 12 Thiếu báo cáo ký số"
+REOPEN_DONE_USAGE = "Gõ: /molai ID lý do, ví dụ /molai 103 Báo nhầm, đúng là 104"
+WITHDRAW_USAGE = "Gõ: /rut ID, ví dụ /rut 12"
+DONE_ONE_ID = (
+    "/done nhận một mã nhiệm vụ mỗi lần ({ids}): chưa ghi gì. Gõ từng lệnh, ví dụ /done {first}"
+)
+BUTTON_APPROVE = "✅ Đồng ý"
+BUTTON_REFUSE = "✖️ Từ chối"
+BUTTON_CONFIRM = "✅ Xác nhận"
+BUTTON_RETURN = "↩️ Trả lại"
+EXTENSION_HINT = "Trả lời: /duyet {id} hoặc /tuchoi {id} lý do"
+CONFIRM_HINT = "Trả lời: /xacnhan {id} hoặc /tralai {id} lý do"
+ASK_REFUSE_REASON = "Lý do từ chối gia hạn nhiệm vụ {id}? Gõ lý do, hoặc “huỷ” để thôi."
+ASK_RETURN_REASON = "Lý do trả lại nhiệm vụ {id}? Gõ lý do, hoặc “huỷ” để thôi."
+EVIDENCE_OFFER = "📎 Có ảnh hoặc tệp minh chứng? Gửi ngay sau tin này (hoặc trả lời tin này)."
+EVIDENCE_NO_TASK = (
+    "Chưa biết ảnh/tệp này cho nhiệm vụ nào. Gõ /done ID trước, rồi gửi ảnh hoặc tệp; "
+    "hoặc ghi chú thích “#ID”."
+)
+EXTENDED_MARK = "đã gia hạn"
+OUTCOME_EXTENDED = "đúng hạn (đã gia hạn)"
+AWAITING_HEADER = "⏳ Chờ xác nhận hoàn thành ({count}):"
+WAITING_HEADER = "🗂 Chờ bạn duyệt ({count}):"
+WAITING_NONE = "✅ Không có việc nào chờ bạn duyệt."
+EXTENSION_RULE_NOT_LATE = "Xong trong hạn gia hạn được duyệt: tính đúng hạn."
+EXTENSION_RULE_LATE = "Xong trong hạn gia hạn được duyệt: vẫn tính trễ (so với hạn trước gia hạn)."
+
+
+def extension_rule(counts_late: bool) -> str:
+    return EXTENSION_RULE_LATE if counts_late else EXTENSION_RULE_NOT_LATE
+
+
+def extension_request(
+    task_id: int, title: str, asker: str, deadline: date | None, to: date | None, reason: str
+) -> str:
+    return (
+        f"📅 Đề nghị gia hạn #{task_id}\n{shorten(title, 120)}\n"
+        f"Hạn {d(deadline)} → {d(to)}\nLý do: {reason}\nNgười đề nghị: {asker}"
+    )
+
+
+def extension_requested(task_id: int, to: date, step: str, told: int) -> str:
+    who = STEP_NAMES.get(step, step)
+    sent = f" Đã gửi {told} tin." if told else ""
+    return f"📨 Đã gửi đề nghị gia hạn nhiệm vụ {task_id} đến {d(to)}: chờ {who} duyệt.{sent}"
+
+
+def extension_approved(task_id: int, title: str, old: date | None, new: date | None) -> str:
+    return f"✅ Đồng ý gia hạn nhiệm vụ {task_id}: hạn {d(old)} → {d(new)}.\n{shorten(title, 120)}"
+
+
+def extension_forwarded(task_id: int, step: str) -> str:
+    who = STEP_NAMES.get(step, step)
+    return f"✅ Đã đồng ý; đề nghị gia hạn nhiệm vụ {task_id} chuyển {who} duyệt."
+
+
+def extension_refused(task_id: int, title: str, to: date | None, reason: str) -> str:
+    return (
+        f"✖️ Không đồng ý gia hạn nhiệm vụ {task_id} đến {d(to)}.\n{shorten(title, 120)}\n"
+        f"Lý do: {reason}"
+    )
+
+
+def completion_request(
+    task_id: int,
+    title: str,
+    reporter: str,
+    day: date | None,
+    deadline: date | None,
+    numbers: list[str],
+    files: int,
+) -> str:
+    lines = [
+        f"📨 Báo hoàn thành #{task_id}, chờ xác nhận",
+        shorten(title, 120),
+        f"Ngày báo {d(day)} · hạn {d(deadline)} · người báo {reporter}",
+    ]
+    if numbers:
+        lines.append("Văn bản: " + ", ".join(numbers))
+    if files:
+        lines.append(f"Minh chứng: {files} tệp (xem /task {task_id})")
+    return "\n".join(lines)
+
+
+def done_awaiting(task_id: int, title: str, day: date, late_days: int, step: str) -> str:
+    timing = f"trễ {late_days} ngày" if late_days > 0 else "đúng hạn"
+    return (
+        f"📨 Đã báo hoàn thành nhiệm vụ {task_id} ngày {d(day)} ({timing}): "
+        f"chờ {STEP_NAMES.get(step, step)} xác nhận.\n{title}"
+    )
+
+
+def completion_confirmed(task_id: int, title: str, day: date | None) -> str:
+    return f"✅ Đã xác nhận hoàn thành nhiệm vụ {task_id} ngày {d(day)}.\n{shorten(title, 120)}"
+
+
+def completion_returned(task_id: int, title: str, reason: str) -> str:
+    return (
+        f"↩️ Nhiệm vụ {task_id} bị trả lại, chưa tính hoàn thành.\n{shorten(title, 120)}\n"
+        f"Lý do: {reason}"
+    )
+
+
+def withdrawn(task_id: int) -> str:
+    return f"↩️ Đã rút báo hoàn thành nhiệm vụ {task_id}: nhiệm vụ đang làm trở lại."
+
+
+def reopened_done(task_id: int, day: date | None, told: int) -> str:
+    sent = f" Đã báo {told} tin." if told else ""
+    return (
+        f"↩️ Đã mở lại nhiệm vụ {task_id} (đã báo xong {d(day)}): không còn tính hoàn thành.{sent}"
+    )
+
+
+def evidence_saved(task_id: int, what: str) -> str:
+    return f"📎 Đã lưu minh chứng cho nhiệm vụ {task_id}: {what}."
+
+
+def evidence_line(number: str | None, original: str | None, filename: str | None) -> str:
+    if number:
+        return f"Văn bản {number}"
+    return f"Tệp {original or filename}"
+
+
+def waiting_line(kind: str, task_id: int, title: str, day: date | None, by: str) -> str:
+    what = f"xin gia hạn đến {d(day)}" if kind == "extension" else f"báo xong {d(day)}"
+    return task_entry(task_id, title, [what, by])
+
+
+def series_edited(code: str, moved: int, added: int, cancelled: int) -> str:
+    return (
+        f"🔁 Chuỗi {code}: mỗi kỳ một lần. Dời {moved}, thêm {added}, huỷ {cancelled} lần "
+        "(lần đã xong giữ nguyên)."
+    )
 
 
 # -- /web: a one-time sign-in link to the web page --------------------------------------------

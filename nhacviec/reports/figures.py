@@ -22,6 +22,7 @@ from rules import (
     unit_figures,
     watch_list,
 )
+from rules.approvals import judged
 from rules.areas import area_figures_from_tallies
 from storage import assessments, repo, web_queries
 from storage.db import Session
@@ -65,6 +66,9 @@ def plan_figures(
     `on`; `facts` replaces the tasks as stored (a report on a past day passes `facts_as_of`)."""
     assert plan.id is not None
     facts = repo.task_facts(session, plan.id) if facts is None else facts
+    # [approvals] extension_counts_late: judged against the deadline before the extension.
+    late_rule = config.approvals.extension_counts_late
+    facts = [judged(f, late_rule) for f in facts]
     units = repo.all_units(session)
     thresholds = thresholds_from(config)
     return PlanFigures(

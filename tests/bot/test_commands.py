@@ -100,14 +100,18 @@ def test_unlinked_chat_can_do_nothing(app: App) -> None:
 
 def test_tasks_lists_my_units_open_tasks_with_pages(app: App, officer: str) -> None:
     text = say(app, officer, "/tasks")
-    assert text.startswith("📋 Phòng Kế hoạch - Tài chính: 13 nhiệm vụ đang mở")
+    assert text.startswith("📋 Phòng Kế hoạch - Tài chính: 13 nhiệm vụ đang mở · 4 🤝 phối hợp")
     first = task_id(app, "NV-03#1")
     assert f"#{first} Báo cáo giải ngân vốn đầu tư" in text
     assert "Hạn 25/01/2023 · 0% · 🔴 quá hạn 68 ngày" in text
     assert "Theo dõi nhiệm vụ UBND tỉnh giao" not in text  # VP's task
     assert "gõ /tasks 2" in text
     page2 = say(app, officer, "/tasks 2")
-    assert "Trang" not in page2 and "25/12/2023" in page2
+    assert "25/12/2023" in page2
+    # The tasks KHTC co-operates on (phối hợp) come after its own, marked as such.
+    last = say(app, officer, "/tasks 3")
+    assert "Trang" not in last and "🤝 Phối hợp với đơn vị khác:" in last
+    assert "🤝 phối hợp (VP chủ trì)" in last
     reply = app.chat.handle(Incoming("console", officer, "/tasks"))[0]
     assert reply.buttons[0][0].data == f"done:{first}"
 

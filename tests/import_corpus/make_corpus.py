@@ -266,7 +266,6 @@ def cases() -> list[Case]:
                 "thêm 1 kế hoạch",
                 f"{OFFICE_TASK_COUNT} nhiệm vụ",
                 "'Thường xuyên'",
-                "chưa lưu",
             ],
             OFFICE_TASK_COUNT,
         ),

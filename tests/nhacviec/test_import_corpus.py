@@ -113,7 +113,15 @@ def test_the_office_workbook_reads_as_the_office_means_it(
                 "JOIN unit u ON u.id = c.unit_id ORDER BY t.code, u.code"
             )
         ).all()
+        # "Văn bản giao" and "Cán bộ thụ lý" (a name, as offices write it) are stored.
+        named = conn.execute(
+            sa.text(
+                "SELECT t.code, t.document, o.code FROM task t "
+                "JOIN officer o ON o.id = t.assignee_id ORDER BY t.code"
+            )
+        ).all()
     engine.dispose()
+    assert [tuple(r) for r in named] == [("I.1", "45/KH-SNN", "CB04")]
     got = {r[0]: (r[1], r[2], str(r[3]) if r[3] else None, r[4]) for r in rows}
     assert got == {
         "I.1": ("1", "TCCB", "2024-01-31", "[theo phân công]"),

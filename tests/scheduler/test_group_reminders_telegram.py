@@ -17,7 +17,7 @@ from nhacviec.base.clock import FixedClock
 from storage import outbox as store
 from storage import repo
 from storage.db import session_scope
-from storage.models import Task, TaskState, UnitGroupChat
+from storage.models import Task, TaskCoUnit, TaskState, UnitGroupChat
 from tests.fakes.telegram_api import Call, FakeTelegramAPI
 from tests.telegram_fixtures import BOT
 
@@ -64,6 +64,14 @@ def khtc_tasks(app: App) -> dict[int, Task]:
         return {t.id or 0: t for t in found}
 
 
+def co_tasks_of_khtc(app: App) -> set[int]:
+    with session_scope(app.engine) as session:
+        khtc = repo.unit_by_code(session, "KHTC")
+        assert khtc is not None
+        found = session.exec(select(TaskCoUnit).where(TaskCoUnit.unit_id == khtc.id)).all()
+        return {link.task_id for link in found}
+
+
 async def test_the_group_gets_its_digest_and_a_member_acts_on_it(
     app: App, bot: TelegramService, fake: FakeTelegramAPI
 ) -> None:
@@ -80,7 +88,10 @@ async def test_the_group_gets_its_digest_and_a_member_acts_on_it(
     buttons = keyboard_data(digest)
     shown = [int(row[0].split(":")[1]) for row in buttons]
     tasks = khtc_tasks(app)
-    assert shown and all(t in tasks for t in shown)
+    # KHTC's own tasks, and the ones it co-operates on (phối hợp), marked as such.
+    co = {t for t in shown if t not in tasks}
+    assert shown and all(t in tasks or t in co_tasks_of_khtc(app) for t in shown)
+    assert all(f"#{t} " in text for t in co) and text.count("🤝 phối hợp (VP chủ trì)") == len(co)
     assert buttons[0] == [f"done:{shown[0]}", f"prog:{shown[0]}", f"snooze:{shown[0]}"]
     [row] = [r for r in store.outbox_rows(app.engine) if r.unit_id is not None]
     assert (row.state, row.chat_id, row.message_ids) == (

@@ -1,7 +1,7 @@
 """web page: sign-in links, sessions, the link-signing key, the per-area covering index
 
 Revision ID: 0014
-Revises: 0008
+Revises: 0015
 Create Date: 2026-11-30
 
 One-time sign-in links (web_login), browser sessions (web_session) and the key that signs the
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0014"
-down_revision: str | None = "0008"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -27,7 +27,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_task_area_figures",
         "task",
-        ["area_id", "plan_id", "completed_on", "deadline", "progress"],
+        ["area_id", "plan_id", "state", "completed_on", "deadline", "progress"],
     )
     op.drop_index("ix_task_area_id", table_name="task")
     op.create_table(

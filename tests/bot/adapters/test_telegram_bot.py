@@ -86,6 +86,14 @@ async def test_start_sets_the_vietnamese_command_menu_and_polls(
         "report",
         "score",
         "inspect",
+        "task",
+        "giao",
+        "sua",
+        "huy",
+        "giahan",
+        "cho",
+        "xacnhan",
+        "molai",
         "web",
     }
     assert names["tasks"] == "Nhiệm vụ đang mở của đơn vị"
