@@ -15,7 +15,9 @@ from nhacviec.web.context import Ctx
 from nhacviec.web.forms import parse_date
 from rules import Outcome, TaskFacts, days_late, days_overdue, outcome_on, unit_figures
 from rules.access import Action, TaskScope, decide
+from storage import approvals as approval_store
 from storage import repo, web_queries
+from storage import tasks as task_store
 from storage.web_queries import TaskFilter, TaskRow
 
 NO_PLAN = "Chưa có kế hoạch nào được nạp. Quản trị hãy nhập kế hoạch (trang Nhập)."
@@ -199,6 +201,17 @@ def task_page(ctx: Ctx) -> web.StreamResponse:
         ),
         tz=ctx.deps.config.timezone,
         when=lambda at: _local(at, ctx.deps.config.timezone),
+        original=task_store.first_deadline(ctx.db, task),
+        story=[
+            (
+                line,
+                texts.event_text(
+                    line.kind, line.field, line.old, line.new, line.reason, line.percent
+                ),
+            )
+            for line in task_store.story(ctx.db, task.id or 0)
+        ],
+        evidence=approval_store.evidence_of(ctx.db, task.id or 0),
     )
 
 
@@ -207,11 +220,17 @@ def _local(at: datetime, tz: str) -> str:
 
 
 RECENT_DAYS = 14
+DECISIONS = {
+    ("extension", "dong-y"): "Đã đồng ý gia hạn nhiệm vụ {id}.",
+    ("extension", "tu-choi"): "Đã từ chối gia hạn nhiệm vụ {id}.",
+    ("completion", "dong-y"): "Đã xác nhận hoàn thành nhiệm vụ {id}.",
+    ("completion", "tu-choi"): "Đã trả lại nhiệm vụ {id}.",
+}
 
 
 def approvals(ctx: Ctx) -> web.StreamResponse:
-    """What waits for the officer's decision. Until extensions and confirmed completion exist
-    (issue 12), the completions reported in the last two weeks, to check."""
+    """What waits for the officer's decision (extensions, completions), with the buttons to
+    decide; and the completions reported in the last two weeks."""
     plan = ctx.plan()
     if plan is None or plan.id is None:
         return ctx.render("message.html", title="Chờ duyệt", message=NO_PLAN)
@@ -219,12 +238,52 @@ def approvals(ctx: Ctx) -> web.StreamResponse:
     sees_all = bool(decide(actor, Action.STATUS_ALL))
     if not sees_all and not decide(actor, Action.APPROVE, TaskScope.of(ctx.unit.id or 0)):
         return ctx.refuse("Trang duyệt dành cho trưởng đơn vị, TCCB và quản trị.")
+    problems: list[str] = []
+    if ctx.form is not None:
+        done = _decide(ctx, problems)
+        if done is not None:
+            return web.Response(status=303, headers={"Location": f"/duyet?xong={done}"})
     since = ctx.deps.clock.now() - timedelta(days=RECENT_DAYS)
     unit_id = None if sees_all else ctx.unit.id
-    done = web_queries.recent_completions(ctx.db, plan.id, since, unit_id)
+    done_rows = web_queries.recent_completions(ctx.db, plan.id, since, unit_id)
+    saved = ctx.query.get("xong", "")
+    kind, _, rest = saved.partition(":")
+    action, _, task_id = rest.partition(":")
+    message = DECISIONS.get((kind, action), "").format(id=task_id) if task_id.isdigit() else ""
     return ctx.render(
         "approvals.html",
-        done=done,
+        status=400 if problems else 200,
+        waiting=approval_store.waiting_for(ctx.db, ctx.officer, plan.id),
+        done=done_rows,
         days=RECENT_DAYS,
+        problems=problems,
+        saved=message,
         when=lambda at: _local(at, ctx.deps.config.timezone),
     )
+
+
+def _decide(ctx: Ctx, problems: list[str]) -> str | None:
+    """Carry out the decision the form asks for; what to say, or None with the problems."""
+    form = ctx.form or {}
+    raw_id, kind, action = (str(form.get(k, "")).strip() for k in ("nhiem_vu", "loai", "quyet"))
+    reason = str(form.get("ly_do", "")).strip() or None
+    if not raw_id.isdigit() or (kind, action) not in DECISIONS:
+        problems.append("Yêu cầu không rõ. Tải lại trang rồi chọn lại.")
+        return None
+    if action == "tu-choi" and not reason:
+        problems.append(f"Nhiệm vụ {raw_id}: ghi lý do khi từ chối hoặc trả lại.")
+        return None
+    who = task_store.Who(ctx.officer, "web", ctx.deps.clock.now(), ctx.today)
+    try:
+        if kind == "extension":
+            approval_store.decide_extension(
+                ctx.db, int(raw_id), action == "dong-y", who, ctx.deps.config.approvals, reason
+            )
+        elif action == "dong-y":
+            approval_store.confirm_done(ctx.db, int(raw_id), who)
+        else:
+            approval_store.return_done(ctx.db, int(raw_id), who, reason or "")
+    except task_store.TaskError as err:
+        problems.append(err.text())
+        return None
+    return f"{kind}:{action}:{raw_id}"

@@ -56,6 +56,7 @@ def setup_web(app: web.Application, deps: WebDeps) -> None:
     app.router.add_get("/don-vi/{code}", page(pages.unit_page))
     app.router.add_get("/nhiem-vu/{id}", page(pages.task_page))
     app.router.add_get("/duyet", page(pages.approvals))
+    app.router.add_post("/duyet", page(pages.approvals))
     app.router.add_get("/kiem-tra", page(forms.inspections))
     app.router.add_post("/kiem-tra", page(forms.inspections))
     app.router.add_get("/tu-cham", page(forms.scores))

@@ -532,3 +532,59 @@ async def test_an_upload_over_ten_megabytes_is_refused(
     answer = await client.post("/nhap", data=upload)
     assert answer.status == 413
     assert "tối đa 10 MB" in await answer.text()
+
+
+async def test_tccb_approves_an_extension_asked_in_chat(
+    client: TestClient, example_app: App
+) -> None:
+    """An officer asks /giahan in chat; TCCB sees it waiting on the web page and agrees; the
+    deadline in force moves, the original is kept on the record; a refusal needs a reason."""
+    from storage import repo
+
+    task_id = first_task(example_app, "KHTC")
+    with session_scope(example_app.engine) as session:
+        task = repo.get_task(session, task_id)
+        assert task is not None and task.deadline is not None
+        original = task.deadline
+    asked = original + timedelta(days=30)
+    link_chat(example_app, "CB009", "console", "c9")
+    reply = example_app.chat.handle(
+        Incoming("console", "c9", f"/giahan {task_id} {asked:%d/%m/%Y} Chờ số liệu quý")
+    )
+    assert "gia hạn" in reply[0].text.lower(), reply[0].text
+
+    await sign_in(client, example_app, "CB001")
+    html = await (await client.get("/duyet")).text()
+    assert f"#{task_id}" in html.split('id="waiting"')[1]
+    assert "Chờ số liệu quý" in html
+    token = csrf_of(html)
+    form = {"csrf": token, "nhiem_vu": str(task_id), "loai": "extension"}
+    refused = await client.post("/duyet", data={**form, "quyet": "tu-choi"})
+    assert refused.status == 400 and "ghi lý do" in await refused.text()
+    agreed = await client.post("/duyet", data={**form, "quyet": "dong-y"})
+    text = await agreed.text()
+    assert agreed.status == 200 and f"Đã đồng ý gia hạn nhiệm vụ {task_id}." in text
+    assert 'id="waiting"' not in text
+    with session_scope(example_app.engine) as session:
+        task = repo.get_task(session, task_id)
+        assert task is not None and task.deadline == asked
+    page = await (await client.get(f"/nhiem-vu/{task_id}")).text()
+    assert f"{asked:%d/%m/%Y} (hạn gốc {original:%d/%m/%Y})" in page
+    story = page.split('id="story"')[1]
+    assert "Chờ số liệu quý" in story and "CB001 (trang web)" in story
+
+
+async def test_officer_cannot_decide(client: TestClient, example_app: App) -> None:
+    task_id = first_task(example_app, "KHTC")
+    await sign_in(client, example_app, "CB009")
+    html = await (await client.get("/don-vi/KHTC")).text()
+    answer = await client.post(
+        "/duyet",
+        data={
+            "csrf": csrf_of(html),
+            "nhiem_vu": str(task_id),
+            "loai": "extension",
+            "quyet": "dong-y",
+        },
+    )
+    assert answer.status == 403
