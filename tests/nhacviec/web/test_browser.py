@@ -210,3 +210,37 @@ def test_overview_fits_a_phone(server: Server, browser: object, example_app: App
         "document.querySelector('.scroll').scrollWidth <= document.querySelector('.scroll')"
         ".clientWidth"
     )
+
+
+def test_tccb_approves_an_extension_in_the_browser(
+    server: Server, browser: object, example_app: App
+) -> None:
+    from datetime import timedelta
+
+    from bot.messages import Incoming
+    from storage import repo
+    from tests.conftest import link_chat
+    from tests.nhacviec.web.test_pages import first_task
+
+    task_id = first_task(example_app, "KHTC")
+    with session_scope(example_app.engine) as session:
+        task = repo.get_task(session, task_id)
+        assert task is not None and task.deadline is not None
+        original = task.deadline
+    asked = original + timedelta(days=20)
+    link_chat(example_app, "CB009", "console", "c9")
+    reply = example_app.chat.handle(
+        Incoming("console", "c9", f"/giahan {task_id} {asked:%d/%m/%Y} Chờ số liệu")
+    )
+    assert "gia hạn" in reply[0].text.lower(), reply[0].text
+    page = _page(browser)
+    _sign_in(page, example_app, "CB001")
+    page.get_by_role("link", name="Chờ duyệt").click()
+    item = page.locator("#waiting li").filter(has_text=f"#{task_id}")
+    assert "Chờ số liệu" in item.inner_text()
+    item.get_by_role("button", name="Đồng ý").click()
+    assert f"Đã đồng ý gia hạn nhiệm vụ {task_id}." in page.locator(".saved").inner_text()
+    with session_scope(example_app.engine) as session:
+        moved = repo.get_task(session, task_id)
+        assert moved is not None and moved.deadline == asked
+    assert page.csp_errors == []
