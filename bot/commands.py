@@ -33,7 +33,7 @@ from rules import Outcome, TaskFacts, days_overdue, outcome_on
 from rules.access import Action, decide
 from rules.calendar import WorkingCalendar
 from rules.docnumber import split_document_number
-from storage import approvals, repo
+from storage import approvals, repo, web_sessions
 from storage import tasks as task_store
 from storage.db import Engine, Session, session_scope
 from storage.models import ChatState, Officer, Plan, Task, TaskState, Unit
@@ -99,6 +99,7 @@ class ChatService:
             "done": self._done,
             "progress": self._progress,
             "status": self._status,
+            "web": self._web,
         }
         self._commands.update(TccbCommands(self).handlers())
         self.task_commands = TaskCommands(self)
@@ -670,6 +671,22 @@ class ChatService:
         note = None if text in ("-", "") else text
         repo.drop_chat_state(session, state)
         return [self._record(session, task, officer, state.percent or 0, note, message.channel)]
+
+    # -- /web -----------------------------------------------------------------------------
+
+    def _web(
+        self, session: Session, message: Incoming, officer: Officer, command: Command
+    ) -> list[Reply]:
+        """A one-time sign-in link, only in a private chat: in a group others could use it."""
+        if message.is_group:
+            return [Reply(texts.WEB_IN_GROUP)]
+        try:
+            url, expires = web_sessions.login_link(
+                session, officer, self.clock.now(), self.config.web, message.channel
+            )
+        except web_sessions.LoginLimited as limited:
+            return [Reply(texts.WEB_LIMITED.format(n=limited.issued))]
+        return [Reply(texts.web_link(url, expires, self.config.timezone))]
 
     # -- /status -----------------------------------------------------------------------------
 

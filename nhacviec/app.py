@@ -48,6 +48,7 @@ def config_secrets(config: Config) -> list[str]:
         config.telegram.secret_token,
         config.zalo.token,
         config.zalo.secret_token,
+        config.web.secret_key,
     )
     return [s for s in values if s]
 
@@ -97,21 +98,28 @@ def build_app(
     return app
 
 
-def build_messengers(app: App) -> tuple[dict[str, Messenger], list[Service]]:
+def _server(servers: dict[tuple[str, int], HttpServer], listen: str, port: int) -> HttpServer:
+    """The one HttpServer of `listen`:`port`, made the first time it is asked for."""
+    from bot.adapters.webhook import HttpServer
+
+    if (listen, port) not in servers:
+        servers[(listen, port)] = HttpServer(listen, port)
+    return servers[(listen, port)]
+
+
+def build_messengers(
+    app: App, servers: dict[tuple[str, int], HttpServer] | None = None
+) -> tuple[dict[str, Messenger], list[Service]]:
     """The enabled messengers (by channel) and the services that receive their updates: first
     the HTTP servers the webhooks are called on (one per listen address and port, shared by
     Telegram, Zalo and the web page), then the messengers' own services.
     python-telegram-bot and httpx are imported only when their messenger is on."""
     messengers: dict[str, Messenger] = {}
     services: list[Service] = []
-    servers: dict[tuple[str, int], HttpServer] = {}
+    servers = {} if servers is None else servers
 
     def server(listen: str, port: int) -> HttpServer:
-        from bot.adapters.webhook import HttpServer
-
-        if (listen, port) not in servers:
-            servers[(listen, port)] = HttpServer(listen, port)
-        return servers[(listen, port)]
+        return _server(servers, listen, port)
 
     config = app.config
     if config.zalo.enabled:
@@ -185,12 +193,35 @@ def build_reminder_service(app: App, messengers: Mapping[str, Messenger]) -> Rem
 
 
 def build_services(app: App) -> list[Service]:
-    """Everything `nhacviec run` starts, from the config."""
-    messengers, services = build_messengers(app)
+    """Everything `nhacviec run` starts, from the config. The web page ([web] enabled) is
+    mounted on the HTTP server of its address and port: the webhooks' own when they match."""
+    servers: dict[tuple[str, int], HttpServer] = {}
+    messengers, services = build_messengers(app, servers)
     # Reminders run even with no messenger enabled: the outbox is filled for the linked
     # chats and delivered once their messenger is turned on (same day) or by another instance.
     services.append(build_reminder_service(app, messengers))
+    if app.config.web.enabled:
+        shared = (app.config.web.listen, app.config.web.port) in servers
+        web_server = mount_web(app, _server(servers, app.config.web.listen, app.config.web.port))
+        if not shared:
+            services.insert(0, web_server)
     return services
+
+
+def mount_web(app: App, server: HttpServer) -> HttpServer:
+    """Add the web page's routes to `server`."""
+    from nhacviec.web.deps import WebDeps
+    from nhacviec.web.routes import setup_web
+
+    setup_web(server.app, WebDeps(engine=app.engine, clock=app.clock, config=app.config))
+    return server
+
+
+def build_web_service(app: App) -> HttpServer:
+    """`nhacviec web`: the web page alone on an HTTP server of its own ([web] listen/port)."""
+    from bot.adapters.webhook import HttpServer
+
+    return mount_web(app, HttpServer(app.config.web.listen, app.config.web.port))
 
 
 async def remind(

@@ -928,6 +928,59 @@ def task_show(
     _task_change(config, by, "view", task_id, work)
 
 
+@app.command()
+def web(config: ConfigOption = None) -> None:
+    """Chạy riêng trang web (không bot, không nhắc việc) tại [web] listen:port."""
+    import asyncio
+
+    from nhacviec.app import build_web_service
+    from nhacviec.base.config import ConfigError
+    from nhacviec.base.logs import setup_logging
+    from nhacviec.runner import serve
+
+    setup_logging()
+    built = _app(config)
+    console.print(f"Trang web: {built.config.web.base_url}  (dừng: Ctrl-C)", markup=False)
+    try:
+        asyncio.run(serve([build_web_service(built)]))
+    except OSError as exc:  # the port is taken, or not ours to listen on
+        error(f"Không mở được cổng {built.config.web.listen}:{built.config.web.port}: {exc}")
+        raise typer.Exit(2) from exc
+    except ConfigError as exc:
+        error(texts.explain(exc))
+        raise typer.Exit(2) from exc
+
+
+@app.command("web-link")
+def web_link(
+    officer: Annotated[str, typer.Argument(metavar="MÃ_CÁN_BỘ", help="Mã cán bộ, ví dụ CB001.")],
+    config: ConfigOption = None,
+) -> None:
+    """In đường dẫn đăng nhập trang web dùng một lần cho cán bộ (ví dụ quản trị đầu tiên)."""
+    from nhacviec.base import texts
+    from storage import repo, web_sessions
+    from storage.db import session_scope
+
+    built = _app(config)
+    with session_scope(built.engine) as session:
+        found = repo.officer_by_code(session, officer)
+        if found is None or not found.active:
+            error(f"Không có cán bộ mã {officer}.")
+            raise typer.Exit(1)
+        try:
+            url, expires = web_sessions.login_link(
+                session, found, built.clock.now(), built.config.web, "cli"
+            )
+        except web_sessions.LoginLimited as limited:
+            error(texts.WEB_LIMITED.format(n=limited.issued))
+            raise typer.Exit(1) from limited
+    console.print(
+        f"Đường dẫn đăng nhập cho {found.name} ({found.code}), dùng một lần, "
+        f"hết hạn {texts.dt(expires, built.config.timezone)}:"
+    )
+    console.print(url, markup=False, highlight=False, soft_wrap=True)
+
+
 def main() -> None:
     app()
 

@@ -138,12 +138,23 @@ class Task(SQLModel, table=True):
             "authority",
             "state",
         ),
+        # The web overview's per-area figures are read from this index alone (migration 0014);
+        # it also serves every lookup by area, so it replaced the plain index on area_id.
+        sa.Index(
+            "ix_task_area_figures",
+            "area_id",
+            "plan_id",
+            "state",
+            "completed_on",
+            "deadline",
+            "progress",
+        ),
     )
     id: int | None = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="plan.id")
     code: str = Field(max_length=64)
     title: str
-    area_id: int | None = Field(default=None, foreign_key="area.id", index=True)
+    area_id: int | None = Field(default=None, foreign_key="area.id")
     lead_unit_id: int = Field(foreign_key="unit.id")
     authority: str | None = None
     document: str | None = None  # the assigning document's number, e.g. 123/UBND-KT
@@ -415,3 +426,42 @@ class ReminderScan(SQLModel, table=True):
     digests: int = 0
     rows_written: int = 0
     trigger: str = Field(default="schedule", max_length=16)
+
+
+class WebLogin(SQLModel, table=True):
+    """A one-time sign-in link for the web page, sent through the chat (`/web`) or printed by
+    `nhacviec web-link`. Only a hash of its secret part is kept; it works once, before it
+    expires."""
+
+    __tablename__ = "web_login"
+    id: int | None = Field(default=None, primary_key=True)
+    officer_id: int = Field(foreign_key="officer.id", index=True)
+    secret_hash: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts(False))
+    expires_at: datetime = Field(sa_column=_ts(False))
+    channel: str = Field(default="cli", max_length=16)
+    used_at: datetime | None = Field(default=None, sa_column=_ts())
+
+
+class WebSession(SQLModel, table=True):
+    """A signed-in browser: the cookie holds a random token, the table only its hash; the CSRF
+    token every form of the session must carry is kept with it."""
+
+    __tablename__ = "web_session"
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(unique=True, max_length=64)
+    officer_id: int = Field(foreign_key="officer.id", index=True)
+    csrf: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts(False))
+    expires_at: datetime = Field(sa_column=_ts(False))
+    ended_at: datetime | None = Field(default=None, sa_column=_ts())
+
+
+class WebKey(SQLModel, table=True):
+    """The key that signs sign-in links when the config names none: made once, shared by
+    every process using the database (the bot that sends a link, the server that opens it)."""
+
+    __tablename__ = "web_key"
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=128)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts(False))

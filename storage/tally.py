@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
 from rules import Outcome
@@ -67,7 +69,14 @@ def sync_deadline_shifts(conn: Connection, shifts: Mapping[date, date]) -> int:
     for start in range(0, len(gone), 500):
         conn.execute(SHIFTS.delete().where(SHIFTS.c.day.in_(gone[start : start + 500])))
     if new:
-        conn.execute(SHIFTS.insert(), new)
+        # Upserted: several instances starting at once each write the same shifts.
+        insert = pg_insert(SHIFTS) if conn.dialect.name == "postgresql" else sqlite_insert(SHIFTS)
+        conn.execute(
+            insert.on_conflict_do_update(
+                index_elements=[SHIFTS.c.day], set_={"moved_to": insert.excluded.moved_to}
+            ),
+            new,
+        )
     return len(gone) + len(new)
 
 

@@ -141,6 +141,26 @@ class EvidenceConfig:
 
 
 @dataclass
+class WebConfig:
+    # Served by `nhacviec run` when enabled, and by `nhacviec web` always.
+    enabled: bool = False
+    listen: str = "127.0.0.1"
+    port: int = 8080
+    # The address officers open (behind the reverse proxy): sign-in links start with it; an
+    # https address makes the session cookie Secure. Empty: http://LISTEN:PORT.
+    public_url: str = ""
+    # Signs the sign-in links; empty: a key made once and kept in the database.
+    secret_key: str = ""
+    session_hours: int = 12
+    link_minutes: int = 10
+    links_per_hour: int = 5
+
+    @property
+    def base_url(self) -> str:
+        return (self.public_url or f"http://{self.listen}:{self.port}").rstrip("/")
+
+
+@dataclass
 class Config:
     timezone: str = DEFAULT_TIMEZONE
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
@@ -152,6 +172,7 @@ class Config:
     zalo: ZaloConfig = field(default_factory=ZaloConfig)
     approvals: ApprovalsConfig = field(default_factory=ApprovalsConfig)
     evidence: EvidenceConfig = field(default_factory=EvidenceConfig)
+    web: WebConfig = field(default_factory=WebConfig)
 
 
 # Environment variables that override keys of the file (secrets belong here, not in the file).
@@ -161,6 +182,7 @@ ENV_OVERRIDES = {
     "NHACVIEC_TELEGRAM_SECRET": ("telegram", "secret_token"),
     "NHACVIEC_ZALO_TOKEN": ("zalo", "token"),
     "NHACVIEC_ZALO_SECRET": ("zalo", "secret_token"),
+    "NHACVIEC_WEB_SECRET": ("web", "secret_key"),
 }
 
 
@@ -206,6 +228,21 @@ def validate(config: Config) -> None:
         check_telegram(config.telegram)
     if config.zalo.enabled:
         check_zalo(config.zalo)
+    check_web(config.web)
+
+
+def check_web(config: WebConfig) -> None:
+    """Refuse, in Vietnamese, a [web] section that cannot work."""
+    if not 1 <= config.port <= 65535:
+        raise ConfigError(f"[web] port phải từ 1 đến 65535, không phải {config.port}")
+    if config.public_url and not config.public_url.startswith(("http://", "https://")):
+        raise ConfigError(
+            f"[web] public_url phải bắt đầu bằng https:// (hoặc http://), không phải "
+            f"{config.public_url!r}"
+        )
+    for key in ("session_hours", "link_minutes", "links_per_hour"):
+        if getattr(config, key) < 1:
+            raise ConfigError(f"[web] {key} phải từ 1 trở lên")
 
 
 def parse_daily_at(text: str) -> time:

@@ -37,7 +37,9 @@ def test_the_main_help_lists_the_commands_in_vietnamese() -> None:
     )
 
 
-@pytest.mark.parametrize("command", ["init", "import", "invite", "status", "report", "demo"])
+@pytest.mark.parametrize(
+    "command", ["init", "import", "invite", "status", "report", "demo", "web", "web-link"]
+)
 def test_every_command_help_is_vietnamese(command: str) -> None:
     code, out = invoke(command, "--help")
     assert code == 0

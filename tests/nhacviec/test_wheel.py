@@ -77,3 +77,23 @@ def test_the_wheel_runs_the_demo_in_a_fresh_environment(tmp_path: Path) -> None:
     # Due Saturday 25/02/2023, so the deadline ends on Monday 27/02 (Civil Code art. 148).
     assert "(trễ 14 ngày): chờ trưởng đơn vị xác nhận" in out
     assert "🔴 KHTC ≥30% (đến nay)" in out and "năm 9,5% (2/21)" in out
+
+    # The web page renders from the wheel alone: its templates and stylesheet are package data.
+    page = run(
+        python,
+        "-c",
+        "from nhacviec.web.render import page; from nhacviec.web.routes import _static; "
+        "print(page('message.html', title='T', message='Xin chào', me=None).text)",
+        cwd=tmp_path,
+        env=env,
+    )
+    assert "Xin chào" in page and 'href="/static/style.css"' in page
+    names = run(
+        python,
+        "-c",
+        "import zipfile,sys; print(zipfile.ZipFile(sys.argv[1]).namelist())",
+        wheel,
+        cwd=tmp_path,
+        env=env,
+    )
+    assert "nhacviec/web/static/style.css" in names

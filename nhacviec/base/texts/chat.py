@@ -47,6 +47,7 @@ HELP_COMMON = (
     "/tasks – nhiệm vụ đang mở của đơn vị\n"
     "/done ID [số văn bản] [ghi chú] – báo hoàn thành\n"
     "/progress ID PHẦN_TRĂM [ghi chú] – cập nhật tiến độ\n"
+    "/web – đường dẫn đăng nhập trang web\n"
     "/help – hướng dẫn"
 )
 HELP_STATUS_ALL = (
@@ -251,6 +252,7 @@ COMMAND_MENU = [
     ("cho", "Việc chờ bạn duyệt"),
     ("xacnhan", "Xác nhận hoàn thành: /xacnhan ID"),
     ("molai", "Mở lại nhiệm vụ đã xong: /molai ID lý do"),
+    ("web", "Đường dẫn đăng nhập trang web"),
     ("start", "Liên kết tài khoản: /start MÃ"),
     ("help", "Hướng dẫn sử dụng"),
 ]
@@ -770,3 +772,21 @@ def series_edited(code: str, moved: int, added: int, cancelled: int) -> str:
 def waiting_more(count: int) -> str:
     """The line under the first ten waiting requests."""
     return f"… và {count} việc khác: /cho"
+
+
+# -- /web: a one-time sign-in link to the web page --------------------------------------------
+
+
+def web_link(url: str, expires: datetime, tz: str) -> str:
+    return (
+        f"🌐 Đường dẫn đăng nhập trang web, dùng một lần, hết hạn lúc {dt(expires, tz)}:\n"
+        f"{url}\n"
+        "Đừng chuyển đường dẫn này cho người khác."
+    )
+
+
+WEB_IN_GROUP = "Gõ /web trong chat riêng với bot: đường dẫn đăng nhập chỉ dành cho riêng bạn."
+WEB_LIMITED = (
+    "Bạn đã nhận {n} đường dẫn đăng nhập trong một giờ qua. "
+    "Hãy dùng đường dẫn đã nhận, hoặc thử lại sau."
+)

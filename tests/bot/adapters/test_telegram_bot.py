@@ -94,6 +94,7 @@ async def test_start_sets_the_vietnamese_command_menu_and_polls(
         "cho",
         "xacnhan",
         "molai",
+        "web",
     }
     assert names["tasks"] == "Nhiệm vụ đang mở của đơn vị"
     await fake.wait_calls("getUpdates")

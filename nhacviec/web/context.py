@@ -1,0 +1,189 @@
+"""How a page is served: in a worker thread with one database transaction, for a signed-in
+officer only, every form checked against the session's CSRF token."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from aiohttp import BodyPartReader, web
+
+from nhacviec.base.clock import local_today
+from nhacviec.web import render
+from nhacviec.web.deps import WebDeps
+from nhacviec.web.security import SESSION_COOKIE, origin_allowed, same_token, secure
+from rules.access import Actor, actor_of
+from storage import repo, web_sessions
+from storage.db import Session, session_scope
+from storage.models import Officer, Plan, Unit, WebSession
+
+log = logging.getLogger(__name__)
+
+SIGNED_OUT = (
+    "Bạn chưa đăng nhập, hoặc phiên đăng nhập đã hết hạn. "
+    "Gõ /web trong chat riêng với bot để nhận đường dẫn đăng nhập."
+)
+BAD_FORM = "Biểu mẫu đã cũ hoặc không gửi từ trang này. Tải lại trang rồi gửi lại."
+FAILED = "Xin lỗi, hệ thống gặp lỗi khi xử lý yêu cầu. Vui lòng thử lại sau."
+
+
+@dataclass
+class Ctx:
+    """One request of a signed-in officer, inside its transaction."""
+
+    deps: WebDeps
+    db: Session
+    officer: Officer
+    unit: Unit
+    web_session: WebSession
+    query: Mapping[str, str]
+    form: Mapping[str, Any] | None
+    match: Mapping[str, str]
+
+    @property
+    def actor(self) -> Actor:
+        return actor_of(
+            self.officer.id, self.officer.unit_id, self.officer.role, self.officer.active
+        )
+
+    @property
+    def today(self) -> date:
+        return local_today(self.deps.clock, self.deps.config.timezone)
+
+    def plan(self) -> Plan | None:
+        return repo.current_plan(self.db)
+
+    def render(self, template: str, status: int = 200, **values: Any) -> web.Response:
+        return render.page(
+            template,
+            status,
+            me=self.officer,
+            my_unit=self.unit,
+            actor=self.actor,
+            csrf=self.web_session.csrf,
+            today=self.today,
+            **values,
+        )
+
+    def refuse(self, message: str, status: int = 403) -> web.Response:
+        return self.render("message.html", status, title="Không được phép", message=message)
+
+    def not_found(self, message: str) -> web.Response:
+        return self.render("message.html", 404, title="Không tìm thấy", message=message)
+
+
+# A plan file to import may be a few megabytes. Forms are read here, streamed, so the limit is
+# this one whatever server the page is mounted on (aiohttp's client_max_size is per server).
+MAX_UPLOAD = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file sent with a form."""
+
+    filename: str
+    content: bytes
+
+
+class TooLarge(Exception):
+    """A form bigger than MAX_UPLOAD."""
+
+
+async def read_form(request: web.Request) -> dict[str, Any]:
+    """The fields of a posted form, files as Upload; TooLarge past MAX_UPLOAD bytes."""
+    if request.content_type != "multipart/form-data":
+        if (request.content_length or 0) > MAX_UPLOAD:
+            raise TooLarge
+        return {k: v for k, v in (await request.post()).items() if isinstance(v, str)}
+    form: dict[str, Any] = {}
+    total = 0
+    reader = await request.multipart()
+    while (part := await reader.next()) is not None:
+        if not isinstance(part, BodyPartReader) or part.name is None:
+            continue
+        data = bytearray()
+        while chunk := await part.read_chunk(65536):
+            total += len(chunk)
+            if total > MAX_UPLOAD:
+                raise TooLarge
+            data.extend(chunk)
+        if part.filename is not None:
+            form[part.name] = Upload(part.filename, bytes(data))
+        else:
+            form[part.name] = data.decode(part.get_charset("utf-8"), errors="replace")
+    return form
+
+
+View = Callable[[Ctx], web.StreamResponse]
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def https(deps: WebDeps) -> bool:
+    return deps.config.web.base_url.startswith("https://")
+
+
+def message(title: str, text: str, status: int) -> web.Response:
+    return render.page("message.html", status, title=title, message=text, me=None)
+
+
+def signed_in(deps: WebDeps, view: View) -> Handler:
+    """An aiohttp handler that runs `view` for the officer of the session cookie; anyone else
+    gets the sign-in explanation (401), a form without its token a refusal (403)."""
+
+    async def handler(request: web.Request) -> web.StreamResponse:
+        form = None
+        if request.method == "POST":
+            try:
+                form = await read_form(request)
+            except TooLarge:
+                text = f"Tệp quá lớn: tối đa {MAX_UPLOAD // (1024 * 1024)} MB."
+                return secure(message("Tệp quá lớn", text, 413), https(deps))
+        origin_ok = origin_allowed(
+            request.headers.get("Origin"), deps.config.web.base_url, request.host
+        )
+        cookie = request.cookies.get(SESSION_COOKIE)
+        response = await asyncio.to_thread(
+            _run,
+            deps,
+            view,
+            cookie,
+            dict(request.query),
+            form,
+            dict(request.match_info),
+            origin_ok,
+        )
+        return secure(response, https(deps))
+
+    return handler
+
+
+def _run(
+    deps: WebDeps,
+    view: View,
+    cookie: str | None,
+    query: dict[str, str],
+    form: dict[str, Any] | None,
+    match: dict[str, str],
+    origin_ok: bool,
+) -> web.StreamResponse:
+    try:
+        with session_scope(deps.engine) as db:
+            found = web_sessions.session_officer(db, cookie, deps.clock.now()) if cookie else None
+            if found is None:
+                return message("Chưa đăng nhập", SIGNED_OUT, 401)
+            officer, web_session = found
+            unit = repo.get_unit(db, officer.unit_id)
+            assert unit is not None
+            ctx = Ctx(deps, db, officer, unit, web_session, query, form, match)
+            if form is not None and (
+                not origin_ok or not same_token(web_session.csrf, form.get("csrf"))
+            ):
+                return ctx.refuse(BAD_FORM)
+            return view(ctx)
+    except Exception:
+        log.exception("web page failed (%s)", view.__name__)
+        return message("Lỗi", FAILED, 500)

@@ -1,0 +1,183 @@
+"""The pages that write: an inspection of a unit, a self-score of an area; and the period
+report's download. Every refusal and every bad value says why, and changes nothing."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from urllib.parse import quote
+
+from aiohttp import web
+
+from nhacviec.base import texts
+from nhacviec.reports.figures import assessment_figures
+from nhacviec.reports.workbook import ReportError, build_report
+from nhacviec.web.context import Ctx
+from rules import AreaFacts, PeriodError, ScoreError, check_points, parse_period
+from rules.access import Action, decide
+from storage import assessments, repo, web_queries
+
+FOLLOW_UP_ONLY = "Chỉ TCCB và quản trị ghi được kiểm tra và điểm tự chấm."
+REPORTS_ONLY = "Báo cáo dành cho TCCB, quản trị và lãnh đạo Sở."
+NO_PLAN = "Chưa có kế hoạch nào được nạp."
+
+
+def parse_date(text: str, label: str, problems: list[str]) -> date | None:
+    """A date as a browser's date field sends it (yyyy-mm-dd) or as people type it
+    (dd/mm/yyyy); empty is None; anything else adds a problem and is None."""
+    text = text.strip()
+    if not text:
+        return None
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    problems.append(f"{label}: “{text}” không phải ngày dd/mm/yyyy.")
+    return None
+
+
+def _see_other(location: str) -> web.Response:
+    return web.Response(status=303, headers={"Location": location})
+
+
+def _field(ctx: Ctx, name: str) -> str:
+    value = (ctx.form or {}).get(name, "")
+    return value.strip() if isinstance(value, str) else ""
+
+
+# -- inspections ---------------------------------------------------------------------------------
+
+
+def inspections(ctx: Ctx) -> web.StreamResponse:
+    """The inspections of the plan's year, the share of units inspected, and the form."""
+    if not decide(ctx.actor, Action.FOLLOW_UP):
+        return ctx.refuse(FOLLOW_UP_ONLY)
+    plan = ctx.plan()
+    if plan is None:
+        return ctx.render("message.html", title="Kiểm tra", message=NO_PLAN)
+    problems: list[str] = []
+    values = {"don_vi": "", "ngay": ctx.today.isoformat(), "ghi_chu": ""}
+    if ctx.form is not None:
+        values = {k: _field(ctx, k) for k in values}
+        unit = repo.unit_by_code(ctx.db, values["don_vi"]) if values["don_vi"] else None
+        if unit is None:
+            problems.append("Chọn đơn vị được kiểm tra.")
+        day = parse_date(values["ngay"], "Ngày kiểm tra", problems)
+        if day is None and not problems:
+            problems.append("Ghi ngày kiểm tra.")
+        if day is not None and day > ctx.today:
+            problems.append(texts.FUTURE_DAY.format(day=texts.d(day)))
+        if not problems and unit is not None and day is not None:
+            assessments.add_inspection(
+                ctx.db,
+                unit,
+                ctx.officer,
+                day,
+                values["ghi_chu"] or None,
+                ctx.deps.clock.now(),
+                "web",
+            )
+            return _see_other(f"/kiem-tra?da_ghi={quote(unit.code)}&ngay={day.isoformat()}")
+    figures = assessment_figures(ctx.db, plan, ctx.today, ctx.deps.config)
+    saved = None
+    if ctx.query.get("da_ghi"):
+        day_shown = parse_date(ctx.query.get("ngay", ""), "", [])
+        saved = f"Đã ghi kiểm tra {ctx.query['da_ghi']} ngày {texts.d(day_shown)}."
+    return ctx.render(
+        "inspect.html",
+        status=400 if problems else 200,
+        plan=plan,
+        coverage=figures.inspections,
+        rows=figures.inspection_rows,
+        units=web_queries.units(ctx.db),
+        values=values,
+        problems=problems,
+        saved=saved,
+    )
+
+
+# -- self-scores ---------------------------------------------------------------------------------
+
+
+def scores(ctx: Ctx) -> web.StreamResponse:
+    """The areas' latest self-scores against maximum and target, and the form."""
+    if not decide(ctx.actor, Action.FOLLOW_UP):
+        return ctx.refuse(FOLLOW_UP_ONLY)
+    plan = ctx.plan()
+    if plan is None or plan.id is None:
+        return ctx.render("message.html", title="Tự chấm", message=NO_PLAN)
+    problems: list[str] = []
+    values = {"linh_vuc": "", "diem": "", "ghi_chu": ""}
+    if ctx.form is not None:
+        values = {k: _field(ctx, k) for k in values}
+        area = assessments.area_by_code(ctx.db, plan.id, values["linh_vuc"])
+        if area is None:
+            problems.append("Chọn lĩnh vực.")
+        else:
+            facts = AreaFacts(area.code, area.name, area.parent_code, area.max_score)
+            try:
+                points = check_points(values["diem"], facts)
+            except ScoreError as err:
+                problems.append(
+                    texts.SCORE_ERRORS[err.reason].format(
+                        code=area.code, value=values["diem"], max=texts.num(err.max_score)
+                    )
+                )
+            else:
+                assessments.add_self_score(
+                    ctx.db,
+                    area,
+                    ctx.officer,
+                    points,
+                    values["ghi_chu"] or None,
+                    ctx.deps.clock.now(),
+                    "web",
+                )
+                return _see_other(f"/tu-cham?da_ghi={quote(area.code)}")
+    figures = assessment_figures(ctx.db, plan, ctx.today, ctx.deps.config)
+    saved = ctx.query.get("da_ghi")
+    return ctx.render(
+        "score.html",
+        status=400 if problems else 200,
+        plan=plan,
+        summary=figures.scores,
+        areas=web_queries.top_areas(ctx.db, plan.id),
+        values=values,
+        problems=problems,
+        saved=f"Đã ghi điểm tự chấm lĩnh vực {saved}." if saved else None,
+    )
+
+
+# -- reports -------------------------------------------------------------------------------------
+
+
+def report_form(ctx: Ctx) -> web.StreamResponse:
+    """The periods of the plan's year to download, and a field for any other."""
+    if not decide(ctx.actor, Action.REPORT):
+        return ctx.refuse(REPORTS_ONLY)
+    plan = ctx.plan()
+    year = plan.year if plan else ctx.today.year
+    periods = [(f"{year}-Q{q}", f"Quý {q}/{year}") for q in range(1, 5)]
+    periods += [
+        (f"{year}-H1", f"6 tháng đầu năm {year}"),
+        (f"{year}-H2", f"6 tháng cuối năm {year}"),
+    ]
+    periods.append((str(year), f"Cả năm {year}"))
+    return ctx.render("report.html", periods=periods, problem=ctx.query.get("loi"))
+
+
+def report_download(ctx: Ctx) -> web.StreamResponse:
+    """The period's Excel workbook, as `nhacviec report` and `/report` make it."""
+    if not decide(ctx.actor, Action.REPORT):
+        return ctx.refuse(REPORTS_ONLY)
+    raw = (ctx.query.get("ky") or "").strip()
+    try:
+        period = parse_period(raw)
+        built = build_report(ctx.db, period, ctx.today, ctx.deps.config)
+    except (PeriodError, ReportError) as err:
+        return ctx.render("report_error.html", status=400, message=texts.explain(err), raw=raw)
+    return web.Response(
+        body=built.content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{built.filename}"'},
+    )

@@ -1,0 +1,289 @@
+"""The pages that read: the overview of every unit, a unit's tasks, one task, what waits for
+approval, and the chart."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from aiohttp import web
+
+from nhacviec.base import texts
+from nhacviec.reports.chart import status_chart
+from nhacviec.reports.figures import assessment_figures, plan_figures
+from nhacviec.web.context import Ctx
+from nhacviec.web.forms import parse_date
+from rules import Outcome, TaskFacts, days_late, days_overdue, outcome_on, unit_figures
+from rules.access import Action, TaskScope, decide
+from storage import approvals as approval_store
+from storage import repo, web_queries
+from storage import tasks as task_store
+from storage.web_queries import TaskFilter, TaskRow
+
+NO_PLAN = "Chưa có kế hoạch nào được nạp. Quản trị hãy nhập kế hoạch (trang Nhập)."
+OTHER_UNIT = "Bạn chỉ xem được nhiệm vụ của đơn vị mình."
+ALL_ONLY = "Trang tổng quan các đơn vị dành cho TCCB, quản trị và lãnh đạo Sở."
+CHART_UNITS = 25  # the chart's bars: more would not read on a phone
+WATCH_SHOWN = 30  # the watch list's lines; the table below has every unit
+
+# The unit page's sort orders: label and key.
+SORTS = {
+    "han": "Hạn sớm trước",
+    "han-giam": "Hạn muộn trước",
+    "tien-do": "Tiến độ thấp trước",
+    "tinh-trang": "Quá hạn trước",
+    "ma": "Mã nhiệm vụ",
+}
+OUTCOME_ORDER = {
+    Outcome.OVERDUE: 0,
+    Outcome.DUE_SOON: 1,
+    Outcome.OPEN: 2,
+    Outcome.DONE_LATE: 3,
+    Outcome.DONE_ON_TIME: 4,
+}
+
+
+def overview(ctx: Ctx) -> web.StreamResponse:
+    """Every unit's counts and share, the watch list, areas against targets, inspections."""
+    if not decide(ctx.actor, Action.STATUS_ALL):
+        return web.Response(status=303, headers={"Location": f"/don-vi/{ctx.unit.code}"})
+    plan = ctx.plan()
+    if plan is None:
+        return ctx.render("message.html", title="Tổng quan", message=NO_PLAN)
+    today = ctx.today
+    figures = plan_figures(ctx.db, plan, today, ctx.deps.config)
+    assessment = assessment_figures(ctx.db, plan, today, ctx.deps.config)
+    scores = {s.area.code: s for s in assessment.scores.areas}
+    return ctx.render(
+        "overview.html",
+        plan=plan,
+        figures=figures,
+        total=figures.total,
+        watch=figures.watch,
+        watch_shown=WATCH_SHOWN,
+        areas=figures.areas,
+        scores=scores,
+        score_summary=assessment.scores,
+        coverage=assessment.inspections,
+        inspections=assessment.inspection_rows,
+        fail=figures.thresholds.fail,
+    )
+
+
+def chart(ctx: Ctx) -> web.StreamResponse:
+    """The overview's chart: the units worst first, at most CHART_UNITS of them."""
+    if not decide(ctx.actor, Action.STATUS_ALL):
+        return ctx.refuse(ALL_ONLY)
+    plan = ctx.plan()
+    if plan is None:
+        return ctx.not_found(NO_PLAN)
+    today = ctx.today
+    figures = plan_figures(ctx.db, plan, today, ctx.deps.config)
+    worst = [u for u in figures.units if u.assigned][:CHART_UNITS]
+    png = status_chart(worst, figures.thresholds, today, f"Tình hình {plan.code}")
+    return web.Response(body=png, content_type="image/png", headers={"Cache-Control": "no-store"})
+
+
+@dataclass(frozen=True)
+class Line:
+    """A task as a unit's list shows it."""
+
+    row: TaskRow
+    outcome: Outcome
+    days: int  # late or overdue by, else 0
+
+
+def _line(row: TaskRow, on: date, due_soon_days: int) -> Line:
+    outcome = outcome_on(row.facts, on, due_soon_days)
+    days = 0
+    if outcome is Outcome.OVERDUE:
+        days = days_overdue(row.facts, on)
+    elif outcome is Outcome.DONE_LATE:
+        days = days_late(row.facts, on)
+    return Line(row, outcome, days)
+
+
+def _sort(lines: list[Line], key: str) -> list[Line]:
+    far = date.max
+    if key == "han-giam":
+        return sorted(lines, key=lambda x: x.row.facts.deadline or date.min, reverse=True)
+    if key == "tien-do":
+        return sorted(lines, key=lambda x: (x.row.facts.progress, x.row.facts.deadline or far))
+    if key == "tinh-trang":
+        return sorted(
+            lines,
+            key=lambda x: (OUTCOME_ORDER[x.outcome], -x.days, x.row.facts.deadline or far),
+        )
+    if key == "ma":
+        return sorted(lines, key=lambda x: x.row.facts.code)
+    return sorted(lines, key=lambda x: (x.row.facts.deadline or far, x.row.facts.id))
+
+
+def unit_page(ctx: Ctx) -> web.StreamResponse:
+    """A unit's tasks, filtered by state, area, authority and due range, sorted as asked."""
+    unit = repo.unit_by_code(ctx.db, ctx.match["code"])
+    if unit is None or unit.id is None:
+        return ctx.not_found(f"Không có đơn vị “{ctx.match['code']}”.")
+    if not decide(ctx.actor, Action.VIEW, TaskScope.of(unit.id)):
+        return ctx.refuse(OTHER_UNIT)
+    plan = ctx.plan()
+    if plan is None or plan.id is None:
+        return ctx.render("message.html", title=unit.name, message=NO_PLAN)
+    q = ctx.query
+    problems: list[str] = []
+    due_from = parse_date(q.get("tu", ""), "Từ ngày", problems)
+    due_to = parse_date(q.get("den", ""), "Đến ngày", problems)
+    where = TaskFilter(
+        area=q.get("linh_vuc") or None,
+        authority=q.get("co_quan") or None,
+        due_from=due_from,
+        due_to=due_to,
+    )
+    on, soon = ctx.today, ctx.deps.config.rules.due_soon_days
+    everything = web_queries.unit_tasks(ctx.db, plan.id, unit.id, TaskFilter())
+    counts = unit_figures([r.facts for r in everything], on, units=[unit.code])
+    chosen = web_queries.unit_tasks(ctx.db, plan.id, unit.id, where)
+    state = q.get("trang_thai") or ""
+    lines = [_line(r, on, soon) for r in chosen]
+    if state:
+        lines = [x for x in lines if x.outcome == state]
+    sort = q.get("sap_xep") if q.get("sap_xep") in SORTS else "han"
+    return ctx.render(
+        "unit.html",
+        unit=unit,
+        plan=plan,
+        figures=counts[0],
+        lines=_sort(lines, sort or "han"),
+        total=len(everything),
+        areas=web_queries.top_areas(ctx.db, plan.id),
+        authorities=web_queries.authorities(ctx.db, plan.id, unit.id),
+        outcomes=[o.value for o in OUTCOME_ORDER],
+        sorts=SORTS,
+        chosen={
+            "trang_thai": state,
+            "linh_vuc": where.area or "",
+            "co_quan": where.authority or "",
+            "tu": due_from.isoformat() if due_from else "",
+            "den": due_to.isoformat() if due_to else "",
+            "sap_xep": sort,
+        },
+        problems=problems,
+        fail=ctx.deps.config.rules.fail_threshold,
+    )
+
+
+def task_page(ctx: Ctx) -> web.StreamResponse:
+    """One task: details, deadline, co-operating units and its progress reports."""
+    raw = ctx.match["id"]
+    found = web_queries.task_page(ctx.db, int(raw)) if raw.isdigit() else None
+    if found is None:
+        return ctx.not_found(f"Không có nhiệm vụ số {raw}.")
+    co_ids = frozenset(u.id for u in found.co_units if u.id is not None)
+    if not decide(ctx.actor, Action.VIEW, TaskScope.of(found.unit.id or 0, co_ids)):
+        return ctx.refuse(OTHER_UNIT)
+    task = found.task
+    facts = TaskFacts(
+        id=task.id or 0,
+        code=task.code,
+        unit=found.unit.code,
+        deadline=task.deadline,
+        completed_on=task.completed_on,
+        progress=task.progress,
+    )
+    return ctx.render(
+        "task.html",
+        page=found,
+        task=task,
+        line=_line(
+            TaskRow(facts, task.authority, task.state, task.recurrence),
+            ctx.today,
+            ctx.deps.config.rules.due_soon_days,
+        ),
+        tz=ctx.deps.config.timezone,
+        when=lambda at: _local(at, ctx.deps.config.timezone),
+        original=task_store.first_deadline(ctx.db, task),
+        story=[
+            (
+                line,
+                texts.event_text(
+                    line.kind, line.field, line.old, line.new, line.reason, line.percent
+                ),
+            )
+            for line in task_store.story(ctx.db, task.id or 0)
+        ],
+        evidence=approval_store.evidence_of(ctx.db, task.id or 0),
+    )
+
+
+def _local(at: datetime, tz: str) -> str:
+    return texts.dt(at, tz)
+
+
+RECENT_DAYS = 14
+DECISIONS = {
+    ("extension", "dong-y"): "Đã đồng ý gia hạn nhiệm vụ {id}.",
+    ("extension", "tu-choi"): "Đã từ chối gia hạn nhiệm vụ {id}.",
+    ("completion", "dong-y"): "Đã xác nhận hoàn thành nhiệm vụ {id}.",
+    ("completion", "tu-choi"): "Đã trả lại nhiệm vụ {id}.",
+}
+
+
+def approvals(ctx: Ctx) -> web.StreamResponse:
+    """What waits for the officer's decision (extensions, completions), with the buttons to
+    decide; and the completions reported in the last two weeks."""
+    plan = ctx.plan()
+    if plan is None or plan.id is None:
+        return ctx.render("message.html", title="Chờ duyệt", message=NO_PLAN)
+    actor = ctx.actor
+    sees_all = bool(decide(actor, Action.STATUS_ALL))
+    if not sees_all and not decide(actor, Action.APPROVE, TaskScope.of(ctx.unit.id or 0)):
+        return ctx.refuse("Trang duyệt dành cho trưởng đơn vị, TCCB và quản trị.")
+    problems: list[str] = []
+    if ctx.form is not None:
+        done = _decide(ctx, problems)
+        if done is not None:
+            return web.Response(status=303, headers={"Location": f"/duyet?xong={done}"})
+    since = ctx.deps.clock.now() - timedelta(days=RECENT_DAYS)
+    unit_id = None if sees_all else ctx.unit.id
+    done_rows = web_queries.recent_completions(ctx.db, plan.id, since, unit_id)
+    saved = ctx.query.get("xong", "")
+    kind, _, rest = saved.partition(":")
+    action, _, task_id = rest.partition(":")
+    message = DECISIONS.get((kind, action), "").format(id=task_id) if task_id.isdigit() else ""
+    return ctx.render(
+        "approvals.html",
+        status=400 if problems else 200,
+        waiting=approval_store.waiting_for(ctx.db, ctx.officer, plan.id),
+        done=done_rows,
+        days=RECENT_DAYS,
+        problems=problems,
+        saved=message,
+        when=lambda at: _local(at, ctx.deps.config.timezone),
+    )
+
+
+def _decide(ctx: Ctx, problems: list[str]) -> str | None:
+    """Carry out the decision the form asks for; what to say, or None with the problems."""
+    form = ctx.form or {}
+    raw_id, kind, action = (str(form.get(k, "")).strip() for k in ("nhiem_vu", "loai", "quyet"))
+    reason = str(form.get("ly_do", "")).strip() or None
+    if not raw_id.isdigit() or (kind, action) not in DECISIONS:
+        problems.append("Yêu cầu không rõ. Tải lại trang rồi chọn lại.")
+        return None
+    if action == "tu-choi" and not reason:
+        problems.append(f"Nhiệm vụ {raw_id}: ghi lý do khi từ chối hoặc trả lại.")
+        return None
+    who = task_store.Who(ctx.officer, "web", ctx.deps.clock.now(), ctx.today)
+    try:
+        if kind == "extension":
+            approval_store.decide_extension(
+                ctx.db, int(raw_id), action == "dong-y", who, ctx.deps.config.approvals, reason
+            )
+        elif action == "dong-y":
+            approval_store.confirm_done(ctx.db, int(raw_id), who)
+        else:
+            approval_store.return_done(ctx.db, int(raw_id), who, reason or "")
+    except task_store.TaskError as err:
+        problems.append(err.text())
+        return None
+    return f"{kind}:{action}:{raw_id}"

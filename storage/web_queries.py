@@ -1,0 +1,233 @@
+"""The queries behind the web page: a unit's tasks with filters, one task with its story, and
+the per-area counts of the overview, so that nhacviec.web runs no SQL of its own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from rules import TaskFacts
+from storage.db import Engine
+from storage.importer import ImportSummary, import_file, import_sheets, read_file
+from storage.models import (
+    Area,
+    Officer,
+    ProgressUpdate,
+    Task,
+    TaskCoUnit,
+    Unit,
+    aware,
+)
+
+
+@dataclass(frozen=True)
+class TaskFilter:
+    """What a unit's task list is narrowed to; None leaves a criterion out."""
+
+    area: str | None = None  # a top-level area code: its sub-criteria are included
+    authority: str | None = None
+    due_from: date | None = None
+    due_to: date | None = None
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    """One line of a unit's task list."""
+
+    facts: TaskFacts
+    authority: str | None
+    state: str
+    recurrence: str | None
+
+
+def units(session: Session) -> list[Unit]:
+    return list(session.exec(select(Unit).order_by(col(Unit.code))).all())
+
+
+def unit_tasks(session: Session, plan_id: int, unit_id: int, where: TaskFilter) -> list[TaskRow]:
+    """The tasks a unit leads in a plan that match `where`, by deadline (none last)."""
+    query = (
+        sa.select(Task, col(Area.code), col(Unit.code))
+        .join(Unit, col(Unit.id) == Task.lead_unit_id)
+        .outerjoin(Area, col(Area.id) == Task.area_id)
+        .where(col(Task.plan_id) == plan_id, col(Task.lead_unit_id) == unit_id)
+    )
+    if where.area:
+        query = query.where(
+            sa.or_(
+                sa.func.upper(Area.code) == where.area.upper(),
+                sa.func.upper(Area.parent_code) == where.area.upper(),
+            )
+        )
+    if where.authority:
+        query = query.where(col(Task.authority) == where.authority)
+    if where.due_from:
+        query = query.where(col(Task.deadline) >= where.due_from)
+    if where.due_to:
+        query = query.where(col(Task.deadline) <= where.due_to)
+    query = query.order_by(col(Task.deadline).is_(None), col(Task.deadline), col(Task.id))
+    return [
+        TaskRow(
+            facts=TaskFacts(
+                id=task.id or 0,
+                code=task.code,
+                unit=unit_code,
+                deadline=task.deadline,
+                completed_on=task.completed_on,
+                progress=task.progress,
+                area=area_code,
+                title=task.title,
+            ),
+            authority=task.authority,
+            state=task.state,
+            recurrence=task.recurrence,
+        )
+        for task, area_code, unit_code in session.execute(query).all()
+    ]
+
+
+def authorities(session: Session, plan_id: int, unit_id: int) -> list[str]:
+    """The assigning authorities named on a unit's tasks, for the filter's choices."""
+    return [
+        a
+        for a in session.exec(
+            select(Task.authority)
+            .where(
+                Task.plan_id == plan_id,
+                Task.lead_unit_id == unit_id,
+                col(Task.authority).is_not(None),
+            )
+            .distinct()
+            .order_by(col(Task.authority))
+        ).all()
+        if a
+    ]
+
+
+def top_areas(session: Session, plan_id: int) -> list[Area]:
+    return list(
+        session.exec(
+            select(Area)
+            .where(Area.plan_id == plan_id, col(Area.parent_code).is_(None))
+            .order_by(col(Area.code))
+        ).all()
+    )
+
+
+@dataclass(frozen=True)
+class NoteRow:
+    """One progress report on a task, with who made it."""
+
+    at: datetime
+    officer: str
+    kind: str
+    percent: int | None
+    note: str | None
+    channel: str
+
+
+@dataclass(frozen=True)
+class TaskPage:
+    task: Task
+    unit: Unit
+    area: Area | None
+    co_units: list[Unit]
+    notes: list[NoteRow]  # newest first
+
+
+def task_page(session: Session, task_id: int) -> TaskPage | None:
+    """One task with its lead and co-operating units, its area and its progress reports."""
+    task = session.get(Task, task_id)
+    if task is None:
+        return None
+    unit = session.get(Unit, task.lead_unit_id)
+    assert unit is not None
+    area = session.get(Area, task.area_id) if task.area_id else None
+    co_units = list(
+        session.exec(
+            select(Unit)
+            .join(TaskCoUnit, col(TaskCoUnit.unit_id) == Unit.id)
+            .where(TaskCoUnit.task_id == task_id)
+            .order_by(col(Unit.code))
+        ).all()
+    )
+    notes = [
+        NoteRow(
+            at=aware(update.at) or update.at,
+            officer=officer.name if officer else "",
+            kind=update.kind,
+            percent=update.percent,
+            note=update.note,
+            channel=update.channel,
+        )
+        for update, officer in session.exec(
+            select(ProgressUpdate, Officer)
+            .outerjoin(Officer, col(Officer.id) == ProgressUpdate.officer_id)
+            .where(ProgressUpdate.task_id == task_id)
+            .order_by(col(ProgressUpdate.at).desc(), col(ProgressUpdate.id).desc())
+        ).all()
+    ]
+    return TaskPage(task=task, unit=unit, area=area, co_units=co_units, notes=notes)
+
+
+@dataclass(frozen=True)
+class CompletionRow:
+    """A completion reported through a chat or the CLI."""
+
+    at: datetime
+    task_id: int
+    title: str
+    unit: str
+    deadline: date | None
+    completed_on: date | None
+    officer: str
+    note: str | None
+
+
+def recent_completions(
+    session: Session, plan_id: int, since: datetime, unit_id: int | None
+) -> list[CompletionRow]:
+    """Completions reported since `since` on a plan's tasks (of one lead unit, or all), newest
+    first."""
+    query = (
+        select(ProgressUpdate, Task, Unit, Officer)
+        .join(Task, col(Task.id) == ProgressUpdate.task_id)
+        .join(Unit, col(Unit.id) == Task.lead_unit_id)
+        .outerjoin(Officer, col(Officer.id) == ProgressUpdate.officer_id)
+        .where(
+            Task.plan_id == plan_id,
+            ProgressUpdate.kind == "done",
+            col(ProgressUpdate.at) >= since,
+        )
+        .order_by(col(ProgressUpdate.at).desc(), col(ProgressUpdate.id).desc())
+    )
+    if unit_id is not None:
+        query = query.where(Task.lead_unit_id == unit_id)
+    return [
+        CompletionRow(
+            at=aware(update.at) or update.at,
+            task_id=task.id or 0,
+            title=task.title,
+            unit=unit.code,
+            deadline=task.deadline,
+            completed_on=task.completed_on,
+            officer=officer.name if officer else "",
+            note=update.note,
+        )
+        for update, task, unit, officer in session.exec(query).all()
+    ]
+
+
+def preview_import(engine: Engine, path: Path) -> ImportSummary:
+    """What importing `path` would add and change, field by field, with nothing written (the
+    importer's dry run). ImportFailed lists every problem."""
+    return import_file(engine, path, dry_run=True)
+
+
+def apply_import(session: Session, path: Path) -> ImportSummary:
+    """Import `path` in the caller's transaction."""
+    return import_sheets(session, read_file(path))
