@@ -1,4 +1,4 @@
-"""Benchmark one day's reminder scan on SQLite: `python benchmarks/scan.py`.
+"""Benchmark one day's reminder scan: `python benchmarks/scan.py [--database URL]`.
 
 Generates a department far larger than any real one (500 units, 5,000 officers, 100,000 open
 tasks and 1,000,000 closed ones; every unit has linked a Telegram group chat, one in ten a Zalo
@@ -17,6 +17,7 @@ import statistics
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
@@ -25,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import sqlalchemy as sa
 
+from benchmarks.machine import describe
 from nhacviec.base.clock import FixedClock
 from nhacviec.base.config import Config
 from rules.calendar import WorkingCalendar
@@ -52,13 +54,43 @@ def table(model: type) -> sa.Table:
 def insert(
     conn: sa.Connection, model: type, columns: list[str], rows: Sequence[tuple[object, ...]]
 ) -> None:
-    """Bulk insert through the driver's executemany: no per-row work in SQLAlchemy."""
-    sql = (
-        f"INSERT INTO {table(model).name} ({', '.join(columns)}) "
-        f"VALUES ({', '.join('?' for _ in columns)})"
-    )
+    """Bulk insert through the driver: executemany on SQLite, COPY on PostgreSQL; no per-row
+    work in SQLAlchemy."""
+    name = table(model).name
+    if conn.dialect.name == "postgresql":
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        with cursor.copy(f"COPY {name} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        if "id" in columns:  # the serial goes on after the ids given
+            conn.exec_driver_sql(
+                f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                f"(SELECT max(id) FROM {name}))"
+            )
+        return
+    sql = f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
     for start in range(0, len(rows), CHUNK):
         conn.exec_driver_sql(sql, rows[start : start + CHUNK])
+
+
+def task_indexes(conn: sa.Connection) -> list[tuple[str, str]]:
+    """(name, CREATE statement) of the task table's secondary indexes."""
+    if conn.dialect.name == "postgresql":
+        return [
+            (r[0], r[1])
+            for r in conn.exec_driver_sql(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'task' "
+                "AND schemaname = current_schema() "
+                "AND indexname NOT IN (SELECT conname FROM pg_constraint)"
+            )
+        ]
+    return [
+        (r[0], r[1])
+        for r in conn.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master "
+            "WHERE type = 'index' AND tbl_name = 'task' AND sql IS NOT NULL"
+        )
+    ]
 
 
 def generate(engine: sa.Engine, args: argparse.Namespace, scan_day: date) -> dict[str, int]:
@@ -128,16 +160,13 @@ def generate(engine: sa.Engine, args: argparse.Namespace, scan_day: date) -> dic
                 )
             )
         # Building the task indexes once at the end is far quicker than row by row.
-        indexes = conn.exec_driver_sql(
-            "SELECT name, sql FROM sqlite_master "
-            "WHERE type = 'index' AND tbl_name = 'task' AND sql IS NOT NULL"
-        ).all()
+        indexes = task_indexes(conn)
         for name, _sql in indexes:
             conn.exec_driver_sql(f"DROP INDEX {name}")
         insert(conn, Task, columns, tasks)
         for _name, sql in indexes:
             conn.exec_driver_sql(sql)
-    with engine.connect() as conn:
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.exec_driver_sql("ANALYZE")
     return {"links": len(links), "groups": len(groups), "tasks": len(tasks)}
 
@@ -189,12 +218,26 @@ def main() -> None:
     parser.add_argument("--closed-tasks", type=int, default=1_000_000)
     parser.add_argument("--groups", type=int, default=500, help="units with a Telegram group")
     parser.add_argument("--repeat", type=int, default=5, help="timed scans per day")
-    parser.add_argument("--keep", action="store_true", help="keep the SQLite file")
+    parser.add_argument("--keep", action="store_true", help="keep the SQLite file or schema")
+    parser.add_argument(
+        "--database",
+        help="postgresql+psycopg://… : run in a new schema of that database (default: a "
+        "temporary SQLite file)",
+    )
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="nhacviec-bench-"))
-    engine = make_engine(f"sqlite:///{folder}/bench.db")
+    schema = f"bench_{uuid.uuid4().hex[:8]}"
+    if args.database:
+        admin = make_engine(args.database)
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+        engine = make_engine(args.database, connect_args={"options": f"-csearch_path={schema}"})
+        where = f"PostgreSQL {engine.url.render_as_string(hide_password=True)}, schema {schema}"
+    else:
+        engine = make_engine(f"sqlite:///{folder}/bench.db")
+        where = f"SQLite {folder / 'bench.db'}"
     upgrade(engine)
-    print(f"nhacviec scan benchmark: SQLite {folder / 'bench.db'}")
+    print(f"nhacviec scan benchmark: {where}\non {describe()}")
     started = time.perf_counter()
     made = generate(engine, args, TUESDAY)
     print(
@@ -206,6 +249,10 @@ def main() -> None:
     timed_scan(engine, TUESDAY, "Tuesday", args.repeat, made["tasks"])
     timed_scan(engine, MONDAY, "Monday with the weekly TCCB summary", args.repeat, made["tasks"])
     engine.dispose()
+    if args.database and not args.keep:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        admin.dispose()
     if not args.keep:
         for path in folder.iterdir():
             path.unlink()

@@ -86,9 +86,18 @@ def build_messengers(app: App) -> tuple[dict[str, Messenger], list[Service]]:
     if app.config.telegram.enabled:
         from bot.adapters.telegram.service import TelegramService
 
-        telegram = TelegramService(app.config.telegram, app.chat)
+        # Several instances on PostgreSQL: the one holding the polling lock polls.
+        gated = app.config.telegram.mode == "polling" and app.engine.dialect.name == "postgresql"
+        telegram = TelegramService(app.config.telegram, app.chat, poll=not gated)
         messengers[telegram.messenger.channel] = telegram.messenger
         services.append(telegram)
+        if gated:
+            from nhacviec.runner import PollingLeader
+
+            config = app.config.telegram
+            services.append(
+                PollingLeader(telegram, app.engine, config.token, config.takeover_seconds)
+            )
     return messengers, services
 
 

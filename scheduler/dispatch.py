@@ -1,20 +1,37 @@
 """The outbox dispatcher: delivers pending rows through the messenger of each row's channel.
 
-A row is claimed atomically before it is sent, so two dispatchers never send it twice; each
-part of a split digest is recorded as soon as the platform accepts it, so a retry resumes after
-it. A failed send is retried with exponential back-off (never sooner than the platform's
-`retry_after`) until `max_attempts`; then, or at once for a permanent error, the row is left
-`failed` with the last error. A row of an earlier day still unsent is expired, not sent late:
-today's digest supersedes it."""
+One instance dispatches at a time: the leader, elected through the database (a leader lease
+renewed while it lives, see storage/leases.py). Telegram's limits are the bot's, not a
+process's, and one process at the ceiling is all a bot may send; so one dispatcher paces every
+message in memory (bot/adapters/ratelimit.py) instead of asking the database before each one.
+The other instances stand by and take over within `lease_seconds` of the leader's death; the
+new leader first waits out the old one's last second of sends, still counted by the platform.
+
+A row is claimed atomically before it is sent, so two dispatchers never send it twice (even in
+the moment of a handover). Its lease is renewed while the batch runs and checked right before
+each send; each part of a split digest is recorded as soon as the platform accepts it, so a
+retry resumes after it. A claim is not an attempt: `attempts` counts failed sends. A failed
+send is retried with exponential back-off (never sooner than the platform's `retry_after`) until
+`max_attempts`; then, or at once for a permanent error, the row is left `failed` with the last
+error. A row of an earlier day still unsent is expired, not sent late: today's digest
+supersedes it.
+
+A send cut short (a timeout, the process killed while its request was out) may have been
+delivered all the same: the platform does not say, and has no idempotency key. The row is sent
+again after the back-off or the lease, so such a message can arrive twice; nothing else can."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
+import socket
 import uuid
-from collections.abc import Mapping
+from collections import deque
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.messenger import DeliveryError, Messenger
 from nhacviec.base.clock import Clock, local_today
@@ -22,12 +39,28 @@ from nhacviec.base.config import OutboxConfig
 from nhacviec.base.logs import mask
 from nhacviec.base.retry import Backoff
 from scheduler.digest import decode, to_reply
+from storage import leases
 from storage import outbox as store
 from storage.db import Engine
 
 log = logging.getLogger(__name__)
 
 EXPIRED_REASON = "quá ngày nhắc, đã có bản nhắc mới"
+LEADER_LEASE = "outbox-dispatch"
+# The platform's widest overall window (Telegram: 30 messages in any second) and a margin: a new
+# leader waits this long after the previous leader's lease ran out before its first send.
+HANDOVER_SECONDS = 1.1
+_holder: tuple[int, str] | None = None
+
+
+def process_holder() -> str:
+    """This process, as the leader lease names it (`host:pid:random`): two Dispatchers of one
+    process (tests) share it; a forked child gets its own."""
+    global _holder
+    if _holder is None or _holder[0] != os.getpid():
+        name = f"{socket.gethostname()[:48]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        _holder = (os.getpid(), name)
+    return _holder[1]
 
 
 @dataclass
@@ -37,6 +70,7 @@ class DispatchReport:
     failed: int = 0
     expired: int = 0
     lost: int = 0  # rows whose lease ran out while sending (another dispatcher took over)
+    standby: bool = False  # another instance leads: this one sent nothing
 
     def add(self, other: DispatchReport) -> None:
         self.sent += other.sent
@@ -44,6 +78,7 @@ class DispatchReport:
         self.failed += other.failed
         self.expired += other.expired
         self.lost += other.lost
+        self.standby = self.standby or other.standby
 
     @property
     def handled(self) -> int:
@@ -58,7 +93,8 @@ def backoff(attempt: int, config: OutboxConfig, retry_after: float | None = None
 
 
 class Dispatcher:
-    """Delivers due outbox rows; safe to run in several processes against one database."""
+    """Delivers due outbox rows while this instance leads; safe to run in several processes
+    against one database."""
 
     def __init__(
         self,
@@ -68,8 +104,12 @@ class Dispatcher:
         config: OutboxConfig,
         timezone: str,
         batch: int = 50,
-        concurrency: int = 4,
+        # Sends in flight at once: the limiter paces them, but one waiting out a 429 or a
+        # timeout must not hold the others back.
+        concurrency: int = 16,
         secrets: list[str] | None = None,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        holder: str | None = None,
     ) -> None:
         self.engine = engine
         self.clock = clock
@@ -79,18 +119,84 @@ class Dispatcher:
         self.batch = batch
         self.concurrency = concurrency
         self.secrets = secrets or []
+        self.sleep = sleep
+        self.holder = holder or process_holder()
         self.instance = uuid.uuid4().hex[:12]
+        self._leader_until: datetime | None = None
+        self._quiet_until: datetime | None = None
 
     @property
     def lease(self) -> timedelta:
         return timedelta(seconds=self.config.lease_seconds)
 
+    @property
+    def heartbeat_seconds(self) -> float:
+        """How often a running batch renews its leases: three times per lease."""
+        return max(0.05, self.config.lease_seconds / 3)
+
+    # -- leadership ------------------------------------------------------------------------
+
+    async def lead(self) -> bool:
+        """Take or renew the dispatch leadership; True while this instance leads."""
+        if not self.messengers:
+            return False  # nothing to send with: leave it to an instance that can
+        now = self.clock.now()
+        try:
+            lease = await asyncio.to_thread(
+                leases.hold, self.engine, LEADER_LEASE, self.holder, now, self.lease
+            )
+        except Exception:
+            log.exception("could not renew the outbox leadership")
+            return self.leading
+        if lease.held:
+            if self._leader_until is None:
+                log.info("this instance now dispatches the outbox (%s)", self.holder)
+            if lease.previous_expiry is not None:
+                self._quiet_until = max(
+                    lease.previous_expiry, now - timedelta(seconds=HANDOVER_SECONDS)
+                ) + timedelta(seconds=HANDOVER_SECONDS)
+            self._leader_until = lease.expires_at
+        else:
+            if self._leader_until is not None:
+                log.warning("outbox leadership lost to %s", lease.holder)
+            self._leader_until = None
+        return lease.held
+
+    @property
+    def leading(self) -> bool:
+        """Whether this instance's leadership is still good by its own clock."""
+        return self._leader_until is not None and self.clock.now() < self._leader_until
+
+    async def resign(self) -> None:
+        """A clean stop: another instance may take over at once."""
+        if self._leader_until is None:
+            return
+        self._leader_until = None
+        with contextlib.suppress(Exception):
+            await asyncio.to_thread(
+                leases.release, self.engine, LEADER_LEASE, self.holder, self.clock.now()
+            )
+
+    # -- dispatching -----------------------------------------------------------------------
+
     async def dispatch_once(self) -> DispatchReport:
-        """Claim one batch of due rows and deliver it."""
+        """Claim one batch of due rows and deliver it (only while leading)."""
+        return await self.dispatch_due(max_batches=1)
+
+    async def dispatch_due(self, max_batches: int = 10_000) -> DispatchReport:
+        """Deliver every row due now (not those waiting for a later retry), while leading.
+
+        Rows are claimed a batch at a time and sent `concurrency` at once; the next batch is
+        claimed as soon as the last one has all started, so one slow send (a timeout, a 429's
+        wait) holds back only its own slot, never the batch."""
         report = DispatchReport()
         channels = sorted(self.messengers)
         if not channels:
             return report
+        if not await self.lead():
+            report.standby = True
+            return report
+        await self._wait_for_previous_leader()
         now = self.clock.now()
         report.expired = await asyncio.to_thread(
             store.expire_stale,
@@ -101,40 +207,95 @@ class Dispatcher:
             self.lease,
             EXPIRED_REASON,
         )
-        token = f"{self.instance}-{uuid.uuid4().hex[:8]}"
-        rows = await asyncio.to_thread(
-            store.claim, self.engine, channels, now, self.lease, self.batch, token
-        )
-        gate = asyncio.Semaphore(self.concurrency)
-
-        async def one(row: store.Claimed) -> DispatchReport:
-            async with gate:
-                return await self._deliver(row, token)
-
-        for outcome in await asyncio.gather(*(one(r) for r in rows)):
-            report.add(outcome)
+        # Each batch is claimed under a token of its own (a claim returns that batch's rows);
+        # the heartbeat renews every batch of the run by the run's prefix.
+        run = f"{self.instance}-{uuid.uuid4().hex[:8]}-"
+        waiting: deque[tuple[store.Claimed, str]] = deque()
+        running: set[asyncio.Task[DispatchReport]] = set()
+        batches, exhausted = 0, False
+        heartbeat = asyncio.create_task(self._heartbeat(run), name="outbox-heartbeat")
+        try:
+            while True:
+                if not waiting and not exhausted:
+                    if batches >= max_batches or not self.leading:
+                        exhausted = True
+                    else:
+                        token = f"{run}{batches}"
+                        rows = await asyncio.to_thread(
+                            store.claim,
+                            self.engine,
+                            channels,
+                            self.clock.now(),
+                            self.lease,
+                            self.batch,
+                            token,
+                        )
+                        batches += 1
+                        waiting.extend((row, token) for row in rows)
+                        exhausted = not rows
+                while waiting and len(running) < self.concurrency:
+                    row, token = waiting.popleft()
+                    running.add(asyncio.create_task(self._deliver(row, token)))
+                if not running:
+                    break
+                if waiting or exhausted:
+                    done, running = await asyncio.wait(
+                        running, return_when=asyncio.FIRST_COMPLETED
+                    )
+                    for task in done:
+                        report.add(task.result())
+        finally:
+            for task in running:
+                task.cancel()
+            heartbeat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await heartbeat
         return report
 
-    async def dispatch_due(self, max_batches: int = 10_000) -> DispatchReport:
-        """Deliver every row due now (not those waiting for a later retry)."""
-        total = DispatchReport()
-        for _ in range(max_batches):
-            report = await self.dispatch_once()
-            total.add(report)
-            if report.handled == 0:
-                break
-        return total
+    async def _wait_for_previous_leader(self) -> None:
+        """A new leader's first send waits until the previous leader's last ones have left
+        the platform's window."""
+        if self._quiet_until is None:
+            return
+        wait = (self._quiet_until - self.clock.now()).total_seconds()
+        self._quiet_until = None
+        if wait > 0:
+            log.info("waiting %.1f s for the previous dispatcher's last sends", wait)
+            await self.sleep(wait)
+
+    async def _heartbeat(self, run: str) -> None:
+        """While a run lasts: renew its rows' leases and the leadership."""
+        while True:
+            await self.sleep(self.heartbeat_seconds)
+            try:
+                await asyncio.to_thread(store.renew_claims, self.engine, run, self.clock.now())
+            except Exception:
+                log.exception("could not renew the outbox leases")
+            await self.lead()
+
+    async def _may_send(self, row: store.Claimed, token: str) -> bool:
+        """Right before a send: this instance still leads and still holds the row's lease."""
+        if not self.leading:
+            log.warning("outbox %d: no longer leading, handed back unsent", row.id)
+            await asyncio.to_thread(store.unclaim, self.engine, row.id, token)
+            return False
+        held = await asyncio.to_thread(
+            store.hold_claim, self.engine, row.id, token, self.clock.now(), self.lease
+        )
+        if not held:
+            log.warning("outbox %d: lease lost before sending", row.id)
+        return held
 
     async def _deliver(self, row: store.Claimed, token: str) -> DispatchReport:
         report = DispatchReport()
         messenger = self.messengers[row.channel]
-        if row.attempts > self.config.max_attempts:
-            # Its sender died mid-send too often (the claim counted each time).
-            await self._fail(row, token, "hết số lần thử", report)
-            return report
         parts = decode(row.text, row.payload)
         ids = [i for i in row.message_ids.split(",") if i]
+        last = len(parts) - 1
         for index in range(row.parts_sent, len(parts)):
+            if not await self._may_send(row, token):
+                report.lost += 1
+                return report
             try:
                 reply = to_reply(parts[index], messenger.supports_buttons)
                 message_id = await messenger.send(row.chat_id, reply)
@@ -146,6 +307,8 @@ class Dispatcher:
                 await self._failure(row, token, DeliveryError(repr(exc)), report)
                 return report
             ids.append(str(message_id))
+            if index == last:
+                break
             kept = await asyncio.to_thread(
                 store.record_part, self.engine, row.id, token, index + 1, ",".join(ids)
             )
@@ -153,7 +316,16 @@ class Dispatcher:
                 log.warning("outbox %d: lease lost while sending", row.id)
                 report.lost += 1
                 return report
-        if await asyncio.to_thread(store.mark_sent, self.engine, row.id, token, self.clock.now()):
+        done = await asyncio.to_thread(
+            store.mark_sent,
+            self.engine,
+            row.id,
+            token,
+            self.clock.now(),
+            len(parts),
+            ",".join(ids),
+        )
+        if done:
             report.sent += 1
         else:
             report.lost += 1
@@ -163,16 +335,17 @@ class Dispatcher:
         self, row: store.Claimed, token: str, err: DeliveryError, report: DispatchReport
     ) -> None:
         error = mask(str(err), self.secrets)[:500]
-        if err.permanent or row.attempts >= self.config.max_attempts:
-            await self._fail(row, token, error, report)
+        attempt = row.attempts + 1  # this failed send
+        if err.permanent or attempt >= self.config.max_attempts:
+            await self._fail(row, token, error, attempt, report)
             return
-        delay = backoff(row.attempts, self.config, err.retry_after)
+        delay = backoff(attempt, self.config, err.retry_after)
         at = self.clock.now() + timedelta(seconds=delay)
         log.warning(
             "outbox %d to %s: attempt %d failed (%s), retry in %.0f s",
             row.id,
             row.channel,
-            row.attempts,
+            attempt,
             error,
             delay,
         )
@@ -182,13 +355,13 @@ class Dispatcher:
             report.lost += 1
 
     async def _fail(
-        self, row: store.Claimed, token: str, error: str, report: DispatchReport
+        self, row: store.Claimed, token: str, error: str, attempt: int, report: DispatchReport
     ) -> None:
         log.error(
             "outbox %d to %s: gave up after %d attempts: %s",
             row.id,
             row.channel,
-            row.attempts,
+            attempt,
             error,
         )
         if await asyncio.to_thread(store.mark_failed, self.engine, row.id, token, error):

@@ -79,6 +79,8 @@ async def remind(
         f"{groups}; {result.written} hàng mới trong hàng đợi ({result.already} đã có từ trước).",
         f"Đã gửi {report.sent}, hẹn gửi lại {report.retried}, thất bại {report.failed}.",
     ]
+    if report.standby:
+        lines.append(texts.REMIND_STANDBY)
     waiting = [
         r
         for r in store.outbox_rows(reminders.engine, day)

@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 SCAN_JOB = "reminders-daily-scan"
 CATCH_UP_JOB = "reminders-catch-up"
 DISPATCH_JOB = "reminders-dispatch"
+LEADER_JOB = "reminders-outbox-leader"
 STOP_TIMEOUT_SECONDS = 30.0
 
 
@@ -87,6 +88,10 @@ class Reminders:
             return
 
 
+def _skip_busy_runs(record: logging.LogRecord) -> bool:
+    return "maximum number of running instances reached" not in record.getMessage()
+
+
 class ReminderService:
     """The Service that `nhacviec run` starts: the scheduler with its two jobs."""
 
@@ -99,8 +104,10 @@ class ReminderService:
         self.caught_up = asyncio.Event()  # set when a catch-up scan has finished
 
     async def start(self) -> None:
-        # APScheduler logs every run at INFO: a line every 30 s from the dispatcher is noise.
+        # APScheduler logs every run at INFO: a line every 30 s from the dispatcher is noise;
+        # so is a warning each time a run is skipped because the previous one is still sending.
         logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
+        logging.getLogger("apscheduler.scheduler").addFilter(_skip_busy_runs)
         tz = self.reminders.tz
         at = self.reminders.daily_at
         scheduler = AsyncIOScheduler(timezone=tz)
@@ -124,6 +131,17 @@ class ReminderService:
             next_run_time=datetime.now(tz),  # deliver what a previous run left at once
             replace_existing=True,
         )
+        # The outbox leadership is renewed between dispatch runs too, so that it does not
+        # lapse (and pass to another instance) while this one waits for its next run.
+        scheduler.add_job(
+            self._lead,
+            IntervalTrigger(seconds=self.reminders.dispatcher.heartbeat_seconds, timezone=tz),
+            id=LEADER_JOB,
+            name="giữ quyền gửi hàng đợi",
+            max_instances=1,
+            coalesce=True,
+            replace_existing=True,
+        )
         if await asyncio.to_thread(self.reminders.needs_catch_up):
             log.info("today's reminder scan has not run: catching up now")
             scheduler.add_job(
@@ -135,6 +153,16 @@ class ReminderService:
             )
         scheduler.start()
         self.scheduler = scheduler
+
+    async def _lead(self) -> None:
+        """Keep (or take) the outbox leadership; having just taken it over, dispatch at once
+        rather than at the next tick: the dead leader's messages are due."""
+        dispatcher = self.reminders.dispatcher
+        was_leading = dispatcher.leading
+        if await dispatcher.lead() and not was_leading and self.scheduler is not None:
+            job = self.scheduler.get_job(DISPATCH_JOB)
+            if job is not None:
+                job.modify(next_run_time=datetime.now(self.reminders.tz))
 
     async def _catch_up(self) -> None:
         try:
@@ -154,4 +182,5 @@ class ReminderService:
             log.warning("reminders still busy after %.0f s; stopping anyway", STOP_TIMEOUT_SECONDS)
         self.scheduler.shutdown(wait=False)
         self.scheduler = None
+        await self.reminders.dispatcher.resign()
         await asyncio.sleep(0)  # AsyncIOScheduler shuts down in a loop callback: let it run

@@ -335,6 +335,18 @@ class OutboxMessage(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts(False))
 
 
+class LeaderLease(SQLModel, table=True):
+    """Which instance holds a job that only one may run at a time (the outbox dispatcher, so
+    that one process paces every message to the platform's limits), and until when: a holder
+    that stops renewing (it died) loses it when `expires_at` has passed."""
+
+    __tablename__ = "leader_lease"
+    name: str = Field(primary_key=True, max_length=32)
+    holder: str = Field(max_length=96)
+    acquired_at: datetime = Field(sa_column=_ts(False))
+    expires_at: datetime = Field(sa_column=_ts(False))
+
+
 class ReminderScan(SQLModel, table=True):
     """One run of the daily reminder scan: the catch-up after downtime is decided from here."""
 

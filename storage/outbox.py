@@ -2,8 +2,10 @@
 
 Claiming is atomic so that two dispatchers (two processes, two hosts) never send a row twice:
 PostgreSQL selects with `FOR UPDATE SKIP LOCKED`, SQLite claims with one conditional UPDATE
-(SQLite serialises writers). A claimed row is `sending` with `claimed_at`; if its sender dies,
-the row is claimable again once the lease has run out."""
+(SQLite serialises writers). A claimed row is `sending` with `claimed_at`, its lease: the sender
+renews it while its batch runs and checks it right before each send (`hold_claim`); if the
+sender dies, the row is claimable again once the lease has run out. A claim is not an attempt:
+`attempts` counts the sends that failed."""
 
 from __future__ import annotations
 
@@ -435,7 +437,8 @@ def claim(
     token: str,
 ) -> list[Claimed]:
     """Mark up to `limit` due rows of `channels` as being sent by `token` and return them.
-    Each row goes to exactly one claimer; `attempts` counts this attempt."""
+    Each row goes to exactly one claimer. `attempts` is left alone: a claimer that dies before
+    sending has not tried to send."""
     if not channels:
         return []
     now = utc(now)
@@ -445,7 +448,6 @@ def claim(
         "state": OutboxState.SENDING,
         "claimed_at": now,
         "claimed_by": token,
-        "attempts": o.c.attempts + 1,
     }
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
@@ -498,6 +500,47 @@ def _update_claimed(engine: Engine, row_id: int, token: str, **values: Any) -> b
         return result.rowcount == 1
 
 
+def hold_claim(engine: Engine, row_id: int, token: str, now: datetime, lease: timedelta) -> bool:
+    """Right before a send: True if `token` still holds the row and its lease has not run out
+    (then it is renewed from `now`); False if another dispatcher may have it."""
+    now = utc(now)
+    o = OUTBOX
+    with engine.begin() as conn:
+        result = conn.execute(
+            sa.update(o)
+            .where(
+                o.c.id == row_id,
+                o.c.claimed_by == token,
+                o.c.state == OutboxState.SENDING,
+                o.c.claimed_at > now - lease,
+            )
+            .values(claimed_at=now)
+        )
+        return result.rowcount == 1
+
+
+def renew_claims(engine: Engine, prefix: str, now: datetime) -> int:
+    """The heartbeat of a dispatcher's run: every row still held by a token starting with
+    `prefix` (its batches) gets its lease renewed from `now`. Returns how many it holds."""
+    o = OUTBOX
+    with engine.begin() as conn:
+        result = conn.execute(
+            sa.update(o)
+            .where(
+                o.c.claimed_by.startswith(prefix, autoescape=True),
+                o.c.state == OutboxState.SENDING,
+            )
+            .values(claimed_at=utc(now))
+        )
+        return result.rowcount or 0
+
+
+def unclaim(engine: Engine, row_id: int, token: str) -> bool:
+    """Hand a row back unsent (this dispatcher stopped leading): due again at once, and no
+    attempt counted."""
+    return _update_claimed(engine, row_id, token, state=OutboxState.PENDING, claimed_by=None)
+
+
 def record_part(
     engine: Engine, row_id: int, token: str, parts_sent: int, message_ids: str
 ) -> bool:
@@ -505,18 +548,31 @@ def record_part(
     return _update_claimed(engine, row_id, token, parts_sent=parts_sent, message_ids=message_ids)
 
 
-def mark_sent(engine: Engine, row_id: int, token: str, now: datetime) -> bool:
-    return _update_claimed(
-        engine, row_id, token, state=OutboxState.SENT, sent_at=utc(now), last_error=None
-    )
+def mark_sent(
+    engine: Engine,
+    row_id: int,
+    token: str,
+    now: datetime,
+    parts_sent: int | None = None,
+    message_ids: str | None = None,
+) -> bool:
+    """Delivered; the last part's count and ids are recorded in the same statement."""
+    values: dict[str, Any] = {"state": OutboxState.SENT, "sent_at": utc(now), "last_error": None}
+    if parts_sent is not None:
+        values["parts_sent"] = parts_sent
+    if message_ids is not None:
+        values["message_ids"] = message_ids
+    return _update_claimed(engine, row_id, token, **values)
 
 
 def mark_retry(engine: Engine, row_id: int, token: str, at: datetime, error: str) -> bool:
+    """A send failed: one more attempt counted, due again at `at`."""
     return _update_claimed(
         engine,
         row_id,
         token,
         state=OutboxState.PENDING,
+        attempts=OUTBOX.c.attempts + 1,
         next_attempt_at=utc(at),
         claimed_by=None,
         last_error=error,
@@ -524,7 +580,15 @@ def mark_retry(engine: Engine, row_id: int, token: str, at: datetime, error: str
 
 
 def mark_failed(engine: Engine, row_id: int, token: str, error: str) -> bool:
-    return _update_claimed(engine, row_id, token, state=OutboxState.FAILED, last_error=error)
+    """A send failed for good (a permanent error, or the last attempt)."""
+    return _update_claimed(
+        engine,
+        row_id,
+        token,
+        state=OutboxState.FAILED,
+        attempts=OUTBOX.c.attempts + 1,
+        last_error=error,
+    )
 
 
 def expire_stale(

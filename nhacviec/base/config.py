@@ -61,8 +61,10 @@ class OutboxConfig:
     max_attempts: int = 8
     base_delay_seconds: float = 2.0
     max_delay_seconds: float = 600.0
-    # A row left `sending` longer than this (its sender crashed) is claimed again.
-    lease_seconds: float = 300.0
+    # A row left `sending` longer than this (its sender crashed) is claimed again; the
+    # dispatching instance renews its leases three times per lease, and another instance takes
+    # over dispatching this long after it died.
+    lease_seconds: float = 30.0
 
 
 @dataclass
@@ -76,6 +78,11 @@ class TelegramConfig:
     listen: str = "127.0.0.1"
     port: int = 8443
     secret_token: str = ""
+    # Seconds to connect to, write to and hear back from the Bot API before a call is retried.
+    timeout_seconds: float = 5.0
+    # Several instances on PostgreSQL in polling mode: one polls, the others try to take over
+    # this often (so within this many seconds of its death).
+    takeover_seconds: float = 15.0
 
 
 @dataclass

@@ -207,6 +207,11 @@ REMINDER_DUE_SOON = "🟡 Sắp đến hạn:"
 REMINDER_WEEKLY = "📊 Tổng hợp tuần – ngưỡng {fail} nhiệm vụ trễ, quá hạn:"
 REMINDER_WEEKLY_NONE = NO_WATCH
 REMINDER_HINT = COMMANDS_HINT
+# `nhacviec remind` while a running `nhacviec run` dispatches the outbox.
+REMIND_STANDBY = (
+    "Một tiến trình nhacviec run khác đang gửi hàng đợi: các tin trên sẽ được nó gửi "
+    "trong vòng một phút."
+)
 
 
 def task_entry(task_id: int, title: str, details: list[str], width: int = 120) -> str:

@@ -3,14 +3,26 @@ python-telegram-bot (`ApplicationBuilder().base_url(fake.base_url)`).
 
 It records every call, serves queued updates to getUpdates (long polling), delivers updates to
 a webhook with the secret header, and can be told to fail: 429 with retry_after, 5xx, a chat
-that blocked the bot (403) or does not exist (400), a group migrated to a supergroup."""
+that blocked the bot (403) or does not exist (400), a group migrated to a supergroup.
+
+Switches for the reliability tests and benchmarks:
+- `limits=True` enforces Telegram's limits as Telegram counts them, on arrival: at most 30
+  messages in any second overall, 1 in any second to a private chat, 20 in any minute to a
+  group; a message over a limit is answered 429 with retry_after (`limit_hits` counts them).
+- `faults=0.2` answers that share of the sends, at random (`seed`), with a 429 (retry_after
+  1 s), a 500 or 502, or a timeout: the request stalls `stall` seconds, is not delivered, and
+  is answered 504 when the client has long given up.
+- `hold_sends()` keeps every send waiting unprocessed until `release_sends()`; a send whose
+  client went away meanwhile (its process was killed) is dropped, never delivered."""
 
 from __future__ import annotations
 
 import asyncio
 import itertools
 import json
+import random
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -22,6 +34,11 @@ T = TypeVar("T")
 
 # Parameters that are plain strings in the Bot API; every other form value is JSON.
 _RAW = {"text", "caption", "callback_query_id", "secret_token", "url", "description"}
+# The methods that send a message, and so count against Telegram's limits.
+SEND_METHODS = {"sendMessage", "sendPhoto", "sendDocument"}
+OVERALL_PER_SECOND = 30
+PRIVATE_PER_SECOND = 1
+GROUP_PER_MINUTE = 20
 
 
 @dataclass
@@ -63,10 +80,30 @@ class FakeTelegramAPI:
         username: str = "nhacviec_test_bot",
         bot_id: int = 7000000001,
         clock: Callable[[], float] = time.monotonic,
+        *,
+        limits: bool = False,
+        faults: float = 0.0,
+        seed: int = 0,
+        stall: float = 2.0,
     ) -> None:
-        """`clock` stamps each call (`Call.at`): pass the test's virtual clock to check pacing."""
+        """`clock` stamps each call (`Call.at`): pass the test's virtual clock to check pacing.
+        `limits`, `faults`, `seed` and `stall`: see the module's docstring."""
         self.token = token
         self.clock = clock
+        self.limits = limits
+        self.faults = faults
+        self.stall = stall
+        self._random = random.Random(seed)
+        self.limit_hits = 0
+        self.fault_counts: dict[str, int] = {}
+        self.dropped = 0  # held sends whose client went away
+        self._overall: deque[float] = deque()
+        self._per_chat: dict[str, deque[float]] = {}
+        self._hold: asyncio.Event | None = None
+        self.holding = 0
+        # As Telegram: one long poll at a time per bot; a second one gets 409 Conflict.
+        self.conflicts = 0
+        self._polling = 0
         self.bot_user = {
             "id": bot_id,
             "is_bot": True,
@@ -101,7 +138,11 @@ class FakeTelegramAPI:
         self._closing = asyncio.Event()
         app = web.Application(client_max_size=20 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
+        # handler_cancellation: a request whose client went away (killed) stops being handled,
+        # as Telegram forgets a long poll whose connection closed.
+        self._runner = web.AppRunner(
+            app, access_log=None, shutdown_timeout=1.0, handler_cancellation=True
+        )
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
@@ -147,6 +188,15 @@ class FakeTelegramAPI:
     ) -> None:
         """Answer the next `times` calls of `method` with an error."""
         self.failures.append(Failure(method, status, retry_after, description, migrate_to, times))
+
+    def hold_sends(self) -> None:
+        """Keep every send waiting, unprocessed, until `release_sends`."""
+        if self._hold is None or self._hold.is_set():
+            self._hold = asyncio.Event()
+
+    def release_sends(self) -> None:
+        if self._hold is not None:
+            self._hold.set()
 
     def user(self, user_id: int, first_name: str = "Cán bộ") -> dict[str, Any]:
         return {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": "vi"}
@@ -316,10 +366,31 @@ class FakeTelegramAPI:
         call = Call(method, params, files, at=self.clock())
         if request.match_info["token"] != self.token:
             return await self._answer(call, 401, error="Unauthorized")
+        if method in SEND_METHODS and self._hold is not None and not self._hold.is_set():
+            self.holding += 1
+            try:
+                await self._hold.wait()
+            except asyncio.CancelledError:
+                self.dropped += 1  # its sender is gone: the request never got through
+                raise
+            finally:
+                self.holding -= 1
+            if request.transport is None or request.transport.is_closing():
+                self.dropped += 1  # its sender is gone: the request never got through
+                return await self._answer(call, 499, error="client closed the connection")
+        call.at = self.clock()
         failure = self._failure_for(method)
         if failure is not None:
             return await self._fail(call, failure)
+        if method in SEND_METHODS and self.faults and self._random.random() < self.faults:
+            return await self._chaos(call)
         chat_id = str(params.get("chat_id", ""))
+        if method in SEND_METHODS and self.limits:
+            wait = self._over_limit(chat_id, call.at)
+            if wait is not None:
+                self.limit_hits += 1
+                retry_after = max(1, int(wait + 0.999))
+                return await self._fail(call, Failure(method, 429, retry_after=retry_after))
         if chat_id and chat_id in self.blocked:
             return await self._answer(call, 403, error="Forbidden: bot was blocked by the user")
         if chat_id and chat_id in self.unknown_chats:
@@ -328,12 +399,58 @@ class FakeTelegramAPI:
         if handler is None:
             return await self._answer(call, 404, error="Not Found")
         if method == "getUpdates":
-            return await self._answer(call, 200, await self._m_getUpdates(params))
+            if self._polling:
+                self.conflicts += 1
+                return await self._answer(
+                    call,
+                    409,
+                    error="Conflict: terminated by other getUpdates request; make sure that "
+                    "only one bot instance is running",
+                )
+            self._polling += 1
+            try:
+                updates = await self._m_getUpdates(params)
+            finally:
+                self._polling -= 1
+            return await self._answer(call, 200, updates)
         try:
             result = handler(params, files)
         except _ApiError as err:
             return await self._answer(call, err.status, error=err.description)
         return await self._answer(call, 200, result)
+
+    async def _chaos(self, call: Call) -> web.Response:
+        kind = self._random.choice(("429", "500", "502", "timeout"))
+        self.fault_counts[kind] = self.fault_counts.get(kind, 0) + 1
+        if kind == "429":
+            return await self._fail(call, Failure(call.method, 429, retry_after=1))
+        if kind == "timeout":
+            # Not delivered; the client gives up before the answer comes.
+            await asyncio.sleep(self.stall)
+            return await self._answer(call, 504, error="Gateway Timeout")
+        return await self._fail(call, Failure(call.method, int(kind)))
+
+    def _over_limit(self, chat_id: str, now: float) -> float | None:
+        """None if a message to `chat_id` at `now` is within Telegram's limits (and then it
+        counts); otherwise the seconds until it would be."""
+        overall = self._overall
+        while overall and overall[0] <= now - 1.0:
+            overall.popleft()
+        group = chat_id.startswith("-")
+        limit, period = (GROUP_PER_MINUTE, 60.0) if group else (PRIVATE_PER_SECOND, 1.0)
+        chat = self._per_chat.setdefault(chat_id, deque())
+        while chat and chat[0] <= now - period:
+            chat.popleft()
+        waits = []
+        if len(overall) >= OVERALL_PER_SECOND:
+            waits.append(overall[0] + 1.0 - now)
+        if len(chat) >= limit:
+            waits.append(chat[0] + period - now)
+        if waits:
+            return max(waits)
+        overall.append(now)
+        chat.append(now)
+        return None
 
     def _failure_for(self, method: str) -> Failure | None:
         for failure in self.failures:

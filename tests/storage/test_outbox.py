@@ -65,7 +65,8 @@ async def test_rows_are_written_before_sending_then_marked_sent(any_app: App) ->
     assert (report.sent, report.retried, report.failed) == (2, 0, 0)
     delivered = rows(any_app)
     assert [r.state for r in delivered] == ["sent", "sent"]
-    assert all(r.message_ids and r.sent_at and r.attempts == 1 for r in delivered)
+    # A claim is not an attempt: attempts counts failed sends only.
+    assert all(r.message_ids and r.sent_at and r.attempts == 0 for r in delivered)
     assert sorted(c for c, _ in platform.sent) == ["t-cb03", "t-cb04"]
     reply = platform.sent[0][1]
     assert reply.buttons and reply.buttons[0][0].data.startswith("done:")
@@ -123,7 +124,7 @@ async def test_retry_with_exponential_back_off_honouring_retry_after(
     clock.advance(timedelta(seconds=1))
     assert (await reminders.dispatch()).sent == 1
     row = rows(any_app)[0]
-    assert (row.state, row.attempts) == ("sent", 3)
+    assert (row.state, row.attempts) == ("sent", 2)  # the two failed sends
     assert len(platform.sent) == 1 and platform.calls == 3
 
 
@@ -175,7 +176,7 @@ async def test_a_crashed_senders_row_is_sent_after_the_lease(
     assert (await reminders.dispatch()).sent == 1
     assert len(platform.sent) == 1
     row = rows(any_app)[0]
-    assert (row.state, row.attempts) == ("sent", 2)
+    assert (row.state, row.attempts) == ("sent", 0)  # the dead sender's claim is no attempt
     # The dead sender cannot overwrite the outcome later.
     assert not store.mark_failed(any_app.engine, row.id, "dead-sender", "late")
 

@@ -161,11 +161,15 @@ class TelegramService:
         poll_timeout: float = 10.0,
         max_attempts: int = 5,
         concurrency: int = 64,
+        poll: bool = True,
     ) -> None:
+        """`poll=False` (polling mode): start without polling; whoever decides which instance
+        polls calls `start_polling` (see nhacviec/runner.py)."""
         check_telegram(config)
         self.config = config
         self.chat = chat
         self.poll_timeout = poll_timeout
+        self.poll = poll
         self.secret = config.secret_token
         if config.mode == "webhook" and not self.secret:
             # Telegram echoes the secret we set; a fresh one each run is as good as any.
@@ -179,6 +183,9 @@ class TelegramService:
             .base_file_url(config.base_file_url)
             .concurrent_updates(ChatOrderedProcessor(concurrency))
             .job_queue(None)  # reminders have their own scheduler
+            .connect_timeout(config.timeout_seconds)
+            .read_timeout(config.timeout_seconds)
+            .write_timeout(config.timeout_seconds)
         )
         if config.mode == "webhook":
             builder = builder.updater(None)
@@ -229,14 +236,8 @@ class TelegramService:
         self._menu = asyncio.create_task(self._set_commands(), name="telegram-menu")
         await self.application.start()
         if self.config.mode == "polling":
-            assert self.application.updater is not None
-            await self.application.updater.start_polling(
-                timeout=dt.timedelta(seconds=self.poll_timeout),
-                allowed_updates=ALLOWED_UPDATES,
-                bootstrap_retries=3,
-                error_callback=self._polling_error,
-            )
-            log.info("Telegram bot @%s polling %s", self.username, _host(self.config.base_url))
+            if self.poll:
+                await self.start_polling()
         else:
             path = urlsplit(self.config.webhook_url).path or "/"
             self._webhook = WebhookServer(
@@ -249,6 +250,32 @@ class TelegramService:
                 allowed_updates=ALLOWED_UPDATES,
             )
             log.info("Telegram bot @%s on webhook %s", self.username, self.config.webhook_url)
+
+    @property
+    def polling(self) -> bool:
+        updater = self.application.updater
+        return updater is not None and updater.running
+
+    async def start_polling(self) -> None:
+        """Fetch updates by long polling (Telegram allows one poller per bot)."""
+        updater = self.application.updater
+        assert updater is not None, "polling needs mode = polling"
+        if updater.running:
+            return
+        await updater.start_polling(
+            timeout=dt.timedelta(seconds=self.poll_timeout),
+            allowed_updates=ALLOWED_UPDATES,
+            bootstrap_retries=3,
+            error_callback=self._polling_error,
+        )
+        log.info("Telegram bot @%s polling %s", self.username, _host(self.config.base_url))
+
+    async def stop_polling(self) -> None:
+        """Stop fetching updates; those already fetched are still handled."""
+        updater = self.application.updater
+        if updater is not None and updater.running:
+            await updater.stop()
+            log.info("Telegram bot @%s stopped polling", self.username)
 
     async def stop(self) -> None:
         if self._menu is not None and not self._menu.done():
