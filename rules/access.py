@@ -151,3 +151,33 @@ def decide(actor: Actor, action: Action, task: TaskScope | None = None) -> Decis
 
 def actor_of(officer_id: int | None, unit_id: int, role: str, active: bool = True) -> Actor:
     return Actor(officer_id or 0, unit_id, role, active)
+
+
+# What a substitute may do in the name of the officer they stand in for.
+ON_BEHALF = frozenset({Action.VIEW, Action.PROGRESS, Action.DONE})
+
+
+def decide_for(
+    actor: Actor, action: Action, task: TaskScope | None, covering: Collection[Actor] = ()
+) -> tuple[Decision, Actor | None]:
+    """May `actor` do `action`, themselves or standing in for an absent officer (`covering`,
+    those on leave they stand in for today)? Returns the decision and, when the act is done
+    in an absent officer's name, that officer: the record then reads "CB012 thay CB009".
+
+    A task named to an absent officer is acted on in their name; otherwise the actor's own
+    rights come first, then those of each officer they cover (view, progress, done only)."""
+    own = decide(actor, action, task)
+    if not actor.active or action not in ON_BEHALF or task is None:
+        return own, None
+    for absent in covering:
+        if task.assignee_id is not None and task.assignee_id == absent.officer_id:
+            theirs = decide(absent, action, task)
+            if theirs:
+                return theirs, absent
+    if own:
+        return own, None
+    for absent in covering:
+        theirs = decide(absent, action, task)
+        if theirs:
+            return theirs, absent
+    return own, None

@@ -18,7 +18,7 @@ from nhacviec.base import texts
 from nhacviec.base.errors import NhacviecError
 from rules import RecurrenceError, expand_occurrences, parse_recurrence
 from rules.textnorm import fold
-from storage import repo
+from storage import people, repo
 from storage import tasks as task_store
 from storage.models import Area, Officer, Plan, Role, Task, TaskCoUnit, TaskState, Unit, utcnow
 
@@ -454,12 +454,17 @@ class _Importer:
                 f"vai trò '{_text(r['role'])}' không hợp lệ "
                 "(công chức, trưởng đơn vị, tccb, quản trị, theo dõi, lãnh đạo sở)"
             )
-        self._upsert(
+        existing = repo.officer_by_code(self.session, code)
+        before = (existing.unit_id, existing.role) if existing is not None else None
+        officer = self._upsert(
             "officer",
-            repo.officer_by_code(self.session, code),
+            existing,
             Officer(code=code, name="", unit_id=0),
             {"name": _text(r["name"]), "unit_id": unit.id, "role": role.value},
         )
+        if before is not None and before != (officer.unit_id, officer.role):
+            # Moved or given another role by the file: recorded as the CLI records it.
+            people.imported(self.session, officer, before[0], before[1], self.who)
 
     def _task(self, r: dict[str, Any]) -> None:
         plan = self._current_plan()
