@@ -11,6 +11,7 @@ from datetime import date
 
 from bot.messages import Button, Incoming, Reply
 from bot.parsing import Command, parse_command, parse_percent
+from bot.people_commands import MOVE_STEP, PeopleCommands
 from bot.status_view import status_replies
 from bot.task_commands import DIALOG, TaskCommands, actor, refusal, scope, stale_press
 from bot.tccb import TccbCommands
@@ -19,9 +20,9 @@ from nhacviec.base.clock import Clock, local_today
 from nhacviec.base.config import Config
 from nhacviec.base.errors import NhacviecError
 from rules import Outcome, TaskFacts, days_overdue, outcome_on
-from rules.access import Action, decide
+from rules.access import Action, Decision, decide, decide_for
 from rules.calendar import WorkingCalendar
-from storage import repo
+from storage import people, repo
 from storage import tasks as task_store
 from storage.db import Engine, Session, session_scope
 from storage.models import ChatState, Officer, Plan, Task, TaskState
@@ -90,6 +91,10 @@ class ChatService:
         self._commands.update(TccbCommands(self).handlers())
         self.task_commands = TaskCommands(self)
         self._commands.update(self.task_commands.handlers())
+        self.people_commands = PeopleCommands(
+            self.clock.now, lambda: self.today, self.config.timezone
+        )
+        self._commands.update(self.people_commands.handlers())
 
     @property
     def today(self) -> date:
@@ -215,7 +220,7 @@ class ChatService:
     def _help(self, officer: Officer | None) -> str:
         if officer is None:
             return texts.HELP_UNLINKED
-        lines = [texts.HELP_COMMON, texts.HELP_TASK]
+        lines = [texts.HELP_COMMON, texts.HELP_TASK, texts.HELP_LEAVE]
         who = actor(officer)
         if decide(who, Action.FOLLOW_UP):
             lines.append(texts.HELP_STATUS_ALL)
@@ -225,6 +230,8 @@ class ChatService:
             lines.append(texts.HELP_STATUS_OWN)
         if decide(who, Action.ASSIGN):
             lines.append(texts.HELP_PLAN_KEEPER)
+        if decide(who, Action.PEOPLE):
+            lines.append(texts.HELP_PEOPLE)
         return "\n".join(lines)
 
     # -- /start ------------------------------------------------------------------------------
@@ -336,12 +343,25 @@ class ChatService:
         task = repo.get_task(session, int(task_id))
         if task is None:
             return Reply(texts.NO_TASK.format(id=task_id))
-        allowed = decide(actor(officer), action, scope(session, task))
+        allowed, _absent = self._decide_for(session, officer, action, task)
         if not allowed:
             return refusal(allowed, task.id)
         if task.state == TaskState.DONE:
             return Reply(texts.ALREADY_DONE.format(id=task.id, day=texts.d(task.completed_on)))
         return task
+
+    def _decide_for(
+        self, session: Session, officer: Officer, action: Action, task: Task
+    ) -> tuple[Decision, Officer | None]:
+        """rules.access.decide_for: the officer's own rights, or those of an absent officer
+        they stand in for today (then that officer is returned: the act is in their name)."""
+        covered = people.covering(session, officer, self.today)
+        allowed, absent = decide_for(
+            actor(officer), action, scope(session, task), [actor(o) for o in covered]
+        )
+        if absent is None:
+            return allowed, None
+        return allowed, next(o for o in covered if o.id == absent.officer_id)
 
     def _done(
         self, session: Session, message: Incoming, officer: Officer, command: Command
@@ -384,10 +404,14 @@ class ChatService:
     ) -> Reply:
         before = task.progress
         today = self.today
-        if task.lead_unit_id != officer.unit_id:
+        # A substitute reports in the absent officer's name ("CB012 thay CB009").
+        action = Action.DONE if percent >= 100 else Action.PROGRESS
+        _allowed, absent = self._decide_for(session, officer, action, task)
+        unit_id = absent.unit_id if absent is not None else officer.unit_id
+        if task.lead_unit_id != unit_id:
             # A co-unit reports on its part: kept in the story, the task's percent unchanged.
             task_store.co_progress(
-                session, task, officer, percent, note, channel, self.clock.now()
+                session, task, officer, percent, note, channel, self.clock.now(), absent
             )
             return Reply(texts.co_progress_reply(task.id or 0, task.title, percent), changed=True)
         repo.record_progress(
@@ -400,6 +424,7 @@ class ChatService:
                 channel=channel,
                 at=self.clock.now(),
                 on=today,
+                on_behalf=absent,
             ),
         )
         if percent >= 100:
@@ -445,6 +470,8 @@ class ChatService:
             return [Reply(texts.NOT_A_COMMAND if officer else texts.NOT_LINKED)]
         if state.awaiting.startswith(("giao:", "sua:")):
             return self.task_commands.answer(session, state, message, officer)
+        if state.awaiting == MOVE_STEP:
+            return self.people_commands.answer(session, state, message, officer)
         task = self._own_task(session, officer, str(state.task_id), Action.PROGRESS)
         if isinstance(task, Reply):
             repo.drop_chat_state(session, state)

@@ -25,6 +25,7 @@ class Action(StrEnum):
     STATUS_OWN = "status_own"  # one's own unit's figures
     FOLLOW_UP = "follow_up"  # TCCB's tools: scores, inspections
     REPORT = "report"  # the Excel report, the areas view (read only)
+    PEOPLE = "people"  # deactivate, move, change the role of an officer: TCCB and admin
 
 
 # Roles that see every unit.
@@ -107,7 +108,7 @@ def decide(actor: Actor, action: Action, task: TaskScope | None = None) -> Decis
         return YES if role in SEE_ALL or role == Role.HEAD else _no(Refusal.HEADS_ONLY)
     if action is Action.REPORT:
         return YES if role in SEE_ALL else _no(Refusal.TCCB_ONLY)
-    if action is Action.FOLLOW_UP:
+    if action in (Action.FOLLOW_UP, Action.PEOPLE):
         return YES if role in (Role.TCCB, Role.ADMIN) else _no(Refusal.TCCB_ONLY)
     if action in (Action.ASSIGN, Action.EDIT, Action.CANCEL, Action.REOPEN):
         if role == Role.DIRECTOR:
@@ -181,3 +182,18 @@ def decide_for(
         if theirs:
             return theirs, absent
     return own, None
+
+
+def decide_leave(
+    actor: Actor, officer_id: int, unit_id: int, unit_head_id: int | None
+) -> Decision:
+    """May `actor` record or cancel a leave of officer `officer_id` (of unit `unit_id`)? The
+    officer themselves, the head of their unit, TCCB and admin may."""
+    if not actor.active:
+        return _no(Refusal.INACTIVE)
+    if actor.officer_id == officer_id or actor.role in (Role.TCCB, Role.ADMIN):
+        return YES
+    head = (
+        unit_head_id == actor.officer_id if unit_head_id is not None else (actor.role == Role.HEAD)
+    )
+    return YES if head and actor.unit_id == unit_id else _no(Refusal.HEADS_ONLY)
