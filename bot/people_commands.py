@@ -144,7 +144,8 @@ class PeopleCommands:
             )
         except people.PeopleError as err:
             return _refused(err)
-        return [Reply(texts.deactivated(subject.code, done.tasks, done.links, done.head_of), True)]
+        text = texts.deactivated(subject.code, done.tasks, done.links, done.head_of)
+        return [Reply(text, changed=True)]
 
     def chuyen(
         self, session: Session, message: Incoming, officer: Officer, command: Command
@@ -219,9 +220,8 @@ class PeopleCommands:
             done = people.move(session, subject, unit, self.who(officer, channel), with_tasks)
         except people.PeopleError as err:
             return _refused(err)
-        return [
-            Reply(texts.moved(subject.code, unit.code, done.tasks, with_tasks, done.head_of), True)
-        ]
+        text = texts.moved(subject.code, unit.code, done.tasks, with_tasks, done.head_of)
+        return [Reply(text, changed=True)]
 
     def vaitro(
         self, session: Session, message: Incoming, officer: Officer, command: Command
