@@ -6,7 +6,7 @@ next working morning's own, never sent twice; a reply to someone who writes is a
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
