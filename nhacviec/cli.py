@@ -16,13 +16,14 @@ from nhacviec.base import texts
 cli_vi.install()
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     # Only for annotations: `nhacviec --help` must start without the database, the chart or
     # the messengers, so every command imports what it uses when it runs.
+    from collections.abc import Callable
+
     from nhacviec.app import App
     from nhacviec.base.clock import Clock
     from nhacviec.base.config import Config
+    from storage.importer import ImportSummary
 
 app = typer.Typer(
     help="nhacviec – nhắc việc: theo dõi nhiệm vụ và hạn cho cơ quan nhà nước.",
@@ -116,59 +117,152 @@ def init(config: ConfigOption = None) -> None:
     )
 
 
-def run_import(built: App, file: Path, plan: str | None, by: str | None = None) -> bool:
-    """Import `file` in one transaction, with a progress bar; print every bad row. Every task
-    it creates or changes is recorded as done by `by` (an officer code), else by the admin."""
+KIND_NAMES = {
+    "plan": "kế hoạch",
+    "area": "lĩnh vực",
+    "unit": "đơn vị",
+    "officer": "cán bộ",
+    "task": "nhiệm vụ",
+}
+# How many added or changed records a preview lists before it only counts the rest.
+PREVIEW_LINES = 40
+
+
+def _say(target: Console, text: str, style: str | None = None) -> None:
+    """Print text from a file or the database as it is: never read as rich markup, so
+    "[theo phân công]" shows and "[/…]" cannot break the printer."""
+    target.print(text, markup=False, highlight=False, style=style, soft_wrap=True)
+
+
+def _counts(bucket: dict[str, int]) -> str:
+    return ", ".join(f"{n} {KIND_NAMES[k]}" for k, n in bucket.items() if n) or "0"
+
+
+def _print_summary(file: Path, summary: ImportSummary, dry_run: bool) -> None:
+    _print_warnings(summary.warnings)
+    if summary.ongoing:
+        shown = ", ".join(summary.ongoing[:PREVIEW_LINES])
+        more = len(summary.ongoing) - PREVIEW_LINES
+        _say(
+            console,
+            f"{len(summary.ongoing)} nhiệm vụ 'Thường xuyên' (không có hạn, không nhắc hạn): "
+            f"{shown}" + (f" … và {more} nhiệm vụ nữa" if more > 0 else ""),
+        )
+    for code, values in list(summary.unstored.items())[:PREVIEW_LINES]:
+        _say(
+            console,
+            f"  Chưa lưu, nhiệm vụ {code}: " + "; ".join(f"{k}: {v}" for k, v in values.items()),
+        )
+    if dry_run:
+        _print_preview(summary)
+    verb = "Xem trước (chưa ghi gì)" if dry_run else "Đã nhập"
+    _say(
+        console,
+        f"{verb} {file.name}: thêm {_counts(summary.created)}; sửa {_counts(summary.updated)}; "
+        f"giữ nguyên {_counts(summary.unchanged)}.",
+    )
+    if dry_run:
+        _say(console, f"Để nhập thật: nhacviec import {file}")
+
+
+def _print_warnings(warnings: list[Any]) -> None:
+    if not warnings:
+        return
+    _say(err, f"Cảnh báo ({len(warnings)}):", "yellow")
+    for warning in warnings[:PREVIEW_LINES]:
+        _say(err, f"  • {warning}")
+    if len(warnings) > PREVIEW_LINES:
+        _say(err, f"  … và {len(warnings) - PREVIEW_LINES} cảnh báo nữa")
+
+
+def _print_preview(summary: ImportSummary) -> None:
+    if summary.added:
+        _say(console, "Sẽ thêm:", "green")
+        for kind, code in summary.added[:PREVIEW_LINES]:
+            _say(console, f"  + {KIND_NAMES[kind]} {code}")
+        if len(summary.added) > PREVIEW_LINES:
+            _say(console, f"  … và {len(summary.added) - PREVIEW_LINES} nữa")
+    if summary.changes:
+        _say(console, "Sẽ sửa:", "yellow")
+        for change in summary.changes[:PREVIEW_LINES]:
+            fields = "; ".join(f"{name}: {old} → {new}" for name, old, new in change.fields)
+            _say(console, f"  ~ {KIND_NAMES[change.kind]} {change.code}: {fields}")
+        if len(summary.changes) > PREVIEW_LINES:
+            _say(console, f"  … và {len(summary.changes) - PREVIEW_LINES} nữa")
+
+
+def run_import(
+    built: App, file: Path, plan: str | None, dry_run: bool = False, by: str | None = None
+) -> bool:
+    """Import `file` in one transaction, with a progress bar; print every problem. A dry run
+    shows what would be added and changed, field by field, and writes nothing. Every task it
+    creates or changes is recorded as done by `by` (an officer code), else by the admin."""
     from rich.progress import Progress
+    from sqlalchemy.exc import SQLAlchemyError
+    from sqlmodel import Session
 
     from nhacviec.base.clock import local_today
     from storage import repo
     from storage.db import session_scope
-    from storage.importer import ImportFailed, import_sheets, read_file, row_count
+    from storage.importer import ImportFailed, import_sheets, read_file
 
     if not file.exists():
-        error(f"Không tìm thấy tệp {file}")
+        _say(err, f"Không tìm thấy tệp {file}", "red")
+        return False
+    if file.is_dir():
+        _say(err, f"{file} là thư mục: ghi đường dẫn tới tệp .xlsx hoặc .csv", "red")
         return False
     try:
-        sheets = read_file(file)
+        loaded = read_file(file)
         with Progress(console=err, transient=True) as bar:
-            job = bar.add_task(f"Nhập {file.name}", total=row_count(sheets))
-            with session_scope(built.engine) as session:
+            job = bar.add_task(f"Đọc {file.name}", total=loaded.row_count)
+
+            def step(n: int) -> None:
+                bar.advance(job, n)
+
+            def run(session: Session) -> Any:
                 officer = repo.officer_by_code(session, by) if by else None
                 if by and officer is None:
-                    err.print(f"[red]Không có cán bộ mã {by}.[/red]")
-                    return False
-                summary = import_sheets(
+                    return None
+                return import_sheets(
                     session,
-                    sheets,
+                    loaded,
                     plan,
-                    progress=lambda n: bar.advance(job, n),
+                    progress=step,
                     by=officer,
                     at=built.clock.now(),
                     day=local_today(built.clock, built.config.timezone),
                 )
+
+            if dry_run:
+                with Session(built.engine) as session:
+                    try:
+                        summary = run(session)
+                    finally:
+                        session.rollback()
+            else:
+                with session_scope(built.engine) as session:
+                    summary = run(session)
+        if summary is None:
+            _say(err, f"Không có cán bộ mã {by}.", "red")
+            return False
     except ImportFailed as failed:
-        error(f"Không nhập gì cả: {len(failed.issues)} dòng lỗi.")
+        _say(err, f"Không nhập gì cả: {len(failed.issues)} lỗi.", "red")
         for issue in failed.issues:
-            error(f"  • {issue}", style=None)
+            _say(err, f"  • {issue}")
+        _print_warnings(failed.warnings)
         return False
-    names = {
-        "plan": "kế hoạch",
-        "area": "lĩnh vực",
-        "unit": "đơn vị",
-        "officer": "cán bộ",
-        "task": "nhiệm vụ",
-    }
-
-    def fmt(bucket: dict[str, int]) -> str:
-        return ", ".join(f"{n} {names[k]}" for k, n in bucket.items() if n) or "0"
-
-    console.print(
-        f"Đã nhập {file.name}: thêm {fmt(summary.created)}; sửa {fmt(summary.updated)}; "
-        f"giữ nguyên {fmt(summary.unchanged)}."
-    )
+    except SQLAlchemyError as exc:
+        _say(
+            err,
+            "Không nhập gì cả: lỗi cơ sở dữ liệu (" + type(exc).__name__ + "). Chạy "
+            "'nhacviec init' rồi thử lại; nếu vẫn lỗi, báo quản trị.",
+            "red",
+        )
+        return False
+    _print_summary(file, summary, dry_run)
     for line in summary.kept_back:
-        err.print(f"[yellow]{line}[/yellow]")
+        _say(err, line, "yellow")
     return True
 
 
@@ -179,13 +273,49 @@ def import_(
         typer.Argument(metavar="TỆP", help="Tệp .xlsx hoặc .csv (xem docs/import-format.md)."),
     ],
     plan: Annotated[str | None, typer.Option(help="Mã kế hoạch cho tệp chỉ có nhiệm vụ.")] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Chỉ xem trước: thêm gì, sửa gì; không ghi gì."),
+    ] = False,
     by: Annotated[str | None, ByOption] = None,
     config: ConfigOption = None,
 ) -> None:
     """Nhập kế hoạch từ tệp Excel hoặc CSV; tệp có dòng lỗi thì không nhập gì. Mọi thay đổi
     nhiệm vụ được ghi lại (ai, khi nào, qua nhập tệp)."""
-    if not run_import(_app(config), file, plan, by):
+    if not run_import(_app(config), file, plan, dry_run=dry_run, by=by):
         raise typer.Exit(1)
+
+
+@app.command()
+def export(
+    file: Annotated[
+        Path, typer.Argument(metavar="TỆP", help="Tệp .xlsx để ghi (cùng mẫu với tệp nhập).")
+    ],
+    plan: Annotated[
+        str | None, typer.Option(help="Mã kế hoạch (mặc định: kế hoạch mới nhất).")
+    ] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Xuất kế hoạch, đơn vị, cán bộ, nhiệm vụ ra tệp Excel theo mẫu nhập."""
+    from storage.db import session_scope
+    from storage.export import ExportError, export_plan
+
+    if file.suffix.lower() != ".xlsx":
+        _say(err, f"Tên tệp phải có đuôi .xlsx (ví dụ {file.stem}.xlsx)", "red")
+        raise typer.Exit(2)
+    built = _app(config)
+    try:
+        with session_scope(built.engine) as session:
+            exported, content = export_plan(session, plan)
+    except ExportError as exc:
+        _say(err, f"Không xuất được: {exc}", "red")
+        raise typer.Exit(1) from exc
+    try:
+        file.write_bytes(content)
+    except OSError as exc:
+        _say(err, f"Không ghi được {file}: {exc.strerror or 'lỗi ghi tệp'}", "red")
+        raise typer.Exit(1) from exc
+    _say(console, f"Đã xuất kế hoạch {exported.code} ra {file}")
 
 
 @app.command()

@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -33,6 +33,9 @@ from storage.models import (
     TaskState,
     Unit,
 )
+
+if TYPE_CHECKING:
+    from storage.task_bulk import BulkResult
 
 NOTICE_PREFIX = "notice:"  # outbox kind of a task's notice: "notice:<event id>"
 ADMIN = "admin"
@@ -474,7 +477,7 @@ def apply_series(
     stored = series_occurrences(session, plan.id or 0, series_code)
     by_id = {t.id: t for t in stored}
     occurrences = [
-        Occurrence(t.id or 0, _number(t.code), t.deadline, t.state)
+        Occurrence(t.id or 0, occurrence_number(t.code), t.deadline, t.state)
         for t in stored
         if t.deadline is not None
     ]
@@ -526,7 +529,7 @@ def apply_series(
     return result
 
 
-def _number(code: str) -> int:
+def occurrence_number(code: str) -> int:
     tail = code.rpartition("#")[2]
     return int(tail) if tail.isdigit() else 0
 
@@ -869,3 +872,84 @@ def edit_series(
     )
     moved = sum(1 for t in result.changed)
     return SeriesEdit(task.series_code, moved, len(result.created), len(result.cancelled))
+
+
+# -- a file import's changes, written in bulk (storage/task_bulk.py) --------------------------
+
+# Task columns as the fields `change` names them, with the kind of event a change leaves.
+_COLUMN_FIELDS = {
+    "lead_unit_id": "lead_unit",
+    "assignee_id": "assignee",
+    "area_id": "area",
+}
+
+
+def record_bulk(session: Session, plan_id: int, result: BulkResult, who: Who) -> int:
+    """The events of a bulk task write (an import): one "created" event per new task, written
+    in one statement, and one event per changed field of each changed task, with its notices.
+    Returns how many events were written."""
+    when = who.at
+    if result.created_ids:
+        deadlines = {
+            task_id: deadline
+            for task_id, deadline in session.execute(
+                sa.select(col(Task.id), col(Task.deadline)).where(
+                    col(Task.id).in_(list(result.created_ids.values()))
+                )
+            ).all()
+        }
+        events: sa.Table = TaskEvent.__table__  # type: ignore[attr-defined]
+        session.execute(
+            events.insert(),
+            [
+                {
+                    "task_id": task_id,
+                    "at": when,
+                    "officer_id": who.officer_id,
+                    "actor": who.actor,
+                    "channel": who.channel,
+                    "kind": EventKind.CREATED.value,
+                    "field": "deadline",
+                    "old": None,
+                    "new": day_text(deadlines.get(task_id)),
+                    "reason": None,
+                }
+                for task_id in result.created_ids.values()
+            ],
+        )
+    if not result.changed:
+        return len(result.created_ids)
+    session.expire_all()  # the bulk update wrote past the identity map
+    units = {u.id: u.code for u in session.exec(select(Unit)).all()}
+    officers = {o.id: o.code for o in session.exec(select(Officer)).all()}
+    areas = {a.id: a.code for a in session.exec(select(Area).where(Area.plan_id == plan_id))}
+    shown: dict[str, dict[Any, str]] = {
+        "lead_unit_id": units,
+        "assignee_id": officers,
+        "area_id": areas,
+    }
+    written = len(result.created_ids)
+    for diff in result.changed:
+        task = session.get(Task, diff.task_id)
+        if task is None:
+            continue
+        for column, old, new in diff.fields:
+            if column == "series_code":
+                continue
+            name = _COLUMN_FIELDS.get(column, column)
+            if column == "co_units":
+                old_text = ", ".join(sorted(units.get(u, str(u)) for u in old)) or None
+                new_text = ", ".join(sorted(units.get(u, str(u)) for u in new)) or None
+            elif column == "deadline":
+                old_text, new_text = day_text(old), day_text(new)
+            elif column in shown:
+                old_text = shown[column].get(old) if old is not None else None
+                new_text = shown[column].get(new) if new is not None else None
+            else:
+                old_text = str(old) if old is not None else None
+                new_text = str(new) if new is not None else None
+            kind = FIELDS.get(name, EventKind.EDITED)
+            event = record(session, task, who, kind, name, old_text, new_text)
+            written += 1
+            owe_notices(session, task, event, who, previous=(name, old_text))
+    return written

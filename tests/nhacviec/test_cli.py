@@ -138,7 +138,7 @@ def test_import_of_a_bad_file_lists_rows_and_writes_nothing(tmp_path: Path) -> N
         "import", str(write_xlsx(tmp_path / "bad.xlsx", sheets)), cwd=tmp_path, config=config
     )
     assert bad.returncode == 1
-    assert "Không nhập gì cả: 1 dòng lỗi" in bad.stderr
+    assert "Không nhập gì cả: 1 lỗi" in bad.stderr
     assert "Cán bộ, dòng 9: đơn vị 'XYZ' không có" in bad.stderr
     status = nhacviec("status", cwd=tmp_path, config=config)
     assert status.returncode == 1 and "Chưa có kế hoạch" in status.stderr

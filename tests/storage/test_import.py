@@ -3,14 +3,18 @@
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from storage.db import session_scope, upgrade
-from storage.importer import ImportFailed, ImportSummary, import_sheets, read_file
+from storage.export import export_plan
+from storage.importer import ImportFailed, ImportSummary, import_file, import_sheets, read_file
 from storage.models import Area, Officer, Plan, Task, TaskCoUnit, Unit
 from tests.builders import AREAS, OFFICERS, PLAN, TASKS, UNITS, small_sheets, write_csv, write_xlsx
 from tests.conftest import EXAMPLE_PLAN, REPO_ROOT
+from tests.import_corpus.make_corpus import write_sheets
+from tests.storage.test_task_tally import counted, kept
 
 
 def run_import(engine: Engine, path: Path, plan: str | None = None) -> ImportSummary:
@@ -118,7 +122,7 @@ def test_a_bad_file_imports_nothing_and_reports_every_bad_row(
     assert "thiếu Nhiệm vụ" in reasons[4]
     assert "thỉnh thoảng" in reasons[5]
     assert "'ABC'" in reasons[6]
-    assert str(failed.value.issues[0]) == "Cán bộ, dòng 9: đơn vị 'XYZ' không có"
+    assert str(failed.value.issues[0]).startswith("Cán bộ, dòng 9: đơn vị 'XYZ' không có; có: ")
     assert counts(engine) == {
         "Plan": 0,
         "Area": 0,
@@ -170,7 +174,7 @@ def test_unknown_file_type_is_refused(tmp_path: Path) -> None:
     path.write_text("x")
     with pytest.raises(ImportFailed) as failed:
         read_file(path)
-    assert ".xlsx hoặc .csv" in failed.value.issues[0].reason
+    assert ".xlsx hoặc tệp .csv" in failed.value.issues[0].reason
 
 
 def test_tasks_csv_without_a_plan_is_refused(sqlite_engine: Engine, tmp_path: Path) -> None:
@@ -194,3 +198,124 @@ def test_the_example_plan_and_its_extra_csv(engine: Engine) -> None:
         assert roles == {"officer", "head", "tccb", "admin"}
         units = session.exec(select(Unit)).all()
         assert all(u.head_id is not None for u in units)
+
+
+def test_export_then_import_changes_nothing(engine: Engine, tmp_path: Path) -> None:
+    """The round trip: the exported workbook imports back without a single change, a title
+    that looks like a formula included."""
+    upgrade(engine)
+    run_import(engine, EXAMPLE_PLAN)
+    run_import(engine, REPO_ROOT / "examples" / "nhiem-vu-bo-sung.csv")
+    with session_scope(engine) as session:
+        task = session.exec(select(Task).where(Task.code == "NV-BS-01")).one()
+        task.title = '=HYPERLINK("http://x","y") [theo phân công]'
+    with Session(engine) as session:
+        _plan, content = export_plan(session)
+    path = tmp_path / "xuat.xlsx"
+    path.write_bytes(content)
+    before = counts(engine)
+    again = run_import(engine, path)
+    assert not again.changed, again.changes
+    assert again.unchanged["task"] == before["Task"]
+    assert counts(engine) == before
+    sheet = load_workbook(path)["Nhiệm vụ"]
+    cells = [row[1] for row in sheet.iter_rows(min_row=2) if row[0].value == "NV-BS-01"]
+    assert cells[0].data_type == "s" and cells[0].value.startswith("=HYPERLINK")
+
+
+def test_bulk_import_keeps_the_task_tally(engine: Engine, tmp_path: Path) -> None:
+    upgrade(engine)
+    run_import(engine, write_xlsx(tmp_path / "plan.xlsx"))
+    assert kept(engine) == counted(engine)
+    sheets = small_sheets()
+    sheets["Nhiệm vụ"] = [
+        *TASKS[:5],
+        ["NV-05", "Phương án tự chủ", "6", "VP", "", "", "Quý III", "", ""],  # lead unit moved
+        ["NV-06", "Nhiệm vụ mới", "1", "Phòng Kế hoạch - Tài chính", "", "", "", "", ""],
+    ]
+    summary = run_import(engine, write_xlsx(tmp_path / "moved.xlsx", sheets))
+    assert summary.created == {"task": 1} and summary.updated == {"task": 1}
+    assert kept(engine) == counted(engine)
+
+
+def test_a_dry_run_lists_changes_field_by_field_and_writes_nothing(
+    sqlite_engine: Engine, tmp_path: Path
+) -> None:
+    upgrade(sqlite_engine)
+    run_import(sqlite_engine, write_xlsx(tmp_path / "plan.xlsx"))
+    before = counts(sqlite_engine)
+    sheets = small_sheets()
+    sheets["Nhiệm vụ"] = [
+        TASKS[0],
+        [*TASKS[5][:4], "VP", "Giám đốc Sở", "15/07/2023", "", "[ghi chú]"],
+        ["NV-09", "Mới", "1", "VP", "", "", "Thường xuyên", "", ""],
+    ]
+    path = write_xlsx(tmp_path / "changed.xlsx", sheets)
+    preview = import_file(sqlite_engine, path, dry_run=True)
+    assert counts(sqlite_engine) == before
+    assert preview.added == [("task", "NV-09")] and preview.ongoing == ["NV-09"]
+    (change,) = preview.changes
+    assert change.code == "NV-05"
+    assert change.fields == [
+        ("hạn", "30/06/2023", "15/07/2023"),
+        ("ghi chú", "(trống)", "[ghi chú]"),
+        ("đơn vị phối hợp", "(trống)", "VP"),
+    ]
+
+
+def test_duplicate_codes_name_both_rows(sqlite_engine: Engine, tmp_path: Path) -> None:
+    """Two rows with one officer code: not the last one silently winning (made admin)."""
+    upgrade(sqlite_engine)
+    sheets = small_sheets()
+    sheets["Cán bộ"] = [*OFFICERS, ["CB06", "Đỗ Thu Hà", "VP", "quản trị"]]
+    with pytest.raises(ImportFailed) as failed:
+        run_import(sqlite_engine, write_xlsx(tmp_path / "dup.xlsx", sheets))
+    assert [str(i) for i in failed.value.issues] == [
+        "Cán bộ, dòng 9: mã 'CB06' trùng với dòng 7: mỗi mã chỉ được một dòng (ô A9)"
+    ]
+    assert counts(sqlite_engine)["Officer"] == 0
+
+
+def test_control_characters_are_removed_when_stored(sqlite_engine: Engine, tmp_path: Path) -> None:
+    """Word's line break (U+000B) becomes a new line and other control characters go, so a
+    report never meets a character Excel cannot store."""
+    upgrade(sqlite_engine)
+    run_import(sqlite_engine, write_xlsx(tmp_path / "plan.xlsx"))
+    rows = [TASKS[0], ["NV-20", "Dòng một\x0bdòng hai\x01", "1", "VP", "", "", "", "", "a\x1fb"]]
+    path = write_csv(tmp_path / "control.csv", rows)
+    run_import(sqlite_engine, path)
+    with Session(sqlite_engine) as session:
+        task = session.exec(select(Task).where(Task.code == "NV-20")).one()
+    assert (task.title, task.note) == ("Dòng một\ndòng hai", "ab")
+
+
+def test_a_two_row_header_with_merged_cells_is_one_header(tmp_path: Path) -> None:
+    path = tmp_path / "two-rows.xlsx"
+    rows = [
+        ["KẾ HOẠCH CCHC NĂM 2024"],
+        ["STT", "Nội dung nhiệm vụ", "Đơn vị chủ trì", "Thời gian hoàn thành"],
+        [None, None, None, "(dd/mm/yyyy)"],
+        [1, "Việc A", "VP", "30/6/2024"],
+    ]
+    write_sheets(path, {"KH": rows}, {"KH": ["A1:D1", "A2:A3", "B2:B3", "C2:C3"]})
+    (table,) = read_file(path).tables
+    assert table.kind == "task" and table.header_row == 2
+    assert [(r.number, r.values["title"]) for r in table.rows] == [(4, "Việc A")]
+
+
+def test_a_sub_header_under_a_merged_cell_names_its_column(tmp_path: Path) -> None:
+    """ "Thời gian thực hiện" merged over "Bắt đầu | Kết thúc": the end is the deadline."""
+    path = tmp_path / "sub-header.xlsx"
+    rows = [
+        ["STT", "Nội dung nhiệm vụ", "Đơn vị chủ trì", "Thời gian thực hiện", None],
+        [None, None, None, "Bắt đầu", "Kết thúc"],
+        [1, "Việc A", "VP", "1/1/2024", "30/6/2024"],
+    ]
+    write_sheets(path, {"KH": rows}, {"KH": ["A1:A2", "B1:B2", "C1:C2", "D1:E1"]})
+    loaded = read_file(path)
+    (table,) = loaded.tables
+    assert table.columns["deadline"] == "Kết thúc" and table.letters["deadline"] == "E"
+    assert [r.values["deadline"] for r in table.rows] == ["30/6/2024"]
+    assert [str(w) for w in loaded.warnings] == [
+        "KH, dòng 1: cột 'Bắt đầu' không dùng đến: bỏ qua"
+    ]

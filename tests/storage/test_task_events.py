@@ -264,16 +264,28 @@ def test_the_import_names_the_officer_who_handles_a_task(engine: Engine, tmp_pat
         task = session.exec(select(Task).where(Task.code == "NV-05")).one()
         lan = repo.officer_by_code(session, "CB04")
         assert lan is not None and task.assignee_id == lan.id
-    # An officer of another unit is a row error, and nothing is imported.
+    # By full name, as departments write it; an officer of another unit (or one the list does
+    # not have) is a warning, and the task goes to the whole unit, with its event.
     for row in tasks[1:]:
         if row[0] == "NV-05":
-            row[-1] = "CB06"
-    from storage.importer import ImportFailed
-
-    with session_scope(engine) as session, pytest.raises(ImportFailed) as failed:
-        import_sheets(session, read_file(write_xlsx(tmp_path / "b.xlsx", sheets)), at=AT, day=DAY)
-    [issue] = failed.value.issues
-    assert "cán bộ thụ lý 'CB06' không thuộc đơn vị chủ trì KHTC" in issue.reason
+            row[-1] = "Trần Văn Hải"  # CB03, the head of KHTC
+        if row[0] == "NV-02":
+            row[-1] = "CB06"  # of VP, not of TCCB
+    with session_scope(engine) as session:
+        summary = import_sheets(
+            session, read_file(write_xlsx(tmp_path / "b.xlsx", sheets)), at=AT, day=DAY
+        )
+        task = session.exec(select(Task).where(Task.code == "NV-05")).one()
+        hai = repo.officer_by_code(session, "CB03")
+        assert hai is not None and task.assignee_id == hai.id
+        [moved] = [e for e in store.events_of(session, task.id or 0) if e.field == "assignee"]
+        assert (moved.kind, moved.old, moved.new) == ("reassigned", "CB04", "CB03")
+        other = session.exec(select(Task).where(Task.code == "NV-02")).one()
+        assert other.assignee_id is None
+    [warning] = [w for w in summary.warnings if "thụ lý" in str(w)]
+    assert "cán bộ thụ lý 'CB06' không thuộc đơn vị chủ trì TCCB: nhiệm vụ giao cả đơn vị" in str(
+        warning
+    )
 
 
 def test_a_notice_is_written_once_per_event_recipient_and_chat(
