@@ -6,11 +6,21 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
+from bot.gate import ChatGate
 from bot.messages import Button, Incoming, Reply
-from bot.parsing import Command, parse_command, parse_percent
+from bot.parsing import (
+    Command,
+    after_words,
+    clean,
+    looks_like_id,
+    parse_command,
+    parse_id,
+    parse_page,
+    parse_percent,
+)
 from bot.people_commands import MOVE_STEP, PeopleCommands
 from bot.status_view import status_replies
 from bot.task_commands import DIALOG, TaskCommands, actor, refusal, scope, stale_press
@@ -25,7 +35,7 @@ from rules.calendar import WorkingCalendar
 from storage import people, repo
 from storage import tasks as task_store
 from storage.db import Engine, Session, session_scope
-from storage.models import ChatState, Officer, Plan, Task, TaskState
+from storage.models import ChatState, Officer, Plan, Task, TaskState, Unit
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +92,7 @@ class ChatService:
             config.calendar.extra_holidays, config.calendar.extra_working_days
         )
         self.bot_username = bot_username
+        self.gate = ChatGate()
         self._commands: dict[str, Callable[[Session, Incoming, Officer, Command], list[Reply]]] = {
             "tasks": self._tasks,
             "done": self._done,
@@ -104,6 +115,7 @@ class ChatService:
 
     def handle(self, message: Incoming) -> list[Reply]:
         """The replies to one message; a failure is logged and answered with an apology."""
+        message = replace(message, text=clean(message.text))
         try:
             with session_scope(self.engine) as session:
                 return self._handle(session, message)
@@ -133,13 +145,19 @@ class ChatService:
             replies = self.handle(Incoming(channel, chat_id, value or "-", sender_id=sender_id))
             return replies[0] if replies else Reply(texts.DIALOG_CANCELLED)
         command = {"done": "done", "prog": "progress", "snooze": "snooze"}.get(action)
-        if command is None or not raw_id.isdigit():
-            return Reply(texts.UNKNOWN_COMMAND.format(command=data))
+        if command is None or parse_id(raw_id) is None:
+            return Reply(texts.UNKNOWN_COMMAND.format(command=clean(data)[:64]))
         try:
             with session_scope(self.engine) as session:
                 officer = repo.officer_for_chat(session, channel, who.identity)
                 if officer is None:
                     return Reply(texts.NOT_LINKED)
+                if who.conversation != chat_id:  # pressed in a group
+                    unit = repo.unit_for_group_chat(session, channel, chat_id)
+                    if unit is None:
+                        return Reply(texts.GROUP_NOT_LINKED)
+                    if unit.id != officer.unit_id:
+                        return Reply(texts.GROUP_OTHER_UNIT.format(unit=unit.name))
                 if command == "done":
                     return self._done(
                         session,
@@ -200,18 +218,49 @@ class ChatService:
 
     def _handle(self, session: Session, message: Incoming) -> list[Reply]:
         command = parse_command(message.text, self.bot_username)
-        if command is None:
-            if message.text.strip().startswith("/"):
-                return []  # addressed to another bot in a group
-            return self._answer(session, message)
-        if command.name == "start":
-            return [self._start(session, message, command)]
+        if command is None and message.text.strip().startswith("/"):
+            return []  # addressed to another bot in a group
+        now = self.clock.now().timestamp()
+        linking = command is not None and command.name == "start" and bool(command.args)
+        group_unit: Unit | None = None
+        if message.is_group:
+            # Only a unit's own group is a place for its tasks: an unrelated group gets one
+            # explanation, then nothing, so nobody reads a unit's tasks where they should not.
+            group_unit = repo.unit_for_group_chat(session, message.channel, message.chat_id)
+            if group_unit is None and not linking:
+                if command is None or not self.gate.first_time(
+                    (message.channel, message.chat_id), now
+                ):
+                    return []
+                log.info("unlinked group %s:%s told once", message.channel, message.chat_id)
+                return [Reply(texts.GROUP_NOT_LINKED)]
+        if linking:
+            assert command is not None
+            return self._start(session, message, command, now)
         officer = repo.officer_for_chat(session, message.channel, message.identity)
+        if officer is None:
+            if command is None and message.is_group:
+                return []  # a group member's own talk, not for the bot
+            # A stranger is answered at most once a minute, whatever they send (the local
+            # console is no stranger: whoever types there runs nhacviec).
+            key = (message.channel, message.conversation)
+            if message.channel != "console" and not self.gate.may_answer_stranger(key, now):
+                return []
+        elif (
+            group_unit is not None
+            and officer.unit_id != group_unit.id
+            and (command is None or command.name not in ("help", "start"))
+        ):
+            return [Reply(texts.GROUP_OTHER_UNIT.format(unit=group_unit.name))]
+        if command is None:
+            return self._answer(session, message, officer)
+        if command.name == "start":
+            return [Reply(self._help(officer) if officer else texts.START_USAGE)]
         if command.name == "help":
             return [Reply(self._help(officer))]
         handler = self._commands.get(command.name)
         if handler is None:
-            return [Reply(texts.UNKNOWN_COMMAND.format(command="/" + command.name))]
+            return [Reply(texts.UNKNOWN_COMMAND.format(command="/" + command.name[:32]))]
         if officer is None:
             return [Reply(texts.NOT_LINKED)]
         repo.clear_chat_states(session, message.channel, message.conversation)
@@ -236,32 +285,48 @@ class ChatService:
 
     # -- /start ------------------------------------------------------------------------------
 
-    def _start(self, session: Session, message: Incoming, command: Command) -> Reply:
-        if not command.args:
-            officer = repo.officer_for_chat(session, message.channel, message.identity)
-            return Reply(self._help(officer) if officer else texts.START_USAGE)
-        if repo.is_group_code(session, command.args[0]):
-            return self._link_group(session, message, command.args[0])
+    def _start(
+        self, session: Session, message: Incoming, command: Command, now: float
+    ) -> list[Reply]:
+        """`/start CODE`: link this chat (an officer's code) or this group (a unit's code).
+        Wrong codes are counted per chat: after five, codes are refused for ten minutes."""
+        key = (message.channel, message.chat_id)
+        left = self.gate.locked_for(key, now)
+        if left > 0:
+            if not self.gate.may_answer_stranger(("locked", *key), now):
+                return []
+            return [Reply(texts.link_locked(left))]
+        code = command.args[0]
         try:
-            officer = repo.consume_link_code(
-                session, command.args[0], message.channel, message.identity, self.clock.now()
-            )
+            if repo.is_group_code(session, code):
+                if not message.is_group:
+                    return [Reply(texts.GROUP_CODE_IN_PRIVATE)]
+                unit = repo.consume_group_code(
+                    session, code, message.channel, message.chat_id, self.clock.now()
+                )
+                reply = Reply(texts.group_linked(unit.name))
+            else:
+                officer = repo.consume_link_code(
+                    session, code, message.channel, message.identity, self.clock.now()
+                )
+                own = repo.get_unit(session, officer.unit_id)
+                reply = Reply(texts.linked(officer.name, own.name if own else "", officer.role))
         except repo.LinkError as err:
-            return Reply(texts.explain(err))
-        unit = repo.get_unit(session, officer.unit_id)
-        return Reply(texts.linked(officer.name, unit.name if unit else "", officer.role))
-
-    def _link_group(self, session: Session, message: Incoming, code: str) -> Reply:
-        """A unit's group code links the group chat it is typed in, never a private chat."""
-        if not message.is_group:
-            return Reply(texts.GROUP_CODE_IN_PRIVATE)
-        try:
-            unit = repo.consume_group_code(
-                session, code, message.channel, message.chat_id, self.clock.now()
+            wrong = self.gate.code_failed(key, now)
+            # Never the code itself: a near miss of a real code is half of it.
+            log.warning(
+                "link code refused (%s) in chat %s:%s, %d wrong in a row",
+                err.reason,
+                message.channel,
+                message.chat_id,
+                wrong,
             )
-        except repo.LinkError as err:
-            return Reply(texts.explain(err))
-        return Reply(texts.group_linked(unit.name))
+            if wrong >= self.gate.wrong_codes:
+                self.gate.may_answer_stranger(("locked", *key), now)  # told now: not again soon
+                return [Reply(texts.link_locked(self.gate.lockout))]
+            return [Reply(texts.explain(err))]
+        self.gate.code_worked(key)
+        return [reply]
 
     # -- /tasks ------------------------------------------------------------------------------
 
@@ -281,7 +346,7 @@ class ChatService:
         tasks += co_tasks
         if not tasks:
             return [Reply(f"🎉 {unit.name} không còn nhiệm vụ nào đang mở.")]
-        page = int(command.args[0]) if command.args and command.args[0].isdigit() else 1
+        page = (parse_page(command.args[0]) if command.args else None) or 1
         pages = (len(tasks) + TASKS_PER_PAGE - 1) // TASKS_PER_PAGE
         page = min(max(page, 1), pages)
         shown = tasks[(page - 1) * TASKS_PER_PAGE : page * TASKS_PER_PAGE]
@@ -336,11 +401,15 @@ class ChatService:
         self, session: Session, officer: Officer, raw_id: str, action: Action = Action.DONE
     ) -> Task | Reply:
         """The task named by `raw_id` if the officer may do `action` on it (rules.access: its
-        lead unit, or for progress a co-unit), else the refusal."""
-        task_id = raw_id.lstrip("#")
-        if not task_id.isdigit():
-            return Reply(texts.BAD_ID.format(value=raw_id))
-        task = repo.get_task(session, int(task_id))
+        lead unit, or for progress a co-unit, or an absent officer's they stand in for), else
+        the refusal."""
+        task_id = parse_id(raw_id)
+        if task_id is None:
+            # Digits too large for any id name no task; anything else is no id at all.
+            if looks_like_id(raw_id):
+                return Reply(texts.NO_TASK.format(id=texts.shorten(raw_id.lstrip("#"), 24)))
+            return Reply(texts.BAD_ID.format(value=texts.shorten(raw_id, 24)))
+        task = repo.get_task(session, task_id)
         if task is None:
             return Reply(texts.NO_TASK.format(id=task_id))
         allowed, _absent = self._decide_for(session, officer, action, task)
@@ -371,7 +440,7 @@ class ChatService:
         task = self._own_task(session, officer, command.args[0])
         if isinstance(task, Reply):
             return [task]
-        note = command.rest[len(command.args[0]) :].strip() or None
+        note = after_words(command.rest, 1) or None
         return [self._record(session, task, officer, 100, note, message.channel)]
 
     def _progress(
@@ -389,8 +458,7 @@ class ChatService:
             done = self._own_task(session, officer, command.args[0], Action.DONE)
             if isinstance(done, Reply):
                 return [done]
-        rest = command.rest[len(command.args[0]) :].strip()
-        note = rest[len(command.args[1]) :].strip() or None
+        note = after_words(command.rest, 2) or None
         return [self._record(session, task, officer, percent, note, message.channel)]
 
     def _record(
@@ -460,10 +528,9 @@ class ChatService:
             expects_answer=True,
         )
 
-    def _answer(self, session: Session, message: Incoming) -> list[Reply]:
+    def _answer(self, session: Session, message: Incoming, officer: Officer | None) -> list[Reply]:
         """Plain text: the answer to a question the bot asked, or a nudge to use a command."""
         state = repo.chat_state(session, message.channel, message.conversation)
-        officer = repo.officer_for_chat(session, message.channel, message.identity)
         if state is None or officer is None:
             if message.is_group:
                 return []
@@ -511,7 +578,10 @@ class ChatService:
             return [Reply(texts.STATUS_REFUSED)]
         # `/status [UNIT] [PAGE]`: a number alone is a page of one's own unit (a head's view).
         args = list(command.args)
-        page = int(args.pop()) if args and args[-1].isdigit() else 1
+        page = parse_page(args[-1]) if args else None
+        if page is not None:
+            args.pop()
+        page = page or 1
         unit_code = args[0] if args else None
         if not decide(who, Action.STATUS_ALL):
             own = repo.get_unit(session, officer.unit_id)

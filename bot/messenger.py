@@ -22,6 +22,13 @@ class DeliveryError(NhacviecError):
         self.permanent = permanent
 
 
+class StartupError(NhacviecError):
+    """A messenger that cannot start (its API unreachable, its token refused). The message is
+    one Vietnamese line for whoever runs `nhacviec run`, never a secret."""
+
+    reason = "startup"
+
+
 class Messenger(Protocol):
     """Sends a reply to a chat and returns the platform's message id."""
 

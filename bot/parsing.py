@@ -1,42 +1,91 @@
-"""What an officer typed, read as a command: name, arguments and the free text after them."""
+"""What a typed command means, before any SQL: the command word, its arguments, a task id,
+a percentage. Pure functions: whatever text comes in, they return a value or None, never raise.
+
+Rules: whitespace of every kind separates words (a command typed `/done⏎103` or
+`/done<TAB>103` is `/done 103`); only ASCII digits make a number (superscripts and other
+scripts' digits are refused, not half-read); a task id is bounded so no database ever sees an
+integer it cannot hold; NUL bytes and lone surrogates are removed, as no database stores them."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# PostgreSQL's INTEGER, the smaller of the two databases' id types (SQLite's is 2^63 - 1).
+MAX_ID = 2**31 - 1
+_ASCII_NUMBER = re.compile(r"[0-9]{1,12}")
+# NUL and UTF-16 surrogate halves: unencodable in UTF-8, refused by PostgreSQL and psycopg.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
 class Command:
     name: str
     args: list[str]
-    rest: str  # the text after the command, as typed
+    rest: str  # the text after the command word, as typed (cleaned, outer blanks removed)
+
+
+def clean(text: str) -> str:
+    """`text` without NUL bytes and lone surrogates."""
+    return _UNSTORABLE.sub("", text)
 
 
 def parse_command(text: str, bot_username: str | None = None) -> Command | None:
     """`/progress@nhacviec_bot 12 50 xong phần 1` -> progress, [12, 50, ...]; None if the text
     is no command, or a command addressed to another bot."""
-    text = text.strip()
+    text = clean(text).strip()
     if not text.startswith("/"):
         return None
-    head, _, rest = text.partition(" ")
+    words = text.split(maxsplit=1)
+    head = words[0]
+    rest = words[1].strip() if len(words) > 1 else ""
     name, _, target = head[1:].partition("@")
     if target and bot_username and target.lower() != bot_username.lower():
         return None
-    return Command(name=name.lower(), args=rest.split(), rest=rest.strip())
+    return Command(name=name.lower(), args=rest.split(), rest=rest)
+
+
+def after_words(rest: str, n: int) -> str:
+    """The text of `rest` after its first `n` words (a free note), blanks trimmed."""
+    parts = rest.split(maxsplit=n)
+    return parts[n].strip() if len(parts) > n else ""
+
+
+def parse_number(text: str) -> int | None:
+    """A whole number written in ASCII digits (at most 12), else None."""
+    text = text.strip()
+    if not _ASCII_NUMBER.fullmatch(text):
+        return None
+    return int(text)
+
+
+def parse_id(text: str) -> int | None:
+    """`103` or `#103` -> 103; None for anything that is not an id any task can have
+    (other digits, signs, 0, numbers past MAX_ID)."""
+    number = parse_number(text.strip().removeprefix("#"))
+    if number is None or not 1 <= number <= MAX_ID:
+        return None
+    return number
+
+
+def looks_like_id(text: str) -> bool:
+    """ASCII digits, maybe after `#`: a number meant as an id, even one too large to be one."""
+    digits = text.strip().removeprefix("#")
+    return digits.isascii() and digits.isdigit()
 
 
 def parse_percent(text: str) -> int | None:
     """`50`, `50%` -> 50; anything that is not a whole number from 0 to 100 -> None."""
-    value = text.strip().removesuffix("%").strip()
-    if not value.isdigit():
-        return None
-    number = int(value)
-    return number if 0 <= number <= 100 else None
+    number = parse_number(text.strip().removesuffix("%"))
+    return number if number is not None and number <= 100 else None
+
+
+def parse_page(text: str) -> int | None:
+    """A page number (1 or more, ASCII digits); None if `text` is not one."""
+    number = parse_number(text)
+    return number if number is not None and number >= 1 else None
 
 
 def rest_after(command: Command, n: int) -> str | None:
     """The text typed after the first `n` arguments (a free note), or None."""
-    rest = command.rest
-    for arg in command.args[:n]:
-        rest = rest[rest.index(arg) + len(arg) :]
-    return rest.strip() or None
+    return after_words(command.rest, n) or None

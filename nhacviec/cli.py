@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -38,7 +38,7 @@ err = Console(stderr=True)
 def error(message: str, style: str | None = "red") -> None:
     """An error line for the admin, printed as written: a "[schedule]" or "[theo phân công]"
     in it is text, never rich markup."""
-    err.print(message, style=style, markup=False, highlight=False)
+    err.print(message, style=style, markup=False, highlight=False, soft_wrap=True)
 
 
 ConfigOption = Annotated[
@@ -101,11 +101,21 @@ def _clock(config: Config, on: str | None) -> Clock:
     return FixedClock.on(parse_day(on), config.timezone) if on else SystemClock()
 
 
+def fail(message: str, code: int = 1) -> NoReturn:
+    """One Vietnamese line on stderr, then exit with `code`: never a traceback."""
+    error(message)
+    raise typer.Exit(code)
+
+
 def _app(config_path: Path | None, on: str | None = None) -> App:
     from nhacviec.app import build_app
+    from storage.db import DatabaseUnavailable
 
     config = _config(config_path)
-    return build_app(config, _clock(config, on))
+    try:
+        return build_app(config, _clock(config, on))
+    except DatabaseUnavailable as exc:
+        fail(texts.explain(exc))
 
 
 @app.command()
@@ -561,22 +571,41 @@ def remind(
     built.engine.dispose()
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
 @app.command()
-def run(config: ConfigOption = None) -> None:
+def run(
+    config: ConfigOption = None,
+    log_level: Annotated[
+        str,
+        typer.Option(
+            "--log-level",
+            envvar="NHACVIEC_LOG_LEVEL",
+            help="Mức nhật ký: DEBUG, INFO, WARNING hoặc ERROR (mặc định INFO).",
+        ),
+    ] = "INFO",
+) -> None:
     """Chạy bot (Telegram, Zalo) và lịch nhắc việc cho đến khi dừng (Ctrl-C)."""
     import asyncio
+    import logging
 
+    from bot.messenger import StartupError
     from nhacviec.app import build_services
     from nhacviec.base.config import ConfigError
     from nhacviec.base.logs import setup_logging
     from nhacviec.runner import serve
 
-    setup_logging()
+    level = log_level.strip().upper()
+    if level not in LOG_LEVELS:
+        fail(f"--log-level phải là {', '.join(LOG_LEVELS)}, không phải {log_level!r}.", 2)
+    setup_logging(getattr(logging, level))
     try:
         asyncio.run(serve(build_services(_app(config))))
     except ConfigError as exc:
-        error(texts.explain(exc))
-        raise typer.Exit(2) from exc
+        fail(texts.explain(exc), 2)
+    except StartupError as exc:
+        fail(texts.explain(exc))
 
 
 # -- nhacviec task add | edit | cancel | reopen | show (docs/living-plan.md) ------------------

@@ -13,6 +13,8 @@ from alembic.config import Config as AlembicConfig
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from nhacviec.base.errors import NhacviecError
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -46,8 +48,24 @@ def alembic_config(engine: Engine) -> AlembicConfig:
     return cfg
 
 
+class DatabaseUnavailable(NhacviecError):
+    """The database cannot be reached or opened; the message is one Vietnamese line."""
+
+    reason = "database_unavailable"
+
+
 def upgrade(engine: Engine) -> None:
-    """Create or upgrade the schema to the newest revision; running it twice is harmless."""
+    """Create or upgrade the schema to the newest revision; running it twice is harmless.
+    DatabaseUnavailable if the database cannot be reached at all."""
+    try:
+        with engine.connect():
+            pass
+    except (sa.exc.OperationalError, sa.exc.InterfaceError) as err:
+        where = engine.url.render_as_string(hide_password=True)
+        reason = str(getattr(err, "orig", err) or type(err).__name__).strip().splitlines()
+        raise DatabaseUnavailable(
+            f"Không kết nối được cơ sở dữ liệu {where}: {reason[0] if reason else '?'}"
+        ) from None
     command.upgrade(alembic_config(engine), "head")
 
 

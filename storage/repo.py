@@ -91,12 +91,13 @@ def drop_chat_state(session: Session, state: ChatState) -> None:
 
 
 def clear_chat_states(session: Session, channel: str, conversation: str) -> None:
-    """Forget any question pending in this conversation (a new command replaces it)."""
-    for state in session.exec(
-        select(ChatState).where(ChatState.channel == channel, ChatState.chat_id == conversation)
-    ).all():
-        session.delete(state)
-    session.flush()
+    """Forget any question pending in this conversation (a new command replaces it): one
+    DELETE, no read first (this runs before every command)."""
+    session.execute(
+        sa.delete(ChatState).where(
+            col(ChatState.channel) == channel, col(ChatState.chat_id) == conversation
+        )
+    )
 
 
 def unit_by_code(session: Session, code: str) -> Unit | None:

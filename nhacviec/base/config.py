@@ -217,6 +217,8 @@ def check_zalo(config: ZaloConfig) -> None:
     """Refuse a [zalo] section that cannot work, saying what to fix."""
     if not config.token:
         raise ConfigError("[zalo] cần token (hoặc biến môi trường NHACVIEC_ZALO_TOKEN)")
+    if any(c in config.token for c in "/ \t\r\n?#"):
+        raise ConfigError("[zalo] token sai dạng (có khoảng trắng hoặc / ? #): kiểm tra lại.")
     if config.mode not in ("polling", "webhook"):
         raise ConfigError(
             f'[zalo] mode phải là "polling" hoặc "webhook", không phải "{config.mode}"'

@@ -75,6 +75,22 @@ def explain(error: NhacviecError) -> str:
     return REASONS.get(error.reason) or str(error)
 
 
+GROUP_NOT_LINKED = (
+    "Nhóm này chưa liên kết với đơn vị nào nên bot không trả lời ở đây. "
+    "Trưởng đơn vị xin mã nhóm rồi gõ /start MÃ trong nhóm; việc riêng hãy nhắn riêng cho bot."
+)
+GROUP_OTHER_UNIT = "Nhóm này của {unit}. Việc của đơn vị bạn, hãy nhắn riêng cho bot."
+SLOW_DOWN = (
+    "⏳ Bạn gửi nhanh quá, bot bỏ qua các tin vừa rồi. Vui lòng chậm lại, gửi từng lệnh một."
+)
+
+
+def link_locked(seconds: float) -> str:
+    """Too many wrong link codes from one chat: how long until it may try again."""
+    minutes = max(1, int(-(-seconds // 60)))
+    return f"Bạn đã nhập sai mã liên kết nhiều lần. Vui lòng thử lại sau {minutes} phút."
+
+
 UNKNOWN_COMMAND = "Không hiểu lệnh “{command}”. Gõ /help để xem các lệnh."
 NOT_A_COMMAND = "Hãy gõ một lệnh, ví dụ /tasks. Gõ /help để xem các lệnh."
 NO_PLAN = "Chưa có kế hoạch nào được nạp. Quản trị hãy chạy: nhacviec import TỆP"

@@ -88,9 +88,13 @@ def test_link_codes_work_once_and_expire(app: App, clock: FixedClock) -> None:
 
 def test_unlinked_chat_can_do_nothing(app: App) -> None:
     before = snapshot(app)
-    for text in ("/tasks", "/done 1", "/progress 1 50", "/status"):
+    assert isinstance(app.clock, FixedClock)
+    for text in ("/tasks", "/done 1", "/progress 1 50", "/status", "xin chào"):
         assert "chưa liên kết" in say(app, "stranger", text)
-    assert "chưa liên kết" in say(app, "stranger", "xin chào")
+        assert "chưa liên kết" in say(app, "stranger", text)  # the local console, every time
+        assert "chưa liên kết" in say(app, "99", text, "telegram")
+        assert say(app, "99", text, "telegram") == ""  # a remote stranger: once a minute
+        app.clock.advance(timedelta(seconds=61))
     assert snapshot(app) == before
 
 

@@ -41,6 +41,12 @@ def in_group(text: str, sender: str, chat: str = GROUP) -> Incoming:
     return Incoming("telegram", chat, text, sender_name="x", is_group=True, sender_id=sender)
 
 
+def link_group(app: App, unit_code: str, chat: str = GROUP) -> None:
+    """The unit's group code typed in the group (commands work only in a linked group)."""
+    code = group_code(app, unit_code)
+    assert "Đã liên kết nhóm" in app.chat.handle(in_group(f"/start {code}", "1", chat))[0].text
+
+
 @pytest.fixture
 def any_app(engine: Engine, clock: FixedClock, tmp_path: Path) -> App:
     """The small plan on SQLite and on PostgreSQL."""
@@ -100,6 +106,7 @@ def test_group_follows_a_supergroup_upgrade(app: App) -> None:
 
 def test_in_a_group_the_sender_acts(app: App) -> None:
     link_chat(app, "CB04", "telegram", "501")  # CB04, officer of KHTC, private chat 501
+    link_group(app, "KHTC")
     tasks = app.chat.handle(in_group("/tasks", sender="501"))[0]
     assert tasks.text.startswith("📋 Phòng Kế hoạch - Tài chính")
     stranger = app.chat.handle(in_group("/tasks", sender="777"))[0]
@@ -111,6 +118,7 @@ def test_in_a_group_the_sender_acts(app: App) -> None:
 def test_group_progress_question_belongs_to_the_presser(app: App) -> None:
     link_chat(app, "CB04", "telegram", "501")
     link_chat(app, "CB03", "telegram", "502")  # head of KHTC
+    link_group(app, "KHTC")
     with session_scope(app.engine) as session:
         task = session.exec(select(Task).where(Task.code == "NV-05")).one()
         task_id = task.id
@@ -135,6 +143,7 @@ def test_group_progress_question_belongs_to_the_presser(app: App) -> None:
 
 def test_group_button_checked_like_the_command(app: App) -> None:
     link_chat(app, "CB06", "telegram", "601")  # officer of VP
+    link_group(app, "VP")  # VP's group, where a forwarded KHTC task's button is pressed
     with session_scope(app.engine) as session:
         task = session.exec(select(Task).where(Task.code == "NV-05")).one()  # a KHTC task
         khtc = session.get(Unit, task.lead_unit_id)

@@ -112,9 +112,14 @@ class TelegramMessenger:
         *,
         reply_to: int | None = None,
         mention: User | None = None,
+        answering: bool = False,
     ) -> str:
         """`send`, optionally as an answer to message `reply_to`, or addressed to `mention`
-        (a group member who pressed a button) so only they get the reply field."""
+        (a group member who pressed a button) so only they get the reply field.
+
+        `answering`: the reply to someone who just wrote goes out at once (Telegram allows a
+        chat talking to the bot bursts); only what nhacviec starts itself (digests, notices)
+        waits for the limiter, so an answer never queues behind the day's digests."""
         if not self._ready:
             await self.bot.initialize()  # the outbox may send before the service started
             self._ready = True
@@ -140,11 +145,12 @@ class TelegramMessenger:
                 markup if last else None,
                 reply_to if first else None,
                 entities if first else None,
+                answering,
             )
             last_id = str(message.message_id)
         text_id = last_id
         for attachment in reply.attachments:
-            message = await self._send_file(chat_id, attachment)
+            message = await self._send_file(chat_id, attachment, answering)
             last_id = str(message.message_id)
         if last_id is None:
             raise DeliveryError("empty reply: no text and no attachment", permanent=True)
@@ -153,7 +159,8 @@ class TelegramMessenger:
     async def edit(
         self, chat_id: str, message_id: int, text: str, buttons: Sequence[Sequence[Button]]
     ) -> None:
-        """Replace a message's text and buttons (a pressed button shows its result)."""
+        """Replace a message's text and buttons (a pressed button shows its result): always
+        the answer to a press, so never paced."""
 
         async def call(cid: str) -> object:
             try:
@@ -170,7 +177,7 @@ class TelegramMessenger:
                     return None
                 raise
 
-        await self._call(chat_id, call, "editMessageText")
+        await self._call(chat_id, call, "editMessageText", answering=True)
 
     # -- internals ---------------------------------------------------------------------------
 
@@ -181,6 +188,7 @@ class TelegramMessenger:
         markup: InlineKeyboardMarkup | ForceReply | None,
         reply_to: int | None,
         entities: list[MessageEntity] | None,
+        answering: bool = False,
     ) -> Message:
         async def call(cid: str) -> Message:
             return await self.bot.send_message(
@@ -196,9 +204,11 @@ class TelegramMessenger:
                 ),
             )
 
-        return await self._call(chat_id, call, "sendMessage")
+        return await self._call(chat_id, call, "sendMessage", answering)
 
-    async def _send_file(self, chat_id: str, attachment: Attachment) -> Message:
+    async def _send_file(
+        self, chat_id: str, attachment: Attachment, answering: bool = False
+    ) -> Message:
         photo = attachment.kind == "photo"
 
         async def call(cid: str) -> Message:
@@ -208,20 +218,28 @@ class TelegramMessenger:
                 return await self.bot.send_photo(cid, upload)
             return await self.bot.send_document(cid, upload)
 
-        return await self._call(chat_id, call, "sendPhoto" if photo else "sendDocument")
+        return await self._call(chat_id, call, "sendPhoto" if photo else "sendDocument", answering)
 
     async def call_bot(self, what: str, call: Callable[[], Awaitable[T]]) -> T:
         """A Bot API call addressed to no chat (setMyCommands), retried as a send is: after
         429's retry_after, with back-off on 5xx and timeouts. DeliveryError when spent."""
         return await self._call(f"bot:{what}", lambda _chat: call(), what)
 
-    async def _call(self, chat_id: str, call: Callable[[str], Awaitable[T]], what: str) -> T:
-        """Run one Bot API call to `chat_id` within the rate limits, retrying what can be."""
+    async def _call(
+        self,
+        chat_id: str,
+        call: Callable[[str], Awaitable[T]],
+        what: str,
+        answering: bool = False,
+    ) -> T:
+        """Run one Bot API call to `chat_id` within the rate limits (an answer goes at once),
+        retrying what can be; a 429's retry_after is obeyed by answers too."""
         attempt = 0
         migrated = False
         while True:
             attempt += 1
-            await self.limiter.acquire(chat_id)
+            if not answering:
+                await self.limiter.acquire(chat_id)
             try:
                 return await call(chat_id)
             except RetryAfter as err:

@@ -11,10 +11,12 @@ import asyncio
 import contextlib
 import datetime as dt
 import hmac
+import inspect
 import logging
 import secrets
 import time
-from collections.abc import Awaitable, Callable
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Hashable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -27,7 +29,7 @@ from telegram import (
     Message,
     Update,
 )
-from telegram.error import InvalidToken, TelegramError
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -41,9 +43,10 @@ from telegram.ext import (
 
 from bot.adapters.ratelimit import SendLimiter
 from bot.adapters.telegram.messenger import CHANNEL, TelegramMessenger
+from bot.adapters.webhook import BadBody, read_body
 from bot.commands import ChatService
 from bot.messages import Button, Incoming, Reply
-from bot.messenger import DeliveryError
+from bot.messenger import DeliveryError, StartupError
 from nhacviec.base import texts
 from nhacviec.base.config import ConfigError, TelegramConfig, check_telegram
 from nhacviec.base.logs import register_secret
@@ -57,34 +60,97 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALERT_LIMIT = 200  # Telegram shows at most 200 characters in a callback answer
 
 
-class ChatOrderedProcessor(BaseUpdateProcessor):
-    """Updates of different chats are handled concurrently (one chat waiting for its send
-    slot does not stall the others); those of one chat in the order they came, so the answer
-    to "Gõ phần trăm" is never handled before the question was recorded."""
+# Updates of one chat waiting (or running) at once; more are dropped with one "slow down".
+MAX_QUEUED_PER_CHAT = 10
+# Update ids remembered to refuse a replay (Telegram redelivering, or a replayed webhook POST).
+SEEN_UPDATES = 10_000
+# Updates python-telegram-bot may hand over at once (waiting in their chats' lines).
+MAX_HELD_UPDATES = 100_000
+# Seconds between two "slow down" answers to one chat.
+SLOW_DOWN_EVERY = 60.0
 
-    def __init__(self, max_concurrent_updates: int = 64) -> None:
-        super().__init__(max_concurrent_updates)
-        self._chats: dict[object, tuple[asyncio.Lock, int]] = {}
+
+def _close(coroutine: Awaitable[Any]) -> None:
+    """Discard an update's handling that will never run, without a "never awaited" warning."""
+    if inspect.iscoroutine(coroutine):
+        coroutine.close()
+
+
+class ChatOrderedProcessor(BaseUpdateProcessor):
+    """Updates of different chats are handled concurrently; those of one chat one at a time,
+    in the order they came (the answer to "Gõ phần trăm" is never handled before the question
+    was recorded).
+
+    No head-of-line blocking: an update waits for its chat's turn *before* it takes one of
+    the `max_concurrent_updates` slots, so a chat's backlog holds one slot at most and never
+    delays another chat. A chat's backlog is bounded: past `max_queued` updates, the excess is
+    dropped and `on_overflow` told. An update id seen before is dropped too."""
+
+    def __init__(
+        self,
+        max_concurrent_updates: int = 64,
+        *,
+        max_queued: int = MAX_QUEUED_PER_CHAT,
+        key: Callable[[object], Hashable | None] | None = None,
+        on_overflow: Callable[[object], None] | None = None,
+    ) -> None:
+        # PTB's own semaphore is taken before do_process_update: make it only a bound on the
+        # updates held in memory, so waiting for a chat's turn never holds a working slot.
+        super().__init__(MAX_HELD_UPDATES)
+        self.max_queued = max_queued
+        self.key = key or self._chat_of
+        self.on_overflow = on_overflow
+        self.dropped = 0
+        self.replayed = 0
+        self._slots = asyncio.BoundedSemaphore(max_concurrent_updates)
+        self._chats: dict[Hashable, tuple[asyncio.Lock, int]] = {}
+        self._seen: OrderedDict[int, None] = OrderedDict()
 
     @staticmethod
-    def _key(update: object) -> object:
+    def _chat_of(update: object) -> Hashable | None:
         if isinstance(update, Update) and update.effective_chat is not None:
             return update.effective_chat.id
         return None
 
+    def _first_time(self, update: object) -> bool:
+        if not isinstance(update, Update):
+            return True
+        if update.update_id in self._seen:
+            return False
+        self._seen[update.update_id] = None
+        if len(self._seen) > SEEN_UPDATES:
+            self._seen.popitem(last=False)
+        return True
+
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        key = self._key(update)
-        lock, users = self._chats.get(key, (asyncio.Lock(), 0))
-        self._chats[key] = (lock, users + 1)
+        if not self._first_time(update):
+            self.replayed += 1
+            log.info("Telegram update %s seen before: ignored", getattr(update, "update_id", "?"))
+            _close(coroutine)
+            return
+        key = self.key(update)
+        if key is None:
+            async with self._slots:
+                await coroutine
+            return
+        lock, waiting = self._chats.get(key, (None, 0))
+        if waiting >= self.max_queued:
+            self.dropped += 1
+            _close(coroutine)
+            if self.on_overflow is not None:
+                self.on_overflow(update)
+            return
+        lock = lock or asyncio.Lock()
+        self._chats[key] = (lock, waiting + 1)
         try:
-            async with lock:
+            async with lock, self._slots:
                 await coroutine
         finally:
-            lock, users = self._chats[key]
-            if users <= 1:
+            lock, waiting = self._chats[key]
+            if waiting <= 1:
                 del self._chats[key]
             else:
-                self._chats[key] = (lock, users - 1)
+                self._chats[key] = (lock, waiting - 1)
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -132,15 +198,21 @@ class WebhookServer:
             log.warning("Telegram webhook: refused a request without the right secret")
             return web.Response(status=403)
         try:
-            data = await request.json()
-        except ValueError:
-            return web.Response(status=400)
-        if not isinstance(data, dict) or "update_id" not in data:
+            data = await read_body(request)
+        except BadBody as bad:
+            log.warning("Telegram webhook: refused a body (%s)", bad)
+            return web.Response(status=bad.status)
+        if "update_id" not in data:
             return web.Response(status=400)
         try:
             await self._on_update(data)
-        except Exception:
-            log.exception("Telegram webhook: could not read update %s", data.get("update_id"))
+        except Exception as err:
+            # A malformed update: one line, no traceback (the body is the sender's problem).
+            log.warning(
+                "Telegram webhook: could not read update %r: %s",
+                data.get("update_id"),
+                type(err).__name__,
+            )
             return web.Response(status=400)
         return web.Response(status=200)
 
@@ -181,7 +253,11 @@ class TelegramService:
             .token(config.token)
             .base_url(config.base_url)
             .base_file_url(config.base_file_url)
-            .concurrent_updates(ChatOrderedProcessor(concurrency))
+            .concurrent_updates(
+                ChatOrderedProcessor(
+                    concurrency, key=self._queue_key, on_overflow=self._overflowed
+                )
+            )
             .job_queue(None)  # reminders have their own scheduler
             .connect_timeout(config.timeout_seconds)
             .read_timeout(config.timeout_seconds)
@@ -197,6 +273,9 @@ class TelegramService:
             sleep=sleep,
             on_chat_migrated=self._chat_migrated,
         )
+        self.clock = clock
+        self._slowed: dict[int, float] = {}
+        self._background: set[asyncio.Task[Any]] = set()
         self.username: str | None = None
         self._webhook: WebhookServer | None = None
         self._menu: asyncio.Task[None] | None = None
@@ -218,6 +297,15 @@ class TelegramService:
             raise ConfigError(
                 "Telegram từ chối token: kiểm tra NHACVIEC_TELEGRAM_TOKEN hoặc [telegram] token."
             ) from None
+        except NetworkError as err:
+            await self.application.bot.shutdown()
+            raise StartupError(
+                f"Không kết nối được Telegram Bot API ({_host(self.config.base_url)}): "
+                f"{type(err).__name__}. Kiểm tra mạng, proxy hoặc [telegram] base_url."
+            ) from None
+        except TelegramError as err:
+            await self.application.bot.shutdown()
+            raise StartupError(f"Telegram từ chối khi khởi động: {err.message}") from None
         except BaseException:
             await self.application.bot.shutdown()
             raise
@@ -278,6 +366,9 @@ class TelegramService:
             log.info("Telegram bot @%s stopped polling", self.username)
 
     async def stop(self) -> None:
+        for task in list(self._background):
+            task.cancel()
+        await asyncio.gather(*self._background, return_exceptions=True)
         if self._menu is not None and not self._menu.done():
             self._menu.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -335,8 +426,51 @@ class TelegramService:
         replies = await asyncio.to_thread(self.chat.handle, incoming)
         for reply in replies:
             await self.messenger.deliver(
-                str(chat.id), reply, reply_to=message.message_id if is_group else None
+                str(chat.id),
+                reply,
+                reply_to=message.message_id if is_group else None,
+                answering=True,
             )
+
+    def _queue_key(self, update: object) -> Hashable | None:
+        """The chat whose line an update waits in; None for what needs no line (a group's
+        own talk, which the bot ignores at once)."""
+        if not isinstance(update, Update) or update.effective_chat is None:
+            return None
+        chat, message = update.effective_chat, update.message
+        if (
+            chat.type in GROUP_TYPES
+            and message is not None
+            and message.text is not None
+            and not message.text.lstrip().startswith("/")
+            and not self._answers_bot(message)
+        ):
+            return None
+        return chat.id
+
+    def _overflowed(self, update: object) -> None:
+        """A chat sent more than its line holds: the excess is dropped, and a private chat is
+        asked, at most once a minute, to slow down (a group is not: it may be no unit's)."""
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is None:
+            return
+        now = self.clock()
+        if now - self._slowed.get(chat.id, -SLOW_DOWN_EVERY) < SLOW_DOWN_EVERY:
+            return
+        if len(self._slowed) > 10_000:
+            self._slowed = {c: t for c, t in self._slowed.items() if now - t < SLOW_DOWN_EVERY}
+        self._slowed[chat.id] = now
+        log.warning("Telegram chat %s sends faster than it is answered: updates dropped", chat.id)
+        if chat.type == Chat.PRIVATE:
+            task = asyncio.create_task(self._slow_down(str(chat.id)), name="telegram-slow-down")
+            self._background.add(task)
+            task.add_done_callback(self._background.discard)
+
+    async def _slow_down(self, chat_id: str) -> None:
+        try:
+            await self.messenger.deliver(chat_id, Reply(texts.SLOW_DOWN), answering=True)
+        except DeliveryError as err:
+            log.info("could not ask chat %s to slow down: %s", chat_id, err)
 
     def _answers_bot(self, message: Message) -> bool:
         replied = message.reply_to_message
@@ -361,7 +495,7 @@ class TelegramService:
             # "Cập nhật tiến độ": the question goes out as a message the presser answers.
             await self._answer(query, "")
             await self.messenger.deliver(
-                chat_id, reply, mention=query.from_user if is_group else None
+                chat_id, reply, mention=query.from_user if is_group else None, answering=True
             )
             return
         if not reply.changed:
@@ -378,7 +512,7 @@ class TelegramService:
             await self.messenger.edit(chat_id, message.message_id, text, buttons)
         else:
             # Too old to edit (Telegram no longer shows it to the bot): say it anew.
-            await self.messenger.deliver(chat_id, Reply(result))
+            await self.messenger.deliver(chat_id, Reply(result), answering=True)
 
     async def _answer(self, query: CallbackQuery, text: str, alert: bool = False) -> None:
         """Stop the button's spinner; a lost answer is no reason to fail the press."""
@@ -443,7 +577,7 @@ class TelegramService:
         if chat_id is None or (isinstance(error, DeliveryError) and error.permanent):
             return
         try:
-            await self.messenger.deliver(str(chat_id), Reply(texts.SORRY))
+            await self.messenger.deliver(str(chat_id), Reply(texts.SORRY), answering=True)
         except Exception as err:
             log.warning("could not apologise to chat %s: %s", chat_id, err)
 

@@ -13,7 +13,7 @@ import logging
 import mimetypes
 import secrets
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -21,10 +21,11 @@ from urllib.parse import urljoin, urlsplit
 
 from aiohttp import web
 
+from bot.adapters.webhook import BadBody, read_body
 from bot.adapters.zalo.api import Sleep, ZaloApiError, ZaloClient
 from bot.commands import ChatService
 from bot.messages import Incoming, Reply, split_text
-from bot.messenger import DeliveryError
+from bot.messenger import DeliveryError, StartupError
 from nhacviec.base import texts
 from nhacviec.base.config import ZaloConfig, check_zalo
 from nhacviec.base.logs import install_secret_filter
@@ -191,11 +192,22 @@ def parse_update(update: dict[str, Any]) -> ParsedMessage | None:
     )
 
 
+# Messages of one chat waiting for their turn; more are dropped with one "slow down".
+MAX_QUEUED_PER_CHAT = 10
+# Chats answered at once.
+CONCURRENT_CHATS = 16
+# Seconds between two "slow down" answers to one chat.
+SLOW_DOWN_EVERY = 60.0
+
+
 class ZaloService:
     """Receives Zalo updates (polling or webhook) and answers them; a Service of `nhacviec run`.
 
-    Updates are handled one at a time, in the order received, so that one officer's
-    /progress and /done keep their order; a failure never stops the service."""
+    Each chat has its own line: its messages are handled one at a time, in the order received
+    (one officer's /progress and /done keep their order), while other chats are answered
+    meanwhile, so one chat's backlog never delays another. A line holds at most
+    `MAX_QUEUED_PER_CHAT` messages; the excess is dropped and a private chat asked once to slow
+    down. A failure never stops the service."""
 
     name = "zalo"
 
@@ -209,6 +221,7 @@ class ZaloService:
         poll_timeout: int = 30,
         sleep: Sleep = asyncio.sleep,
         drain_seconds: float = 10.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.config = config
         self.chat = chat
@@ -221,6 +234,12 @@ class ZaloService:
         self.webhook_port: int | None = None
         self._queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(maxsize=1000)
         self._seen: OrderedDict[str, None] = OrderedDict()
+        self._clock = clock
+        self._lanes: dict[str, deque[ParsedMessage]] = {}
+        self._lane_tasks: set[asyncio.Task[None]] = set()
+        self._slots = asyncio.Semaphore(CONCURRENT_CHATS)
+        self._slowed: dict[str, float] = {}
+        self.dropped = 0
         self._worker: asyncio.Task[None] | None = None
         self._poller: asyncio.Task[None] | None = None
         self._runner: web.AppRunner | None = None
@@ -230,7 +249,10 @@ class ZaloService:
     async def start(self) -> None:
         install_secret_filter([self.config.token, self.config.secret_token])
         try:
-            me = await self.client.get_me()
+            try:
+                me = await self.client.get_me()
+            except ZaloApiError as err:
+                raise StartupError(startup_failure(err)) from None
             self.bot_id = str(me.get("id", ""))
             log.info("Zalo bot %s connected (%s)", me.get("account_name", "?"), self.config.mode)
             self._worker = asyncio.create_task(self._work(), name="zalo-worker")
@@ -253,8 +275,15 @@ class ZaloService:
         try:
             # What was already received is still answered.
             await asyncio.wait_for(self._queue.join(), self.drain_seconds)
+            if self._lane_tasks:
+                await asyncio.wait_for(
+                    asyncio.gather(*self._lane_tasks, return_exceptions=True), self.drain_seconds
+                )
         except TimeoutError:
-            log.warning("Zalo: %d updates left unanswered at stop", self._queue.qsize())
+            left = self._queue.qsize() + sum(len(lane) for lane in self._lanes.values())
+            log.warning("Zalo: %d updates left unanswered at stop", left)
+        for task in list(self._lane_tasks):
+            task.cancel()
         if self._worker is not None:
             self._worker.cancel()
             await asyncio.gather(self._worker, return_exceptions=True)
@@ -307,11 +336,10 @@ class ZaloService:
             log.warning("Zalo webhook: wrong secret token from %s", request.remote)
             return web.Response(status=403)
         try:
-            body = await request.json()
-        except ValueError:
-            return web.Response(status=400)
-        if not isinstance(body, dict):
-            return web.Response(status=400)
+            body = await read_body(request)
+        except BadBody as bad:
+            log.warning("Zalo webhook: refused a body (%s)", bad)
+            return web.Response(status=bad.status)
         try:
             self._queue.put_nowait(body)
         except asyncio.QueueFull:
@@ -332,11 +360,60 @@ class ZaloService:
         while True:
             update = await self._queue.get()
             try:
-                await self.handle_update(update)
+                self._route(update)
             except Exception:
                 log.exception("Zalo update failed")
             finally:
                 self._queue.task_done()
+
+    def _route(self, update: dict[str, Any]) -> None:
+        """Put a message in its chat's line (started if idle); drop it if the line is full."""
+        parsed = self._accept(update)
+        if parsed is None:
+            return
+        lane = self._lanes.get(parsed.chat_id)
+        if lane is None:
+            lane = self._lanes[parsed.chat_id] = deque()
+            task = asyncio.create_task(self._drain(parsed.chat_id, lane), name="zalo-chat")
+            self._lane_tasks.add(task)
+            task.add_done_callback(self._lane_tasks.discard)
+        if len(lane) >= MAX_QUEUED_PER_CHAT:
+            self._overflowed(parsed)
+            return
+        lane.append(parsed)
+
+    async def _drain(self, chat_id: str, lane: deque[ParsedMessage]) -> None:
+        try:
+            while lane:
+                parsed = lane.popleft()
+                async with self._slots:
+                    try:
+                        await self._answer(parsed)
+                    except Exception:
+                        log.exception("Zalo update failed")
+        finally:
+            del self._lanes[chat_id]
+
+    def _overflowed(self, parsed: ParsedMessage) -> None:
+        """Dropped: a private chat is asked, at most once a minute, to slow down."""
+        self.dropped += 1
+        now = self._clock()
+        if now - self._slowed.get(parsed.chat_id, -SLOW_DOWN_EVERY) < SLOW_DOWN_EVERY:
+            return
+        if len(self._slowed) > 10_000:
+            self._slowed = {c: t for c, t in self._slowed.items() if now - t < SLOW_DOWN_EVERY}
+        self._slowed[parsed.chat_id] = now
+        log.warning("Zalo chat %s sends faster than answered: messages dropped", parsed.chat_id)
+        if not parsed.is_group:
+            task = asyncio.create_task(self._slow_down(parsed.chat_id), name="zalo-slow-down")
+            self._lane_tasks.add(task)
+            task.add_done_callback(self._lane_tasks.discard)
+
+    async def _slow_down(self, chat_id: str) -> None:
+        try:
+            await self.messenger.send(chat_id, Reply(texts.SLOW_DOWN))
+        except DeliveryError as err:
+            log.info("Zalo: could not ask chat %s to slow down: %s", chat_id, err)
 
     def _first_time(self, message_id: str) -> bool:
         """False for a message already handled: Zalo may deliver an update twice."""
@@ -349,18 +426,28 @@ class ZaloService:
             self._seen.popitem(last=False)
         return True
 
-    async def handle_update(self, update: dict[str, Any]) -> None:
-        """Answer one update: a text goes through ChatService.handle; anything else is
-        ignored. A failing handler is answered with an apology."""
+    def _accept(self, update: dict[str, Any]) -> ParsedMessage | None:
+        """The text message to answer in `update`; None for anything else, our own echo or a
+        message already handled."""
         parsed = parse_update(update)
         if parsed is None:
             log.debug("Zalo: ignored update %r", update.get("event_name"))
-            return
+            return None
         if self.bot_id and parsed.sender_id == self.bot_id:
-            return  # our own message, echoed back
+            return None  # our own message, echoed back
         if not self._first_time(parsed.message_id):
             log.debug("Zalo: message %s already handled", parsed.message_id)
-            return
+            return None
+        return parsed
+
+    async def handle_update(self, update: dict[str, Any]) -> None:
+        """Answer one update now: a text goes through ChatService.handle; anything else is
+        ignored. A failing handler is answered with an apology."""
+        parsed = self._accept(update)
+        if parsed is not None:
+            await self._answer(parsed)
+
+    async def _answer(self, parsed: ParsedMessage) -> None:
         incoming = Incoming(
             CHANNEL,
             parsed.chat_id,
@@ -385,6 +472,18 @@ class ZaloService:
 
 
 # -- wiring --------------------------------------------------------------------------------------
+
+
+def startup_failure(err: ZaloApiError) -> str:
+    """What stopped the Zalo bot from starting, in one Vietnamese line (never the token)."""
+    if err.error_code == 401:
+        return "Zalo từ chối token (401): kiểm tra NHACVIEC_ZALO_TOKEN hoặc [zalo] token."
+    if err.retryable:
+        return (
+            f"Không kết nối được Zalo Bot API ({err.description}). "
+            "Kiểm tra mạng hoặc [zalo] base_url."
+        )
+    return f"Zalo từ chối khi khởi động: {err.description} ({err.error_code})."
 
 
 def build_zalo(
