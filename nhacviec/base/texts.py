@@ -231,6 +231,12 @@ REMIND_STANDBY = (
 )
 
 
+
+def remind_held(moment: datetime, tz: str) -> str:
+    """`nhacviec remind` outside office hours ([schedule] quiet_hours, days off)."""
+    return f"Ngoài giờ gửi tin: các tin trên chờ đến {dt(moment, tz)} mới gửi."
+
+
 def task_entry(task_id: int, title: str, details: list[str], width: int = 120) -> str:
     """The one way a task is shown in chat, two phone-sized lines: `#12 Báo cáo…` (the title
     on one line, cut at `width`) and its details joined by " · ", e.g.

@@ -148,3 +148,14 @@ def test_a_bad_quiet_hours_setting_is_refused_in_vietnamese(any_app: App) -> Non
     any_app.config.schedule.quiet_hours = "21h-6h30"
     with pytest.raises(ConfigError, match="quiet_hours phải có dạng HH:MM-HH:MM"):
         validate(any_app.config)
+
+
+async def test_remind_at_night_says_when_the_messages_go(any_app: App, clock: FixedClock) -> None:
+    from scheduler.remind import remind
+
+    link_chat(any_app, "CB04", "telegram", "t-cb04")
+    platform = FakePlatform()
+    at(any_app, clock, 2023, 4, 3, 23, 0)
+    lines = await remind(reminders_for(any_app, platform), None)
+    assert "Ngoài giờ gửi tin: các tin trên chờ đến 06:30 04/04/2023 mới gửi." in lines
+    assert platform.sent == []
