@@ -231,7 +231,6 @@ REMIND_STANDBY = (
 )
 
 
-
 def remind_held(moment: datetime, tz: str) -> str:
     """`nhacviec remind` outside office hours ([schedule] quiet_hours, days off)."""
     return f"Ngoài giờ gửi tin: các tin trên chờ đến {dt(moment, tz)} mới gửi."
