@@ -17,6 +17,7 @@ from nhacviec.base.errors import NhacviecError
 from rules.events import EventKind
 from rules.leave import LeaveError, LeaveFacts, check_leave, covered_by, stand_ins
 from rules.roles import Role
+from storage import outbox
 from storage import tasks as task_store
 from storage.models import ChatLink, Leave, Officer, Task, TaskEvent, TaskState, Unit
 from storage.tasks import Who
@@ -173,6 +174,7 @@ def deactivate(session: Session, officer: Officer, who: Who, reason: str | None)
     for task in tasks:
         task_store.change(session, task, "assignee", None, who, reason or "cán bộ nghỉ")
     links = _unlink(session, officer)
+    outbox.expire_officer_rows(session.connection(), officer.id or 0, "cán bộ đã ngừng hoạt động")
     head_of = _step_down_as_head(session, officer)
     for leave in session.exec(
         select(Leave).where(

@@ -18,6 +18,7 @@ from bot.messages import Incoming
 from nhacviec.app import App
 from nhacviec.base.clock import FixedClock
 from rules.events import EventKind
+from storage import outbox as store
 from storage import people, repo
 from storage import tasks as task_store
 from storage.db import session_scope
@@ -179,11 +180,14 @@ def test_a_move_between_units_asked_in_chat(any_app: App) -> None:
     assert say(app, "tccb", "/vaitro CB04 head") == "✅ CB04 nay là trưởng đơn vị."
     assert "không hợp lệ" in say(app, "tccb", "/vaitro CB04 boss")
 
-    # CB04 retires: chats unlinked, the record kept.
+    # CB04 retires: chats unlinked, what was still owed to them dropped, the record kept.
     named_task(app, "Báo cáo tài sản công", date(2023, 6, 1))
+    assert [r.state for r in store.outbox_rows(app.engine) if r.officer_id == officer.id]
     reply = say(app, "tccb", "/nghiviec CB04 nghỉ hưu")
     assert reply == "✅ CB04 đã ngừng hoạt động: bỏ 2 liên kết chat, 1 nhiệm vụ về đơn vị."
     assert "chưa liên kết" in say(app, "lan", "/tasks")
+    owed = [r.state for r in store.outbox_rows(app.engine) if r.officer_id == officer.id]
+    assert owed and set(owed) == {"expired"}
     with session_scope(app.engine) as session:
         officer = people.find_officer(session, "CB04")
         assert not officer.active
