@@ -19,6 +19,7 @@ from rules.hours import QuietHours, parse_quiet_hours
 from storage.db import Engine, make_engine, upgrade
 
 if TYPE_CHECKING:
+    from bot.adapters.webhook import HttpServer
     from nhacviec.runner import Service
     from scheduler.service import Reminders, ReminderService
 
@@ -73,33 +74,57 @@ def build_app(
 
 
 def build_messengers(app: App) -> tuple[dict[str, Messenger], list[Service]]:
-    """The enabled messengers (by channel) and the services that receive their updates.
+    """The enabled messengers (by channel) and the services that receive their updates: first
+    the HTTP servers the webhooks are called on (one per listen address and port, shared by
+    Telegram, Zalo and the web page), then the messengers' own services.
     python-telegram-bot and httpx are imported only when their messenger is on."""
     messengers: dict[str, Messenger] = {}
     services: list[Service] = []
-    if app.config.zalo.enabled:
+    servers: dict[tuple[str, int], HttpServer] = {}
+
+    def server(listen: str, port: int) -> HttpServer:
+        from bot.adapters.webhook import HttpServer
+
+        if (listen, port) not in servers:
+            servers[(listen, port)] = HttpServer(listen, port)
+        return servers[(listen, port)]
+
+    config = app.config
+    if config.zalo.enabled:
         from bot.adapters.zalo.service import build_zalo
 
-        zalo_messenger, zalo_service = build_zalo(app.config.zalo, app.chat)
+        zalo_http = (
+            server(config.zalo.listen, config.zalo.port) if config.zalo.mode == "webhook" else None
+        )
+        zalo_messenger, zalo_service = build_zalo(config.zalo, app.chat, http=zalo_http)
         messengers[zalo_messenger.channel] = zalo_messenger
         services.append(zalo_service)
 
-    if app.config.telegram.enabled:
+    if config.telegram.enabled:
         from bot.adapters.telegram.service import TelegramService
 
+        telegram_http = (
+            server(config.telegram.listen, config.telegram.port)
+            if config.telegram.mode == "webhook"
+            else None
+        )
         # Several instances on PostgreSQL: the one holding the polling lock polls.
-        gated = app.config.telegram.mode == "polling" and app.engine.dialect.name == "postgresql"
-        telegram = TelegramService(app.config.telegram, app.chat, poll=not gated)
+        gated = config.telegram.mode == "polling" and app.engine.dialect.name == "postgresql"
+        telegram = TelegramService(config.telegram, app.chat, poll=not gated, http=telegram_http)
         messengers[telegram.messenger.channel] = telegram.messenger
         services.append(telegram)
         if gated:
             from nhacviec.runner import PollingLeader
 
-            config = app.config.telegram
             services.append(
-                PollingLeader(telegram, app.engine, config.token, config.takeover_seconds)
+                PollingLeader(
+                    telegram,
+                    app.engine,
+                    config.telegram.token,
+                    config.telegram.takeover_seconds,
+                )
             )
-    return messengers, services
+    return messengers, [*servers.values(), *services]
 
 
 def quiet_hours(config: Config) -> QuietHours:

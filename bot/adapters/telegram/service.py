@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-import hmac
 import inspect
 import logging
 import secrets
@@ -43,7 +42,7 @@ from telegram.ext import (
 
 from bot.adapters.ratelimit import SendLimiter
 from bot.adapters.telegram.messenger import CHANNEL, TelegramMessenger
-from bot.adapters.webhook import BadBody, read_body
+from bot.adapters.webhook import BadBody, HttpServer, read_body, secret_matches
 from bot.commands import ChatService
 from bot.messages import Button, Incoming, Reply
 from bot.messenger import DeliveryError, StartupError
@@ -159,64 +158,6 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         """Nothing to free."""
 
 
-class WebhookServer:
-    """Receives Telegram's webhook POSTs. Our own small aiohttp server rather than PTB's:
-    the secret header is checked in constant time (hmac.compare_digest), and no URL carries
-    the token."""
-
-    def __init__(
-        self,
-        listen: str,
-        port: int,
-        path: str,
-        secret: str,
-        on_update: Callable[[dict[str, Any]], Awaitable[None]],
-    ) -> None:
-        self.listen = listen
-        self.port = port
-        self.path = path
-        self._secret = secret.encode()
-        self._on_update = on_update
-        self._runner: web.AppRunner | None = None
-
-    async def start(self) -> None:
-        app = web.Application(client_max_size=1024 * 1024)
-        app.router.add_post(self.path, self._receive)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=5.0)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, self.listen, self.port).start()
-        log.info("Telegram webhook listening on %s:%s%s", self.listen, self.port, self.path)
-
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def _receive(self, request: web.Request) -> web.Response:
-        given = request.headers.get(SECRET_HEADER, "").encode()
-        if not hmac.compare_digest(given, self._secret):
-            log.warning("Telegram webhook: refused a request without the right secret")
-            return web.Response(status=403)
-        try:
-            data = await read_body(request)
-        except BadBody as bad:
-            log.warning("Telegram webhook: refused a body (%s)", bad)
-            return web.Response(status=bad.status)
-        if "update_id" not in data:
-            return web.Response(status=400)
-        try:
-            await self._on_update(data)
-        except Exception as err:
-            # A malformed update: one line, no traceback (the body is the sender's problem).
-            log.warning(
-                "Telegram webhook: could not read update %r: %s",
-                data.get("update_id"),
-                type(err).__name__,
-            )
-            return web.Response(status=400)
-        return web.Response(status=200)
-
-
 class TelegramService:
     """`nhacviec run`'s Telegram service: start/stop inside the running loop (never
     run_polling, which would own the loop)."""
@@ -234,6 +175,7 @@ class TelegramService:
         max_attempts: int = 5,
         concurrency: int = 64,
         poll: bool = True,
+        http: HttpServer | None = None,
     ) -> None:
         """`poll=False` (polling mode): start without polling; whoever decides which instance
         polls calls `start_polling` (see nhacviec/runner.py)."""
@@ -277,7 +219,14 @@ class TelegramService:
         self._slowed: dict[int, float] = {}
         self._background: set[asyncio.Task[Any]] = set()
         self.username: str | None = None
-        self._webhook: WebhookServer | None = None
+        # Webhook mode: Telegram calls us on the process's HTTP server (one of our own when
+        # none is given, started and stopped with this service).
+        self.http: HttpServer | None = None
+        self._owns_http = False
+        if config.mode == "webhook":
+            self._owns_http = http is None
+            self.http = http or HttpServer(config.listen, config.port)
+            self.http.add_post(urlsplit(config.webhook_url).path or "/", self._receive)
         self._menu: asyncio.Task[None] | None = None
         app = self.application
         app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, self._on_migrate))
@@ -327,11 +276,9 @@ class TelegramService:
             if self.poll:
                 await self.start_polling()
         else:
-            path = urlsplit(self.config.webhook_url).path or "/"
-            self._webhook = WebhookServer(
-                self.config.listen, self.config.port, path, self.secret, self._enqueue
-            )
-            await self._webhook.start()
+            assert self.http is not None
+            if self._owns_http:
+                await self.http.start()
             await bot.set_webhook(
                 url=self.config.webhook_url,
                 secret_token=self.secret,
@@ -364,6 +311,30 @@ class TelegramService:
         if updater is not None and updater.running:
             await updater.stop()
             log.info("Telegram bot @%s stopped polling", self.username)
+    async def _receive(self, request: web.Request) -> web.Response:
+        """A webhook POST from Telegram: the secret header checked in constant time, the body
+        bounded; no URL carries the token."""
+        if not secret_matches(request, SECRET_HEADER, self.secret):
+            log.warning("Telegram webhook: refused a request without the right secret")
+            return web.Response(status=403)
+        try:
+            data = await read_body(request)
+        except BadBody as bad:
+            log.warning("Telegram webhook: refused a body (%s)", bad)
+            return web.Response(status=bad.status)
+        if "update_id" not in data:
+            return web.Response(status=400)
+        try:
+            await self._enqueue(data)
+        except Exception as err:
+            # A malformed update: one line, no traceback (the body is the sender's problem).
+            log.warning(
+                "Telegram webhook: could not read update %r: %s",
+                data.get("update_id"),
+                type(err).__name__,
+            )
+            return web.Response(status=400)
+        return web.Response(status=200)
 
     async def stop(self) -> None:
         for task in list(self._background):
@@ -374,9 +345,8 @@ class TelegramService:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._menu
         # The webhook stays registered: Telegram keeps updates until we are back.
-        if self._webhook is not None:
-            await self._webhook.stop()
-            self._webhook = None
+        if self._owns_http and self.http is not None:
+            await self.http.stop()
         updater = self.application.updater
         if updater is not None and updater.running:
             await updater.stop()

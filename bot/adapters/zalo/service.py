@@ -8,7 +8,6 @@ aiohttp.web inside the running loop, and answers through the one ChatService."""
 from __future__ import annotations
 
 import asyncio
-import hmac
 import logging
 import mimetypes
 import secrets
@@ -21,7 +20,7 @@ from urllib.parse import urljoin, urlsplit
 
 from aiohttp import web
 
-from bot.adapters.webhook import BadBody, read_body
+from bot.adapters.webhook import BadBody, HttpServer, read_body, secret_matches
 from bot.adapters.zalo.api import Sleep, ZaloApiError, ZaloClient
 from bot.commands import ChatService
 from bot.messages import Incoming, Reply, split_text
@@ -222,6 +221,7 @@ class ZaloService:
         sleep: Sleep = asyncio.sleep,
         drain_seconds: float = 10.0,
         clock: Callable[[], float] = time.monotonic,
+        http: HttpServer | None = None,
     ) -> None:
         self.config = config
         self.chat = chat
@@ -242,7 +242,17 @@ class ZaloService:
         self.dropped = 0
         self._worker: asyncio.Task[None] | None = None
         self._poller: asyncio.Task[None] | None = None
-        self._runner: web.AppRunner | None = None
+        # Webhook mode: Zalo calls us on the process's HTTP server (one of our own when none is
+        # given, started and stopped with this service).
+        self.http: HttpServer | None = None
+        self._owns_http = False
+        if config.mode == "webhook":
+            self._owns_http = http is None
+            self.http = http or HttpServer(config.listen, config.port)
+            self.http.add_post(urlsplit(config.url).path or DEFAULT_WEBHOOK_PATH, self._on_webhook)
+            media = messenger.media
+            if media is not None:
+                self.http.add_get(media.path_prefix + "{name}", self._on_media)
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -270,8 +280,8 @@ class ZaloService:
         if self._poller is not None:
             self._poller.cancel()
             await asyncio.gather(self._poller, return_exceptions=True)
-        if self._runner is not None:
-            await self._runner.cleanup()
+        if self._owns_http and self.http is not None:
+            await self.http.stop()
         try:
             # What was already received is still answered.
             await asyncio.wait_for(self._queue.join(), self.drain_seconds)
@@ -315,24 +325,15 @@ class ZaloService:
     # -- webhook ------------------------------------------------------------------------------
 
     async def _start_webhook(self) -> None:
-        path = urlsplit(self.config.url).path or DEFAULT_WEBHOOK_PATH
-        app = web.Application(client_max_size=1024 * 1024)
-        app.router.add_post(path, self._on_webhook)
-        media = self.messenger.media
-        if media is not None:
-            app.router.add_get(media.path_prefix + "{name}", self._on_media)
-        # No access log: media paths are capabilities, and nothing about a request is needed.
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, self.config.listen, self.config.port)
-        await site.start()
-        self.webhook_port = self._runner.addresses[0][1]
+        assert self.http is not None
+        if self._owns_http:
+            await self.http.start()
+        self.webhook_port = self.http.bound_port
         await self.client.set_webhook(self.config.url, self.config.secret_token)
-        log.info("Zalo webhook listening on %s:%s%s", self.config.listen, self.webhook_port, path)
+        log.info("Zalo webhook on %s", urlsplit(self.config.url).path or DEFAULT_WEBHOOK_PATH)
 
     async def _on_webhook(self, request: web.Request) -> web.Response:
-        given = request.headers.get(SECRET_HEADER, "").encode()
-        if not hmac.compare_digest(given, self.config.secret_token.encode()):
+        if not secret_matches(request, SECRET_HEADER, self.config.secret_token):
             log.warning("Zalo webhook: wrong secret token from %s", request.remote)
             return web.Response(status=403)
         try:
@@ -493,6 +494,7 @@ def build_zalo(
     retry: Backoff | None = None,
     sleep: Sleep = asyncio.sleep,
     poll_timeout: int = 30,
+    http: HttpServer | None = None,
 ) -> tuple[ZaloMessenger, ZaloService]:
     """The Zalo messenger (for replies and reminders) and the service receiving updates; the
     service owns the HTTP client and closes it when it stops."""
@@ -500,5 +502,7 @@ def build_zalo(
     client = ZaloClient(config.token, config.base_url, retry=retry, sleep=sleep)
     media = MediaStore(urljoin(config.url, "media/")) if config.mode == "webhook" else None
     messenger = ZaloMessenger(client, media)
-    service = ZaloService(config, chat, client, messenger, poll_timeout=poll_timeout, sleep=sleep)
+    service = ZaloService(
+        config, chat, client, messenger, poll_timeout=poll_timeout, sleep=sleep, http=http
+    )
     return messenger, service
