@@ -110,7 +110,7 @@ def build_messengers(app: App) -> tuple[dict[str, Messenger], list[Service]]:
         )
         # Several instances on PostgreSQL: the one holding the polling lock polls.
         gated = config.telegram.mode == "polling" and app.engine.dialect.name == "postgresql"
-        telegram = TelegramService(config.telegram, app.chat, poll=not gated, http=telegram_http)
+        telegram = TelegramService(config.telegram, app.chat, http=telegram_http, poll=not gated)
         messengers[telegram.messenger.channel] = telegram.messenger
         services.append(telegram)
         if gated:
@@ -118,10 +118,7 @@ def build_messengers(app: App) -> tuple[dict[str, Messenger], list[Service]]:
 
             services.append(
                 PollingLeader(
-                    telegram,
-                    app.engine,
-                    config.telegram.token,
-                    config.telegram.takeover_seconds,
+                    telegram, app.engine, config.telegram.token, config.telegram.takeover_seconds
                 )
             )
     return messengers, [*servers.values(), *services]

@@ -68,6 +68,8 @@ async def remind(
         return preview(reminders, result)
     result = await reminders.scan(day, trigger="manual")
     report = await reminders.dispatch()
+    # A one-off run: a `nhacviec run` instance may dispatch again at once.
+    await reminders.dispatcher.resign()
     chats = result.written + result.already - result.group_chats
     groups = (
         f", {len(result.groups)} bản nhắc nhóm cho {result.group_chats} nhóm chat"

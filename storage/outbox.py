@@ -290,11 +290,51 @@ def write_outbox(conn: Connection, rows: Sequence[dict[str, Any]], now: datetime
 def _insert_new(conn: Connection, values: list[dict[str, Any]], group: bool) -> int:
     if not values:
         return 0
+    if conn.dialect.name == "postgresql":
+        return _copy_new(conn, values, group)
     stmt = _insert_ignoring_duplicates(conn, group)
-    if conn.dialect.name == "sqlite":
-        # SQLite's executemany counts the rows it inserted, and is faster than RETURNING.
-        return conn.execute(stmt, values).rowcount
-    return len(conn.execute(stmt.returning(OUTBOX.c.id), values).all())
+    # SQLite's executemany counts the rows it inserted, and is faster than RETURNING.
+    return conn.execute(stmt, values).rowcount
+
+
+def _copy_new(conn: Connection, values: list[dict[str, Any]], group: bool) -> int:
+    """PostgreSQL: COPY the rows into a temporary table, then one INSERT … SELECT … ON
+    CONFLICT DO NOTHING. A multi-row INSERT of six thousand digests spent a second on building
+    and parsing its text (12,000 parameters a statement); COPY streams them."""
+    columns = list(values[0])
+    if any(list(row) != columns for row in values):
+        raise ValueError("outbox rows to write must all have the same columns")
+    names = ", ".join(columns)
+    # Straight into the table first: the scan has left out the keys it found, so a clash
+    # means another instance wrote some of these rows meanwhile; then the careful way.
+    from psycopg.errors import UniqueViolation
+
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        with conn.begin_nested(), cursor.copy(f"COPY outbox ({names}) FROM STDIN") as copy:
+            for row in values:
+                copy.write_row([row[c] for c in columns])
+        return len(values)
+    except UniqueViolation:
+        pass
+    conflict = (
+        "(day, kind, unit_id, channel, chat_id) WHERE unit_id IS NOT NULL"
+        if group
+        else "ON CONSTRAINT uq_outbox_key"
+    )
+    conn.exec_driver_sql(
+        f"CREATE TEMPORARY TABLE outbox_new ON COMMIT DROP AS SELECT {names} FROM outbox "
+        "WITH NO DATA"
+    )
+    with cursor.copy(f"COPY outbox_new ({names}) FROM STDIN") as copy:
+        for row in values:
+            copy.write_row([row[c] for c in columns])
+    inserted = conn.exec_driver_sql(
+        f"INSERT INTO outbox ({names}) SELECT {names} FROM outbox_new "
+        f"ON CONFLICT {conflict} DO NOTHING"
+    ).rowcount
+    conn.exec_driver_sql("DROP TABLE outbox_new")
+    return inserted or 0
 
 
 def move_group_rows(conn: Connection, channel: str, old_chat_id: str, new_chat_id: str) -> int:

@@ -110,10 +110,14 @@ class SendLimiter:
             await self._wait_until(booked)
             # The overall slot is taken only once the chat's own turn has come, so a chat
             # held back by its own limit does not hold back the others.
-            await self._wait_until(self._overall.reserve(self.clock()))
-            # The chat's window counts the message from when it really leaves: after a wait
-            # for the overall slot, the chat's next message waits a whole period from then.
-            window.settle(booked, self.clock())
+            overall = self._overall.reserve(self.clock())
+            await self._wait_until(overall)
+            # Each window counts the message from when it really leaves: after a wait for the
+            # overall slot, or a wake-up made late by a busy host, the next messages keep
+            # their whole period from then.
+            now = self.clock()
+            window.settle(booked, now)
+            self._overall.settle(overall, now)
         self._prune()
 
     async def _wait_until(self, at: float) -> None:

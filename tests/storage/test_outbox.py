@@ -320,3 +320,12 @@ async def test_a_racing_scan_writes_no_second_row(any_app: App, clock: FixedCloc
     with any_app.engine.begin() as conn:
         assert store.write_outbox(conn, [d.row() for d in second.deliveries], clock.now()) == 0
     assert len(rows(any_app)) == 2
+    # Some rows new, some already there (PostgreSQL: the COPY clashes, the rows go in one by
+    # one key): only the new ones are written, in the same transaction as the scan's record.
+    link_chat(any_app, "CB03", "telegram", "t-cb03")
+    third = scanner.compute()
+    with any_app.engine.begin() as conn:
+        assert store.write_outbox(conn, [d.row() for d in third.deliveries], clock.now()) == 1
+        store.record_scan(conn, MONDAY, clock.now(), clock.now(), 3, 1, "test")
+    assert sorted(r.chat_id for r in rows(any_app)) == ["t-cb03", "t-cb04", "z-cb06"]
+    assert store.scanned_on(any_app.engine, MONDAY)

@@ -174,8 +174,8 @@ class TelegramService:
         poll_timeout: float = 10.0,
         max_attempts: int = 5,
         concurrency: int = 64,
-        poll: bool = True,
         http: HttpServer | None = None,
+        poll: bool = True,
     ) -> None:
         """`poll=False` (polling mode): start without polling; whoever decides which instance
         polls calls `start_polling` (see nhacviec/runner.py)."""
@@ -311,6 +311,7 @@ class TelegramService:
         if updater is not None and updater.running:
             await updater.stop()
             log.info("Telegram bot @%s stopped polling", self.username)
+
     async def _receive(self, request: web.Request) -> web.Response:
         """A webhook POST from Telegram: the secret header checked in constant time, the body
         bounded; no URL carries the token."""

@@ -90,3 +90,24 @@ async def test_a_chat_counts_from_when_its_message_really_left() -> None:
     first, second = times[-2], times[-1]
     assert first > 0.5  # it queued behind the 29 others for the overall limit
     assert second - first >= 1.0 + PRIVATE_MARGIN - 1e-9
+
+
+async def test_a_late_wake_up_pushes_the_window_on() -> None:
+    """The host was busy and a message left 0.3 s after its slot: the 30th message after it
+    still keeps a whole second (and the margin) from when it really left."""
+    now = [0.0]
+    sleeps = [0]
+
+    async def sleep(delay: float) -> None:
+        sleeps[0] += 1
+        # The sixth message waits for its overall slot (the first one did not wait) and its
+        # process is scheduled again 0.3 s late.
+        now[0] += delay + (0.3 if sleeps[0] == 5 else 0.0)
+
+    limiter = SendLimiter(clock=lambda: now[0], sleep=sleep)
+    left = []
+    for n in range(40):
+        await limiter.acquire(str(3000 + n))
+        left.append(now[0])
+    assert left[5] - left[4] > 0.3
+    assert left[35] - left[5] >= 1.0 + OVERALL_MARGIN - 1e-9
