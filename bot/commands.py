@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 
+from bot.approval_commands import EVIDENCE, REASON, ApprovalCommands
 from bot.gate import ChatGate
 from bot.messages import Button, Incoming, Reply
 from bot.parsing import (
@@ -32,7 +33,8 @@ from nhacviec.base.errors import NhacviecError
 from rules import Outcome, TaskFacts, days_overdue, outcome_on
 from rules.access import Action, Decision, decide, decide_for
 from rules.calendar import WorkingCalendar
-from storage import people, repo
+from rules.docnumber import split_document_number
+from storage import approvals, people, repo
 from storage import tasks as task_store
 from storage.db import Engine, Session, session_scope
 from storage.models import ChatState, Officer, Plan, Task, TaskState, Unit
@@ -106,6 +108,8 @@ class ChatService:
             self.clock.now, lambda: self.today, self.config.timezone
         )
         self._commands.update(self.people_commands.handlers())
+        self.approvals = ApprovalCommands(self)
+        self._commands.update(self.approvals.handlers())
 
     @property
     def today(self) -> date:
@@ -144,6 +148,13 @@ class ChatService:
                     return Reply(texts.DIALOG_STALE)
             replies = self.handle(Incoming(channel, chat_id, value or "-", sender_id=sender_id))
             return replies[0] if replies else Reply(texts.DIALOG_CANCELLED)
+        if action in (
+            approvals.EXT_APPROVE,
+            approvals.EXT_REFUSE,
+            approvals.CONFIRM,
+            approvals.RETURN,
+        ):
+            return self._press_decision(channel, chat_id, action, raw_id, sender_id)
         command = {"done": "done", "prog": "progress", "snooze": "snooze"}.get(action)
         if command is None or parse_id(raw_id) is None:
             return Reply(texts.UNKNOWN_COMMAND.format(command=clean(data)[:64]))
@@ -173,6 +184,54 @@ class ChatService:
                 return self._ask_percent(session, channel, who.conversation, task)
         except Exception:
             log.exception("button failed (channel=%s, chat=%s, data=%r)", channel, chat_id, data)
+            return Reply(texts.SORRY)
+
+    def _press_decision(
+        self, channel: str, chat_id: str, action: str, raw_id: str, sender_id: str | None
+    ) -> Reply:
+        """Đồng ý / Từ chối an extension, Xác nhận / Trả lại a completion."""
+        who = Incoming(channel, chat_id, "", sender_id=sender_id)
+        if not raw_id.isascii() or not raw_id.isdigit() or len(raw_id) > 9:
+            return Reply(texts.UNKNOWN_COMMAND.format(command=action))
+        try:
+            with session_scope(self.engine) as session:
+                officer = repo.officer_for_chat(session, channel, who.identity)
+                if officer is None:
+                    return Reply(texts.NOT_LINKED)
+                repo.clear_chat_states(session, channel, who.conversation)
+                return self.approvals.press(
+                    session, officer, channel, who.conversation, action, int(raw_id)
+                )
+        except Exception:
+            log.exception("button failed (channel=%s, chat=%s, data=%s)", channel, chat_id, action)
+            return Reply(texts.SORRY)
+
+    def is_linked(self, channel: str, identity: str) -> bool:
+        """Whether a chat acts as an officer (a file from a stranger is not even fetched)."""
+        with session_scope(self.engine) as session:
+            return repo.officer_for_chat(session, channel, identity) is not None
+
+    def attach(
+        self,
+        message: Incoming,
+        data: bytes,
+        content_type: str,
+        original_name: str | None = None,
+        mention: str | None = None,
+    ) -> Reply:
+        """A photo or file a chat sent: evidence of a task (see ApprovalCommands.attach)."""
+        try:
+            with session_scope(self.engine) as session:
+                officer = repo.officer_for_chat(session, message.channel, message.identity)
+                if officer is None:
+                    return Reply(texts.NOT_LINKED)
+                return self.approvals.attach(
+                    session, message, officer, data, content_type, original_name, mention
+                )
+        except Exception:
+            log.exception(
+                "attachment failed (channel=%s, chat=%s)", message.channel, message.chat_id
+            )
             return Reply(texts.SORRY)
 
     # -- the console's stand-in for the admin --------------------------------------------
@@ -269,8 +328,10 @@ class ChatService:
     def _help(self, officer: Officer | None) -> str:
         if officer is None:
             return texts.HELP_UNLINKED
-        lines = [texts.HELP_COMMON, texts.HELP_TASK, texts.HELP_LEAVE]
+        lines = [texts.HELP_COMMON, texts.HELP_TASK, texts.HELP_APPROVALS, texts.HELP_LEAVE]
         who = actor(officer)
+        if officer.role in ("head", "tccb", "admin"):
+            lines.append(texts.HELP_DECIDE)
         if decide(who, Action.FOLLOW_UP):
             lines.append(texts.HELP_STATUS_ALL)
         elif decide(who, Action.STATUS_ALL):
@@ -417,6 +478,8 @@ class ChatService:
             return refusal(allowed, task.id)
         if task.state == TaskState.DONE:
             return Reply(texts.ALREADY_DONE.format(id=task.id, day=texts.d(task.completed_on)))
+        if task.state == TaskState.REPORTED:
+            return Reply(texts.TASK_ERRORS["awaiting"].format(value=task.id))
         return task
 
     def _decide_for(
@@ -437,11 +500,17 @@ class ChatService:
     ) -> list[Reply]:
         if not command.args:
             return [Reply(texts.DONE_USAGE)]
+        ids = [a for a in command.args if looks_like_id(a)]
+        if len(command.args) > 1 and command.args[1] in ids:
+            # `/done 101 102 167`: one id a time, nothing recorded (not 101 with a note).
+            shown = " ".join(ids)
+            return [Reply(texts.DONE_ONE_ID.format(ids=shown, first=ids[0].lstrip("#")))]
         task = self._own_task(session, officer, command.args[0])
         if isinstance(task, Reply):
             return [task]
-        note = after_words(command.rest, 1) or None
-        return [self._record(session, task, officer, 100, note, message.channel)]
+        number, note = split_document_number(after_words(command.rest, 1) or "")
+        _allowed, absent = self._decide_for(session, officer, Action.DONE, task)
+        return [self._report_done(session, message, task, officer, note or None, number, absent)]
 
     def _progress(
         self, session: Session, message: Incoming, officer: Officer, command: Command
@@ -482,6 +551,9 @@ class ChatService:
                 session, task, officer, percent, note, channel, self.clock.now(), absent
             )
             return Reply(texts.co_progress_reply(task.id or 0, task.title, percent), changed=True)
+        if percent >= 100:
+            message = Incoming(channel, "", "")
+            return self._report_done(session, message, task, officer, note, None, absent)
         repo.record_progress(
             session,
             repo.ProgressRecord(
@@ -495,10 +567,44 @@ class ChatService:
                 on_behalf=absent,
             ),
         )
-        if percent >= 100:
-            late = (today - task.deadline).days if task.deadline else 0
-            return Reply(texts.done_reply(task.id or 0, task.title, today, late), changed=True)
         return Reply(texts.progress_reply(task.id or 0, task.title, before, percent), changed=True)
+
+    def _report_done(
+        self,
+        session: Session,
+        message: Incoming,
+        task: Task,
+        officer: Officer,
+        note: str | None,
+        number: str | None,
+        on_behalf: Officer | None = None,
+    ) -> Reply:
+        """/done, the Xong button or 100%: done at once, or awaiting its confirmer (config
+        [approvals] confirm_completion); then the next photo or file is its evidence."""
+        today = self.today
+        who = task_store.Who(officer, message.channel, self.clock.now(), today, on_behalf)
+        try:
+            reported = approvals.report_done(
+                session, task.id or 0, who, self.config.approvals, note, number
+            )
+        except approvals.AlreadyDone as done:
+            return Reply(
+                texts.ALREADY_DONE.format(id=done.task.id, day=texts.d(done.task.completed_on))
+            )
+        except task_store.TaskError as err:
+            return Reply(err.text())
+        late = (today - task.deadline).days if task.deadline else 0
+        if message.chat_id:
+            self.approvals.offer_evidence(session, message, task.id or 0)
+        if reported.awaiting:
+            text = texts.done_awaiting(task.id or 0, task.title, today, late, reported.step or "")
+        else:
+            text = texts.done_reply(task.id or 0, task.title, today, late)
+        if number:
+            text += f"\nVăn bản: {number}"
+        if message.chat_id:
+            text += f"\n{texts.EVIDENCE_OFFER}"
+        return Reply(text, changed=True)
 
     # -- buttons: snooze and the two-step progress question ---------------------------------
 
@@ -539,6 +645,11 @@ class ChatService:
             return self.task_commands.answer(session, state, message, officer)
         if state.awaiting == MOVE_STEP:
             return self.people_commands.answer(session, state, message, officer)
+        if state.awaiting.startswith(REASON):
+            return self.approvals.answer_reason(session, state, message, officer)
+        if state.awaiting == EVIDENCE:
+            repo.drop_chat_state(session, state)
+            return [Reply(texts.NOT_A_COMMAND)]
         task = self._own_task(session, officer, str(state.task_id), Action.PROGRESS)
         if isinstance(task, Reply):
             repo.drop_chat_state(session, state)

@@ -29,7 +29,8 @@ from rules import (
     days_overdue,
     outcome_on,
 )
-from storage import repo
+from rules.approvals import judged
+from storage import approvals, repo
 from storage.db import Session
 from storage.models import Plan
 
@@ -124,6 +125,8 @@ def task_lines(task: TaskFacts, on: date, due_soon_days: int) -> list[str]:
         details = [f"{icon} xong trễ {days_late(task, on)} ngày", texts.d(task.completed_on)]
     else:
         details = [f"{icon} xong {texts.d(task.completed_on)}"]
+        if task.extended_from is not None:
+            details.append(texts.OUTCOME_EXTENDED)
     return texts.task_entry(task.id, task.title, details, TITLE_WIDTH).split("\n")
 
 
@@ -158,6 +161,24 @@ def unit_text(
     return "\n".join(lines)
 
 
+def awaiting_text(session: Session, plan: Plan, unit_id: int | None) -> str:
+    """Tasks reported done and waiting for confirmation (not yet counted as done)."""
+    waiting = [
+        t
+        for t in approvals.awaiting_confirmation(session, plan.id or 0)
+        if unit_id is None or t.lead_unit_id == unit_id
+    ]
+    if not waiting:
+        return ""
+    lines = ["", texts.AWAITING_HEADER.format(count=len(waiting))]
+    for task in waiting[:10]:
+        step = texts.STEP_NAMES.get(task.confirm_step or "", "")
+        lines.append(f"#{task.id} báo xong {texts.d(task.reported_on)} · chờ {step}")
+    if len(waiting) > 10:
+        lines.append(f"… và {len(waiting) - 10} nhiệm vụ khác")
+    return "\n".join(lines)
+
+
 def numbered(text: str) -> list[Reply]:
     """One reply, or several marked (1/2), (2/2) when longer than a phone message."""
     parts = split_text(text, PHONE_LIMIT - 8)
@@ -181,9 +202,14 @@ def status_replies(
     if unit_code is not None:
         unit = repo.unit_by_code(session, unit_code)
         code = unit.code if unit else unit_code
-        tasks = [t for t in repo.task_facts(session, plan.id or 0) if t.unit == code]
-        return numbered(unit_text(figures, code, tasks, config.rules.due_soon_days, page))
-    replies = numbered(department_text(figures, assessment_figures(session, plan, on, config)))
+        late_rule = config.approvals.extension_counts_late
+        tasks = [
+            judged(t, late_rule) for t in repo.task_facts(session, plan.id or 0) if t.unit == code
+        ]
+        text = unit_text(figures, code, tasks, config.rules.due_soon_days, page)
+        return numbered(text + awaiting_text(session, plan, unit.id if unit else None))
+    text = department_text(figures, assessment_figures(session, plan, on, config))
+    replies = numbered(text + awaiting_text(session, plan, None))
     if with_chart:
         png = status_chart(figures.units, figures.thresholds.fail, on, f"Tình hình {plan.code}")
         replies[-1].attachments.append(Attachment(f"tinh-hinh-{on:%Y%m%d}.png", png, kind="photo"))

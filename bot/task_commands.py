@@ -7,14 +7,17 @@ each answer can be a button press (Telegram) or typed (Zalo, console); "huỷ" s
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from bot.messages import Button, Incoming, Reply
 from nhacviec.base import texts
+from rules import TaskFacts, days_late
 from rules.access import Action, Actor, Decision, TaskScope, decide
+from rules.approvals import judged
 from rules.recurrence import RecurrenceError, parse_recurrence
 from rules.textnorm import fold
-from storage import dialogs, repo
+from storage import approvals, dialogs, repo
 from storage import tasks as store
 from storage.db import Session
 from storage.models import ChatState, Officer, Task, TaskState
@@ -421,10 +424,33 @@ class TaskCommands:
         task = self._task_for(session, officer, command.args[0], Action.VIEW)
         if isinstance(task, Reply):
             return [task]
-        return [Reply(task_story(session, task, self.service.config.timezone))]
+        config = self.service.config
+        story = task_story(session, task, config.timezone, config.approvals.extension_counts_late)
+        return [Reply(story)]
 
 
-def task_story(session: Session, task: Task, timezone: str) -> str:
+def done_outcome(task: Task, extension_counts_late: bool) -> str:
+    """ "đúng hạn", "đúng hạn (đã gia hạn)" or "trễ N ngày", as the figures judge it."""
+    facts = judged(
+        TaskFacts(
+            id=task.id or 0,
+            code=task.code,
+            unit="",
+            deadline=task.deadline,
+            completed_on=task.completed_on,
+            extended_from=task.extended_from,
+        ),
+        extension_counts_late,
+    )
+    late = days_late(facts, facts.completed_on or date.max)
+    if late > 0:
+        return f"trễ {late} ngày"
+    return texts.OUTCOME_EXTENDED if facts.extended_from is not None else "đúng hạn"
+
+
+def task_story(
+    session: Session, task: Task, timezone: str, extension_counts_late: bool = False
+) -> str:
     """One task on a phone: what it is, who has it, its deadlines, then its story (events and
     progress notes), newest first."""
     unit = repo.get_unit(session, task.lead_unit_id)
@@ -443,12 +469,28 @@ def task_story(session: Session, task: Task, timezone: str) -> str:
         )
     first = store.first_deadline(session, task)
     deadline = f"Hạn {texts.d(task.deadline)}"
-    if first != task.deadline:
+    if task.extended_from is not None:
+        deadline += f" ({texts.EXTENDED_MARK}, hạn trước gia hạn {texts.d(task.extended_from)})"
+    elif first != task.deadline:
         deadline += f" (hạn ban đầu {texts.d(first)})"
     state = texts.STATE_NAMES.get(task.state, task.state)
     if task.state == TaskState.DONE:
         state += f" {texts.d(task.completed_on)}"
+        state += f" · {done_outcome(task, extension_counts_late)}"
+    elif task.state == TaskState.REPORTED:
+        step = texts.STEP_NAMES.get(task.confirm_step or "", "")
+        state += f" ({step}), báo xong {texts.d(task.reported_on)}"
     lines.append(f"{deadline} · {task.progress}% · {state}")
+    if task.extension_step is not None:
+        step = texts.STEP_NAMES.get(task.extension_step, "")
+        lines.append(f"Đang xin gia hạn đến {texts.d(task.extension_to)}, chờ {step} duyệt")
+    proofs = approvals.evidence_of(session, task.id or 0)
+    if proofs:
+        lines.append("Minh chứng:")
+        lines += [
+            f"• {texts.evidence_line(e.document_number, e.original_name, e.filename)}"
+            for e in proofs
+        ]
     story = store.story(session, task.id or 0)
     if story:
         lines.append("Diễn biến (mới nhất trước):")

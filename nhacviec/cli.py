@@ -522,6 +522,7 @@ def demo(
     with tempfile.TemporaryDirectory(prefix="nhacviec-demo-") as folder:
         config = Config()
         config.database.url = f"sqlite:///{folder}/demo.db"
+        config.evidence.folder = f"{folder}/evidence"
         day = parse_day(on) if on else DEMO_DAY
         clock = FixedClock.on(day, config.timezone)
         built = build_app(config, clock)

@@ -25,6 +25,8 @@ class Action(StrEnum):
     STATUS_OWN = "status_own"  # one's own unit's figures
     FOLLOW_UP = "follow_up"  # TCCB's tools: scores, inspections
     REPORT = "report"  # the Excel report, the areas view (read only)
+    EXTEND = "extend"  # ask for an extension (/giahan): the task's officer or its unit's head
+    REOPEN_DONE = "reopen_done"  # /molai: a done task back to open (head of its unit, TCCB)
     PEOPLE = "people"  # deactivate, move, change the role of an officer: TCCB and admin
 
 
@@ -47,6 +49,10 @@ class Refusal(StrEnum):
     CANCELLED = "cancelled"
     NOT_CANCELLED = "not_cancelled"
     DONE = "done"
+    NOT_DONE = "not_done"
+    NOT_APPROVER = "not_approver"
+    ASSIGNEE_ONLY = "assignee_only"
+    NOT_OPEN = "not_open"
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +136,23 @@ def decide(actor: Actor, action: Action, task: TaskScope | None = None) -> Decis
         return YES if action is Action.VIEW else _no(Refusal.OTHER_UNIT)
     own = actor.unit_id == task.lead_unit_id
     co = actor.unit_id in task.co_unit_ids
+    if action is Action.REOPEN_DONE:
+        if role == Role.DIRECTOR:
+            return _no(Refusal.READ_ONLY)
+        if role not in (Role.TCCB, Role.ADMIN) and not (role == Role.HEAD and own):
+            return _no(Refusal.HEADS_ONLY)
+        return YES if task.state == "done" else _no(Refusal.NOT_DONE)
+    if action is Action.EXTEND:
+        if role == Role.DIRECTOR:
+            return _no(Refusal.READ_ONLY)
+        if not own:
+            return _no(Refusal.LEAD_ONLY if co else Refusal.OTHER_UNIT)
+        if task.state != "open":
+            return _no(Refusal.NOT_OPEN)
+        named = task.assignee_id
+        if named is not None and role != Role.HEAD and actor.officer_id != named:
+            return _no(Refusal.ASSIGNEE_ONLY)
+        return YES
     if action is Action.VIEW:
         return YES if role in SEE_ALL or own or co else _no(Refusal.OTHER_UNIT)
     if action is Action.APPROVE:
@@ -152,6 +175,20 @@ def decide(actor: Actor, action: Action, task: TaskScope | None = None) -> Decis
 
 def actor_of(officer_id: int | None, unit_id: int, role: str, active: bool = True) -> Actor:
     return Actor(officer_id or 0, unit_id, role, active)
+
+
+def decide_step(actor: Actor, step: str, task: TaskScope) -> Decision:
+    """May `actor` decide at approval step `step` ("head" or "tccb", rules.approvals.Step) on
+    `task`: approve or refuse an extension, confirm or return a completion? The head step is
+    the lead unit's head's (the admin stands in); the TCCB step is TCCB's and the admin's."""
+    if not actor.active:
+        return _no(Refusal.INACTIVE)
+    if actor.role == Role.ADMIN:
+        return YES
+    if step == "head":
+        own = actor.unit_id == task.lead_unit_id
+        return YES if actor.role == Role.HEAD and own else _no(Refusal.NOT_APPROVER)
+    return YES if actor.role == Role.TCCB else _no(Refusal.NOT_APPROVER)
 
 
 # What a substitute may do in the name of the officer they stand in for.

@@ -27,6 +27,8 @@ class EventKind(StrEnum):
     COMPLETION_REPORTED = "done_reported"
     COMPLETION_CONFIRMED = "done_confirmed"
     COMPLETION_RETURNED = "done_returned"
+    COMPLETION_WITHDRAWN = "done_withdrawn"  # the officer took back their own report
+    EVIDENCE_ADDED = "evidence"  # a document number, a photo or a file (field says which)
     # About an officer, not a task (task_id empty, subject_id the officer): issue 15.
     OFFICER_DEACTIVATED = "officer_off"  # field "active"
     OFFICER_MOVED = "officer_moved"  # field "unit", old and new unit codes

@@ -38,6 +38,8 @@ class TaskFacts:
     progress: int = 0
     area: str | None = None
     title: str = ""
+    # The deadline it had before an approved extension (gia hạn); `deadline` is the one in force.
+    extended_from: date | None = None
 
 
 def outcome_on(task: TaskFacts, on: date, due_soon_days: int = 7) -> Outcome:

@@ -125,6 +125,8 @@ class Part:
     text: str
     task_ids: tuple[int, ...]
     hint: str | None
+    # Buttons of their own (an approver's Đồng ý / Từ chối), as rows of (label, data).
+    buttons: tuple[tuple[tuple[str, str], ...], ...] = ()
 
 
 def render_parts(
@@ -184,6 +186,8 @@ def render_parts(
 def to_reply(part: Part, supports_buttons: bool) -> Reply:
     """The part as the messenger sends it: with each task's buttons where it has buttons."""
     buttons = [_buttons(i) for i in part.task_ids] if supports_buttons else []
+    if supports_buttons:
+        buttons += [[Button(label, data) for label, data in row] for row in part.buttons]
     return Reply(text=part.text, buttons=buttons, commands_hint=part.hint)
 
 
@@ -224,7 +228,11 @@ def decode(text: str, payload: str) -> list[Part]:
     offset = 0
     for meta in json.loads(payload):
         end = offset + meta["chars"]
-        parts.append(Part(text[offset:end], tuple(meta["tasks"]), meta.get("hint")))
+        rows = tuple(
+            tuple((str(label), str(data)) for label, data in row)
+            for row in meta.get("buttons") or []
+        )
+        parts.append(Part(text[offset:end], tuple(meta["tasks"]), meta.get("hint"), rows))
         offset = end + len(PART_BREAK)
     return parts
 

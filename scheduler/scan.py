@@ -44,8 +44,8 @@ from scheduler.digest import (
     render_parts,
     traits_for,
 )
+from storage import approvals, people
 from storage import outbox as store
-from storage import people
 from storage.db import Engine
 
 log = logging.getLogger(__name__)
@@ -103,6 +103,7 @@ class ScanResult:
     written: int = 0  # rows new in the outbox (officers' and groups')
     already: int = 0  # chats (officers' and groups') whose row for the day was already there
     tasks_read: int = 0
+    waiting: int = 0  # rows of "what waits for you" for approvers and confirmers
 
 
 def choose_links(
@@ -374,6 +375,9 @@ class Scanner:
                 result.written,
                 trigger,
             )
+        if result.working_day:
+            # Approvers and confirmers hear, with their digest, what waits for them.
+            result.waiting = approvals.owe_waiting_reminders(self.engine, result.day, started)
         log.info(
             "reminder scan %s: %d digests, %d chats, %d group chats, %d new outbox rows",
             result.day.isoformat(),

@@ -48,6 +48,7 @@ class TaskState(StrEnum):
     OPEN = "open"
     DONE = "done"
     CANCELLED = "cancelled"  # left the plan and its figures; the reason is in its events
+    REPORTED = "reported"  # completion reported, awaiting confirmation (chờ xác nhận)
 
 
 class Plan(SQLModel, table=True):
@@ -151,6 +152,14 @@ class Task(SQLModel, table=True):
     completed_at: datetime | None = Field(default=None, sa_column=_ts())
     completed_on: date | None = None
     snoozed_until: date | None = None
+    # An extension request waiting (the date asked for) and whose turn it is (rules.approvals).
+    extension_to: date | None = None
+    extension_step: str | None = Field(default=None, max_length=8, index=True)
+    # The deadline in force before an approved extension; `deadline` is the one in force now.
+    extended_from: date | None = None
+    # A completion reported on this day, awaiting confirmation at `confirm_step`.
+    reported_on: date | None = None
+    confirm_step: str | None = Field(default=None, max_length=8, index=True)
 
 
 class TaskTally(SQLModel, table=True):
@@ -244,6 +253,24 @@ class Leave(SQLModel, table=True):
     channel: str = Field(max_length=16)
     cancelled_at: datetime | None = Field(default=None, sa_column=_ts())
     cancelled_by: str | None = Field(default=None, max_length=32)
+
+
+class TaskEvidence(SQLModel, table=True):
+    """Proof of a task's completion: a document number, or a photo or file kept in the
+    evidence folder under `filename` (a name nhacviec made). Rows are only ever added."""
+
+    __tablename__ = "task_evidence"
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    at: datetime = Field(default_factory=utcnow, sa_column=_ts(False))
+    officer_id: int | None = Field(default=None, foreign_key="officer.id")
+    channel: str = Field(max_length=16)
+    document_number: str | None = Field(default=None, max_length=64)
+    filename: str | None = Field(default=None, max_length=128)
+    original_name: str | None = Field(default=None, max_length=255)
+    content_type: str | None = Field(default=None, max_length=128)
+    size: int | None = None
+    sha256: str | None = Field(default=None, max_length=64)
 
 
 class AreaSelfScore(SQLModel, table=True):

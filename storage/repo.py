@@ -199,6 +199,7 @@ def task_facts(session: Session, plan_id: int) -> list[TaskFacts]:
             col(Task.progress),
             col(Area.code),
             col(Task.title),
+            col(Task.extended_from),
         )
         .join(Unit, col(Unit.id) == Task.lead_unit_id)
         .outerjoin(Area, col(Area.id) == Task.area_id)
@@ -215,6 +216,7 @@ def task_facts(session: Session, plan_id: int) -> list[TaskFacts]:
             progress=r[5],
             area=r[6],
             title=r[7],
+            extended_from=r[8],
         )
         for r in rows
     ]
@@ -256,6 +258,26 @@ def tasks_of_unit(session: Session, unit_id: int, plan_id: int) -> list[Task]:
             .order_by(col(Task.deadline).is_(None), col(Task.deadline), col(Task.id))
         ).all()
     )
+
+
+def locked_task(session: Session, task_id: int) -> Task | None:
+    """The task, freshly read and locked against every other change until this transaction
+    ends; None if there is none. Every change to a task (progress, completion, snooze, and
+    later confirmations and extensions) starts here, so of two at once the second sees what
+    the first did."""
+    if not 0 < task_id < 2**31:
+        return None
+    query = select(Task).where(Task.id == task_id).execution_options(populate_existing=True)
+    if session.get_bind().dialect.name == "postgresql":
+        return session.exec(query.with_for_update()).first()
+    # SQLite has no row locks: a write takes the database's one write lock, waits for another
+    # writer to commit first, and holds it until this transaction ends. The read after it is
+    # the newest committed row (the read of a deferred transaction that starts with a write).
+    session.execute(
+        sa.update(Task).where(col(Task.id) == task_id).values(id=Task.id),
+        execution_options={"synchronize_session": False},
+    )
+    return session.exec(query).first()
 
 
 @dataclass(frozen=True)

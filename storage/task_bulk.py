@@ -67,7 +67,13 @@ def write_tasks(session: Session, plan_id: int, rows: list[TaskRow]) -> BulkResu
     changed ones updated, the rest left alone (and counted)."""
     table = Task.__table__  # type: ignore[attr-defined]
     links = TaskCoUnit.__table__  # type: ignore[attr-defined]
-    columns = [table.c.id, table.c.code, table.c.state, *(table.c[f] for f in TASK_FIELDS)]
+    columns = [
+        table.c.id,
+        table.c.code,
+        table.c.state,
+        table.c.extended_from,
+        *(table.c[f] for f in TASK_FIELDS),
+    ]
     existing = {
         row.code: row
         for row in session.execute(sa.select(*columns).where(table.c.plan_id == plan_id))
@@ -102,7 +108,11 @@ def write_tasks(session: Session, plan_id: int, rows: list[TaskRow]) -> BulkResu
             result.unchanged += 1
             continue
         values = task.values
-        if old.state == "done" and old.deadline != values["deadline"]:
+        if old.extended_from is not None and values["deadline"] == old.extended_from:
+            # The file still holds the deadline before an approved extension: the extension
+            # stays the deadline in force (only a person moves it again, with a reason).
+            values = {**values, "deadline": old.deadline}
+        if old.state in ("done", "reported") and old.deadline != values["deadline"]:
             # A done task's outcome is settled: a file does not move its deadline (that
             # would turn a late completion into an on-time one); a person may, with a reason.
             result.kept_deadlines.append((task, old.deadline, old.id))

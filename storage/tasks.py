@@ -49,6 +49,9 @@ class TaskError(NhacviecError):
         self.value = value
 
     def text(self) -> str:
+        if self.reason.startswith("access:"):
+            refusal = self.reason.partition(":")[2]
+            return texts.ACCESS_REFUSALS[refusal].format(id=self.value)
         return texts.TASK_ERRORS[self.reason].format(value=self.value)
 
 
@@ -60,6 +63,8 @@ class Who:
     channel: str
     at: datetime
     day: date
+    # The absent officer a substitute acts for (storage.people): "CB012 thay CB009".
+    on_behalf: Officer | None = None
 
     @property
     def actor(self) -> str:
@@ -68,6 +73,10 @@ class Who:
     @property
     def officer_id(self) -> int | None:
         return self.officer.id if self.officer is not None else None
+
+    @property
+    def on_behalf_id(self) -> int | None:
+        return self.on_behalf.id if self.on_behalf is not None else None
 
 
 @dataclass
@@ -113,6 +122,7 @@ def record(
         old=old,
         new=new,
         reason=reason,
+        on_behalf_id=who.on_behalf_id,
     )
     session.add(event)
     session.flush()

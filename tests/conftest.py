@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 
 from nhacviec.app import App, build_app
 from nhacviec.base.clock import FixedClock
-from nhacviec.base.config import Config
+from nhacviec.base.config import ApprovalsConfig, Config
 from storage import repo
 from storage.db import make_engine, session_scope
 from storage.importer import import_sheets, read_file
@@ -78,6 +78,13 @@ def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
     eng.dispose()
 
 
+# The tests written before confirmed completion run with it off ("none": a /done counts at
+# once, exactly as it always did); tests/bot/test_approvals.py runs the default ("head").
+def legacy_config() -> Config:
+    """A fresh config (tests change theirs) with confirmation off."""
+    return Config(approvals=ApprovalsConfig(confirm_completion="none"))
+
+
 @pytest.fixture
 def clock() -> FixedClock:
     """09:00 on Monday 03/04/2023 in Asia/Ho_Chi_Minh."""
@@ -92,7 +99,7 @@ def load(engine: Engine, path: Path) -> None:
 @pytest.fixture
 def app(sqlite_engine: Engine, clock: FixedClock, tmp_path: Path) -> App:
     """An app on SQLite loaded with the small test plan (tests/builders.py)."""
-    built = build_app(Config(), clock, sqlite_engine)
+    built = build_app(legacy_config(), clock, sqlite_engine)
     load(sqlite_engine, write_xlsx(tmp_path / "small.xlsx"))
     return built
 
@@ -100,7 +107,7 @@ def app(sqlite_engine: Engine, clock: FixedClock, tmp_path: Path) -> App:
 @pytest.fixture
 def example_app(sqlite_engine: Engine, clock: FixedClock) -> App:
     """An app on SQLite loaded with the department's example plan (examples/)."""
-    built = build_app(Config(), clock, sqlite_engine)
+    built = build_app(legacy_config(), clock, sqlite_engine)
     load(sqlite_engine, EXAMPLE_PLAN)
     return built
 

@@ -102,6 +102,40 @@ class ZaloConfig:
 
 
 @dataclass
+class ApprovalsConfig:
+    """Who approves extensions and confirms completions (docs/extensions-and-confirmation.md)."""
+
+    # "tccb", "head", or "head_then_tccb" (the unit head, then TCCB).
+    extension_approver: str = "tccb"
+    # "none" (a /done counts at once), "head" (the unit head confirms) or "tccb".
+    confirm_completion: str = "head"
+    # A head's own /done waits for TCCB's confirmation (only with confirm_completion = "head").
+    head_done_needs_tccb: bool = False
+    # Finishing after the original deadline but within an approved extension counts as late.
+    extension_counts_late: bool = False
+
+
+@dataclass
+class EvidenceConfig:
+    """Where the photos and files attached to tasks are kept, and what is accepted."""
+
+    folder: str = "evidence"
+    max_bytes: int = 10 * 1024 * 1024
+    types: list[str] = field(
+        default_factory=lambda: [
+            "image/jpeg",
+            "image/png",
+            "image/webp",
+            "application/pdf",
+            "application/msword",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "application/vnd.ms-excel",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ]
+    )
+
+
+@dataclass
 class Config:
     timezone: str = DEFAULT_TIMEZONE
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
@@ -111,6 +145,8 @@ class Config:
     outbox: OutboxConfig = field(default_factory=OutboxConfig)
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
     zalo: ZaloConfig = field(default_factory=ZaloConfig)
+    approvals: ApprovalsConfig = field(default_factory=ApprovalsConfig)
+    evidence: EvidenceConfig = field(default_factory=EvidenceConfig)
 
 
 # Environment variables that override keys of the file (secrets belong here, not in the file).
@@ -157,6 +193,15 @@ def validate(config: Config) -> None:
         raise ConfigError(
             "[rules] cần 0 < warning_threshold ≤ fail_threshold ≤ 1, ví dụ 0.20 và 0.30"
         )
+    approvals = config.approvals
+    if approvals.extension_approver not in ("tccb", "head", "head_then_tccb"):
+        raise ConfigError(
+            '[approvals] extension_approver phải là "tccb", "head" hoặc "head_then_tccb"'
+        )
+    if approvals.confirm_completion not in ("none", "head", "tccb"):
+        raise ConfigError('[approvals] confirm_completion phải là "none", "head" hoặc "tccb"')
+    if config.evidence.max_bytes < 1:
+        raise ConfigError("[evidence] max_bytes phải từ 1 trở lên")
     if config.telegram.enabled:
         check_telegram(config.telegram)
     if config.zalo.enabled:
@@ -266,7 +311,14 @@ def _coerce(value: Any, hint: Any, key: str) -> Any:
             raise ConfigError(f"{key}: cần danh sách ngày dạng 2024-04-29") from exc
     if hint is float and isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
-    expected = {str: str, int: int, bool: bool, float: float, list[int]: list}.get(hint)
+    expected = {
+        str: str,
+        int: int,
+        bool: bool,
+        float: float,
+        list[int]: list,
+        list[str]: list,
+    }.get(hint)
     if expected is not None and not isinstance(value, expected):
         raise ConfigError(f"{key}: giá trị '{value}' sai kiểu")
     return value

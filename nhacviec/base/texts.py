@@ -40,7 +40,7 @@ HELP_UNLINKED = (
 HELP_COMMON = (
     "Các lệnh:\n"
     "/tasks – nhiệm vụ đang mở của đơn vị\n"
-    "/done ID [ghi chú] – báo hoàn thành\n"
+    "/done ID [số văn bản] [ghi chú] – báo hoàn thành\n"
     "/progress ID PHẦN_TRĂM [ghi chú] – cập nhật tiến độ\n"
     "/help – hướng dẫn"
 )
@@ -94,7 +94,10 @@ def link_locked(seconds: float) -> str:
 UNKNOWN_COMMAND = "Không hiểu lệnh “{command}”. Gõ /help để xem các lệnh."
 NOT_A_COMMAND = "Hãy gõ một lệnh, ví dụ /tasks. Gõ /help để xem các lệnh."
 NO_PLAN = "Chưa có kế hoạch nào được nạp. Quản trị hãy chạy: nhacviec import TỆP"
-DONE_USAGE = "Gõ: /done ID [ghi chú], ví dụ /done 12 Đã gửi báo cáo"
+DONE_USAGE = (
+    "Gõ: /done ID [số văn bản] [ghi chú], ví dụ /done 12 Đã gửi báo cáo "
+    "hoặc /done 12 123/BC-SNN Đã gửi UBND tỉnh"
+)
 PROGRESS_USAGE = "Gõ: /progress ID PHẦN_TRĂM [ghi chú], ví dụ /progress 12 50"
 BAD_ID = "“{value}” không phải mã nhiệm vụ. Mã là số ở đầu dòng trong /tasks."
 NO_TASK = "Không có nhiệm vụ số {id}. Gõ /tasks để xem danh sách."
@@ -142,6 +145,7 @@ OUTCOME_NAMES = {
     "overdue": "quá hạn",
     "done_on_time": "xong đúng hạn",
     "done_late": "xong trễ",
+    "done_extended": "đúng hạn (đã gia hạn)",
 }
 TCCB_ONLY = "Chỉ TCCB và quản trị dùng được lệnh này."
 SHARE_RULE = "Tỷ lệ = (trễ + quá hạn) / giao"
@@ -197,7 +201,7 @@ def group_linked(unit: str) -> str:
 # The command menu a messenger shows (Telegram's setMyCommands): name, short description.
 COMMAND_MENU = [
     ("tasks", "Nhiệm vụ đang mở của đơn vị"),
-    ("done", "Báo hoàn thành: /done ID [ghi chú]"),
+    ("done", "Báo hoàn thành: /done ID [số văn bản] [ghi chú]"),
     ("progress", "Cập nhật tiến độ: /progress ID PHẦN_TRĂM [ghi chú]"),
     ("status", "Tình hình các đơn vị, cảnh báo 30%"),
     ("areas", "TCCB: tiến độ theo lĩnh vực, điểm tự chấm"),
@@ -208,6 +212,10 @@ COMMAND_MENU = [
     ("giao", "Giao nhiệm vụ mới (TCCB, theo dõi)"),
     ("sua", "Sửa nhiệm vụ: /sua ID"),
     ("huy", "Huỷ nhiệm vụ: /huy ID lý do"),
+    ("giahan", "Xin gia hạn: /giahan ID dd/mm/yyyy lý do"),
+    ("cho", "Việc chờ bạn duyệt"),
+    ("xacnhan", "Xác nhận hoàn thành: /xacnhan ID"),
+    ("molai", "Mở lại nhiệm vụ đã xong: /molai ID lý do"),
     ("start", "Liên kết tài khoản: /start MÃ"),
     ("help", "Hướng dẫn sử dụng"),
 ]
@@ -278,6 +286,11 @@ ACCESS_REFUSALS = {
     "cancelled": "Nhiệm vụ {id} đã bị huỷ.",
     "not_cancelled": "Nhiệm vụ {id} không bị huỷ, không cần mở lại.",
     "done": "Nhiệm vụ {id} đã hoàn thành, không huỷ được.",
+    "not_done": "Nhiệm vụ {id} chưa hoàn thành, không cần mở lại.",
+    "not_approver": "Bạn không phải người duyệt bước này của nhiệm vụ {id}.",
+    "assignee_only": "Nhiệm vụ {id} có cán bộ thụ lý: chỉ người thụ lý hoặc trưởng đơn vị "
+    "xin gia hạn.",
+    "not_open": "Nhiệm vụ {id} không còn đang làm, không xin gia hạn được.",
 }
 
 TASK_ERRORS = {
@@ -294,10 +307,28 @@ TASK_ERRORS = {
     "bad_day": "Ngày “{value}” không đúng dạng dd/mm/yyyy.",
     "no_plan": "Chưa có kế hoạch nào được nạp.",
     "no_task": "Không có nhiệm vụ số {value}.",
+    "ext_pending": "Nhiệm vụ {value} đã có đề nghị gia hạn đang chờ duyệt.",
+    "ext_no_reason": "Cần ghi lý do xin gia hạn.",
+    "ext_not_later": "Hạn mới phải sau hạn hiện tại ({value}).",
+    "ext_past": "Hạn mới {value} đã qua.",
+    "ext_none": "Nhiệm vụ {value} không có đề nghị gia hạn nào chờ duyệt.",
+    "refuse_no_reason": "Cần ghi lý do từ chối.",
+    "not_approver": "Bạn không phải người duyệt bước này của nhiệm vụ {value}.",
+    "already_done": "Nhiệm vụ {value} đã hoàn thành.",
+    "awaiting": "Nhiệm vụ {value} đã báo hoàn thành, đang chờ xác nhận.",
+    "not_awaiting": "Nhiệm vụ {value} không chờ xác nhận hoàn thành.",
+    "return_no_reason": "Cần ghi lý do trả lại.",
+    "not_reporter": "Chỉ người đã báo hoàn thành nhiệm vụ {value} mới rút lại được.",
+    "not_done": "Nhiệm vụ {value} chưa hoàn thành, không cần mở lại.",
+    "reopen_no_reason": "Cần ghi lý do mở lại.",
+    "file_too_big": "Tệp quá lớn: tối đa {value}.",
+    "file_empty": "Tệp rỗng, không lưu.",
+    "file_type": "Không nhận loại tệp này ({value}): gửi ảnh JPG/PNG, PDF, Word hoặc Excel.",
     "not_series": "Nhiệm vụ {value} không lặp lại: sửa hạn bằng mục han.",
     "bad_rule": "Không hiểu chu kỳ lặp lại “{value}” (hàng tháng, hàng quý, 6 tháng, hàng năm).",
     "series_empty": "Hạn lần đầu {value} nằm sau cuối năm kế hoạch.",
 }
+STEP_NAMES = {"head": "trưởng đơn vị", "tccb": "TCCB"}
 
 # What each field is called when a user picks it or reads its change.
 FIELD_NAMES = {
@@ -314,6 +345,10 @@ FIELD_NAMES = {
     "series_first": "hạn lần đầu của chuỗi",
     "series_rule": "chu kỳ lặp lại",
     "state": "trạng thái",
+    "completed_on": "ngày hoàn thành",
+    "step": "bước duyệt",
+    "document_number": "số văn bản",
+    "file": "tệp",
 }
 # Typed names of the fields (/sua ID TRƯỜNG GIÁ_TRỊ), folded (no diacritics).
 FIELD_WORDS = {
@@ -347,6 +382,8 @@ EVENT_NAMES = {
     "progress": "cập nhật tiến độ",
     "done": "báo hoàn thành",
     "co_progress": "đơn vị phối hợp cập nhật",
+    "done_withdrawn": "rút báo hoàn thành",
+    "evidence": "thêm minh chứng",
 }
 CHANNEL_NAMES = {
     "telegram": "Telegram",
@@ -357,7 +394,12 @@ CHANNEL_NAMES = {
     "web": "web",
     "migration": "dữ liệu cũ",
 }
-STATE_NAMES = {"open": "đang làm", "done": "đã xong", "cancelled": "đã huỷ"}
+STATE_NAMES = {
+    "open": "đang làm",
+    "done": "đã xong",
+    "cancelled": "đã huỷ",
+    "reported": "chờ xác nhận",
+}
 NO_VALUE = "(trống)"
 
 
@@ -384,6 +426,20 @@ def event_text(
     name = EVENT_NAMES.get(kind, kind)
     if kind == "created":
         text = f"{name}, hạn {event_value('deadline', new)}"
+    elif kind in ("ext_requested", "ext_approved", "ext_refused") and field == "deadline":
+        text = f"{name} {event_value(field, old)} → {event_value(field, new)}"
+    elif kind == "ext_approved" and field == "step":
+        text = (
+            f"{name} ({STEP_NAMES.get(old or '', old)}), chuyển {STEP_NAMES.get(new or '', new)}"
+        )
+    elif field == "completed_on" and kind in ("done_reported", "done_confirmed"):
+        text = f"{name} ngày {event_value('deadline', new)}"
+    elif field == "completed_on" and kind == "reopened":
+        text = f"{name} (đã xong {event_value('deadline', old)})" if old else name
+    elif field == "completed_on":
+        text = f"{name} (ngày báo {event_value('deadline', old)})" if old else name
+    elif kind == "evidence":
+        text = f"{name}: {FIELD_NAMES.get(field or '', field)} {new}"
     elif kind in ("progress", "co_progress", "done"):
         text = f"{name} {percent}%" if percent is not None else name
         return f"{text}: {reason}" if reason else text
@@ -504,6 +560,151 @@ IMPORT_DONE_DEADLINE_KEPT = (
     "Dòng {row}, {code} (#{id}) đã hoàn thành: giữ hạn {old}, không đổi thành {new}. "
     'Nếu cần, sửa có lý do: nhacviec task edit {id} han {new} --reason "…"'
 )
+
+
+# -- extensions and confirmed completion (docs/extensions-and-confirmation.md) ---------------
+
+HELP_APPROVALS = (
+    "/giahan ID dd/mm/yyyy lý do – xin gia hạn\n"
+    "/rut ID – rút báo hoàn thành đang chờ xác nhận\n"
+    "/cho – việc chờ bạn duyệt"
+)
+HELP_DECIDE = (
+    "/duyet ID · /tuchoi ID lý do – duyệt gia hạn\n"
+    "/xacnhan ID · /tralai ID lý do – xác nhận hoàn thành\n"
+    "/molai ID lý do – mở lại nhiệm vụ đã xong"
+)
+EXTEND_USAGE = "Gõ: /giahan ID dd/mm/yyyy lý do, ví dụ /giahan 12 30/06/2023 Chờ số liệu quý II"
+APPROVE_USAGE = "Gõ: /duyet ID, ví dụ /duyet 12"
+REFUSE_USAGE = "Gõ: /tuchoi ID lý do, ví dụ /tuchoi 12 Không có căn cứ"
+CONFIRM_USAGE = "Gõ: /xacnhan ID, ví dụ /xacnhan 12"
+RETURN_USAGE = "Gõ: /tralai ID lý do, ví dụ /tralai 12 Thiếu báo cáo ký số"
+REOPEN_DONE_USAGE = "Gõ: /molai ID lý do, ví dụ /molai 103 Báo nhầm, đúng là 104"
+WITHDRAW_USAGE = "Gõ: /rut ID, ví dụ /rut 12"
+DONE_ONE_ID = (
+    "/done nhận một mã nhiệm vụ mỗi lần ({ids}): chưa ghi gì. Gõ từng lệnh, ví dụ /done {first}"
+)
+BUTTON_APPROVE = "✅ Đồng ý"
+BUTTON_REFUSE = "✖️ Từ chối"
+BUTTON_CONFIRM = "✅ Xác nhận"
+BUTTON_RETURN = "↩️ Trả lại"
+EXTENSION_HINT = "Trả lời: /duyet {id} hoặc /tuchoi {id} lý do"
+CONFIRM_HINT = "Trả lời: /xacnhan {id} hoặc /tralai {id} lý do"
+ASK_REFUSE_REASON = "Lý do từ chối gia hạn nhiệm vụ {id}? Gõ lý do, hoặc “huỷ” để thôi."
+ASK_RETURN_REASON = "Lý do trả lại nhiệm vụ {id}? Gõ lý do, hoặc “huỷ” để thôi."
+EVIDENCE_OFFER = "📎 Có ảnh hoặc tệp minh chứng? Gửi ngay sau tin này (hoặc trả lời tin này)."
+EVIDENCE_NO_TASK = (
+    "Chưa biết ảnh/tệp này cho nhiệm vụ nào. Gõ /done ID trước, rồi gửi ảnh hoặc tệp; "
+    "hoặc ghi chú thích “#ID”."
+)
+EXTENDED_MARK = "đã gia hạn"
+OUTCOME_EXTENDED = "đúng hạn (đã gia hạn)"
+AWAITING_HEADER = "⏳ Chờ xác nhận hoàn thành ({count}):"
+WAITING_HEADER = "🗂 Chờ bạn duyệt ({count}):"
+WAITING_NONE = "✅ Không có việc nào chờ bạn duyệt."
+EXTENSION_RULE_NOT_LATE = "Xong trong hạn gia hạn được duyệt: tính đúng hạn."
+EXTENSION_RULE_LATE = "Xong trong hạn gia hạn được duyệt: vẫn tính trễ (so với hạn trước gia hạn)."
+
+
+def extension_rule(counts_late: bool) -> str:
+    return EXTENSION_RULE_LATE if counts_late else EXTENSION_RULE_NOT_LATE
+
+
+def extension_request(
+    task_id: int, title: str, asker: str, deadline: date | None, to: date | None, reason: str
+) -> str:
+    return (
+        f"📅 Đề nghị gia hạn #{task_id}\n{shorten(title, 120)}\n"
+        f"Hạn {d(deadline)} → {d(to)}\nLý do: {reason}\nNgười đề nghị: {asker}"
+    )
+
+
+def extension_requested(task_id: int, to: date, step: str, told: int) -> str:
+    who = STEP_NAMES.get(step, step)
+    sent = f" Đã gửi {told} tin." if told else ""
+    return f"📨 Đã gửi đề nghị gia hạn nhiệm vụ {task_id} đến {d(to)}: chờ {who} duyệt.{sent}"
+
+
+def extension_approved(task_id: int, title: str, old: date | None, new: date | None) -> str:
+    return f"✅ Đồng ý gia hạn nhiệm vụ {task_id}: hạn {d(old)} → {d(new)}.\n{shorten(title, 120)}"
+
+
+def extension_forwarded(task_id: int, step: str) -> str:
+    who = STEP_NAMES.get(step, step)
+    return f"✅ Đã đồng ý; đề nghị gia hạn nhiệm vụ {task_id} chuyển {who} duyệt."
+
+
+def extension_refused(task_id: int, title: str, to: date | None, reason: str) -> str:
+    return (
+        f"✖️ Không đồng ý gia hạn nhiệm vụ {task_id} đến {d(to)}.\n{shorten(title, 120)}\n"
+        f"Lý do: {reason}"
+    )
+
+
+def completion_request(
+    task_id: int,
+    title: str,
+    reporter: str,
+    day: date | None,
+    deadline: date | None,
+    numbers: list[str],
+    files: int,
+) -> str:
+    lines = [
+        f"📨 Báo hoàn thành #{task_id}, chờ xác nhận",
+        shorten(title, 120),
+        f"Ngày báo {d(day)} · hạn {d(deadline)} · người báo {reporter}",
+    ]
+    if numbers:
+        lines.append("Văn bản: " + ", ".join(numbers))
+    if files:
+        lines.append(f"Minh chứng: {files} tệp (xem /task {task_id})")
+    return "\n".join(lines)
+
+
+def done_awaiting(task_id: int, title: str, day: date, late_days: int, step: str) -> str:
+    timing = f"trễ {late_days} ngày" if late_days > 0 else "đúng hạn"
+    return (
+        f"📨 Đã báo hoàn thành nhiệm vụ {task_id} ngày {d(day)} ({timing}): "
+        f"chờ {STEP_NAMES.get(step, step)} xác nhận.\n{title}"
+    )
+
+
+def completion_confirmed(task_id: int, title: str, day: date | None) -> str:
+    return f"✅ Đã xác nhận hoàn thành nhiệm vụ {task_id} ngày {d(day)}.\n{shorten(title, 120)}"
+
+
+def completion_returned(task_id: int, title: str, reason: str) -> str:
+    return (
+        f"↩️ Nhiệm vụ {task_id} bị trả lại, chưa tính hoàn thành.\n{shorten(title, 120)}\n"
+        f"Lý do: {reason}"
+    )
+
+
+def withdrawn(task_id: int) -> str:
+    return f"↩️ Đã rút báo hoàn thành nhiệm vụ {task_id}: nhiệm vụ đang làm trở lại."
+
+
+def reopened_done(task_id: int, day: date | None, told: int) -> str:
+    sent = f" Đã báo {told} tin." if told else ""
+    return (
+        f"↩️ Đã mở lại nhiệm vụ {task_id} (đã báo xong {d(day)}): không còn tính hoàn thành.{sent}"
+    )
+
+
+def evidence_saved(task_id: int, what: str) -> str:
+    return f"📎 Đã lưu minh chứng cho nhiệm vụ {task_id}: {what}."
+
+
+def evidence_line(number: str | None, original: str | None, filename: str | None) -> str:
+    if number:
+        return f"Văn bản {number}"
+    return f"Tệp {original or filename}"
+
+
+def waiting_line(kind: str, task_id: int, title: str, day: date | None, by: str) -> str:
+    what = f"xin gia hạn đến {d(day)}" if kind == "extension" else f"báo xong {d(day)}"
+    return task_entry(task_id, title, [what, by])
 
 
 def series_edited(code: str, moved: int, added: int, cancelled: int) -> str:

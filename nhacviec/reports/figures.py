@@ -21,6 +21,7 @@ from rules import (
     unit_figures,
     watch_list,
 )
+from rules.approvals import judged
 from storage import assessments, repo
 from storage.db import Session
 from storage.models import Plan
@@ -63,6 +64,9 @@ def plan_figures(
     `on`; `facts` replaces the tasks as stored (a report on a past day passes `facts_as_of`)."""
     assert plan.id is not None
     facts = repo.task_facts(session, plan.id) if facts is None else facts
+    # [approvals] extension_counts_late: judged against the deadline before the extension.
+    late_rule = config.approvals.extension_counts_late
+    facts = [judged(f, late_rule) for f in facts]
     units = repo.all_units(session)
     thresholds = thresholds_from(config)
     return PlanFigures(

@@ -41,7 +41,8 @@ from rules import (
     figures_date,
     outcome_on,
 )
-from storage import assessments, repo
+from rules.approvals import judged
+from storage import approvals, assessments, repo
 from storage.assessments import HistoryRow, TaskDetails
 from storage.db import Session
 from storage.models import Plan
@@ -91,6 +92,8 @@ TASK_HEADERS = [
     "Kết quả",
     "Số ngày trễ / quá hạn",
     "Ghi chú cuối",
+    "Hạn trước gia hạn",
+    "Minh chứng",
 ]
 INSPECTION_HEADERS = ["Ngày kiểm tra", "Mã", "Đơn vị", "Ghi chú", "Người ghi"]
 HISTORY_HEADERS = [
@@ -165,6 +168,13 @@ def build_report(session: Session, period: Period, today: date, config: Config) 
     facts = facts_as_of(
         repo.task_facts(session, plan.id), assessments.progress_as_of(session, plan.id, until)
     )
+    # [approvals] extension_counts_late: the tasks as the figures judge them.
+    facts = [judged(f, config.approvals.extension_counts_late) for f in facts]
+    awaiting = {
+        t.id: t.reported_on
+        for t in approvals.awaiting_confirmation(session, plan.id)
+        if t.id is not None
+    }
     figures = plan_figures(session, plan, on, config, facts)
     assessment = assessment_figures(session, plan, on, config)
     rows = assessments.history(session, plan.id, None, until)
@@ -176,6 +186,21 @@ def build_report(session: Session, period: Period, today: date, config: Config) 
     assert summary is not None
     summary.title = SUMMARY
     write_summary(summary, plan, period, figures, assessment)
+    summary.append([texts.extension_rule(config.approvals.extension_counts_late)])
+    if awaiting:
+        summary.append(
+            [
+                texts.AWAITING_HEADER.format(count=len(awaiting)).rstrip(":")
+                + ": "
+                + ", ".join(f"#{i}" for i in sorted(awaiting))
+            ]
+        )
+    evidence = {
+        task_id: "; ".join(
+            texts.evidence_line(e.document_number, e.original_name, e.filename) for e in found
+        )
+        for task_id, found in approvals.evidence_by_task(session, [f.id for f in facts]).items()
+    }
     write_tasks(
         workbook.create_sheet(TASKS),
         period,
@@ -184,6 +209,8 @@ def build_report(session: Session, period: Period, today: date, config: Config) 
         assessments.task_details(session, plan.id),
         last_note,
         config.rules.due_soon_days,
+        evidence,
+        awaiting,
     )
     write_history(workbook.create_sheet(HISTORY), [r for r in rows if r.at >= since], tz)
     write_inspections(workbook.create_sheet(INSPECTIONS), assessment.inspection_rows)
@@ -335,8 +362,13 @@ def write_tasks(
     details: dict[int, TaskDetails],
     last_note: dict[int, str],
     due_soon_days: int,
+    evidence: dict[int, str] | None = None,
+    awaiting: dict[int, date | None] | None = None,
 ) -> None:
-    """Every task of the plan, by unit and deadline, with its outcome on the figures day."""
+    """Every task of the plan, by unit and deadline, with its outcome on the figures day, the
+    deadline it had before an approved extension and its evidence."""
+    evidence = evidence or {}
+    awaiting = awaiting or {}
     on = figures.on
     _header(ws, TASK_HEADERS)
     for task in sorted(facts, key=lambda t: (t.unit, t.deadline or date.max, t.id)):
@@ -363,14 +395,27 @@ def write_tasks(
                 "Có" if period.contains(task.deadline) else "",
                 task.completed_on if done else None,
                 (100 if done else task.progress) / 100,
-                texts.OUTCOME_NAMES[outcome],
+                _outcome_name(task, outcome, awaiting),
                 days,
                 last_note.get(task.id),
+                task.extended_from,
+                evidence.get(task.id),
             ],
-            formats={8: DATE_FORMAT, 10: DATE_FORMAT, 11: PERCENT_FORMAT},
+            formats={8: DATE_FORMAT, 10: DATE_FORMAT, 11: PERCENT_FORMAT, 15: DATE_FORMAT},
             fill=_FLAG_FILLS["over"] if outcome is Outcome.OVERDUE else None,
         )
-    _layout(ws, [7, 12, 52, 9, 11, 14, 14, 12, 10, 12, 9, 15, 11, 36], header_row=1)
+    _layout(ws, [7, 12, 52, 9, 11, 14, 14, 12, 10, 12, 9, 15, 11, 36, 12, 30], header_row=1)
+
+
+def _outcome_name(task: TaskFacts, outcome: Outcome, awaiting: dict[int, date | None]) -> str:
+    """The outcome as the report says it: done on time within an approved extension apart
+    from on time; a completion reported and not yet confirmed said so."""
+    if outcome is Outcome.DONE_ON_TIME and task.extended_from is not None:
+        return texts.OUTCOME_NAMES["done_extended"]
+    name = texts.OUTCOME_NAMES[outcome]
+    if task.id in awaiting:
+        name += f" · chờ xác nhận (báo xong {texts.d(awaiting[task.id])})"
+    return name
 
 
 def write_history(ws: Worksheet, rows: Sequence[HistoryRow], tz: ZoneInfo) -> None:

@@ -23,10 +23,9 @@ from bot.parsing import (
 from nhacviec.app import App, build_app
 from nhacviec.base import texts
 from nhacviec.base.clock import FixedClock
-from nhacviec.base.config import Config
 from storage.models import ProgressUpdate, Task
 from tests.builders import write_xlsx
-from tests.conftest import link_chat, load
+from tests.conftest import legacy_config, link_chat, load
 
 BLANKS = ["\n", "\t", "\r\n", "\u00a0", "\u2003", "\u3000", "\x0b", "\x0c", "  \n\t "]
 
@@ -106,7 +105,7 @@ def test_nul_and_lone_surrogates_are_removed() -> None:
 @pytest.fixture
 def any_app(engine: Engine, tmp_path: Path) -> App:
     """The small test plan on SQLite and on PostgreSQL, CB04 (KHTC) linked on chat k4."""
-    built = build_app(Config(), FixedClock.on(date(2023, 4, 3)), engine)
+    built = build_app(legacy_config(), FixedClock.on(date(2023, 4, 3)), engine)
     load(engine, write_xlsx(tmp_path / "small.xlsx"))
     link_chat(built, "CB04", "console", "k4")
     return built

@@ -123,6 +123,10 @@ class FakeTelegramAPI:
         self.blocked: set[str] = set()
         self.unknown_chats: set[str] = set()
         self.failures: list[Failure] = []
+        # Files officers sent (file_id -> (file_path, bytes)), served by getFile and
+        # GET /file/bot<token>/<file_path> as Telegram serves them.
+        self.files: dict[str, tuple[str, bytes]] = {}
+        self._file_ids = itertools.count(1)
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(100)
         self._callback_ids = itertools.count(1)
@@ -138,6 +142,7 @@ class FakeTelegramAPI:
         self._closing = asyncio.Event()
         app = web.Application(client_max_size=20 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         # handler_cancellation: a request whose client went away (killed) stops being handled,
         # as Telegram forgets a long poll whose connection closed.
         self._runner = web.AppRunner(
@@ -236,6 +241,69 @@ class FakeTelegramAPI:
         if text.startswith("/"):
             length = len(text.split(" ", 1)[0])
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+        if reply_to is not None:
+            message["reply_to_message"] = reply_to
+        return {"message": message}
+
+    def _store_file(self, content: bytes, folder: str, suffix: str) -> dict[str, Any]:
+        number = next(self._file_ids)
+        file_id = f"file-{number}"
+        self.files[file_id] = (f"{folder}/file_{number}{suffix}", content)
+        return {"file_id": file_id, "file_unique_id": f"u{number}", "file_size": len(content)}
+
+    def photo_message(
+        self,
+        chat_id: str | int,
+        content: bytes,
+        *,
+        caption: str | None = None,
+        reply_to: dict[str, Any] | None = None,
+        from_id: int | None = None,
+    ) -> dict[str, Any]:
+        """A `message` update with a photo (Telegram sends several sizes, the largest last)."""
+        sender = from_id if from_id is not None else int(chat_id)
+        small = self._store_file(content[:16], "photos", ".jpg")
+        large = self._store_file(content, "photos", ".jpg")
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": self.chat(chat_id),
+            "from": self.user(sender),
+            "photo": [
+                {**small, "width": 90, "height": 60},
+                {**large, "width": 1280, "height": 853},
+            ],
+        }
+        if caption is not None:
+            message["caption"] = caption
+        if reply_to is not None:
+            message["reply_to_message"] = reply_to
+        return {"message": message}
+
+    def document_message(
+        self,
+        chat_id: str | int,
+        content: bytes,
+        file_name: str,
+        mime_type: str,
+        *,
+        caption: str | None = None,
+        reply_to: dict[str, Any] | None = None,
+        declared_size: int | None = None,
+    ) -> dict[str, Any]:
+        """A `message` update with a document (a PDF, a Word file…)."""
+        stored = self._store_file(content, "documents", "")
+        if declared_size is not None:
+            stored["file_size"] = declared_size
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": self.chat(chat_id),
+            "from": self.user(int(chat_id)),
+            "document": {**stored, "file_name": file_name, "mime_type": mime_type},
+        }
+        if caption is not None:
+            message["caption"] = caption
         if reply_to is not None:
             message["reply_to_message"] = reply_to
         return {"message": message}
@@ -493,6 +561,34 @@ class FakeTelegramAPI:
         return web.json_response(body, status=status)
 
     # -- methods ---------------------------------------------------------------------------
+
+    def _m_getFile(self, params: dict[str, Any], files: dict[str, Any]) -> Any:
+        file_id = str(params.get("file_id", ""))
+        if file_id not in self.files:
+            raise _ApiError(400, "Bad Request: invalid file_id")
+        path, content = self.files[file_id]
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"u-{file_id}",
+            "file_size": len(content),
+            "file_path": path,
+        }
+
+    async def _download(self, request: web.Request) -> web.Response:
+        """A file's bytes at base_file_url + token + "/" + file_path."""
+        call = Call("download", {"path": request.match_info["path"]}, at=self.clock())
+        if request.match_info["token"] != self.token:
+            call.status = 401
+            self.calls.append(call)
+            return web.Response(status=401)
+        for path, content in self.files.values():
+            if path == request.match_info["path"]:
+                self.calls.append(call)
+                await self._notify()
+                return web.Response(body=content)
+        call.status = 404
+        self.calls.append(call)
+        return web.Response(status=404)
 
     def _m_getMe(self, params: dict[str, Any], files: dict[str, Any]) -> Any:
         return self.bot_user

@@ -61,6 +61,14 @@ def text_update(
     )
 
 
+def image_update(chat_id: str, url: str, *, caption: str | None = None) -> dict[str, Any]:
+    """A `message.image.received` update: the image's address in `photo`."""
+    fields: dict[str, Any] = {"photo": url}
+    if caption is not None:
+        fields["caption"] = caption
+    return event_update("message.image.received", chat_id, **fields)
+
+
 def event_update(
     event_name: str,
     chat_id: str,
@@ -107,6 +115,7 @@ class FakeZalo:
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self._message_ids = itertools.count(1)
+        self.media: dict[str, tuple[bytes, str]] = {}
         self.port = 0
 
     # -- control from the test --------------------------------------------------------------
@@ -114,6 +123,7 @@ class FakeZalo:
     async def start(self) -> str:
         app = web.Application()
         app.router.add_post("/bot{token}/{method}", self._dispatch)
+        app.router.add_get("/media/{name}", self._media)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -128,6 +138,17 @@ class FakeZalo:
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/bot"
+
+    def serve(self, name: str, content: bytes, content_type: str = "image/jpeg") -> str:
+        """Hold an image an officer sent, as Zalo's media servers do; its address."""
+        self.media[name] = (content, content_type)
+        return f"http://127.0.0.1:{self.port}/media/{name}"
+
+    async def _media(self, request: web.Request) -> web.Response:
+        found = self.media.get(request.match_info["name"])
+        if found is None:
+            return web.Response(status=404)
+        return web.Response(body=found[0], content_type=found[1])
 
     def push(self, update: dict[str, Any]) -> None:
         """Queue an update for the next getUpdates."""

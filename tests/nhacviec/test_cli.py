@@ -71,8 +71,9 @@ def test_demo_script_end_to_end(tmp_path: Path) -> None:
     out = result.stdout
     assert "Ngày giả lập: 13/03/2023" in out
     assert "Đã liên kết: Nguyễn Thị Hồng Nhung" in out
-    assert "✅ Đã ghi nhận hoàn thành nhiệm vụ 101 ngày 13/03/2023 (đúng hạn)" in out
-    assert "(trễ 16 ngày)" in out
+    assert "📨 Đã báo hoàn thành nhiệm vụ 101 ngày 13/03/2023 (đúng hạn)" in out
+    assert "(trễ 16 ngày): chờ trưởng đơn vị xác nhận" in out
+    assert "✅ Đã xác nhận hoàn thành nhiệm vụ 101 ngày 13/03/2023" in out
     assert "Nhiệm vụ 5 thuộc đơn vị khác" in out
     before, after = out.split("CB001 > /status")[1:]
     assert "KHTC 9,5% (2/21) ổn\n  bot │    đúng 0 · trễ 0 · quá hạn 2 · mở 19" in before

@@ -17,11 +17,11 @@ from typer.testing import CliRunner
 from bot.messages import Incoming
 from nhacviec.app import App, build_app
 from nhacviec.base.clock import FixedClock
-from nhacviec.base.config import Config, load_config
+from nhacviec.base.config import load_config
 from nhacviec.cli import app as cli
 from tests.bot.test_status_reports import ALL_UNITS, sheet_rows, unit_table
 from tests.builders import write_xlsx
-from tests.conftest import EXAMPLE_PLAN, REPO_ROOT, link_chat, load
+from tests.conftest import EXAMPLE_PLAN, REPO_ROOT, legacy_config, link_chat, load
 from tests.nhacviec.test_cli import CliResult
 from tests.scripted_year import Year, play_year
 
@@ -45,7 +45,9 @@ def played(tmp_path: Path) -> tuple[Path, Year]:
     year up to 20/10/2023."""
     config_file = tmp_path / "nhacviec.toml"
     config_file.write_text(
-        f'[database]\nurl = "sqlite:///{tmp_path}/nhacviec.db"\n\n[rules]\ngoal_total = 85.0\n',
+        f'[database]\nurl = "sqlite:///{tmp_path}/nhacviec.db"\n\n[rules]\ngoal_total = 85.0\n'
+        # The scripted year's /done count at once, as before confirmation existed.
+        '\n[approvals]\nconfirm_completion = "none"\n',
         encoding="utf-8",
     )
     app = build_app(load_config(config_file, env={}), FixedClock.on(date(2023, 1, 2)))
@@ -125,7 +127,7 @@ def test_cli_status_chart(played: tuple[Path, Year], tmp_path: Path) -> None:
 
 def test_scores_inspections_and_reports_on_both_databases(engine: Engine, tmp_path: Path) -> None:
     clock = FixedClock.on(date(2023, 1, 20))
-    app: App = build_app(Config(), clock, engine)
+    app: App = build_app(legacy_config(), clock, engine)
     load(engine, write_xlsx(tmp_path / "small.xlsx"))
     link_chat(app, "CB02", "chat", "tccb")  # TCCB
     link_chat(app, "CB04", "chat", "khtc")  # KHTC officer

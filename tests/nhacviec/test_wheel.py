@@ -73,5 +73,5 @@ def test_the_wheel_runs_the_demo_in_a_fresh_environment(tmp_path: Path) -> None:
         env=env,
     )
     assert "Đã liên kết: Nguyễn Thị Hồng Nhung" in out
-    assert "✅ Đã ghi nhận hoàn thành nhiệm vụ 104 ngày 13/03/2023 (trễ 16 ngày)." in out
+    assert "✅ Đã xác nhận hoàn thành nhiệm vụ 104 ngày 13/03/2023." in out
     assert "🟢 KHTC 9,5% (2/21) ổn" in out

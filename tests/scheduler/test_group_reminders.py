@@ -18,13 +18,12 @@ from bot.messages import Incoming, Reply
 from bot.messenger import DeliveryError
 from nhacviec.app import App, build_app
 from nhacviec.base.clock import FixedClock
-from nhacviec.base.config import Config
 from storage import outbox as store
 from storage import repo
 from storage.db import session_scope
 from storage.models import UnitGroupChat
 from tests.builders import small_sheets, write_xlsx
-from tests.conftest import link_chat, load
+from tests.conftest import legacy_config, link_chat, load
 from tests.reminder_helpers import FakePlatform, reminders_for, set_local
 
 GROUP = "-1001234567890"
@@ -38,7 +37,7 @@ def small_app(
     tmp_path: Path,
     sheets: dict[str, list[list[Any]]] | None = None,
 ) -> App:
-    built = build_app(Config(), clock, engine)
+    built = build_app(legacy_config(), clock, engine)
     load(engine, write_xlsx(tmp_path / "small.xlsx", sheets))
     return built
 
@@ -131,7 +130,7 @@ async def test_nothing_twice_after_a_second_scan_a_restart_or_a_second_instance(
     assert (again.written, again.already, again.group_deliveries) == (0, 1, [])
 
     # A restart: a new app on the same database; a group linked since gets its digest.
-    restarted = build_app(Config(), clock, app.engine)
+    restarted = build_app(legacy_config(), clock, app.engine)
     link_group(restarted, "VP", chat="-100777")
     later = reminders_for(restarted, platform)
     result = await later.scan()

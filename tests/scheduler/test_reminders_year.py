@@ -17,13 +17,12 @@ from sqlmodel import select
 from bot.messages import Incoming
 from nhacviec.app import App, build_app
 from nhacviec.base.clock import FixedClock
-from nhacviec.base.config import Config
 from nhacviec.reports.figures import plan_figures
 from rules.policy import is_summary_day
 from storage import repo
 from storage.db import make_engine, session_scope
 from storage.models import Task, Unit
-from tests.conftest import EXAMPLE_PLAN, link_chat, load
+from tests.conftest import EXAMPLE_PLAN, legacy_config, link_chat, load
 from tests.reminder_helpers import FakePlatform, reminders_for, set_local
 
 YEAR = [date(2023, 1, 1) + timedelta(n) for n in range(365)]
@@ -65,7 +64,7 @@ def year(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Year]:
     folder: Path = tmp_path_factory.mktemp("year")
     engine = make_engine(f"sqlite:///{folder}/year.db")
     clock = FixedClock.on(date(2023, 1, 1), at=time(7, 30))
-    app = build_app(Config(), clock, engine)
+    app = build_app(legacy_config(), clock, engine)
     load(engine, EXAMPLE_PLAN)
     for code in LINKED:
         link_chat(app, code, "telegram", code)

@@ -20,7 +20,7 @@ from nhacviec.base.config import Config
 from scheduler.dispatch import backoff
 from storage import outbox as store
 from tests.builders import write_xlsx
-from tests.conftest import link_chat, load
+from tests.conftest import legacy_config, link_chat, load
 from tests.reminder_helpers import FakePlatform, reminders_for
 
 MONDAY = date(2023, 4, 3)  # the `clock` fixture's day
@@ -29,7 +29,7 @@ MONDAY = date(2023, 4, 3)  # the `clock` fixture's day
 def small_app(
     engine: Engine, clock: FixedClock, tmp_path: Path, config: Config | None = None
 ) -> App:
-    built = build_app(config or Config(), clock, engine)
+    built = build_app(config or legacy_config(), clock, engine)
     load(engine, write_xlsx(tmp_path / "small.xlsx"))
     return built
 
@@ -83,7 +83,7 @@ async def test_second_scan_and_a_restart_send_nothing_twice(
     assert len(platform.sent) == 1
 
     # A restart: a new app on the same database, as `nhacviec run` would build it.
-    restarted = build_app(Config(), clock, any_app.engine)
+    restarted = build_app(legacy_config(), clock, any_app.engine)
     link_chat(restarted, "CB06", "telegram", "t-cb06")  # linked after the morning scan
     again = reminders_for(restarted, platform)
     result = await again.scan()

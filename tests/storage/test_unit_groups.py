@@ -13,12 +13,11 @@ from bot.messages import Incoming
 from nhacviec.app import App, build_app
 from nhacviec.base import texts
 from nhacviec.base.clock import FixedClock
-from nhacviec.base.config import Config
 from storage import repo
 from storage.db import session_scope
 from storage.models import ChatState, ProgressUpdate, Task, Unit
 from tests.builders import write_xlsx
-from tests.conftest import link_chat, load
+from tests.conftest import legacy_config, link_chat, load
 
 GROUP = "-1001234567890"
 
@@ -50,7 +49,7 @@ def link_group(app: App, unit_code: str, chat: str = GROUP) -> None:
 @pytest.fixture
 def any_app(engine: Engine, clock: FixedClock, tmp_path: Path) -> App:
     """The small plan on SQLite and on PostgreSQL."""
-    built = build_app(Config(), clock, engine)
+    built = build_app(legacy_config(), clock, engine)
     load(engine, write_xlsx(tmp_path / "small.xlsx"))
     return built
 

@@ -231,6 +231,11 @@ class TelegramService:
         app = self.application
         app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, self._on_migrate))
         app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, self._on_text))
+        app.add_handler(
+            MessageHandler(
+                filters.UpdateType.MESSAGE & (filters.PHOTO | filters.Document.ALL), self._on_file
+            )
+        )
         app.add_handler(CallbackQueryHandler(self._on_press))
         app.add_handler(ChatMemberHandler(self._on_removed, ChatMemberHandler.MY_CHAT_MEMBER))
         app.add_error_handler(self._on_error)
@@ -402,6 +407,51 @@ class TelegramService:
                 reply_to=message.message_id if is_group else None,
                 answering=True,
             )
+
+    async def _on_file(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A photo or document sent to the bot: downloaded through getFile and handed to the
+        chat service as evidence of a task (the one its caption or the message it answers
+        names, else the one just reported done in this chat)."""
+        message, chat, user = update.message, update.effective_chat, update.effective_user
+        if message is None or chat is None or user is None or user.is_bot:
+            return
+        is_group = chat.type in GROUP_TYPES
+        if is_group and not self._answers_bot(message) and not message.caption:
+            return  # a group's own photos are not for the bot
+        if message.photo:
+            size = message.photo[-1]
+            file_id, file_size, content_type, name = (
+                size.file_id,
+                size.file_size,
+                "image/jpeg",
+                None,
+            )
+        elif message.document is not None:
+            document = message.document
+            file_id, file_size = document.file_id, document.file_size
+            content_type = document.mime_type or "application/octet-stream"
+            name = document.file_name
+        else:
+            return
+        incoming = Incoming(
+            CHANNEL, str(chat.id), "", user.full_name, is_group=is_group, sender_id=str(user.id)
+        )
+        replied = message.reply_to_message
+        mention = message.caption or (replied.text if replied is not None else None)
+        limit = self.chat.config.evidence.max_bytes
+        if file_size is not None and file_size > limit:
+            # Refused before downloading (the Bot API says the size up front).
+            megabytes = f"{limit // (1024 * 1024) or 1} MB"
+            reply = Reply(texts.TASK_ERRORS["file_too_big"].format(value=megabytes))
+        else:
+            telegram_file = await context.bot.get_file(file_id)
+            data = bytes(await telegram_file.download_as_bytearray())
+            reply = await asyncio.to_thread(
+                self.chat.attach, incoming, data, content_type, name, mention
+            )
+        await self.messenger.deliver(
+            str(chat.id), reply, reply_to=message.message_id if is_group else None, answering=True
+        )
 
     def _queue_key(self, update: object) -> Hashable | None:
         """The chat whose line an update waits in; None for what needs no line (a group's

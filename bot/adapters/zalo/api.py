@@ -213,6 +213,28 @@ class ZaloClient:
         result = await self.call("sendPhoto", payload)
         return str(result.get("message_id", "")) if isinstance(result, dict) else ""
 
+    async def download(self, url: str, limit: int) -> tuple[bytes, str] | None:
+        """The bytes and content type at `url` (an image an officer sent: Zalo gives its
+        address); None if it is larger than `limit` bytes. Streamed, so a huge file is never
+        read whole. Raises ZaloApiError if it cannot be fetched."""
+        if not url.startswith(("https://", "http://")):
+            raise ZaloApiError("download", "not an http(s) address")
+        try:
+            async with self._http.stream("GET", url) as response:
+                if response.status_code != 200:
+                    raise ZaloApiError("download", "HTTP error", response.status_code)
+                content_type = response.headers.get("content-type", "")
+                chunks: list[bytes] = []
+                size = 0
+                async for chunk in response.aiter_bytes():
+                    size += len(chunk)
+                    if size > limit:
+                        return None
+                    chunks.append(chunk)
+        except httpx.HTTPError as err:
+            raise ZaloApiError("download", type(err).__name__, retryable=True) from None
+        return b"".join(chunks), content_type
+
     async def send_chat_action(self, chat_id: str, action: str = "typing") -> None:
         """Show "typing…" in the chat; a courtesy, so it is tried once."""
         await self.call("sendChatAction", {"chat_id": chat_id, "action": action}, retry=False)

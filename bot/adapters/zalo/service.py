@@ -36,6 +36,7 @@ CHANNEL = "zalo"
 MAX_TEXT = 2000
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
 TEXT_EVENT = "message.text.received"
+IMAGE_EVENT = "message.image.received"
 DEFAULT_WEBHOOK_PATH = "/zalo/webhook"
 
 
@@ -160,6 +161,7 @@ class ParsedMessage:
     sender_name: str
     is_group: bool
     message_id: str
+    image_url: str | None = None  # an image message: its address; `text` is its caption
 
 
 def parse_update(update: dict[str, Any]) -> ParsedMessage | None:
@@ -186,6 +188,55 @@ def parse_update(update: dict[str, Any]) -> ParsedMessage | None:
         text=text,
         sender_id=str(sender.get("id", "")),
         sender_name=str(sender.get("display_name") or sender.get("first_name") or ""),
+        is_group=str(chat.get("chat_type", "")).upper() == "GROUP",
+        message_id=str(message.get("message_id", "")),
+    )
+
+
+@dataclass(frozen=True)
+class ParsedImage:
+    chat_id: str
+    url: str
+    caption: str
+    sender_id: str
+    sender_name: str
+    is_group: bool
+    message_id: str
+
+    def as_message(self) -> ParsedMessage:
+        """In a chat's line like any message, so it follows the /done before it."""
+        return ParsedMessage(
+            self.chat_id,
+            self.caption,
+            self.sender_id,
+            self.sender_name,
+            self.is_group,
+            self.message_id,
+            image_url=self.url,
+        )
+
+
+def parse_image(update: dict[str, Any]) -> ParsedImage | None:
+    """The image message in a Zalo update (`message.image.received`: the image's address in
+    `photo`, an optional `caption`), or None."""
+    if update.get("ok") is True and isinstance(update.get("result"), dict):
+        update = update["result"]
+    message = update.get("message")
+    if update.get("event_name") != IMAGE_EVENT or not isinstance(message, dict):
+        return None
+    chat = message.get("chat")
+    url = message.get("photo") or message.get("photo_url") or message.get("url")
+    if not isinstance(chat, dict) or not chat.get("id") or not isinstance(url, str):
+        return None
+    sender = message.get("from") if isinstance(message.get("from"), dict) else {}
+    assert isinstance(sender, dict)
+    caption = message.get("caption")
+    return ParsedImage(
+        chat_id=str(chat["id"]),
+        url=url,
+        caption=caption if isinstance(caption, str) else "",
+        sender_id=str(sender.get("id", "")),
+        sender_name=str(sender.get("display_name") or ""),
         is_group=str(chat.get("chat_type", "")).upper() == "GROUP",
         message_id=str(message.get("message_id", "")),
     )
@@ -430,7 +481,8 @@ class ZaloService:
     def _accept(self, update: dict[str, Any]) -> ParsedMessage | None:
         """The text message to answer in `update`; None for anything else, our own echo or a
         message already handled."""
-        parsed = parse_update(update)
+        image = parse_image(update)
+        parsed = parse_update(update) if image is None else image.as_message()
         if parsed is None:
             log.debug("Zalo: ignored update %r", update.get("event_name"))
             return None
@@ -449,6 +501,9 @@ class ZaloService:
             await self._answer(parsed)
 
     async def _answer(self, parsed: ParsedMessage) -> None:
+        if parsed.image_url is not None:
+            await self._handle_image(parsed)
+            return
         incoming = Incoming(
             CHANNEL,
             parsed.chat_id,
@@ -470,6 +525,39 @@ class ZaloService:
                 await self.messenger.send(parsed.chat_id, reply)
             except DeliveryError as err:
                 log.warning("Zalo: reply to chat %s not delivered: %s", parsed.chat_id, err)
+
+    async def _handle_image(self, image: ParsedMessage) -> None:
+        """An image an officer sent: fetched from its address and kept as a task's evidence."""
+        assert image.image_url is not None
+        incoming = Incoming(
+            CHANNEL, image.chat_id, "", sender_name=image.sender_name, is_group=image.is_group
+        )
+        limit = self.chat.config.evidence.max_bytes
+        linked = await asyncio.to_thread(self.chat.is_linked, CHANNEL, image.chat_id)
+        if not linked:
+            await self._reply(image.chat_id, Reply(texts.NOT_LINKED))
+            return
+        try:
+            fetched = await self.client.download(image.image_url, limit)
+        except ZaloApiError as err:
+            log.warning("Zalo: image from chat %s not fetched: %s", image.chat_id, err)
+            fetched = b"", ""
+        if fetched is None:
+            megabytes = f"{limit // (1024 * 1024) or 1} MB"
+            reply = Reply(texts.TASK_ERRORS["file_too_big"].format(value=megabytes))
+        else:
+            data, content_type = fetched
+            name = urlsplit(image.image_url).path.rsplit("/", 1)[-1] or None
+            reply = await asyncio.to_thread(
+                self.chat.attach, incoming, data, content_type, name, image.text
+            )
+        await self._reply(image.chat_id, reply)
+
+    async def _reply(self, chat_id: str, reply: Reply) -> None:
+        try:
+            await self.messenger.send(chat_id, reply)
+        except DeliveryError as err:
+            log.warning("Zalo: reply to chat %s not delivered: %s", chat_id, err)
 
 
 # -- wiring --------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """officers' leave and substitutes; officer events in task_event; who stood in for whom
 
 Revision ID: 0016
-Revises: 0010, 0011
+Revises: 0010, 0015
 Create Date: 2026-11-30
 
 An officer's leave (nghỉ phép, đi học, công tác) is a row of `leave`: from, to, the substitute
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0016"
-down_revision: str | tuple[str, ...] | None = ("0010", "0011")
+down_revision: str | tuple[str, ...] | None = ("0010", "0015")
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

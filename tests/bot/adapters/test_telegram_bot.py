@@ -90,6 +90,10 @@ async def test_start_sets_the_vietnamese_command_menu_and_polls(
         "giao",
         "sua",
         "huy",
+        "giahan",
+        "cho",
+        "xacnhan",
+        "molai",
     }
     assert names["tasks"] == "Nhiệm vụ đang mở của đơn vị"
     await fake.wait_calls("getUpdates")
