@@ -22,6 +22,7 @@ from bot.parsing import (
     parse_page,
     parse_percent,
 )
+from bot.people_commands import MOVE_STEP, PeopleCommands
 from bot.status_view import status_replies
 from bot.task_commands import DIALOG, TaskCommands, actor, refusal, scope, stale_press
 from bot.tccb import TccbCommands
@@ -30,10 +31,10 @@ from nhacviec.base.clock import Clock, local_today
 from nhacviec.base.config import Config
 from nhacviec.base.errors import NhacviecError
 from rules import Outcome, TaskFacts, days_overdue, outcome_on
-from rules.access import Action, decide
+from rules.access import Action, Decision, decide, decide_for
 from rules.calendar import WorkingCalendar
 from rules.docnumber import split_document_number
-from storage import approvals, repo, web_sessions
+from storage import approvals, people, repo, web_sessions
 from storage import tasks as task_store
 from storage.db import Engine, Session, session_scope
 from storage.models import ChatState, Officer, Plan, Task, TaskState, Unit
@@ -104,6 +105,10 @@ class ChatService:
         self._commands.update(TccbCommands(self).handlers())
         self.task_commands = TaskCommands(self)
         self._commands.update(self.task_commands.handlers())
+        self.people_commands = PeopleCommands(
+            self.clock.now, lambda: self.today, self.config.timezone
+        )
+        self._commands.update(self.people_commands.handlers())
         self.approvals = ApprovalCommands(self)
         self._commands.update(self.approvals.handlers())
 
@@ -325,7 +330,7 @@ class ChatService:
     def _help(self, officer: Officer | None) -> str:
         if officer is None:
             return texts.HELP_UNLINKED
-        lines = [texts.HELP_COMMON, texts.HELP_TASK, texts.HELP_APPROVALS]
+        lines = [texts.HELP_COMMON, texts.HELP_TASK, texts.HELP_APPROVALS, texts.HELP_LEAVE]
         who = actor(officer)
         if officer.role in ("head", "tccb", "admin"):
             lines.append(texts.HELP_DECIDE)
@@ -337,6 +342,8 @@ class ChatService:
             lines.append(texts.HELP_STATUS_OWN)
         if decide(who, Action.ASSIGN):
             lines.append(texts.HELP_PLAN_KEEPER)
+        if decide(who, Action.PEOPLE):
+            lines.append(texts.HELP_PEOPLE)
         return "\n".join(lines)
 
     # -- /start ------------------------------------------------------------------------------
@@ -463,7 +470,8 @@ class ChatService:
         self, session: Session, officer: Officer, raw_id: str, action: Action = Action.DONE
     ) -> Task | Reply:
         """The task named by `raw_id` if the officer may do `action` on it (rules.access: its
-        lead unit, or for progress a co-unit), else the refusal."""
+        lead unit, or for progress a co-unit, or an absent officer's they stand in for), else
+        the refusal."""
         task_id = parse_id(raw_id)
         if task_id is None:
             # Digits too large for any id name no task; anything else is no id at all.
@@ -473,7 +481,7 @@ class ChatService:
         task = repo.get_task(session, task_id)
         if task is None:
             return Reply(texts.NO_TASK.format(id=task_id))
-        allowed = decide(actor(officer), action, scope(session, task))
+        allowed, _absent = self._decide_for(session, officer, action, task)
         if not allowed:
             return refusal(allowed, task.id)
         if task.state == TaskState.DONE:
@@ -481,6 +489,19 @@ class ChatService:
         if task.state == TaskState.REPORTED:
             return Reply(texts.TASK_ERRORS["awaiting"].format(value=task.id))
         return task
+
+    def _decide_for(
+        self, session: Session, officer: Officer, action: Action, task: Task
+    ) -> tuple[Decision, Officer | None]:
+        """rules.access.decide_for: the officer's own rights, or those of an absent officer
+        they stand in for today (then that officer is returned: the act is in their name)."""
+        covered = people.covering(session, officer, self.today)
+        allowed, absent = decide_for(
+            actor(officer), action, scope(session, task), [actor(o) for o in covered]
+        )
+        if absent is None:
+            return allowed, None
+        return allowed, next(o for o in covered if o.id == absent.officer_id)
 
     def _done(
         self, session: Session, message: Incoming, officer: Officer, command: Command
@@ -496,7 +517,8 @@ class ChatService:
         if isinstance(task, Reply):
             return [task]
         number, note = split_document_number(after_words(command.rest, 1) or "")
-        return [self._report_done(session, message, task, officer, note or None, number)]
+        _allowed, absent = self._decide_for(session, officer, Action.DONE, task)
+        return [self._report_done(session, message, task, officer, note or None, number, absent)]
 
     def _progress(
         self, session: Session, message: Incoming, officer: Officer, command: Command
@@ -526,15 +548,19 @@ class ChatService:
         channel: str,
     ) -> Reply:
         today = self.today
-        if task.lead_unit_id != officer.unit_id:
+        # A substitute reports in the absent officer's name ("CB012 thay CB009").
+        action = Action.DONE if percent >= 100 else Action.PROGRESS
+        _allowed, absent = self._decide_for(session, officer, action, task)
+        unit_id = absent.unit_id if absent is not None else officer.unit_id
+        if task.lead_unit_id != unit_id:
             # A co-unit reports on its part: kept in the story, the task's percent unchanged.
             task_store.co_progress(
-                session, task, officer, percent, note, channel, self.clock.now()
+                session, task, officer, percent, note, channel, self.clock.now(), absent
             )
             return Reply(texts.co_progress_reply(task.id or 0, task.title, percent), changed=True)
         if percent >= 100:
             message = Incoming(channel, "", "")
-            return self._report_done(session, message, task, officer, note, None)
+            return self._report_done(session, message, task, officer, note, None, absent)
         try:
             recorded = repo.record_progress(
                 session,
@@ -546,6 +572,7 @@ class ChatService:
                     channel=channel,
                     at=self.clock.now(),
                     on=today,
+                    on_behalf=absent,
                 ),
             )
         except repo.TaskAlreadyDone as done:
@@ -574,11 +601,12 @@ class ChatService:
         officer: Officer,
         note: str | None,
         number: str | None,
+        on_behalf: Officer | None = None,
     ) -> Reply:
         """/done, the Xong button or 100%: done at once, or awaiting its confirmer (config
         [approvals] confirm_completion); then the next photo or file is its evidence."""
         today = self.today
-        who = task_store.Who(officer, message.channel, self.clock.now(), today)
+        who = task_store.Who(officer, message.channel, self.clock.now(), today, on_behalf)
         try:
             reported = approvals.report_done(
                 session, task.id or 0, who, self.config.approvals, note, number
@@ -641,6 +669,8 @@ class ChatService:
             return [Reply(texts.NOT_A_COMMAND if officer else texts.NOT_LINKED)]
         if state.awaiting.startswith(("giao:", "sua:")):
             return self.task_commands.answer(session, state, message, officer)
+        if state.awaiting == MOVE_STEP:
+            return self.people_commands.answer(session, state, message, officer)
         if state.awaiting.startswith(REASON):
             return self.approvals.answer_reason(session, state, message, officer)
         if state.awaiting == EVIDENCE:

@@ -15,6 +15,7 @@ from nhacviec.base.clock import Clock, SystemClock, local_today
 from nhacviec.base.config import Config, parse_daily_at, validate
 from nhacviec.base.logs import register_secret
 from rules.calendar import WorkingCalendar, deadline_shifts
+from rules.hours import QuietHours, parse_quiet_hours
 from storage import tally
 from storage.db import Engine, make_engine, upgrade
 
@@ -156,6 +157,12 @@ def build_messengers(
     return messengers, [*servers.values(), *services]
 
 
+def quiet_hours(config: Config) -> QuietHours:
+    """[schedule] quiet_hours and quiet_days_off as the rule of office hours."""
+    start, end = parse_quiet_hours(config.schedule.quiet_hours)
+    return QuietHours(start, end, config.schedule.quiet_days_off)
+
+
 def build_reminders(app: App, messengers: Mapping[str, Messenger]) -> Reminders:
     """The daily scan and the outbox dispatcher, delivering through `messengers`."""
     from scheduler.dispatch import Dispatcher
@@ -171,6 +178,8 @@ def build_reminders(app: App, messengers: Mapping[str, Messenger]) -> Reminders:
         config.outbox,
         config.timezone,
         secrets=app.secrets,
+        calendar=app.calendar,
+        quiet=quiet_hours(config),
     )
     return Reminders(
         app.engine,

@@ -981,6 +981,235 @@ def web_link(
     console.print(url, markup=False, highlight=False, soft_wrap=True)
 
 
+# -- nhacviec officer list | show | deactivate | move | role | leave (docs/people-and-hours.md) -
+
+officer_app = typer.Typer(
+    help="Cán bộ: xem, cho nghỉ, chuyển đơn vị, đổi vai trò, báo vắng; mọi thay đổi được ghi lại.",
+    no_args_is_help=True,
+)
+app.add_typer(officer_app, name="officer")
+CodeArgument = Annotated[str, typer.Argument(metavar="MÃ", help="Mã cán bộ, ví dụ CB009.")]
+
+
+def _people_change(
+    config: Path | None, by: str | None, work: Callable[[Any, Any], str], leave_of: str = ""
+) -> None:
+    """Run `work(session, who)` as `by` (else the admin at the server) if rules.access allows
+    it (officer changes: TCCB and admin; a leave: the officer, their head, TCCB, admin);
+    print its message, or the refusal in Vietnamese."""
+    from nhacviec.base import texts
+    from nhacviec.base.clock import local_today
+    from rules.access import Action, Actor, decide, decide_leave
+    from rules.leave import LeaveError
+    from storage import people
+    from storage import tasks as store
+    from storage.db import session_scope
+    from storage.models import Unit
+
+    built = _app(config)
+    with session_scope(built.engine) as session:
+        try:
+            officer = people.find_officer(session, by, active_only=True) if by else None
+            if officer is not None:
+                who_acts = Actor(officer.id or 0, officer.unit_id, officer.role, officer.active)
+                if leave_of:
+                    subject = people.find_officer(session, leave_of, active_only=True)
+                    unit = session.get(Unit, subject.unit_id)
+                    allowed = decide_leave(
+                        who_acts, subject.id or 0, subject.unit_id, unit.head_id if unit else None
+                    )
+                    refusal = texts.PEOPLE_ERRORS["leave_not_allowed"]
+                else:
+                    allowed = decide(who_acts, Action.PEOPLE)
+                    refusal = texts.PEOPLE_ERRORS["not_allowed"]
+                if not allowed:
+                    error(refusal)
+                    raise typer.Exit(1)
+            who = store.Who(
+                officer, "cli", built.clock.now(), local_today(built.clock, built.config.timezone)
+            )
+            message = work(session, who)
+        except people.PeopleError as exc:
+            session.rollback()
+            error(exc.text())
+            raise typer.Exit(1) from exc
+        except LeaveError as exc:
+            session.rollback()
+            error(texts.PEOPLE_ERRORS[f"leave_{exc.reason}"].format(value=exc.value))
+            raise typer.Exit(1) from exc
+        except store.TaskError as exc:
+            session.rollback()
+            error(exc.text())
+            raise typer.Exit(1) from exc
+    console.print(message, markup=False, highlight=False)
+
+
+@officer_app.command("list")
+def officer_list(
+    unit: Annotated[str | None, typer.Option("--unit", "-u", help="Chỉ một đơn vị.")] = None,
+    all_officers: Annotated[
+        bool, typer.Option("--all", help="Cả cán bộ đã ngừng hoạt động.")
+    ] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Danh sách cán bộ: mã, tên, đơn vị, vai trò, số chat đã liên kết."""
+
+    def work(session: Any, _who: Any) -> str:
+        from bot.people_commands import officer_line
+        from storage import people
+
+        rows = people.list_officers(session, unit, all_officers)
+        return "\n".join(officer_line(r) for r in rows) or "Chưa có cán bộ nào."
+
+    _people_change(config, None, work)
+
+
+@officer_app.command("show")
+def officer_show(code: CodeArgument, config: ConfigOption = None) -> None:
+    """Một cán bộ: đơn vị, vai trò, lịch vắng, nhiệm vụ thụ lý, lịch sử thay đổi."""
+
+    def work(session: Any, who: Any) -> str:
+        from bot.people_commands import officer_card
+        from storage import people
+
+        officer = people.find_officer(session, code)
+        return officer_card(session, officer, who.day, timezone)
+
+    timezone = _config(config).timezone
+    _people_change(config, None, work)
+
+
+@officer_app.command("deactivate")
+def officer_deactivate(
+    code: CodeArgument,
+    reason: Annotated[
+        str | None, typer.Option("--reason", "-r", help="Lý do, ví dụ nghỉ hưu.")
+    ] = None,
+    by: Annotated[str | None, ByOption] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Cán bộ nghỉ (hưu, chuyển đi): bỏ liên kết chat, nhiệm vụ thụ lý về đơn vị."""
+
+    def work(session: Any, who: Any) -> str:
+        from nhacviec.base import texts
+        from storage import people
+
+        officer = people.find_officer(session, code)
+        done = people.deactivate(session, officer, who, reason)
+        return texts.deactivated(officer.code, done.tasks, done.links, done.head_of)
+
+    _people_change(config, by, work)
+
+
+@officer_app.command("move")
+def officer_move(
+    code: CodeArgument,
+    unit: Annotated[str, typer.Argument(metavar="ĐƠN_VỊ", help="Mã đơn vị mới, ví dụ KHTC.")],
+    with_tasks: Annotated[
+        bool | None,
+        typer.Option(
+            "--with-tasks/--keep-tasks",
+            help="Nhiệm vụ đang thụ lý chuyển theo, hay để lại đơn vị cũ (bắt buộc nếu có).",
+        ),
+    ] = None,
+    reason: Annotated[str | None, typer.Option("--reason", "-r", help="Lý do.")] = None,
+    by: Annotated[str | None, ByOption] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Chuyển cán bộ sang đơn vị khác; hỏi nhiệm vụ thụ lý chuyển theo hay ở lại."""
+
+    def work(session: Any, who: Any) -> str:
+        from nhacviec.base import texts
+        from storage import people
+
+        officer = people.find_officer(session, code, active_only=True)
+        target = people.find_unit(session, unit)
+        named = len(people.open_tasks_named_to(session, officer.id or 0))
+        move_tasks = with_tasks
+        if move_tasks is None and named:
+            if not sys.stdin.isatty():
+                error(
+                    f"{officer.code} đang thụ lý {named} nhiệm vụ mở: "
+                    "thêm --with-tasks (chuyển theo) hoặc --keep-tasks (để lại đơn vị cũ)."
+                )
+                raise typer.Exit(2)
+            move_tasks = typer.confirm(
+                f"{officer.code} đang thụ lý {named} nhiệm vụ mở. Chuyển theo sang {target.code}?"
+            )
+        done = people.move(session, officer, target, who, bool(move_tasks), reason)
+        return texts.moved(officer.code, target.code, done.tasks, bool(move_tasks), done.head_of)
+
+    _people_change(config, by, work)
+
+
+@officer_app.command("role")
+def officer_role(
+    code: CodeArgument,
+    role: Annotated[
+        str,
+        typer.Argument(
+            metavar="VAI_TRÒ", help="officer, head, tccb, admin, followup hoặc director."
+        ),
+    ],
+    reason: Annotated[str | None, typer.Option("--reason", "-r", help="Lý do.")] = None,
+    by: Annotated[str | None, ByOption] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Đổi vai trò của cán bộ."""
+
+    def work(session: Any, who: Any) -> str:
+        from nhacviec.base import texts
+        from storage import people
+
+        officer = people.find_officer(session, code, active_only=True)
+        people.set_role(session, officer, role.lower(), who, reason)
+        return texts.role_changed(officer.code, officer.role)
+
+    _people_change(config, by, work)
+
+
+@officer_app.command("leave")
+def officer_leave(
+    code: CodeArgument,
+    period: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="TỪ-ĐẾN", help="dd/mm/yyyy-dd/mm/yyyy, ví dụ 03/04/2023-07/04/2023."
+        ),
+    ] = None,
+    substitute: Annotated[
+        str | None,
+        typer.Option(
+            "--substitute", "-s", help="Mã người thay; bỏ trống: trưởng đơn vị nhận thay."
+        ),
+    ] = None,
+    cancel: Annotated[
+        bool, typer.Option("--cancel", help="Huỷ lịch vắng hiện tại hoặc sắp tới.")
+    ] = False,
+    by: Annotated[str | None, ByOption] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Báo vắng (nghỉ phép, đi học, công tác): người thay nhận nhắc việc và cập nhật thay."""
+
+    def work(session: Any, who: Any) -> str:
+        from nhacviec.base import texts
+        from rules.leave import parse_period
+        from storage import people
+
+        officer = people.find_officer(session, code, active_only=True)
+        if cancel:
+            leave = people.cancel_leave(session, officer, who)
+            return texts.leave_cancelled(officer.code, leave.starts_on, leave.ends_on)
+        if not period:
+            raise people.PeopleError("leave_bad_period")
+        first, last = parse_period(period)
+        standing = people.find_officer(session, substitute, True) if substitute else None
+        people.add_leave(session, officer, first, last, standing, who)
+        return texts.leave_recorded(officer.code, first, last, standing.code if standing else None)
+
+    _people_change(config, by, work, leave_of=code)
+
+
 def main() -> None:
     app()
 

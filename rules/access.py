@@ -27,6 +27,7 @@ class Action(StrEnum):
     REPORT = "report"  # the Excel report, the areas view (read only)
     EXTEND = "extend"  # ask for an extension (/giahan): the task's officer or its unit's head
     REOPEN_DONE = "reopen_done"  # /molai: a done task back to open (head of its unit, TCCB)
+    PEOPLE = "people"  # deactivate, move, change the role of an officer: TCCB and admin
 
 
 # Roles that see every unit.
@@ -113,7 +114,7 @@ def decide(actor: Actor, action: Action, task: TaskScope | None = None) -> Decis
         return YES if role in SEE_ALL or role == Role.HEAD else _no(Refusal.HEADS_ONLY)
     if action is Action.REPORT:
         return YES if role in SEE_ALL else _no(Refusal.TCCB_ONLY)
-    if action is Action.FOLLOW_UP:
+    if action in (Action.FOLLOW_UP, Action.PEOPLE):
         return YES if role in (Role.TCCB, Role.ADMIN) else _no(Refusal.TCCB_ONLY)
     if action in (Action.ASSIGN, Action.EDIT, Action.CANCEL, Action.REOPEN):
         if role == Role.DIRECTOR:
@@ -188,3 +189,48 @@ def decide_step(actor: Actor, step: str, task: TaskScope) -> Decision:
         own = actor.unit_id == task.lead_unit_id
         return YES if actor.role == Role.HEAD and own else _no(Refusal.NOT_APPROVER)
     return YES if actor.role == Role.TCCB else _no(Refusal.NOT_APPROVER)
+
+
+# What a substitute may do in the name of the officer they stand in for.
+ON_BEHALF = frozenset({Action.VIEW, Action.PROGRESS, Action.DONE})
+
+
+def decide_for(
+    actor: Actor, action: Action, task: TaskScope | None, covering: Collection[Actor] = ()
+) -> tuple[Decision, Actor | None]:
+    """May `actor` do `action`, themselves or standing in for an absent officer (`covering`,
+    those on leave they stand in for today)? Returns the decision and, when the act is done
+    in an absent officer's name, that officer: the record then reads "CB012 thay CB009".
+
+    A task named to an absent officer is acted on in their name; otherwise the actor's own
+    rights come first, then those of each officer they cover (view, progress, done only)."""
+    own = decide(actor, action, task)
+    if not actor.active or action not in ON_BEHALF or task is None:
+        return own, None
+    for absent in covering:
+        if task.assignee_id is not None and task.assignee_id == absent.officer_id:
+            theirs = decide(absent, action, task)
+            if theirs:
+                return theirs, absent
+    if own:
+        return own, None
+    for absent in covering:
+        theirs = decide(absent, action, task)
+        if theirs:
+            return theirs, absent
+    return own, None
+
+
+def decide_leave(
+    actor: Actor, officer_id: int, unit_id: int, unit_head_id: int | None
+) -> Decision:
+    """May `actor` record or cancel a leave of officer `officer_id` (of unit `unit_id`)? The
+    officer themselves, the head of their unit, TCCB and admin may."""
+    if not actor.active:
+        return _no(Refusal.INACTIVE)
+    if actor.officer_id == officer_id or actor.role in (Role.TCCB, Role.ADMIN):
+        return YES
+    head = (
+        unit_head_id == actor.officer_id if unit_head_id is not None else (actor.role == Role.HEAD)
+    )
+    return YES if head and actor.unit_id == unit_id else _no(Refusal.HEADS_ONLY)

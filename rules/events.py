@@ -29,6 +29,23 @@ class EventKind(StrEnum):
     COMPLETION_RETURNED = "done_returned"
     COMPLETION_WITHDRAWN = "done_withdrawn"  # the officer took back their own report
     EVIDENCE_ADDED = "evidence"  # a document number, a photo or a file (field says which)
+    # About an officer, not a task (task_id empty, subject_id the officer): issue 15.
+    OFFICER_DEACTIVATED = "officer_off"  # field "active"
+    OFFICER_MOVED = "officer_moved"  # field "unit", old and new unit codes
+    OFFICER_ROLE = "officer_role"  # field "role", old and new roles
+    LEAVE_SET = "leave_set"  # field "leave", new "yyyy-mm-dd..yyyy-mm-dd[ CODE]"
+    LEAVE_CANCELLED = "leave_cancelled"  # field "leave", old as above
+
+
+OFFICER_KINDS = frozenset(
+    {
+        EventKind.OFFICER_DEACTIVATED,
+        EventKind.OFFICER_MOVED,
+        EventKind.OFFICER_ROLE,
+        EventKind.LEAVE_SET,
+        EventKind.LEAVE_CANCELLED,
+    }
+)
 
 
 # The kinds that the people concerned are told about (storage.tasks.owe_notices writes them).

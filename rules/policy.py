@@ -155,6 +155,7 @@ class Digest:
     items: tuple[Item, ...]
     summary: WeeklySummary | None = None
     kind: str = DIGEST
+    covering: tuple[str, ...] = ()  # codes of the absent officers whose reminders are here
 
     @property
     def task_ids(self) -> list[int]:
@@ -292,6 +293,7 @@ def owed_on(
     settings: Settings | None = None,
     plan_counts: OutcomeCounts | None = None,
     per_unit: Mapping[str, tuple[Item, ...]] | None = None,
+    stand_ins: Mapping[int, int | None] | None = None,
 ) -> list[Digest]:
     """The digests owed on `day`, one per officer who is owed anything, by officer id.
 
@@ -304,7 +306,8 @@ def owed_on(
     `plan_counts` (the outcomes of every task of the plan on `day`, `rules.count_outcomes`;
     without them, no summary).
     `per_unit` is the day's `unit_items` of `tasks` when the caller has them already (the
-    scan shares them with the unit group digests)."""
+    scan shares them with the unit group digests). `stand_ins` (rules.leave.stand_ins): an
+    officer on leave gets nothing; whoever stands in gets their items too."""
     settings = settings or Settings()
     if not calendar.is_working_day(day):
         return []
@@ -355,7 +358,46 @@ def owed_on(
             digests.append(
                 Digest(officer=officer, day=day, unit=unit, items=items, summary=own_summary)
             )
+    if stand_ins:
+        digests = _stand_in(digests, stand_ins, active, units_by_code)
     return digests
+
+
+def _stand_in(
+    digests: list[Digest],
+    stand_ins: Mapping[int, int | None],
+    officers: Sequence[OfficerView],
+    units_by_code: Mapping[str, UnitView],
+) -> list[Digest]:
+    """Officers on leave get no digest; their items go to whoever stands in, merged with the
+    stand-in's own (a task once, the most urgent way), and the digest names whom it covers."""
+    by_officer = {d.officer.id: d for d in digests}
+    people = {o.id: o for o in officers}
+    kept = {d.officer.id: d for d in digests if d.officer.id not in stand_ins}
+    for absent_id in sorted(stand_ins):
+        absent = by_officer.get(absent_id)
+        stand_in_id = stand_ins[absent_id]
+        if absent is None or not absent.items or stand_in_id is None:
+            continue
+        stand_in = people.get(stand_in_id)
+        if stand_in is None:
+            continue
+        mine = kept.get(stand_in_id)
+        items: dict[int, Item] = {}
+        for item in (*(mine.items if mine else ()), *absent.items):
+            held = items.get(item.task.id)
+            if held is None or _urgency(item) < _urgency(held):
+                items[item.task.id] = item
+        code = absent.officer.code or str(absent.officer.id)
+        kept[stand_in_id] = Digest(
+            officer=stand_in,
+            day=absent.day,
+            unit=mine.unit if mine else units_by_code.get(stand_in.unit),
+            items=tuple(sorted(items.values(), key=_urgency)),
+            summary=mine.summary if mine else None,
+            covering=(*(mine.covering if mine else ()), code),
+        )
+    return [kept[i] for i in sorted(kept)]
 
 
 def _named(

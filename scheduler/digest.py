@@ -145,6 +145,8 @@ def render_parts(
     else:
         unit = digest.unit.name if digest.unit else digest.officer.unit
     header = texts.REMINDER_HEADER.format(day=texts.d(digest.day), unit=unit)
+    if isinstance(digest, Digest) and digest.covering:
+        header += "\n" + texts.COVERING.format(codes=", ".join(digest.covering))
     hint_room = 0 if traits.supports_buttons else len(texts.REMINDER_HINT) + 12
     limit = max(200, traits.max_text - hint_room - PART_SUFFIX_ROOM)
 

@@ -32,6 +32,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.messenger import DeliveryError, Messenger
 from nhacviec.base import texts
@@ -39,6 +40,8 @@ from nhacviec.base.clock import Clock, local_today
 from nhacviec.base.config import OutboxConfig
 from nhacviec.base.logs import mask
 from nhacviec.base.retry import Backoff
+from rules.calendar import WorkingCalendar
+from rules.hours import QuietHours, next_allowed
 from scheduler.digest import decode, to_reply
 from storage import leases
 from storage import outbox as store
@@ -72,6 +75,7 @@ class DispatchReport:
     expired: int = 0
     lost: int = 0  # rows whose lease ran out while sending (another dispatcher took over)
     standby: bool = False  # another instance leads: this one sent nothing
+    held_until: datetime | None = None  # quiet hours: nothing sent before this moment
 
     def add(self, other: DispatchReport) -> None:
         self.sent += other.sent
@@ -111,6 +115,8 @@ class Dispatcher:
         secrets: list[str] | None = None,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
         holder: str | None = None,
+        calendar: WorkingCalendar | None = None,
+        quiet: QuietHours | None = None,
     ) -> None:
         self.engine = engine
         self.clock = clock
@@ -122,6 +128,9 @@ class Dispatcher:
         self.secrets = secrets or []
         self.sleep = sleep
         self.holder = holder or process_holder()
+        # Office hours (rules.hours): without a calendar, messages may leave at any time.
+        self.calendar = calendar
+        self.quiet = quiet or QuietHours()
         self.instance = uuid.uuid4().hex[:12]
         self._leader_until: datetime | None = None
         self._quiet_until: datetime | None = None
@@ -178,6 +187,15 @@ class Dispatcher:
                 leases.release, self.engine, LEADER_LEASE, self.holder, self.clock.now()
             )
 
+    # -- office hours ----------------------------------------------------------------------
+
+    def next_allowed(self, moment: datetime) -> datetime:
+        """The first moment at or after `moment` a message nhacviec starts may leave."""
+        if self.calendar is None:
+            return moment
+        local = moment.astimezone(ZoneInfo(self.timezone))
+        return next_allowed(local, self.calendar, self.quiet)
+
     # -- dispatching -----------------------------------------------------------------------
 
     async def dispatch_once(self) -> DispatchReport:
@@ -193,6 +211,13 @@ class Dispatcher:
         report = DispatchReport()
         channels = sorted(self.messengers)
         if not channels:
+            return report
+        now = self.clock.now()
+        allowed = self.next_allowed(now)
+        if allowed > now:
+            # Outside office hours every row waits, retries and notices too; an earlier day's
+            # digest is expired at the next allowed moment (that day's own scan replaces it).
+            report.held_until = allowed
             return report
         if not await self.lead():
             report.standby = True
@@ -286,7 +311,13 @@ class Dispatcher:
             await self.lead()
 
     async def _may_send(self, row: store.Claimed, token: str) -> bool:
-        """Right before a send: this instance still leads and still holds the row's lease."""
+        """Right before a send: this instance still leads and still holds the row's lease,
+        and the quiet hours have not begun since the batch was claimed."""
+        now = self.clock.now()
+        if self.next_allowed(now) > now:
+            log.info("outbox %d: quiet hours began, handed back unsent", row.id)
+            await asyncio.to_thread(store.unclaim, self.engine, row.id, token)
+            return False
         if not self.leading:
             log.warning("outbox %d: no longer leading, handed back unsent", row.id)
             await asyncio.to_thread(store.unclaim, self.engine, row.id, token)
@@ -352,7 +383,8 @@ class Dispatcher:
             await self._fail(row, token, error, attempt, report)
             return
         delay = backoff(attempt, self.config, err.retry_after)
-        at = self.clock.now() + timedelta(seconds=delay)
+        # A retry that would fall in the quiet hours waits for the next allowed moment.
+        at = self.next_allowed(self.clock.now() + timedelta(seconds=delay))
         log.warning(
             "outbox %d to %s: attempt %d failed (%s), retry in %.0f s",
             row.id,

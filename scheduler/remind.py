@@ -78,6 +78,8 @@ async def remind(
     ]
     if report.standby:
         lines.append(texts.REMIND_STANDBY)
+    if report.held_until is not None:
+        lines.append(texts.remind_held(report.held_until, reminders.timezone))
     waiting = [
         r
         for r in store.outbox_rows(reminders.engine, day)

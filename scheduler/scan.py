@@ -44,11 +44,15 @@ from scheduler.digest import (
     render_parts,
     traits_for,
 )
-from storage import approvals
+from storage import approvals, people
 from storage import outbox as store
 from storage.db import Engine
 
 log = logging.getLogger(__name__)
+
+
+# A rendering's key: the items' and unit's identities, summary or not, the channel, covering.
+RenderKey = tuple[int, int, bool, ChannelTraits, tuple[str, ...]]
 
 
 @dataclass(frozen=True)
@@ -232,6 +236,7 @@ class Scanner:
                 for r in store.open_tasks_due_by(conn, plan_ids, day, horizon)
             ]
             groups = store.group_chats(conn)
+            absent = people.stand_ins_of_connection(conn, day)
             links = choose_links(store.chat_links(conn), self.preference)
             plan_counts: dict[str, dict[Outcome, int]] | None = None
             if self._summary_wanted(day, officers, links, skip):
@@ -246,9 +251,17 @@ class Scanner:
         result.tasks_read = len(tasks)
         per_unit = unit_items(day, tasks, self.calendar, self.settings)
         result.digests = owed_on(
-            day, tasks, officers, units, self.calendar, self.settings, plan_counts, per_unit
+            day,
+            tasks,
+            officers,
+            units,
+            self.calendar,
+            self.settings,
+            plan_counts,
+            per_unit,
+            absent,
         )
-        rendered: dict[tuple[int, int, bool, ChannelTraits], tuple[list[Part], str, str]] = {}
+        rendered: dict[RenderKey, tuple[list[Part], str, str]] = {}
         cache = RenderCache()
         for digest in result.digests:
             chats = links.get(digest.officer.id, [])
@@ -273,12 +286,13 @@ class Scanner:
         digest: Digest | GroupDigest,
         traits: ChannelTraits,
         with_summary: bool,
-        rendered: dict[tuple[int, int, bool, ChannelTraits], tuple[list[Part], str, str]],
+        rendered: dict[RenderKey, tuple[list[Part], str, str]],
         cache: RenderCache,
     ) -> tuple[list[Part], str, str]:
         """The digest's parts, text and payload for a channel. Officers of one unit (and the
         unit's groups) share the same items: each variant is rendered once per scan."""
-        key = (id(digest.items), id(digest.unit), with_summary, traits)
+        covering = digest.covering if isinstance(digest, Digest) else ()
+        key = (id(digest.items), id(digest.unit), with_summary, traits, covering)
         if key not in rendered:
             parts = render_parts(
                 digest, traits, self.settings.escalate_after_days, self.settings.thresholds, cache
@@ -293,7 +307,7 @@ class Scanner:
         units: list[UnitView],
         groups: list[store.GroupChatRow],
         skip: set[tuple[int, str, str]] | None,
-        rendered: dict[tuple[int, int, bool, ChannelTraits], tuple[list[Part], str, str]],
+        rendered: dict[RenderKey, tuple[list[Part], str, str]],
         cache: RenderCache,
     ) -> None:
         """The unit group digests and their deliveries: one per linked group chat (on the

@@ -14,10 +14,12 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from nhacviec.base.clock import Clock
 from rules.calendar import WorkingCalendar
+from rules.hours import catch_up_at
 from scheduler.dispatch import Dispatcher, DispatchReport
 from scheduler.scan import Scanner, ScanResult
 from storage import outbox as store
@@ -60,14 +62,22 @@ class Reminders:
     def local_now(self) -> datetime:
         return self.clock.now().astimezone(self.tz)
 
-    def needs_catch_up(self) -> bool:
-        """True if today is a working day, it is past daily_at and no scan of today is in the
-        database: the process was down at daily_at. Only today is caught up, never a past day."""
+    def catch_up_at(self) -> datetime | None:
+        """When today's missed scan should run (rules.hours.catch_up_at): None if today owes
+        none (a day off, before daily_at, scanned already) or only after today's office hours;
+        else now, or later today once the quiet hours end. Decided from the database."""
         now = self.local_now()
-        today = now.date()
-        if now.time() < self.daily_at or not self.calendar.is_working_day(today):
-            return False
-        return not store.scanned_on(self.engine, today)
+        if now.time() < self.daily_at or not self.calendar.is_working_day(now.date()):
+            return None  # no need to ask the database
+        scanned = store.scanned_on(self.engine, now.date())
+        return catch_up_at(now, self.daily_at, scanned, self.calendar, self.dispatcher.quiet)
+
+    def needs_catch_up(self) -> bool:
+        """True if today is a working day, it is past daily_at, no scan of today is in the
+        database (the process was down at daily_at) and messages may leave now. Only today is
+        caught up, never a past day, and never at night."""
+        moment = self.catch_up_at()
+        return moment is not None and moment <= self.local_now()
 
     async def scan(self, day: date | None = None, trigger: str = "schedule") -> ScanResult:
         """One scan, never two at once in this process (the outbox key covers other ones)."""
@@ -142,10 +152,17 @@ class ReminderService:
             coalesce=True,
             replace_existing=True,
         )
-        if await asyncio.to_thread(self.reminders.needs_catch_up):
-            log.info("today's reminder scan has not run: catching up now")
+        catch_up = await asyncio.to_thread(self.reminders.catch_up_at)
+        if catch_up is not None:
+            later = catch_up > self.reminders.local_now()
+            log.info(
+                "today's reminder scan has not run: catching up %s",
+                f"at {catch_up:%H:%M} (office hours)" if later else "now",
+            )
             scheduler.add_job(
                 self._catch_up,
+                # Later today: the wall clock's moment (APScheduler runs on real time).
+                DateTrigger(run_date=catch_up, timezone=tz) if later else None,
                 id=CATCH_UP_JOB,
                 name="quét nhắc việc bù",
                 max_instances=1,

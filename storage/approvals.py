@@ -43,7 +43,8 @@ def _scope(session: Session, task: Task) -> TaskScope:
 
 
 def _check(session: Session, who: Who, task: Task, action: Action) -> None:
-    officer = who.officer
+    # A substitute acts with the rights of the absent officer (rules.access.decide_for).
+    officer = who.on_behalf or who.officer
     if officer is None:
         return  # the CLI's admin
     decision = decide(
@@ -394,6 +395,7 @@ def report_done(
             percent=100,
             note=note,
             channel=who.channel,
+            on_behalf_id=who.on_behalf_id,
         )
     )
     task.progress = 100
@@ -626,7 +628,7 @@ def waiting(session: Session, plan_id: int | None = None) -> list[Waiting]:
             )
             .order_by(col(TaskEvent.at), col(TaskEvent.id))
         ).all():
-            asked[(row.task_id, row.kind)] = row  # the newest wins
+            asked[(row.task_id or 0, row.kind)] = row  # the newest wins
     found: list[Waiting] = []
     for task in tasks:
         if task.extension_step is not None:

@@ -26,7 +26,7 @@ from rules.sections import area_for_section
 from rules.series import Occurrence, reconcile
 from rules.textnorm import clean_text, fold
 from rules.unitnames import UnitDirectory, UnitName
-from storage import repo
+from storage import people, repo
 from storage import tasks as task_store
 from storage.db import session_scope
 from storage.models import Area, Officer, Plan, Task, Unit, utcnow
@@ -506,13 +506,19 @@ class _Importer:
         if unit_code is None or role is None or self.problems:
             return
         unit = self.units[unit_code.upper()]
-        self.officers[code.upper()] = self._upsert(
+        existing = self.officers.get(code.upper())
+        before = (existing.unit_id, existing.role) if existing is not None else None
+        officer = self.officers[code.upper()] = self._upsert(
             "officer",
             code,
-            self.officers.get(code.upper()),
+            existing,
             Officer(code=code, name="", unit_id=0),
             {"name": _text(r["name"]), "unit_id": unit.id, "role": role.value},
         )
+        if before is not None and before != (officer.unit_id, officer.role):
+            # Moved or given another role by the file: recorded as the CLI records it.
+            self.session.flush()
+            people.imported(self.session, officer, before[0], before[1], self.who)
 
     def _set_heads(self) -> None:
         self.session.flush()

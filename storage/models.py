@@ -238,6 +238,7 @@ class ProgressUpdate(SQLModel, table=True):
     percent: int | None = None
     note: str | None = None
     channel: str = Field(default="cli", max_length=16)
+    on_behalf_id: int | None = None  # the absent officer a substitute reported for
 
 
 class ChatState(SQLModel, table=True):
@@ -262,7 +263,8 @@ class TaskEvent(SQLModel, table=True):
 
     __tablename__ = "task_event"
     id: int | None = Field(default=None, primary_key=True)
-    task_id: int = Field(foreign_key="task.id", index=True)
+    # None: an event about an officer (`subject_id`): deactivated, moved, role, leave.
+    task_id: int | None = Field(default=None, foreign_key="task.id", index=True)
     at: datetime = Field(default_factory=utcnow, sa_column=_ts(False))
     officer_id: int | None = Field(default=None, foreign_key="officer.id")
     actor: str = Field(max_length=32)
@@ -272,6 +274,26 @@ class TaskEvent(SQLModel, table=True):
     old: str | None = None
     new: str | None = None
     reason: str | None = None
+    subject_id: int | None = Field(default=None, index=True)  # the officer an event is about
+    on_behalf_id: int | None = None  # the absent officer a substitute acted for
+
+
+class Leave(SQLModel, table=True):
+    """An officer's leave (nghỉ phép, đi học, công tác), both dates included: the substitute
+    (None: the unit's head) gets their reminders and may act on their tasks. A cancelled leave
+    keeps its row; its recording and cancelling are also officer events in `task_event`."""
+
+    __table_args__ = (sa.Index("ix_leave_dates", "ends_on", "starts_on"),)
+    id: int | None = Field(default=None, primary_key=True)
+    officer_id: int = Field(foreign_key="officer.id", index=True)
+    starts_on: date
+    ends_on: date
+    substitute_id: int | None = Field(default=None, foreign_key="officer.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts(False))
+    created_by: str = Field(max_length=32)
+    channel: str = Field(max_length=16)
+    cancelled_at: datetime | None = Field(default=None, sa_column=_ts())
+    cancelled_by: str | None = Field(default=None, max_length=32)
 
 
 class TaskEvidence(SQLModel, table=True):

@@ -609,6 +609,17 @@ def expire_stale(
         return result.rowcount or 0
 
 
+def expire_officer_rows(conn: Connection, officer_id: int, reason: str) -> int:
+    """An officer who left gets nothing more: their rows not yet sent are expired."""
+    o = OUTBOX
+    result = conn.execute(
+        sa.update(o)
+        .where(o.c.officer_id == officer_id, o.c.state == OutboxState.PENDING)
+        .values(state=OutboxState.EXPIRED, last_error=reason)
+    )
+    return result.rowcount or 0
+
+
 def outbox_rows(engine: Engine, day: date | None = None) -> list[Any]:
     """The outbox (of one day), oldest first: for `nhacviec remind` and the tests."""
     o = OUTBOX

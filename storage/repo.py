@@ -367,6 +367,7 @@ class ProgressRecord:
     channel: str
     at: datetime
     on: date
+    on_behalf: Officer | None = None  # the absent officer a substitute reports for
 
 
 @dataclass(frozen=True)
@@ -395,6 +396,7 @@ def record_progress(session: Session, record: ProgressRecord) -> Recorded:
         percent=record.percent,
         note=record.note,
         channel=record.channel,
+        on_behalf_id=record.on_behalf.id if record.on_behalf else None,
     )
     session.add(update)
     task.progress = record.percent

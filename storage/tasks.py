@@ -63,6 +63,8 @@ class Who:
     channel: str
     at: datetime
     day: date
+    # The absent officer a substitute acts for (storage.people): "CB012 thay CB009".
+    on_behalf: Officer | None = None
 
     @property
     def actor(self) -> str:
@@ -71,6 +73,10 @@ class Who:
     @property
     def officer_id(self) -> int | None:
         return self.officer.id if self.officer is not None else None
+
+    @property
+    def on_behalf_id(self) -> int | None:
+        return self.on_behalf.id if self.on_behalf is not None else None
 
 
 @dataclass
@@ -116,6 +122,7 @@ def record(
         old=old,
         new=new,
         reason=reason,
+        on_behalf_id=who.on_behalf_id,
     )
     session.add(event)
     session.flush()
@@ -211,7 +218,16 @@ class StoryLine:
 def story(session: Session, task_id: int) -> list[StoryLine]:
     """Events and progress notes of a task, newest first."""
     lines = [
-        StoryLine(e.at, e.actor, e.channel, e.kind, e.field, e.old, e.new, e.reason)
+        StoryLine(
+            e.at,
+            texts.on_behalf(e.actor, _officer_code(session, e.on_behalf_id)),
+            e.channel,
+            e.kind,
+            e.field,
+            e.old,
+            e.new,
+            e.reason,
+        )
         for e in events_of(session, task_id)
     ]
     for p, code in session.exec(
@@ -220,9 +236,9 @@ def story(session: Session, task_id: int) -> list[StoryLine]:
         .where(ProgressUpdate.task_id == task_id)
         .order_by(col(ProgressUpdate.at), col(ProgressUpdate.id))
     ).all():
-        lines.append(
-            StoryLine(p.at, code or ADMIN, p.channel, p.kind, reason=p.note, percent=p.percent)
-        )
+        # A substitute's note reads "CB012 thay CB009".
+        who = texts.on_behalf(code or ADMIN, _officer_code(session, p.on_behalf_id))
+        lines.append(StoryLine(p.at, who, p.channel, p.kind, reason=p.note, percent=p.percent))
     # Oldest first (stable: same-moment entries keep the order they were written in), then
     # turned around.
     return list(reversed(sorted(lines, key=lambda s: s.at)))
@@ -798,11 +814,13 @@ def co_progress(
     note: str | None,
     channel: str,
     at: datetime,
+    on_behalf: Officer | None = None,
 ) -> ProgressUpdate:
     """A co-operating unit reports on its part of a task: appended to the task's story."""
     update = ProgressUpdate(
         task_id=task.id or 0,
         officer_id=officer.id,
+        on_behalf_id=on_behalf.id if on_behalf else None,
         at=at,
         kind=CO_PROGRESS,
         percent=percent,

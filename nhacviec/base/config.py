@@ -63,6 +63,10 @@ class ScheduleConfig:
     # ["telegram", "zalo"]: only to the first of them the officer linked.
     channels: str | list[str] = "all"
     dispatch_every_seconds: int = 30
+    # Office hours: no message nhacviec starts (digest, catch-up, retry, notice) leaves from
+    # the first time to the second ("" for none), nor on days off when quiet_days_off is set.
+    quiet_hours: str = "21:00-06:30"
+    quiet_days_off: bool = True
 
 
 @dataclass
@@ -211,6 +215,7 @@ def validate(config: Config) -> None:
     checks the whole config the same way before it does anything."""
     parse_daily_at(config.schedule.daily_at)
     check_preference(config.schedule.channels)
+    check_quiet_hours(config.schedule.quiet_hours)
     if not 0 <= config.schedule.weekly_summary_weekday <= 6:
         raise ConfigError(texts.CONFIG_WEEKDAY)
     if config.schedule.dispatch_every_seconds < 1:
@@ -252,6 +257,24 @@ def parse_daily_at(text: str) -> time:
         return time(hour, minute)
     except ValueError as exc:
         raise ConfigError(texts.config_daily_at(text)) from exc
+
+
+def check_quiet_hours(text: str) -> None:
+    """`21:00-06:30`, or "" for no quiet hours."""
+    if not text.strip():
+        return
+    first, sep, second = text.partition("-")
+    try:
+        if not sep:
+            raise ValueError(text)
+        for part in (first, second):
+            hour, minute = (int(p) for p in part.strip().split(":"))
+            time(hour, minute)
+    except ValueError as exc:
+        raise ConfigError(
+            f"[schedule] quiet_hours phải có dạng HH:MM-HH:MM (ví dụ 21:00-06:30), "
+            f"không phải {text!r}"
+        ) from exc
 
 
 def check_preference(value: Any) -> str | list[str]:

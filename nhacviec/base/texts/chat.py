@@ -260,6 +260,7 @@ COMMAND_MENU = [
 # -- reminders (scheduler/digest.py) ---------------------------------------------------------
 
 REMINDER_HEADER = "🔔 Nhắc việc ngày {day} – {unit}"
+COVERING = "👥 Kèm việc của {codes} (đang vắng, bạn nhận thay)"
 REMINDER_HEADER_PART = "🔔 Nhắc việc ngày {day} ({part}/{parts})"
 REMINDER_ESCALATION = "⚠️ Quá hạn từ {days} ngày làm việc – đề nghị trưởng đơn vị chỉ đạo:"
 REMINDER_OVERDUE = "🔴 Quá hạn:"
@@ -273,6 +274,11 @@ REMIND_STANDBY = (
     "Một tiến trình nhacviec run khác đang gửi hàng đợi: các tin trên sẽ được nó gửi "
     "trong vòng một phút."
 )
+
+
+def remind_held(moment: datetime, tz: str) -> str:
+    """`nhacviec remind` outside office hours ([schedule] quiet_hours, days off)."""
+    return f"Ngoài giờ gửi tin: các tin trên chờ đến {dt(moment, tz)} mới gửi."
 
 
 def task_entry(task_id: int, title: str, details: list[str], width: int = 120) -> str:
@@ -790,3 +796,140 @@ WEB_LIMITED = (
     "Bạn đã nhận {n} đường dẫn đăng nhập trong một giờ qua. "
     "Hãy dùng đường dẫn đã nhận, hoặc thử lại sau."
 )
+
+
+# -- people: officers come and go, leave and substitutes (docs/people-and-hours.md) ---------
+
+PEOPLE_ERRORS = {
+    "no_officer": "Không có cán bộ “{value}” (hoặc đã ngừng hoạt động).",
+    "no_unit": "Không có đơn vị “{value}”.",
+    "already_inactive": "Cán bộ {value} đã ngừng hoạt động.",
+    "same_unit": "Cán bộ đã thuộc đơn vị {value}.",
+    "bad_role": "Vai trò “{value}” không hợp lệ (officer, head, tccb, admin, followup, director).",
+    "same_role": "Cán bộ đã có vai trò {value}.",
+    "no_leave": "Cán bộ {value} không có lịch vắng nào sắp tới.",
+    "leave_bad_period": (
+        "Ghi thời gian vắng dạng dd/mm/yyyy-dd/mm/yyyy, ví dụ 03/04/2023-07/04/2023."
+    ),
+    "leave_backwards": "Ngày cuối phải sau ngày đầu.",
+    "leave_in_past": "Lịch vắng đã qua: ngày cuối phải từ hôm nay trở đi.",
+    "leave_self_substitute": "Người thay phải là cán bộ khác.",
+    "leave_overlap": (
+        "Cán bộ {value} đã có lịch vắng trùng thời gian này. Huỷ lịch cũ trước: /vang huy"
+    ),
+    "not_allowed": "Chỉ TCCB và quản trị thay đổi được cán bộ.",
+    "leave_not_allowed": "Chỉ cán bộ đó, trưởng đơn vị của họ, TCCB hoặc quản trị ghi lịch vắng.",
+}
+
+HELP_LEAVE = "/vang dd/mm/yyyy-dd/mm/yyyy [MÃ_NGƯỜI_THAY] – báo vắng; /vang huy – huỷ"
+HELP_PEOPLE = (
+    "/canbo [MÃ] – danh sách cán bộ, hoặc một cán bộ\n"
+    "/nghiviec MÃ [lý do] – cán bộ nghỉ (bỏ liên kết, nhiệm vụ về đơn vị)\n"
+    "/chuyen MÃ ĐƠN_VỊ – chuyển cán bộ sang đơn vị khác\n"
+    "/vaitro MÃ VAI_TRÒ – đổi vai trò (officer, head, tccb, admin, followup, director)"
+)
+LEAVE_USAGE = (
+    "Gõ: /vang dd/mm/yyyy-dd/mm/yyyy [MÃ_NGƯỜI_THAY], ví dụ /vang 03/04/2023-07/04/2023 CB012\n"
+    "Trưởng đơn vị báo vắng cho cán bộ: /vang CB009 03/04/2023-07/04/2023 CB012\n"
+    "Huỷ: /vang huy [MÃ]"
+)
+PEOPLE_USAGE = {
+    "nghiviec": "Gõ: /nghiviec MÃ_CÁN_BỘ [lý do], ví dụ /nghiviec CB009 nghỉ hưu",
+    "chuyen": "Gõ: /chuyen MÃ_CÁN_BỘ MÃ_ĐƠN_VỊ, ví dụ /chuyen CB009 KHTC",
+    "vaitro": "Gõ: /vaitro MÃ_CÁN_BỘ VAI_TRÒ, ví dụ /vaitro CB009 head",
+}
+MOVE_TASKS_QUESTION = (
+    "{code} đang thụ lý {count} nhiệm vụ mở. Chuyển các nhiệm vụ này theo sang {unit}?\n"
+    "Trả lời: co (chuyển theo) hoặc khong (để lại đơn vị cũ); huy để thôi."
+)
+MOVE_TASKS_BAD = "Trả lời co, khong hoặc huy."
+MOVE_CANCELLED = "Đã thôi, không chuyển cán bộ."
+SUBSTITUTE_MARK = "thay"  # "CB012 thay CB009"
+
+
+def on_behalf(actor: str, absent: str | None) -> str:
+    """Who acted, as the record shows it: "CB012 thay CB009" for a substitute."""
+    return f"{actor} {SUBSTITUTE_MARK} {absent}" if absent else actor
+
+
+def leave_recorded(code: str, first: date, last: date, substitute: str | None) -> str:
+    who = (
+        f"{substitute} nhận nhắc việc và cập nhật thay"
+        if substitute
+        else ("trưởng đơn vị nhận nhắc việc thay")
+    )
+    return f"✅ Đã ghi {code} vắng {d(first)}–{d(last)}; {who}."
+
+
+def leave_cancelled(code: str, first: date, last: date) -> str:
+    return f"✅ Đã huỷ lịch vắng {d(first)}–{d(last)} của {code}."
+
+
+def deactivated(code: str, tasks: int, links: int, head_of: str | None) -> str:
+    text = f"✅ {code} đã ngừng hoạt động: bỏ {links} liên kết chat, {tasks} nhiệm vụ về đơn vị."
+    if head_of:
+        text += f"\n{head_of} chưa có trưởng đơn vị: hãy đặt trưởng mới."
+    return text
+
+
+def moved(code: str, unit: str, tasks: int, with_tasks: bool, head_of: str | None) -> str:
+    text = f"✅ Đã chuyển {code} sang {unit}."
+    if tasks:
+        text += (
+            f" {tasks} nhiệm vụ chuyển theo."
+            if with_tasks
+            else f" {tasks} nhiệm vụ để lại đơn vị cũ."
+        )
+    if head_of:
+        text += f"\n{head_of} chưa có trưởng đơn vị: hãy đặt trưởng mới."
+    return text
+
+
+def role_changed(code: str, role: str) -> str:
+    return f"✅ {code} nay là {ROLE_NAMES.get(role, role)}."
+
+
+OFFICER_EVENT_NAMES = {
+    "officer_off": "ngừng hoạt động",
+    "officer_moved": "chuyển đơn vị",
+    "officer_role": "đổi vai trò",
+    "leave_set": "báo vắng",
+    "leave_cancelled": "huỷ lịch vắng",
+}
+
+
+def leave_value(value: str | None) -> str:
+    """A leave as its event keeps it (yyyy-mm-dd..yyyy-mm-dd[ CODE]) as a user reads it."""
+    if not value:
+        return NO_VALUE
+    period, _, substitute = value.partition(" ")
+    first, _, last = period.partition("..")
+    text = f"{d(date.fromisoformat(first))}–{d(date.fromisoformat(last))}"
+    return f"{text}, {substitute} thay" if substitute else text
+
+
+def officer_event_line(
+    at: datetime,
+    tz: str,
+    actor: str,
+    channel: str,
+    kind: str,
+    field: str | None,
+    old: str | None,
+    new: str | None,
+    reason: str | None,
+) -> str:
+    """One line of an officer's history."""
+    name = OFFICER_EVENT_NAMES.get(kind, kind)
+    if field == "leave":
+        detail = leave_value(new if kind == "leave_set" else old)
+    elif field == "role":
+        detail = f"{ROLE_NAMES.get(old or '', old)} → {ROLE_NAMES.get(new or '', new)}"
+    elif field == "unit":
+        detail = f"{old} → {new}"
+    else:
+        detail = ""
+    text = f"{dt(at, tz)} · {actor} ({channel}): {name}"
+    if detail:
+        text += f" {detail}"
+    return f"{text}. Lý do: {reason}" if reason else text
