@@ -169,12 +169,16 @@ def generate(engine: sa.Engine, args: argparse.Namespace, scan_day: date) -> dic
             conn.exec_driver_sql("ALTER TABLE task DISABLE TRIGGER task_tally_keep")
             insert(conn, Task, columns, tasks)
             conn.exec_driver_sql("ALTER TABLE task ENABLE TRIGGER task_tally_keep")
+            # The same count as migration 0013's (its key: plan, unit, area, authority).
             conn.exec_driver_sql(
-                "INSERT INTO task_tally (plan_id, unit_id, assigned, done, done_late) "
-                "SELECT plan_id, lead_unit_id, count(*), "
-                "sum(CASE WHEN completed_on IS NOT NULL THEN 1 ELSE 0 END), "
-                "sum(CASE WHEN completed_on > deadline THEN 1 ELSE 0 END) "
-                "FROM task GROUP BY plan_id, lead_unit_id"
+                "INSERT INTO task_tally "
+                "(plan_id, unit_id, area_id, authority, assigned, done, done_late, open_progress) "
+                "SELECT plan_id, lead_unit_id, coalesce(area_id, 0), coalesce(authority, ''), "
+                "count(*), sum(CASE WHEN completed_on IS NOT NULL THEN 1 ELSE 0 END), "
+                "sum(CASE WHEN completed_on > due THEN 1 ELSE 0 END), "
+                "sum(CASE WHEN completed_on IS NULL THEN progress ELSE 0 END) "
+                "FROM task WHERE state <> 'cancelled' "
+                "GROUP BY plan_id, lead_unit_id, coalesce(area_id, 0), coalesce(authority, '')"
             )
         else:
             insert(conn, Task, columns, tasks)

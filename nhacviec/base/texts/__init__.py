@@ -2,7 +2,7 @@
 
 `texts.NAME` reaches any text: the chat texts live in `chat`, the others in a module per concern
 (`config`, `reasons` for the rules' errors, `records`, `adapters`, `tasks`, `admin`,
-`importing`), all re-exported here. The pure rules cannot import this package: their errors
+`importing`, `web`), all re-exported here. The pure rules cannot import this package: their errors
 carry a `reason` and details, and `explain` says them."""
 
 from __future__ import annotations
@@ -15,3 +15,4 @@ from nhacviec.base.texts.importing import *  # noqa: F403
 from nhacviec.base.texts.reasons import *  # noqa: F403
 from nhacviec.base.texts.records import *  # noqa: F403
 from nhacviec.base.texts.tasks import *  # noqa: F403
+from nhacviec.base.texts.web import *  # noqa: F403
