@@ -67,6 +67,16 @@ def task_line(task: TaskFacts, on: date, due_soon_days: int, progress: int) -> s
 
 
 @dataclass(frozen=True)
+class Checked:
+    """A task an officer may act on (rules.access), for which act, and the absent officer in
+    whose name they act (None: their own right)."""
+
+    task: Task
+    action: Action
+    on_behalf: Officer | None
+
+
+@dataclass(frozen=True)
 class OfficerCard:
     """Who an officer is, for a list to pick from (the console chat)."""
 
@@ -472,6 +482,14 @@ class ChatService:
         """The task named by `raw_id` if the officer may do `action` on it (rules.access: its
         lead unit, or for progress a co-unit, or an absent officer's they stand in for), else
         the refusal."""
+        checked = self._checked_task(session, officer, raw_id, action)
+        return checked if isinstance(checked, Reply) else checked.task
+
+    def _checked_task(
+        self, session: Session, officer: Officer, raw_id: str, action: Action
+    ) -> Checked | Reply:
+        """`_own_task`, keeping whose right it was, so the act that follows is not decided
+        a second time (each decision reads the day's leaves and the task's co-units)."""
         task_id = parse_id(raw_id)
         if task_id is None:
             # Digits too large for any id name no task; anything else is no id at all.
@@ -481,14 +499,14 @@ class ChatService:
         task = repo.get_task(session, task_id)
         if task is None:
             return Reply(texts.NO_TASK.format(id=task_id))
-        allowed, _absent = self._decide_for(session, officer, action, task)
+        allowed, absent = self._decide_for(session, officer, action, task)
         if not allowed:
             return refusal(allowed, task.id)
         if task.state == TaskState.DONE:
             return self._already_done(task)
         if task.state == TaskState.REPORTED:
             return Reply(texts.TASK_ERRORS["awaiting"].format(value=task.id))
-        return task
+        return Checked(task, action, absent)
 
     def _decide_for(
         self, session: Session, officer: Officer, action: Action, task: Task
@@ -513,11 +531,11 @@ class ChatService:
             # `/done 101 102 167`: one id a time, nothing recorded (not 101 with a note).
             shown = " ".join(ids)
             return [Reply(texts.DONE_ONE_ID.format(ids=shown, first=ids[0].lstrip("#")))]
-        task = self._own_task(session, officer, command.args[0])
-        if isinstance(task, Reply):
-            return [task]
+        checked = self._checked_task(session, officer, command.args[0], Action.DONE)
+        if isinstance(checked, Reply):
+            return [checked]
         number, note = split_document_number(after_words(command.rest, 1) or "")
-        _allowed, absent = self._decide_for(session, officer, Action.DONE, task)
+        task, absent = checked.task, checked.on_behalf
         return [self._report_done(session, message, task, officer, note or None, number, absent)]
 
     def _progress(
@@ -525,9 +543,10 @@ class ChatService:
     ) -> list[Reply]:
         if len(command.args) < 2:
             return [Reply(texts.PROGRESS_USAGE)]
-        task = self._own_task(session, officer, command.args[0], Action.PROGRESS)
-        if isinstance(task, Reply):
-            return [task]
+        checked = self._checked_task(session, officer, command.args[0], Action.PROGRESS)
+        if isinstance(checked, Reply):
+            return [checked]
+        task = checked.task
         percent = parse_percent(command.args[1])
         if percent is None:
             return [Reply(texts.BAD_PERCENT.format(id=task.id))]
@@ -536,7 +555,7 @@ class ChatService:
             if isinstance(done, Reply):
                 return [done]
         note = after_words(command.rest, 2) or None
-        return [self._record(session, task, officer, percent, note, message.channel)]
+        return [self._record(session, task, officer, percent, note, message.channel, checked)]
 
     def _record(
         self,
@@ -546,11 +565,17 @@ class ChatService:
         percent: int,
         note: str | None,
         channel: str,
+        checked: Checked | None = None,
     ) -> Reply:
+        """Record a report the officer may make (checked by the caller: `checked` when the
+        check was for this very act, which is then not decided again)."""
         today = self.today
         # A substitute reports in the absent officer's name ("CB012 thay CB009").
         action = Action.DONE if percent >= 100 else Action.PROGRESS
-        _allowed, absent = self._decide_for(session, officer, action, task)
+        if checked is not None and checked.task is task and checked.action is action:
+            absent = checked.on_behalf
+        else:
+            _allowed, absent = self._decide_for(session, officer, action, task)
         unit_id = absent.unit_id if absent is not None else officer.unit_id
         if task.lead_unit_id != unit_id:
             # A co-unit reports on its part: kept in the story, the task's percent unchanged.
@@ -676,10 +701,11 @@ class ChatService:
         if state.awaiting == EVIDENCE:
             repo.drop_chat_state(session, state)
             return [Reply(texts.NOT_A_COMMAND)]
-        task = self._own_task(session, officer, str(state.task_id), Action.PROGRESS)
-        if isinstance(task, Reply):
+        checked = self._checked_task(session, officer, str(state.task_id), Action.PROGRESS)
+        if isinstance(checked, Reply):
             repo.drop_chat_state(session, state)
-            return [task]
+            return [checked]
+        task = checked.task
         text = message.text.strip()
         if state.awaiting == "percent":
             percent = parse_percent(text)
@@ -700,7 +726,8 @@ class ChatService:
             ]
         note = None if text in ("-", "") else text
         repo.drop_chat_state(session, state)
-        return [self._record(session, task, officer, state.percent or 0, note, message.channel)]
+        percent = state.percent or 0
+        return [self._record(session, task, officer, percent, note, message.channel, checked)]
 
     # -- /web -----------------------------------------------------------------------------
 

@@ -81,6 +81,15 @@ def current_revision(engine: Engine) -> str | None:
         return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
 
 
+def connection(session: Session) -> sa.Connection:
+    """The session's connection, in its transaction, for a Core statement built once (the
+    hot paths: see storage/repo.py). What the session holds is written first, as an ORM query
+    would autoflush it, so the statement sees it too."""
+    if session.autoflush:
+        session.flush()
+    return session.connection()
+
+
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """One unit of work: committed on success, rolled back on any error."""

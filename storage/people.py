@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 
@@ -19,6 +20,7 @@ from rules.leave import LeaveError, LeaveFacts, check_leave, covered_by, stand_i
 from rules.roles import Role
 from storage import outbox
 from storage import tasks as task_store
+from storage.db import connection
 from storage.models import ChatLink, Leave, Officer, Task, TaskEvent, TaskState, Unit
 from storage.tasks import Who
 
@@ -382,26 +384,48 @@ def heads_of_officers(session: Session) -> dict[int, int | None]:
     }
 
 
+LEAVES: sa.Table = Leave.__table__  # type: ignore[attr-defined]
+OFFICERS: sa.Table = Officer.__table__  # type: ignore[attr-defined]
+UNITS: sa.Table = Unit.__table__  # type: ignore[attr-defined]
+
+# Every task command asks who stands in for whom today (rules.access.decide_for): built once,
+# these two cost a command little more than SQLite's own work (benchmarks/commands.py).
+_LEAVES_ON = sa.select(
+    LEAVES.c.officer_id, LEAVES.c.starts_on, LEAVES.c.ends_on, LEAVES.c.substitute_id
+).where(
+    LEAVES.c.cancelled_at.is_(None),
+    LEAVES.c.ends_on >= sa.bindparam("day"),
+    LEAVES.c.starts_on <= sa.bindparam("day"),
+)
+_HEADS_OF = (
+    sa.select(OFFICERS.c.id, UNITS.c.head_id)
+    .join(UNITS, UNITS.c.id == OFFICERS.c.unit_id)
+    .where(OFFICERS.c.id.in_(sa.bindparam("ids", expanding=True)), OFFICERS.c.active)
+)
+
+
 def leave_facts_on(session: Session, day: date) -> list[LeaveFacts]:
     """The leaves (not cancelled) that cover `day`."""
     return [
-        _facts(x)
-        for x in session.exec(
-            select(Leave).where(
-                col(Leave.cancelled_at).is_(None),
-                col(Leave.ends_on) >= day,
-                col(Leave.starts_on) <= day,
-            )
-        ).all()
+        LeaveFacts(officer_id, starts_on, ends_on, substitute_id, False)
+        for officer_id, starts_on, ends_on, substitute_id in connection(session).execute(
+            _LEAVES_ON, {"day": day}
+        )
     ]
 
 
 def stand_ins_on(session: Session, day: date) -> dict[int, int | None]:
-    """On `day`: absent officer id -> who stands in (rules.leave.stand_ins)."""
+    """On `day`: absent officer id -> who stands in (rules.leave.stand_ins). Only the absent
+    officers' heads are read (the rule asks for no other), not every officer's."""
     leaves = leave_facts_on(session, day)
     if not leaves:
         return {}
-    return stand_ins(leaves, day, heads_of_officers(session))
+    absent = sorted({leave.officer_id for leave in leaves})
+    heads: dict[int, int | None] = {
+        officer_id: head_id
+        for officer_id, head_id in connection(session).execute(_HEADS_OF, {"ids": absent})
+    }
+    return stand_ins(leaves, day, heads)
 
 
 def stand_ins_of_connection(conn: Connection, day: date) -> dict[int, int | None]:

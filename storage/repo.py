@@ -9,11 +9,15 @@ from datetime import date, datetime, timedelta
 from typing import TypeVar
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, col, select
 
 from nhacviec.base.errors import NhacviecError
 from rules import AreaFacts, TaskFacts
 from storage import outbox, tally
+from storage.db import connection
 from storage.models import (
     Area,
     ChatLink,
@@ -38,6 +42,51 @@ MAX_ID = 2**31 - 1
 
 # Letters and digits that cannot be confused on a phone screen (no 0/O, 1/I/L).
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+TASKS: sa.Table = Task.__table__  # type: ignore[attr-defined]
+CHAT_STATES: sa.Table = ChatState.__table__  # type: ignore[attr-defined]
+PROGRESS: sa.Table = ProgressUpdate.__table__  # type: ignore[attr-defined]
+
+# The statements every chat command runs, built once with bound parameters: building a
+# statement and its cache key costs SQLAlchemy several times what SQLite takes to run it
+# (benchmarks/commands.py). Each still runs through the session, in its transaction.
+_OFFICER_FOR_CHAT = (
+    select(Officer)
+    .join(ChatLink, col(ChatLink.officer_id) == Officer.id)
+    .where(
+        ChatLink.channel == sa.bindparam("channel"),
+        ChatLink.chat_id == sa.bindparam("chat_id"),
+        col(Officer.active),
+    )
+)
+_CHAT_STATE_WHERE = (
+    CHAT_STATES.c.channel == sa.bindparam("channel"),
+    CHAT_STATES.c.chat_id == sa.bindparam("chat_id"),
+)
+_ANY_CHAT_STATE = sa.select(CHAT_STATES.c.id).where(*_CHAT_STATE_WHERE).limit(1)
+_CLEAR_CHAT_STATES = sa.delete(CHAT_STATES).where(*_CHAT_STATE_WHERE)
+_TASK_BY_ID = select(Task).where(col(Task.id) == sa.bindparam("task_id"))
+_FRESH_TASK = _TASK_BY_ID.execution_options(populate_existing=True)
+_FRESH_TASK_FOR_UPDATE = _FRESH_TASK.with_for_update()
+_TAKE_TASK_LOCK = (
+    sa.update(TASKS).where(TASKS.c.id == sa.bindparam("task_id")).values(version=TASKS.c.version)
+)
+_ADD_PROGRESS = sa.insert(PROGRESS)
+# The version guard the ORM's version_id_col keeps, written out: the row moves only if no
+# other transaction changed it since it was read.
+_TASK_AS_SEEN = sa.update(TASKS).where(
+    TASKS.c.id == sa.bindparam("task_id"), TASKS.c.version == sa.bindparam("seen")
+)
+_MOVE_PROGRESS = _TASK_AS_SEEN.values(
+    progress=sa.bindparam("new_progress"), version=sa.bindparam("new_version")
+)
+_MOVE_TO_DONE = _TASK_AS_SEEN.values(
+    progress=sa.bindparam("new_progress"),
+    version=sa.bindparam("new_version"),
+    state=sa.bindparam("new_state"),
+    completed_at=sa.bindparam("new_completed_at"),
+    completed_on=sa.bindparam("new_completed_on"),
+)
 
 
 def current_plan(session: Session, year: int | None = None) -> Plan | None:
@@ -83,7 +132,11 @@ def get_task(session: Session, task_id: int) -> Task | None:
     """The task with this id; None for an id no database could hold (not an error)."""
     if not 0 < task_id <= MAX_ID:
         return None
-    return session.get(Task, task_id)
+    # session.get's own load builds its statement anew each time; the one above is cached.
+    known = session.identity_map.get(identity_key(Task, task_id))
+    if isinstance(known, Task):
+        return known
+    return session.exec(_TASK_BY_ID, params={"task_id": task_id}).first()
 
 
 def all_units(session: Session) -> list[Unit]:
@@ -106,13 +159,14 @@ def drop_chat_state(session: Session, state: ChatState) -> None:
 
 
 def clear_chat_states(session: Session, channel: str, conversation: str) -> None:
-    """Forget any question pending in this conversation (a new command replaces it): one
-    DELETE, no read first (this runs before every command)."""
-    session.execute(
-        sa.delete(ChatState).where(
-            col(ChatState.channel) == channel, col(ChatState.chat_id) == conversation
-        )
-    )
+    """Forget any question pending in this conversation (a new command replaces it). This
+    runs before every command: a read on the unique index first, and a DELETE only when there
+    is something to forget, so a command that writes nothing else never takes SQLite's one
+    write lock (and one that does takes it only when it writes)."""
+    where = {"channel": channel, "chat_id": conversation}
+    conn = connection(session)
+    if conn.execute(_ANY_CHAT_STATE, where).first() is not None:
+        conn.execute(_CLEAR_CHAT_STATES, where)
 
 
 def unit_by_code(session: Session, code: str) -> Unit | None:
@@ -128,11 +182,10 @@ def units_by_id(session: Session) -> dict[int, Unit]:
 
 
 def officer_for_chat(session: Session, channel: str, chat_id: str) -> Officer | None:
-    """The active officer a chat is linked to, if any."""
+    """The active officer a chat is linked to, if any (one indexed query: every command
+    starts here)."""
     return session.exec(
-        select(Officer)
-        .join(ChatLink, col(ChatLink.officer_id) == Officer.id)
-        .where(ChatLink.channel == channel, ChatLink.chat_id == chat_id, Officer.active)
+        _OFFICER_FOR_CHAT, params={"channel": channel, "chat_id": chat_id}
     ).first()
 
 
@@ -332,17 +385,14 @@ def locked_task(session: Session, task_id: int) -> Task | None:
     the first did."""
     if not 0 < task_id <= MAX_ID:
         return None
-    query = select(Task).where(Task.id == task_id).execution_options(populate_existing=True)
+    params = {"task_id": task_id}
     if session.get_bind().dialect.name == "postgresql":
-        return session.exec(query.with_for_update()).first()
+        return session.exec(_FRESH_TASK_FOR_UPDATE, params=params).first()
     # SQLite has no row locks: a write takes the database's one write lock, waits for another
     # writer to commit first, and holds it until this transaction ends. The read after it is
     # the newest committed row (the read of a deferred transaction that starts with a write).
-    session.execute(
-        sa.update(Task).where(col(Task.id) == task_id).values(version=Task.version),
-        execution_options={"synchronize_session": False},
-    )
-    return session.exec(query).first()
+    connection(session).execute(_TAKE_TASK_LOCK, params)
+    return session.exec(_FRESH_TASK, params=params).first()
 
 
 class TaskAlreadyDone(NhacviecError):
@@ -372,41 +422,54 @@ class ProgressRecord:
 
 @dataclass(frozen=True)
 class Recorded:
-    """A report appended: the task's progress before it, and the row added."""
+    """A report appended: the task's progress before it, and the id of the row added."""
 
     before: int
-    update: ProgressUpdate
+    update_id: int
 
 
 def record_progress(session: Session, record: ProgressRecord) -> Recorded:
     """Append the report and move the task, under the task's lock: 100% completes it on the
-    local date `on`. A done task takes no more reports: TaskAlreadyDone, nothing written."""
+    local date `on`. A done task takes no more reports: TaskAlreadyDone, nothing written.
+
+    Written as two statements built once (the report is every officer's most frequent
+    command), under the same version guard the ORM keeps; the session's task is left as the
+    database now has it."""
     task = locked_task(session, record.task.id or 0)
     if task is None:
         raise LookupError(f"no task {record.task.id}")
     if task.state != TaskState.OPEN:  # done, or cancelled a moment ago
         raise TaskAlreadyDone(task)
     before = task.progress
-    kind = "done" if record.percent >= 100 else "progress"
-    update = ProgressUpdate(
-        task_id=task.id,  # type: ignore[arg-type]
-        officer_id=record.officer.id if record.officer else None,
-        at=record.at,
-        kind=kind,
-        percent=record.percent,
-        note=record.note,
-        channel=record.channel,
-        on_behalf_id=record.on_behalf.id if record.on_behalf else None,
+    done = record.percent >= 100
+    conn = connection(session)
+    added = conn.execute(
+        _ADD_PROGRESS,
+        {
+            "task_id": task.id,
+            "officer_id": record.officer.id if record.officer else None,
+            "at": record.at,
+            "kind": "done" if done else "progress",
+            "percent": record.percent,
+            "note": record.note,
+            "channel": record.channel,
+            "on_behalf_id": record.on_behalf.id if record.on_behalf else None,
+        },
     )
-    session.add(update)
-    task.progress = record.percent
-    if record.percent >= 100:
-        task.state = TaskState.DONE
-        task.completed_at = record.at
-        task.completed_on = record.on
-    session.add(task)
-    session.flush()
-    return Recorded(before=before, update=update)
+    moved: dict[str, object] = {"new_progress": record.percent, "new_version": task.version + 1}
+    if done:
+        moved |= {
+            "new_state": TaskState.DONE.value,
+            "new_completed_at": record.at,
+            "new_completed_on": record.on,
+        }
+    params = {"task_id": task.id, "seen": task.version, **moved}
+    if conn.execute(_MOVE_TO_DONE if done else _MOVE_PROGRESS, params).rowcount != 1:
+        raise StaleDataError(f"task {task.id} changed since it was read")
+    for name, value in moved.items():
+        set_committed_value(task, name.removeprefix("new_"), value)
+    key = added.inserted_primary_key
+    return Recorded(before=before, update_id=int(key[0]) if key else 0)
 
 
 def snooze_task(session: Session, task: Task, until: date) -> Task | None:

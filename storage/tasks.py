@@ -21,6 +21,7 @@ from rules.events import NOTIFIED, EventFacts, EventKind, day_text, original_dea
 from rules.recurrence import RecurrenceError, expand_occurrences, parse_recurrence
 from rules.series import Occurrence, reconcile
 from storage import outbox, repo
+from storage.db import connection
 from storage.models import (
     Area,
     ChatLink,
@@ -151,10 +152,14 @@ def first_deadline(session: Session, task: Task) -> date | None:
 # -- reading -------------------------------------------------------------------------------
 
 
+_CO_UNITS = sa.select(TaskCoUnit.__table__.c.unit_id).where(  # type: ignore[attr-defined]
+    TaskCoUnit.__table__.c.task_id == sa.bindparam("task_id")  # type: ignore[attr-defined]
+)
+
+
 def co_unit_ids(session: Session, task_id: int) -> list[int]:
-    return list(
-        session.exec(select(TaskCoUnit.unit_id).where(TaskCoUnit.task_id == task_id)).all()
-    )
+    """The task's co-units (every access decision on a task reads them)."""
+    return list(connection(session).execute(_CO_UNITS, {"task_id": task_id}).scalars())
 
 
 def co_units_by_task(session: Session, task_ids: Sequence[int]) -> dict[int, list[int]]:
