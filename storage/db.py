@@ -17,14 +17,25 @@ from nhacviec.base.errors import NhacviecError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
+# Seconds a statement waits for SQLite's one write lock before "database is locked".
+LOCK_WAIT = 30.0
+# The same for work done on the bot's event loop (ChatService.answer): it must not hold up
+# every other chat behind another writer; on "locked" it goes to a worker thread instead.
+QUICK_LOCK_WAIT = 0.05
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for `url`; SQLite files get foreign keys and WAL so readers never block."""
+
+def make_engine(url: str, *, lock_wait: float = LOCK_WAIT, **kwargs: Any) -> Engine:
+    """An engine for `url`. SQLite files get foreign keys, and WAL so readers never block the
+    writer nor it them, with synchronous=NORMAL: in WAL mode a commit then writes the log
+    without waiting for the disk, and stays durable through a crash of the process (the log
+    is in the operating system's hands); only a crash of the operating system or a power cut
+    may lose the last transactions, never corrupt the file. One host, one file: that is the
+    trade SQLite recommends for WAL."""
     if url.startswith("sqlite"):
         database = sa.engine.make_url(url).database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = sa.create_engine(url, connect_args={"timeout": 30}, **kwargs)
+        engine = sa.create_engine(url, connect_args={"timeout": lock_wait}, **kwargs)
 
         @sa.event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -39,6 +50,33 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     return sa.create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def is_local_file(engine: Engine) -> bool:
+    """Whether the database is a SQLite file on this machine (no network between a statement
+    and its answer)."""
+    database = engine.url.database
+    return engine.dialect.name == "sqlite" and bool(database) and database != ":memory:"
+
+
+def quick_engine(engine: Engine) -> Engine | None:
+    """For a SQLite file, a second engine on it whose statements wait at most QUICK_LOCK_WAIT
+    for the write lock (see ChatService.answer); None for any other database."""
+    if not is_local_file(engine):
+        return None
+    return make_engine(engine.url.render_as_string(hide_password=False), lock_wait=QUICK_LOCK_WAIT)
+
+
+def is_busy(error: BaseException) -> bool:
+    """Whether `error` is SQLite's "database is locked": another writer held the write lock
+    longer than the statement would wait. Nothing was written (the transaction is rolled
+    back), so the work may simply be done again."""
+    original = getattr(error, "orig", None)
+    return (
+        isinstance(error, sa.exc.OperationalError)
+        and original is not None
+        and "database is locked" in str(original)
+    )
 
 
 def alembic_config(engine: Engine) -> AlembicConfig:

@@ -184,9 +184,7 @@ def units_by_id(session: Session) -> dict[int, Unit]:
 def officer_for_chat(session: Session, channel: str, chat_id: str) -> Officer | None:
     """The active officer a chat is linked to, if any (one indexed query: every command
     starts here)."""
-    return session.exec(
-        _OFFICER_FOR_CHAT, params={"channel": channel, "chat_id": chat_id}
-    ).first()
+    return session.exec(_OFFICER_FOR_CHAT, params={"channel": channel, "chat_id": chat_id}).first()
 
 
 def chat_links(session: Session, officer_id: int) -> list[ChatLink]:

@@ -396,7 +396,7 @@ class TelegramService:
             is_group=is_group,
             sender_id=str(user.id),
         )
-        replies = await asyncio.to_thread(self.chat.handle, incoming)
+        replies = await self.chat.answer(incoming)
         for reply in replies:
             await self.messenger.deliver(
                 str(chat.id),

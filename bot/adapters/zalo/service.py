@@ -516,7 +516,7 @@ class ZaloService:
         except ZaloApiError as err:
             log.debug("Zalo typing indicator failed: %s", err)
         try:
-            replies = await asyncio.to_thread(self.chat.handle, incoming)
+            replies = await self.chat.answer(incoming)
         except Exception:
             log.exception("Zalo: handling a message from chat %s failed", parsed.chat_id)
             replies = [Reply(texts.SORRY)]
