@@ -84,6 +84,7 @@ class Checked:
     task: Task
     action: Action
     on_behalf: Officer | None
+    locked: bool = False  # read under its lock (repo.locked_task), held until the commit
 
 
 @dataclass(frozen=True)
@@ -534,17 +535,19 @@ class ChatService:
         return checked if isinstance(checked, Reply) else checked.task
 
     def _checked_task(
-        self, session: Session, officer: Officer, raw_id: str, action: Action
+        self, session: Session, officer: Officer, raw_id: str, action: Action, lock: bool = False
     ) -> Checked | Reply:
         """`_own_task`, keeping whose right it was, so the act that follows is not decided
-        a second time (each decision reads the day's leaves and the task's co-units)."""
+        a second time (each decision reads the day's leaves and the task's co-units). `lock`:
+        the task is read under its lock (repo.locked_task) rather than read, checked, then
+        locked and read again to be changed."""
         task_id = parse_id(raw_id)
         if task_id is None:
             # Digits too large for any id name no task; anything else is no id at all.
             if looks_like_id(raw_id):
                 return Reply(texts.NO_TASK.format(id=texts.shorten(raw_id.lstrip("#"), 24)))
             return Reply(texts.BAD_ID.format(value=texts.shorten(raw_id, 24)))
-        task = repo.get_task(session, task_id)
+        task = repo.locked_task(session, task_id) if lock else repo.get_task(session, task_id)
         if task is None:
             return Reply(texts.NO_TASK.format(id=task_id))
         allowed, absent = self._decide_for(session, officer, action, task)
@@ -554,7 +557,7 @@ class ChatService:
             return self._already_done(task)
         if task.state == TaskState.REPORTED:
             return Reply(texts.TASK_ERRORS["awaiting"].format(value=task.id))
-        return Checked(task, action, absent)
+        return Checked(task, action, absent, lock)
 
     def _decide_for(
         self, session: Session, officer: Officer, action: Action, task: Task
@@ -591,7 +594,9 @@ class ChatService:
     ) -> list[Reply]:
         if len(command.args) < 2:
             return [Reply(texts.PROGRESS_USAGE)]
-        checked = self._checked_task(session, officer, command.args[0], Action.PROGRESS)
+        # Read under the lock at once: a report is the likely outcome, and it is then made on
+        # the task as read here (no second read).
+        checked = self._checked_task(session, officer, command.args[0], Action.PROGRESS, True)
         if isinstance(checked, Reply):
             return [checked]
         task = checked.task
@@ -620,6 +625,7 @@ class ChatService:
         today = self.today
         # A substitute reports in the absent officer's name ("CB012 thay CB009").
         action = Action.DONE if percent >= 100 else Action.PROGRESS
+        locked = checked is not None and checked.task is task and checked.locked
         if checked is not None and checked.task is task and checked.action is action:
             absent = checked.on_behalf
         else:
@@ -646,6 +652,7 @@ class ChatService:
                     at=self.clock.now(),
                     on=today,
                     on_behalf=absent,
+                    locked=locked,
                 ),
             )
         except repo.TaskAlreadyDone as done:

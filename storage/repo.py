@@ -416,6 +416,9 @@ class ProgressRecord:
     at: datetime
     on: date
     on_behalf: Officer | None = None  # the absent officer a substitute reports for
+    # The caller took the task's lock in this transaction (locked_task) and `task` is what it
+    # read then: it is not locked and read a second time.
+    locked: bool = False
 
 
 @dataclass(frozen=True)
@@ -433,7 +436,7 @@ def record_progress(session: Session, record: ProgressRecord) -> Recorded:
     Written as two statements built once (the report is every officer's most frequent
     command), under the same version guard the ORM keeps; the session's task is left as the
     database now has it."""
-    task = locked_task(session, record.task.id or 0)
+    task = record.task if record.locked else locked_task(session, record.task.id or 0)
     if task is None:
         raise LookupError(f"no task {record.task.id}")
     if task.state != TaskState.OPEN:  # done, or cancelled a moment ago
