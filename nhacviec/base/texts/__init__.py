@@ -10,6 +10,7 @@ from __future__ import annotations
 from nhacviec.base.texts.adapters import *  # noqa: F403
 from nhacviec.base.texts.admin import *  # noqa: F403
 from nhacviec.base.texts.chat import *  # noqa: F403
+from nhacviec.base.texts.cli import *  # noqa: F403
 from nhacviec.base.texts.config import *  # noqa: F403
 from nhacviec.base.texts.importing import *  # noqa: F403
 from nhacviec.base.texts.reasons import *  # noqa: F403
