@@ -414,7 +414,7 @@ def status(
     for f in figures.units:
         table.add_row(*status_row(f, f.unit, fail))
     table.add_section()
-    table.add_row(*status_row(figures.total, texts.CLI_STATUS_TOTAL, fail), style="bold")
+    table.add_row(*status_row(figures.total, texts.DEPARTMENT_TOTAL, fail), style="bold")
     console.print(table)
     console.print(f"{texts.SHARE_RULE}; {texts.SO_FAR_RULE}.")
     if figures.criterion is not None and figures.criterion.assigned:

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from nhacviec.base import texts
 from nhacviec.base.config import Config
 from rules import (
     AreaCount,
@@ -32,7 +33,7 @@ from storage import assessments, repo, tally
 from storage.db import Session
 from storage.models import Plan, Unit
 
-NO_AUTHORITY = "Không ghi cơ quan giao"
+NO_AUTHORITY = texts.NO_AUTHORITY
 
 
 @dataclass(frozen=True)

@@ -239,7 +239,6 @@ CLI_STATUS_HEADERS = (
 )
 # The status table's columns of words, aligned left (the others hold figures).
 CLI_STATUS_LEFT = ("Đơn vị", "Cờ")
-CLI_STATUS_TOTAL = "Toàn Sở"
 
 
 def cli_status_title(plan_title: str, today: str) -> str:
