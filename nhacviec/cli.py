@@ -424,7 +424,7 @@ def status(
         from nhacviec.reports.chart import status_chart
 
         png = status_chart(
-            figures.units, figures.thresholds, today, texts.cli_chart_title(figures.title)
+            figures.units, figures.thresholds, today, texts.chart_plan_title(figures.title)
         )
         chart.write_bytes(png)
         console.print(texts.cli_chart_saved(chart))

@@ -16,5 +16,6 @@ from nhacviec.base.texts.importing import *  # noqa: F403
 from nhacviec.base.texts.reasons import *  # noqa: F403
 from nhacviec.base.texts.records import *  # noqa: F403
 from nhacviec.base.texts.reports import *  # noqa: F403
+from nhacviec.base.texts.status import *  # noqa: F403
 from nhacviec.base.texts.tasks import *  # noqa: F403
 from nhacviec.base.texts.web import *  # noqa: F403

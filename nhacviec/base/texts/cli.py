@@ -252,10 +252,6 @@ def cli_criterion(assigned: int, settled: int, on_time: int, late: int, overdue:
     )
 
 
-def cli_chart_title(plan_title: str) -> str:
-    return f"Tình hình {plan_title}"
-
-
 def cli_chart_saved(file: Path) -> str:
     return f"Đã lưu biểu đồ: {file}"
 

@@ -185,6 +185,10 @@ CHART_EMPTY = "Chưa có nhiệm vụ nào"
 CHART_AXIS = "Tỷ lệ trên số nhiệm vụ được giao cả năm; nhãn: năm · đến nay · còn được trễ"
 
 
+def chart_plan_title(plan_title: str) -> str:
+    return f"Tình hình {plan_title}"
+
+
 def chart_others(n: int) -> str:
     """The last bar, adding up the units not drawn."""
     return f"{n} đơn vị khác"
