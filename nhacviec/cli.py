@@ -988,7 +988,7 @@ def officer_list(
         from storage import people
 
         rows = people.list_officers(session, unit, all_officers)
-        return "\n".join(officer_line(r) for r in rows) or texts.CLI_NO_OFFICERS
+        return "\n".join(officer_line(r) for r in rows) or texts.NO_OFFICERS
 
     _people_change(config, None, work)
 

@@ -844,6 +844,30 @@ MOVE_TASKS_QUESTION = (
 )
 MOVE_TASKS_BAD = "Trả lời co, khong hoặc huy."
 MOVE_CANCELLED = "Đã thôi, không chuyển cán bộ."
+# The buttons under MOVE_TASKS_QUESTION: the tasks follow, stay, or the move is dropped.
+MOVE_TASKS_BUTTONS = ("Chuyển theo", "Để lại", "Thôi")
+NO_OFFICERS = "Chưa có cán bộ nào."
+
+
+def officer_line_text(
+    code: str, name: str, unit: str, role: str, is_head: bool, links: int, active: bool
+) -> str:
+    """One officer of a list: `CB009 · Trần Văn B · KHTC · công chức (trưởng) · 1 chat`."""
+    head = " (trưởng)" if is_head else ""
+    state = "" if active else " · đã ngừng"
+    return f"{code} · {name} · {unit} · {role}{head} · {links} chat{state}"
+
+
+def officer_leave_line(first: date, last: date, substitute: str | None) -> str:
+    stand_in = f", {substitute} thay" if substitute else ", trưởng đơn vị nhận thay"
+    return f"Vắng {d(first)}–{d(last)}{stand_in}"
+
+
+def officer_named_tasks(task_ids: list[int]) -> str:
+    return f"Thụ lý {len(task_ids)} nhiệm vụ mở: " + ", ".join(str(i) for i in task_ids)
+
+
+OFFICER_HISTORY = "Lịch sử:"
 SUBSTITUTE_MARK = "thay"  # "CB012 thay CB009"
 
 

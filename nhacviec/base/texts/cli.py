@@ -371,7 +371,6 @@ CLI_HELP_REASON = "Lý do."
 CLI_HELP_OFFICER_LIST = "Danh sách cán bộ: mã, tên, đơn vị, vai trò, số chat đã liên kết."
 CLI_HELP_OFFICER_LIST_UNIT = "Chỉ một đơn vị."
 CLI_HELP_OFFICER_LIST_ALL = "Cả cán bộ đã ngừng hoạt động."
-CLI_NO_OFFICERS = "Chưa có cán bộ nào."
 CLI_HELP_OFFICER_SHOW = (
     "Một cán bộ: đơn vị, vai trò, lịch vắng, nhiệm vụ thụ lý, lịch sử thay đổi."
 )
