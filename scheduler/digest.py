@@ -104,7 +104,7 @@ def _blocks(
             # line as the overdue item it comes from, under another heading).
             text = cache.items[id(item.task)] = _item_text(item)
         if item.task.unit != unit_code:
-            text = f"{text} · {texts.CO_UNIT_MARK} ({item.task.unit} chủ trì)"
+            text = f"{text} · {texts.CO_UNIT_MARK} {texts.co_task_lead(item.task.unit)}"
         blocks.append(_Block(sections[item.kind], text, item.task.id))
     if digest.summary is not None:
         title = texts.REMINDER_WEEKLY.format(fail=texts.pct(thresholds.fail))

@@ -172,9 +172,11 @@ def deactivate(session: Session, officer: Officer, who: Who, reason: str | None)
         raise PeopleError("already_inactive", officer.code)
     tasks = open_tasks_named_to(session, officer.id or 0)
     for task in tasks:
-        task_store.change(session, task, "assignee", None, who, reason or "cán bộ nghỉ")
+        task_store.change(
+            session, task, "assignee", None, who, reason or texts.OFFICER_LEFT_REASON
+        )
     links = _unlink(session, officer)
-    outbox.expire_officer_rows(session.connection(), officer.id or 0, "cán bộ đã ngừng hoạt động")
+    outbox.expire_officer_rows(session.connection(), officer.id or 0, texts.OFFICER_INACTIVE)
     head_of = _step_down_as_head(session, officer)
     for leave in session.exec(
         select(Leave).where(
@@ -215,7 +217,7 @@ def move(
     old_code = _unit_code(session, officer.unit_id)
     tasks = open_tasks_named_to(session, officer.id or 0)
     head_of = _step_down_as_head(session, officer)
-    why = reason or f"cán bộ {officer.code} chuyển sang {unit.code}"
+    why = reason or texts.officer_moved_reason(officer.code, unit.code)
     if not move_tasks:
         for task in tasks:
             task_store.change(session, task, "assignee", None, who, why)
@@ -259,7 +261,9 @@ def imported(
     if officer.unit_id != old_unit_id:
         for task in open_tasks_named_to(session, officer.id or 0):
             if task.lead_unit_id != officer.unit_id:
-                task_store.change(session, task, "assignee", None, who, "nhập từ tệp", False)
+                task_store.change(
+                    session, task, "assignee", None, who, texts.BY_IMPORT_REASON, False
+                )
         record_officer(
             session,
             officer,
@@ -268,7 +272,7 @@ def imported(
             "unit",
             _unit_code(session, old_unit_id),
             _unit_code(session, officer.unit_id),
-            "nhập từ tệp",
+            texts.BY_IMPORT_REASON,
         )
     if officer.role != old_role:
         record_officer(
@@ -279,7 +283,7 @@ def imported(
             "role",
             old_role,
             officer.role,
-            "nhập từ tệp",
+            texts.BY_IMPORT_REASON,
         )
 
 

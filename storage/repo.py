@@ -11,6 +11,7 @@ from typing import TypeVar
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from nhacviec.base import texts
 from nhacviec.base.errors import NhacviecError
 from rules import AreaFacts, TaskFacts
 from storage import outbox, tally
@@ -31,7 +32,7 @@ from storage.models import (
 )
 
 # Why an unlinked group's unsent reminders were expired (outbox.last_error, for the admin).
-GROUP_UNLINKED = "nhóm đã huỷ liên kết với đơn vị"
+GROUP_UNLINKED = texts.GROUP_UNLINKED
 
 # Task ids are INTEGER columns: PostgreSQL's hold 32 bits. A larger number names no task.
 MAX_ID = 2**31 - 1
