@@ -1,8 +1,9 @@
 """Every Vietnamese text a user reads, in one place; dates dd/mm/yyyy.
 
 `texts.NAME` reaches any text: the chat texts live in `chat`, the others in a module per concern
-(`config`, `reasons` for the rules' errors, `records`, `adapters`, `tasks`, `admin`,
-`importing`, `web`), all re-exported here. The pure rules cannot import this package: their errors
+(`status` for /status and /areas, `tasks`, `cli` for the command line and click's own messages,
+`config`, `reasons` for the rules' errors, `records`, `adapters`, `admin`, `importing`,
+`reports` for the workbook and the chart, `web`), all re-exported here. The pure rules cannot import this package: their errors
 carry a `reason` and details, and `explain` says them."""
 
 from __future__ import annotations
