@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, col, select
 
 from nhacviec.base import texts
 from nhacviec.base.config import ApprovalsConfig
@@ -610,13 +610,17 @@ class Waiting:
 
 
 def waiting(session: Session, plan_id: int | None = None) -> list[Waiting]:
-    """Every request waiting for someone, oldest deadline first (three queries in all)."""
-    query = select(Task).where(
-        or_(col(Task.extension_step).is_not(None), col(Task.confirm_step).is_not(None))
-    )
-    if plan_id is not None:
-        query = query.where(Task.plan_id == plan_id)
-    tasks = list(session.exec(query.order_by(col(Task.deadline), col(Task.id))).all())
+    """Every request waiting for someone, oldest deadline first (four queries in all)."""
+    # One query per step, each read from its partial index: with OR, or ordered by deadline,
+    # the planner may read the whole task table instead.
+    by_id: dict[int, Task] = {}
+    for step in (Task.extension_step, Task.confirm_step):
+        query = select(Task).where(col(step).is_not(None))
+        if plan_id is not None:
+            query = query.where(Task.plan_id == plan_id)
+        by_id.update((t.id or 0, t) for t in session.exec(query).all())
+    # A task without a deadline first, as SQLite ordered them.
+    tasks = sorted(by_id.values(), key=lambda t: (t.deadline or date.min, t.id or 0))
     asked: dict[tuple[int, str], TaskEvent] = {}
     if tasks:
         kinds = [EventKind.EXTENSION_REQUESTED.value, EventKind.COMPLETION_REPORTED.value]
