@@ -247,6 +247,7 @@ class Scanner:
                     self.settings.due_soon_days,
                     code_of,
                     self.config.rules.counted_authorities,
+                    self.config.approvals.extension_counts_late,
                 )
         result.tasks_read = len(tasks)
         per_unit = unit_items(day, tasks, self.calendar, self.settings)

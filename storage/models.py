@@ -161,6 +161,13 @@ class Task(SQLModel, table=True):
             )
             for column in ("extension_step", "confirm_step")
         ),
+        # The tasks given an extension, judged again when that counts late (migration 0017).
+        sa.Index(
+            "ix_task_extended_from",
+            "extended_from",
+            sqlite_where=sa.text("extended_from IS NOT NULL"),
+            postgresql_where=sa.text("extended_from IS NOT NULL"),
+        ),
     )
     id: int | None = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="plan.id")

@@ -148,13 +148,15 @@ def plan_outcome_counts(
     due_soon_days: int,
     unit_codes: dict[int, str],
     counted: Sequence[str] = (),
+    extension_counts_late: bool = False,
 ) -> dict[str, dict[Outcome, int]]:
     """How many tasks of each lead unit of the plans have each outcome on `on`, counted by
     the database from the kept tally (storage.tally.outcome_counts); with `counted`, only the
-    tasks of those assigning authorities."""
+    tasks of those assigning authorities; with `extension_counts_late`, a task given an
+    extension judged against the deadline it had before."""
     ids = [plan_ids] if isinstance(plan_ids, int) else list(plan_ids)
     by = ("unit", "authority") if counted else ("unit",)
-    rows = tally.outcome_counts(conn, ids, on, due_soon_days, by)
+    rows = tally.outcome_counts(conn, ids, on, due_soon_days, by, extension_counts_late)
     return tally.by_unit(rows, unit_codes, counted)
 
 

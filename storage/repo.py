@@ -232,7 +232,8 @@ def iter_task_facts(
             col(Task.title),
             col(Task.deadline),
             col(Task.authority),
-            col(Task.extended_from),
+            # The effective deadline before an extension, off days off like `due`.
+            tally.original_deadline(col(Task.extended_from)),
         )
         .join(Unit, col(Unit.id) == Task.lead_unit_id)
         .outerjoin(Area, col(Area.id) == Task.area_id)
