@@ -4,6 +4,7 @@ same refusals as the chat, CSRF, and a form that keeps what was typed when a val
 
 from __future__ import annotations
 
+import asyncio
 import html as html_lib
 import re
 from collections.abc import AsyncIterator
@@ -473,3 +474,38 @@ async def test_unknown_task(client: TestClient, example_app: App) -> None:
         answer = await client.get(path)
         assert answer.status == 404, path
         assert "Không có nhiệm vụ số" in await answer.text()
+
+
+async def test_two_saves_at_the_same_moment(example_app: App) -> None:
+    """Both forms loaded, both saved at once: the task's lock decides one after the other;
+    exactly one is saved, the other refused whole (409) with its typing kept."""
+    task_id = first_task(example_app, "KHTC")
+    deps = web_deps(example_app)
+    async with (
+        TestClient(TestServer(web_application(deps))) as tccb,
+        TestClient(TestServer(web_application(deps))) as admin,
+    ):
+        await sign_in(tccb, example_app, "CB001")
+        await sign_in(admin, example_app, "CB005")
+        names = {"CB001": "Tên do TCCB sửa", "CB005": "Tên do quản trị sửa"}
+        filled = {}
+        for code, c in (("CB001", tccb), ("CB005", admin)):
+            filled[code] = _filled(await (await c.get(f"/nhiem-vu/{task_id}/sua")).text())
+            filled[code]["ten"] = names[code]
+        answers = await asyncio.gather(
+            *(
+                c.post(f"/nhiem-vu/{task_id}/sua", data=filled[code], allow_redirects=False)
+                for code, c in (("CB001", tccb), ("CB005", admin))
+            )
+        )
+        statuses = {code: a.status for code, a in zip(("CB001", "CB005"), answers, strict=True)}
+        assert sorted(statuses.values()) == [303, 409], statuses
+        winner = next(code for code, status in statuses.items() if status == 303)
+        loser = next(code for code, status in statuses.items() if status == 409)
+        page = await answers[list(statuses).index(loser)].text()
+        assert "Đã có người sửa nhiệm vụ" in page and f">{names[loser]}</textarea>" in page
+    with session_scope(example_app.engine) as session:
+        task = repo.get_task(session, task_id)
+        assert task is not None and task.title == names[winner]
+    edits = [e for e in _events(example_app, task_id) if e.kind == "edited"]
+    assert [(e.field, e.new, e.actor) for e in edits] == [("title", names[winner], winner)]
