@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -16,10 +16,10 @@ from nhacviec.base.clock import local_today
 from nhacviec.web import render
 from nhacviec.web.deps import WebDeps
 from nhacviec.web.security import SESSION_COOKIE, origin_allowed, same_token, secure
-from rules.access import Actor, actor_of
+from rules.access import Action, Actor, TaskScope, actor_of, decide
 from storage import repo, web_sessions
 from storage.db import Session, session_scope
-from storage.models import Officer, Plan, Unit, WebSession
+from storage.models import Officer, Plan, Task, Unit, WebSession
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +57,15 @@ class Ctx:
     def plan(self) -> Plan | None:
         return repo.current_plan(self.db)
 
+    def may(self, action: str, task: Task | None = None, co_units: Iterable[Unit] = ()) -> bool:
+        """Whether rules.access lets the officer do `action` (on `task`): a page shows a button
+        only to those the button's handler would let through."""
+        scope = None
+        if task is not None:
+            co_ids = [u.id for u in co_units if u.id is not None]
+            scope = TaskScope.of(task.lead_unit_id, co_ids, task.assignee_id, task.state)
+        return bool(decide(self.actor, Action(action), scope))
+
     def render(self, template: str, status: int = 200, **values: Any) -> web.Response:
         return render.page(
             template,
@@ -66,6 +75,7 @@ class Ctx:
             actor=self.actor,
             csrf=self.web_session.csrf,
             today=self.today,
+            may=self.may,
             **values,
         )
 

@@ -11,6 +11,7 @@ from aiohttp import web
 from nhacviec.base import texts
 from nhacviec.reports.chart import status_chart
 from nhacviec.reports.figures import assessment_figures, plan_figures
+from nhacviec.web import task_forms
 from nhacviec.web.context import Ctx
 from nhacviec.web.forms import parse_date
 from rules import Outcome, TaskFacts, days_late, days_overdue, outcome_on, unit_figures
@@ -192,6 +193,7 @@ def task_page(ctx: Ctx) -> web.StreamResponse:
     )
     return ctx.render(
         "task.html",
+        saved=task_forms.saved(ctx.query, task.id or 0),
         page=found,
         task=task,
         line=_line(

@@ -244,3 +244,56 @@ def test_tccb_approves_an_extension_in_the_browser(
         moved = repo.get_task(session, task_id)
         assert moved is not None and moved.deadline == asked
     assert page.csp_errors == []
+
+
+def test_tccb_adds_a_task_in_the_browser(
+    server: Server, browser: object, example_app: App
+) -> None:
+    """From a unit's page: the form, a day that does not exist refused with everything typed
+    kept, then the task added; it is on the unit's list and its page tells its "created"
+    event, by TCCB through the web."""
+    from storage import repo
+    from storage import tasks as store
+
+    title = "Rà soát quy trình nội bộ giải quyết thủ tục hành chính"
+    page = _page(browser)
+    _sign_in(page, example_app, "CB001")
+    page.goto(server.url + "/don-vi/KHTC")
+    page.get_by_role("link", name="Giao nhiệm vụ cho KHTC").click()
+    assert page.locator("h1").inner_text() == "Giao nhiệm vụ mới"
+    assert page.locator("select[name=don_vi]").input_value() == "KHTC"
+    page.fill("textarea[name=ten]", title)
+    page.fill("input[name=can_bo]", "CB009")
+    page.check("input[name='phoi_hop:VP']")
+    page.fill("input[name=han]", "31/02/2023")
+    page.select_option("select[name=linh_vuc]", "1")
+    page.fill("input[name=co_quan]", "UBND tỉnh")
+    page.fill("input[name=so_van_ban]", "45/KH-UBND")
+    page.get_by_role("button", name="Giao nhiệm vụ").click()
+    page.wait_for_load_state()
+
+    assert "không phải một ngày có thật" in page.locator("#loi-han").inner_text()
+    assert page.locator("textarea[name=ten]").input_value() == title
+    assert page.locator("input[name=can_bo]").input_value() == "CB009"
+    assert page.locator("input[name='phoi_hop:VP']").is_checked()
+    assert page.locator("select[name=linh_vuc]").input_value() == "1"
+    assert page.locator("input[name=so_van_ban]").input_value() == "45/KH-UBND"
+    page.fill("input[name=han]", "30/06/2023")
+    page.get_by_role("button", name="Giao nhiệm vụ").click()
+    page.wait_for_load_state()
+
+    found = re.search(r"/nhiem-vu/(\d+)\?", page.url)
+    assert found, page.url
+    task_id = int(found.group(1))
+    assert f"Đã giao nhiệm vụ #{task_id}." in page.locator(".saved").inner_text()
+    assert page.locator("h1").inner_text() == f"#{task_id} {title}"
+    story = page.locator("#story").inner_text()
+    assert "CB001 (trang web): giao nhiệm vụ, hạn 30/06/2023" in story
+    with session_scope(example_app.engine) as session:
+        task = repo.get_task(session, task_id)
+        assert task is not None and task.title == title
+        assert store.current_text(session, task, "co_units") == "VP"
+
+    page.get_by_role("link", name="Phòng Kế hoạch - Tài chính").click()
+    assert page.locator("#tasks").get_by_role("link", name=title).count() == 1
+    assert page.csp_errors == []
