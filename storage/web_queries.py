@@ -105,7 +105,7 @@ def assignees(session: Session, plan_id: int, unit_id: int) -> list[Officer]:
     any officer still named on one of its tasks in the plan (moved away or gone since), by
     code."""
     named = (
-        sa.select(Task.assignee_id)
+        sa.select(col(Task.assignee_id))
         .where(
             col(Task.plan_id) == plan_id,
             col(Task.lead_unit_id) == unit_id,

@@ -202,7 +202,9 @@ def upload(task_page: TaskPage) -> View:
             return ctx.refuse(texts.ACCESS_REFUSALS[reason].format(id=task.id))
         sent = (ctx.form or {}).get(FILE_FIELD)
         if isinstance(sent, RefusedFile):
-            why = texts.EVIDENCE_REFUSED.format(name=store.safe_original(sent.filename) or "", why=sent.why)
+            why = texts.EVIDENCE_REFUSED.format(
+                name=store.safe_original(sent.filename) or "", why=sent.why
+            )
             return task_page(ctx, problems=[why], status=413)
         if not isinstance(sent, SentFile) or not sent.filename:
             return task_page(ctx, problems=[texts.EVIDENCE_NO_FILE], status=400)

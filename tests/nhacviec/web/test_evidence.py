@@ -92,7 +92,7 @@ async def test_upload_png_and_pdf_stored_listed_downloaded(
     task_id = khtc_task(example_app)
     await sign_in(client, example_app, "CB009")  # an officer of KHTC
     page = await (await client.get(f"/nhiem-vu/{task_id}")).text()
-    assert 'action="/nhiem-vu/%d/minh-chung"' % task_id in page
+    assert f'action="/nhiem-vu/{task_id}/minh-chung"' in page
     assert 'enctype="multipart/form-data"' in page
     assert "Chưa có minh chứng nào" in page
 
@@ -116,10 +116,10 @@ async def test_upload_png_and_pdf_stored_listed_downloaded(
         nhung = session.exec(select(Officer).where(Officer.code == "CB009")).one()
     assert {r.officer_id for r in rows} == {nhung.id}
     assert sorted(p.name for p in folder.iterdir()) == sorted(r.filename or "" for r in rows)
-    assert all(re.fullmatch(rf"{task_id}-[0-9a-f]{{16}}\.(png|pdf)", r.filename or "") for r in rows)
-    assert evidence_events(example_app, task_id) == [
-        ("CB009", "web", r.filename) for r in rows
-    ]
+    assert all(
+        re.fullmatch(rf"{task_id}-[0-9a-f]{{16}}\.(png|pdf)", r.filename or "") for r in rows
+    )
+    assert evidence_events(example_app, task_id) == [("CB009", "web", r.filename) for r in rows]
 
     # Listed on the page with who added them, and in the task's story.
     assert "Nguyễn Thị Hồng Nhung" in html.split('id="evidence"')[1].split("</ul>")[0]
@@ -139,7 +139,7 @@ async def test_upload_png_and_pdf_stored_listed_downloaded(
     assert await got.read() == PDF
     assert got.headers["Content-Type"] == "application/pdf"
     assert got.headers["Content-Disposition"] == (
-        "attachment; filename=\"Bao_cao_quy_1.pdf\"; "
+        'attachment; filename="Bao_cao_quy_1.pdf"; '
         f"filename*=UTF-8''{quote('Báo cáo quý 1.pdf', safe='')}"
     )
 

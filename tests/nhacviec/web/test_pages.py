@@ -305,12 +305,16 @@ async def test_unit_filter_by_assignee(client: TestClient, example_app: App) -> 
         assert answer.status == 200
         html = await answer.text()
         body = html.split('id="tasks"')[1]
-        found = [int(i) for i in re.findall(r'<tr class="o-[a-z_]+"><td data-label="ID">(\d+)', body)]
+        found = [
+            int(i) for i in re.findall(r'<tr class="o-[a-z_]+"><td data-label="ID">(\d+)', body)
+        ]
         return found, html
 
     everything, html = await shown("")
     assert sorted(everything) == ids
-    choices = re.findall(r'<option value="([^"]*)"', html.split('name="thu_ly"')[1].split("</select>")[0])
+    choices = re.findall(
+        r'<option value="([^"]*)"', html.split('name="thu_ly"')[1].split("</select>")[0]
+    )
     assert choices == ["", "chua-giao", "CB008", "CB009", "CB010"]
     assert "Nguyễn Thị Hồng Nhung" in html  # the column names the officer
     assert sorted((await shown("thu_ly=CB009"))[0]) == nhung
