@@ -79,13 +79,23 @@ async def _read(part: BodyPartReader, limit: int) -> bytearray | None:
     return data
 
 
+async def _read_file(part: BodyPartReader, settings: EvidenceConfig) -> bytearray:
+    """The file's bytes; the chat's TaskError "file_too_big" as soon as they pass
+    `[evidence] max_bytes` (the rest is left unread)."""
+    data = bytearray()
+    while chunk := await part.read_chunk(CHUNK):
+        data.extend(chunk)
+        store.check_size(len(data), settings)
+    return data
+
+
 def reader(deps: WebDeps) -> FormReader:
     """The upload form's reader: small fields, then one file read up to `[evidence] max_bytes`.
     Past the limit the file becomes a RefusedFile and reading stops there (aiohttp drops what
     the client still sends), so the page answers with the reason at once."""
-    settings = deps.config.evidence
 
     async def read(request: web.Request) -> dict[str, Any]:
+        settings = deps.config.evidence
         if request.content_type != "multipart/form-data":
             return await read_form(request)
         form: dict[str, Any] = {}
@@ -104,12 +114,10 @@ def reader(deps: WebDeps) -> FormReader:
                 continue
             if any(isinstance(v, SentFile | RefusedFile) for v in form.values()):
                 return form  # one file per upload; anything after it is not read
-            data = await _read(part, settings.max_bytes)
-            if data is None:
-                try:
-                    store.check_size(settings.max_bytes + 1, settings)
-                except task_store.TaskError as err:
-                    form[part.name] = RefusedFile(part.filename, err.text())
+            try:
+                data = await _read_file(part, settings)
+            except task_store.TaskError as err:
+                form[part.name] = RefusedFile(part.filename, err.text())
                 return form
             declared = part.headers.get(hdrs.CONTENT_TYPE, "")
             form[part.name] = SentFile(
