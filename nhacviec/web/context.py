@@ -130,6 +130,7 @@ async def read_form(request: web.Request) -> dict[str, Any]:
 
 View = Callable[[Ctx], web.StreamResponse]
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+FormReader = Callable[[web.Request], Awaitable[dict[str, Any]]]
 
 
 def https(deps: WebDeps) -> bool:
@@ -140,15 +141,16 @@ def message(title: str, text: str, status: int) -> web.Response:
     return render.page("message.html", status, title=title, message=text, me=None)
 
 
-def signed_in(deps: WebDeps, view: View) -> Handler:
+def signed_in(deps: WebDeps, view: View, read: FormReader = read_form) -> Handler:
     """An aiohttp handler that runs `view` for the officer of the session cookie; anyone else
-    gets the sign-in explanation (401), a form without its token a refusal (403)."""
+    gets the sign-in explanation (401), a form without its token a refusal (403). A posted form
+    is read by `read` (a route with its own limit brings its own reader)."""
 
     async def handler(request: web.Request) -> web.StreamResponse:
         form = None
         if request.method == "POST":
             try:
-                form = await read_form(request)
+                form = await read(request)
             except TooLarge:
                 text = f"Tệp quá lớn: tối đa {MAX_UPLOAD // (1024 * 1024)} MB."
                 return secure(message("Tệp quá lớn", text, 413), https(deps))

@@ -296,4 +296,68 @@ def test_tccb_adds_a_task_in_the_browser(
 
     page.get_by_role("link", name="Phòng Kế hoạch - Tài chính").click()
     assert page.locator("#tasks").get_by_role("link", name=title).count() == 1
+
+
+def test_head_filters_by_assignee_and_uploads_evidence(
+    server: Server, browser: object, example_app: App, tmp_path: Path
+) -> None:
+    from sqlmodel import select
+
+    from storage.models import TaskEvidence
+    from tests.web_helpers import name_officer, unit_task_ids
+
+    example_app.config.evidence.folder = str(tmp_path / "evidence")
+    ids = unit_task_ids(example_app, "KHTC")
+    named = ids[2:4]
+    for task_id in named:
+        name_officer(example_app, task_id, "CB009")
+    page = _page(browser)
+    _sign_in(page, example_app, "CB008")  # the head of KHTC
+    assert re.search(r"/don-vi/KHTC$", page.url)
+
+    # The unit's tasks narrowed to one officer's, then sorted: the choice stays.
+    page.select_option("select[name=thu_ly]", "CB009")
+    page.get_by_role("button", name="Lọc").click()
+    page.wait_for_load_state()
+    assert "thu_ly=CB009" in page.url
+    shown = page.locator("#tasks tbody tr td:first-child").all_inner_texts()
+    assert sorted(int(i) for i in shown) == named
+    page.select_option("select[name=sap_xep]", "ma")
+    page.get_by_role("button", name="Lọc").click()
+    page.wait_for_load_state()
+    assert page.locator("select[name=thu_ly]").input_value() == "CB009"
+    assert page.locator("#tasks tbody tr").count() == len(named)
+
+    # A task's page: a PDF uploaded through the form, then listed and downloadable.
+    page.locator("#tasks tbody tr a").first.click()
+    task_id = int(page.locator("h1").inner_text().split()[0].lstrip("#"))
+    assert task_id in named
+    assert "Chưa có minh chứng nào" in page.locator("main").inner_text()
+    report = tmp_path / "Biên bản họp.pdf"
+    report.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    page.set_input_files("input[name=tep]", str(report))
+    page.get_by_role("button", name="Tải lên").click()
+    page.wait_for_load_state()
+    assert "Đã lưu minh chứng “Biên bản họp.pdf”." in page.locator(".saved").inner_text()
+    item = page.locator("#evidence li")
+    assert item.count() == 1 and "Bùi Đức Thắng" in item.inner_text()
+    with page.expect_download() as download:
+        item.get_by_role("link", name="Biên bản họp.pdf").click()
+    assert download.value.suggested_filename == "Biên bản họp.pdf"
+    saved = tmp_path / "got.pdf"
+    download.value.save_as(saved)
+    assert saved.read_bytes() == report.read_bytes()
+
+    # A file of a type not accepted: the page again with why, nothing kept.
+    script = tmp_path / "chay.sh"
+    script.write_bytes(b"#!/bin/sh\n")
+    page.set_input_files("input[name=tep]", str(script))
+    page.get_by_role("button", name="Tải lên").click()
+    page.wait_for_load_state()
+    assert "Không lưu tệp “chay.sh”" in page.locator(".error").inner_text()
+    with session_scope(example_app.engine) as session:
+        kept = session.exec(select(TaskEvidence)).all()
+    assert [(e.task_id, e.channel, e.original_name) for e in kept] == [
+        (task_id, "web", "Biên bản họp.pdf")
+    ]
     assert page.csp_errors == []
