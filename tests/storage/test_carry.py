@@ -240,9 +240,8 @@ def test_refusals_name_the_fix_and_change_nothing(
     engine: Engine, tmp_path: Path, from_year: int, to_year: int, reason: str, says: str
 ) -> None:
     setup(engine, tmp_path)
-    with session_scope(engine) as session:
-        with pytest.raises(carry.CarryError) as refused:
-            carry.carry_over(session, from_year, to_year, who(session))
+    with session_scope(engine) as session, pytest.raises(carry.CarryError) as refused:
+        carry.carry_over(session, from_year, to_year, who(session))
     assert refused.value.reason == reason
     assert says in texts.explain(refused.value)
     assert carried_events(engine) == []
