@@ -218,6 +218,10 @@ def unit_text(
         return "\n".join(lines)
     if f is not None and f.assigned:
         lines += unit_lines(f, figures.thresholds)
+    carried_from = sorted({t.carried_from for t in tasks if t.carried_from is not None})
+    if carried_from:
+        carried = sum(1 for t in tasks if t.carried_from is not None)
+        lines.append(texts.carried_note(carried, carried_from))
     ranked = sorted(
         tasks,
         key=lambda t: (_ORDER[outcome_on(t, on, due_soon_days)], t.deadline or date.max, t.id),

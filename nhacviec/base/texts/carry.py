@@ -51,6 +51,14 @@ def carry_counted(from_year: int) -> str:
     )
 
 
+def carried_note(count: int, years: list[int]) -> str:
+    """Under a unit's figures in /status: why its list holds tasks its figures do not count."""
+    named = ", ".join(str(y) for y in years)
+    return (
+        f"↪ {count} nhiệm vụ chuyển từ {named}: tính vào số liệu năm {named}, không tính năm nay"
+    )
+
+
 CARRY_REASONS = {
     "carry_order": (
         "Chỉ chuyển được từ một năm trước sang năm sau: --from {from_year} phải nhỏ hơn "
