@@ -132,7 +132,8 @@ def test_carried_tasks_are_listed_in_the_new_year_and_count_in_their_own(
         result = carry.carry_over(session, 2023, 2024, who(session), "Hết năm 2023")
     assert {t.id for t in result.tasks} == unfinished and result.applied
     events = carried_events(engine)
-    assert sorted(e.task_id or 0 for e in events) == sorted(i or 0 for i in unfinished)  # once per task
+    # Once per task.
+    assert sorted(e.task_id or 0 for e in events) == sorted(i or 0 for i in unfinished)
     assert {(e.actor, e.channel, e.field, e.old, e.new, e.reason) for e in events} == {
         ("CB02", "cli", "carried_to_year", "2023", "2024", "Hết năm 2023")
     }
