@@ -21,7 +21,7 @@ from rules.access import Action, TaskScope, actor_of, decide, decide_step
 from rules.approvals import Step, completion_step, extension_steps, next_step
 from rules.events import EventKind, day_text
 from rules.roles import Role
-from storage import outbox, repo
+from storage import outbox, repo, tally
 from storage.models import Officer, ProgressUpdate, Task, TaskEvent, TaskEvidence, TaskState, Unit
 from storage.tasks import NOTICE_PREFIX, TaskError, Who, _links, co_unit_ids, owe_notices, record
 
@@ -673,12 +673,19 @@ def waiting_for(session: Session, officer: Officer, plan_id: int | None = None) 
     ]
 
 
-def awaiting_confirmation(session: Session, plan_id: int) -> list[Task]:
-    """Tasks reported done and not yet confirmed (for /status and the report)."""
+def awaiting_confirmation(
+    session: Session, plan_ids: int | list[int], carried_into: int | None = None
+) -> list[Task]:
+    """Tasks of the plans (and, with `carried_into`, those carried into that year) reported
+    done and not yet confirmed (for /status and the report)."""
+    ids = [plan_ids] if isinstance(plan_ids, int) else plan_ids
     return list(
         session.exec(
             select(Task)
-            .where(Task.plan_id == plan_id, Task.state == TaskState.REPORTED)
+            .where(
+                tally.listed(col(Task.plan_id), col(Task.carried_to_year), ids, carried_into),
+                Task.state == TaskState.REPORTED,
+            )
             .order_by(col(Task.reported_on), col(Task.id))
         ).all()
     )

@@ -196,6 +196,9 @@ class Task(SQLModel, table=True):
     extension_step: str | None = Field(default=None, max_length=8)
     # The deadline in force before an approved extension; `deadline` is the one in force now.
     extended_from: date | None = None
+    # The later year this unfinished task was carried into (`nhacviec plan carry-over`,
+    # storage/carry.py): that year's views show it; its plan, and so its figures, stay its own.
+    carried_to_year: int | None = None
     # A completion reported on this day, awaiting confirmation at `confirm_step`.
     reported_on: date | None = None
     confirm_step: str | None = Field(default=None, max_length=8)

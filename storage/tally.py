@@ -49,6 +49,20 @@ def plan_ids_on(conn: Connection, day: date) -> list[int]:
     )
 
 
+def listed(plan_id: Any, carried_to_year: Any, plan_ids: Sequence[int], year: int | None) -> Any:
+    """The tasks a date's lists and reminders show (pass the two `task` columns): those of
+    the followed plans, and those carried into the followed year `year` from an earlier one
+    (storage/carry.py). Never a figure's filter: a carried task counts only in its own plan's
+    year, so the new year's rates do not count it."""
+    mine = plan_id.in_(list(plan_ids))
+    return mine if year is None else sa.or_(mine, carried_to_year == year)
+
+
+def plan_year_of(conn: Connection) -> dict[int, int]:
+    """Each plan's year, by plan id (a handful of rows): where a carried task comes from."""
+    return {pid: year for pid, year in conn.execute(sa.select(PLANS.c.id, PLANS.c.year))}
+
+
 def plan_ids_of_year(conn: Connection, year: int) -> list[int]:
     return list(
         conn.execute(sa.select(PLANS.c.id).where(PLANS.c.year == year).order_by(PLANS.c.id))
