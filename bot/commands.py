@@ -62,7 +62,9 @@ def task_line(task: TaskFacts, on: date, due_soon_days: int, progress: int) -> s
     elif outcome is Outcome.DUE_SOON and task.deadline is not None:
         left = (task.deadline - on).days
         badge = texts.TASKS_DUE_TODAY_BADGE if left == 0 else texts.days_left_badge(left)
-    details = texts.deadline_details(task.deadline, progress, badge, task.written)
+    details = texts.deadline_details(
+        task.deadline, progress, badge, task.written, task.carried_from
+    )
     return texts.task_entry(task.id, task.title, details)
 
 
@@ -405,10 +407,15 @@ class ChatService:
         if not plans or unit is None:
             return [Reply(texts.NO_PLAN)]
         ids = [p.id for p in plans if p.id is not None]
-        tasks = repo.open_tasks_of_unit(session, officer.unit_id, ids)
-        co_tasks = [
-            t for i in ids for t in task_store.open_co_tasks_of_unit(session, officer.unit_id, i)
-        ]
+        # The unfinished tasks of a closed year carried into this one are listed too, marked.
+        year = plans[0].year
+        tasks = repo.open_tasks_of_unit(session, officer.unit_id, ids, year)
+        co_tasks = task_store.open_co_tasks_of_unit(session, officer.unit_id, ids, year)
+        year_of = repo.plan_year_of(session)
+
+        def carried_from(task: Task) -> int | None:
+            return None if task.plan_id in ids else year_of.get(task.plan_id)
+
         lead_ids = {t.id for t in tasks}
         tasks += co_tasks
         if not tasks:
@@ -437,6 +444,7 @@ class ChatService:
                     title=task.title,
                     progress=task.progress,
                     written=task.deadline if task.deadline != task.due else None,
+                    carried_from=carried_from(task),
                 )
                 line = task_line(facts, today, self.config.rules.due_soon_days, task.progress)
                 lines.append(f"{line} · {texts.CO_UNIT_MARK} {texts.co_task_lead(facts.unit)}")
@@ -450,6 +458,7 @@ class ChatService:
                 title=task.title,
                 progress=task.progress,
                 written=task.deadline if task.deadline != task.due else None,
+                carried_from=carried_from(task),
             )
             lines.append(task_line(facts, today, self.config.rules.due_soon_days, task.progress))
             buttons.append(task_buttons(task.id or 0))

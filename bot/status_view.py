@@ -193,6 +193,7 @@ def task_lines(task: TaskFacts, on: date, due_soon_days: int) -> list[str]:
         details = [texts.status_done(icon, task.completed_on)]
         if task.extended_from is not None:
             details.append(texts.OUTCOME_EXTENDED)
+    details.append(texts.carried_mark(task.carried_from))
     return texts.task_entry(task.id, task.title, details, TITLE_WIDTH).split("\n")
 
 
@@ -203,15 +204,22 @@ def unit_text(
     due_soon_days: int,
     page: int = 1,
 ) -> str:
-    """A unit's figures and one page of its tasks, the ones needing action first."""
+    """A unit's figures and one page of its tasks, the ones needing action first. Tasks
+    carried from a closed year are listed (marked) but not in the figures, which are the
+    year's own."""
     on = figures.on
     f = figures.unit(code)
     name = figures.unit_names.get(code, code)
     lines = [texts.status_unit_head(code, name), texts.status_on(on)]
-    if f is None or not f.assigned:
+    if (f is None or not f.assigned) and not tasks:
         lines.append(texts.STATUS_UNIT_NO_TASKS)
         return "\n".join(lines)
-    lines += unit_lines(f, figures.thresholds)
+    if f is not None and f.assigned:
+        lines += unit_lines(f, figures.thresholds)
+    carried_from = sorted({t.carried_from for t in tasks if t.carried_from is not None})
+    if carried_from:
+        carried = sum(1 for t in tasks if t.carried_from is not None)
+        lines.append(texts.carried_note(carried, carried_from))
     ranked = sorted(
         tasks,
         key=lambda t: (_ORDER[outcome_on(t, on, due_soon_days)], t.deadline or date.max, t.id),
@@ -228,11 +236,13 @@ def unit_text(
 
 
 def awaiting_text(session: Session, plans: list[Plan], unit_id: int | None) -> str:
-    """Tasks reported done and waiting for confirmation (not yet counted as done)."""
+    """Tasks reported done and waiting for confirmation (not yet counted as done), those
+    carried into the plans' year included."""
+    ids = [p.id for p in plans if p.id is not None]
+    year = plans[0].year if plans else None
     waiting = [
         t
-        for plan in plans
-        for t in approvals.awaiting_confirmation(session, plan.id or 0)
+        for t in approvals.awaiting_confirmation(session, ids, year)
         if unit_id is None or t.lead_unit_id == unit_id
     ]
     if not waiting:
@@ -292,7 +302,12 @@ def status_replies(
         code = unit.code if unit else unit_code
         late_rule = config.approvals.extension_counts_late
         ids = [p.id for p in plans if p.id is not None]
-        facts = repo.task_facts(session, ids, unit.id) if unit and unit.id else []
+        # Listed with the tasks carried into the year (storage/carry.py); counted apart.
+        facts = (
+            repo.task_facts(session, ids, unit.id, carried_into=plans[0].year)
+            if unit and unit.id
+            else []
+        )
         tasks = [judged(t, late_rule) for t in facts]
         text = unit_text(figures, code, tasks, config.rules.due_soon_days, page)
         return numbered(text + awaiting_text(session, plans, unit.id if unit else None))

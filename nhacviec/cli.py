@@ -1126,6 +1126,86 @@ def officer_leave(
     _people_change(config, by, work, leave_of=code)
 
 
+# -- nhacviec plan carry-over (docs/status-and-reports.md, "Several plans at once") ----------
+
+plan_app = typer.Typer(help=texts.PLAN_HELP, no_args_is_help=True)
+app.add_typer(plan_app, name="plan")
+
+
+@plan_app.command("carry-over", help=texts.CARRY_HELP)
+def plan_carry_over(
+    from_year: Annotated[
+        int, typer.Option("--from", metavar=texts.CLI_METAVAR_YEAR, help=texts.CARRY_FROM_HELP)
+    ],
+    to_year: Annotated[
+        int, typer.Option("--to", metavar=texts.CLI_METAVAR_YEAR, help=texts.CARRY_TO_HELP)
+    ],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=texts.CARRY_DRY_RUN_HELP)] = False,
+    by: Annotated[str | None, ByOption] = None,
+    reason: Annotated[
+        str | None, typer.Option("--reason", "-r", help=texts.CARRY_REASON_HELP)
+    ] = None,
+    config: ConfigOption = None,
+) -> None:
+    from sqlmodel import Session
+
+    from nhacviec.base.clock import local_today
+    from rules.access import Action, Actor, decide
+    from storage import carry
+    from storage import tasks as store
+    from storage.db import session_scope
+
+    built = _app(config)
+    # A preview reads in a transaction that is rolled back: it writes nothing.
+    scope = Session(built.engine) if dry_run else session_scope(built.engine)
+    with scope as session:
+        try:
+            officer = store.officer_by_code(session, by) if by else None
+            if officer is not None:
+                who_acts = Actor(officer.id or 0, officer.unit_id, officer.role, officer.active)
+                if not decide(who_acts, Action.CARRY):
+                    fail(texts.CARRY_REFUSED)
+            who = store.Who(
+                officer, "cli", built.clock.now(), local_today(built.clock, built.config.timezone)
+            )
+            result = carry.carry_over(session, from_year, to_year, who, reason, apply=not dry_run)
+        except store.TaskError as exc:
+            session.rollback()
+            fail(exc.text())
+        except carry.CarryError as exc:
+            session.rollback()
+            fail(texts.explain(exc))
+        if dry_run:
+            session.rollback()
+    _print_carry(result, dry_run)
+
+
+def _print_carry(result: Any, dry_run: bool) -> None:
+    """How many tasks per unit, then the first tasks (unit, deadline), then what it means."""
+    from nhacviec.base.texts import d
+
+    if not result.tasks:
+        _say(
+            console, texts.CARRY_NOTHING.format(from_year=result.from_year, to_year=result.to_year)
+        )
+        return
+    _say(console, texts.carry_header(len(result.tasks), result.from_year, result.to_year, dry_run))
+    for unit, count in result.per_unit().items():
+        _say(console, texts.carry_unit_line(unit, count))
+    for task in result.tasks[:PREVIEW_LINES]:
+        _say(
+            console, texts.carry_task_line(task.id, task.code, task.unit, d(task.due), task.title)
+        )
+    if len(result.tasks) > PREVIEW_LINES:
+        _say(console, texts.carry_more(len(result.tasks) - PREVIEW_LINES))
+    _say(console, texts.carry_counted(result.from_year))
+    if dry_run:
+        _say(
+            console,
+            texts.CARRY_DRY_RUN_HINT.format(from_year=result.from_year, to_year=result.to_year),
+        )
+
+
 def main() -> None:
     app()
 

@@ -65,7 +65,9 @@ def _item_text(item: Item) -> str:
     else:
         badge = texts.due_soon_badge(item.working_days_left)
     task = item.task
-    details = texts.deadline_details(task.deadline, task.progress, badge, task.written)
+    details = texts.deadline_details(
+        task.deadline, task.progress, badge, task.written, task.carried_from
+    )
     return texts.task_entry(task.id, task.title, details, TITLE_MAX)
 
 

@@ -60,6 +60,11 @@ def plans_of_year(session: Session, year: int) -> list[Plan]:
     return _plans(session, tally.plan_ids_of_year(session.connection(), year))
 
 
+def plan_year_of(session: Session) -> dict[int, int]:
+    """Each plan's year, by plan id: the year a carried task belongs to."""
+    return tally.plan_year_of(session.connection())
+
+
 def _plans(session: Session, ids: list[int]) -> list[Plan]:
     if not ids:
         return []
@@ -204,11 +209,16 @@ def consume_link_code(
 
 
 def task_facts(
-    session: Session, plan_ids: int | list[int], unit_id: int | None = None
+    session: Session,
+    plan_ids: int | list[int],
+    unit_id: int | None = None,
+    carried_into: int | None = None,
 ) -> list[TaskFacts]:
     """Every task of the plans (of one lead unit, if given), as the rules see it: `deadline`
-    is the effective deadline, `written` the deadline as assigned when they differ."""
-    return list(iter_task_facts(session, plan_ids, unit_id))
+    is the effective deadline, `written` the deadline as assigned when they differ. With
+    `carried_into` (a list, never a figure), also the tasks carried into that year, each with
+    the year it belongs to in `carried_from`."""
+    return list(iter_task_facts(session, plan_ids, unit_id, carried_into=carried_into))
 
 
 def iter_task_facts(
@@ -216,11 +226,13 @@ def iter_task_facts(
     plan_ids: int | list[int],
     unit_id: int | None = None,
     ordered: bool = False,
+    carried_into: int | None = None,
 ) -> Iterator[TaskFacts]:
     """The same, read as they are used (a report of 100,000 tasks never holds them all):
     `ordered` by lead unit code, effective deadline (none last) and id, as a report lists
     them."""
     ids = [plan_ids] if isinstance(plan_ids, int) else plan_ids
+    year_of = tally.plan_year_of(session.connection()) if carried_into is not None else {}
     query = (
         sa.select(
             col(Task.id),
@@ -233,12 +245,17 @@ def iter_task_facts(
             col(Task.title),
             col(Task.deadline),
             col(Task.authority),
-            col(Task.extended_from),
+            # The effective deadline before an extension, off days off like `due`.
+            tally.original_deadline(col(Task.extended_from)),
+            col(Task.plan_id),
         )
         .join(Unit, col(Unit.id) == Task.lead_unit_id)
         .outerjoin(Area, col(Area.id) == Task.area_id)
         # A cancelled task left the plan's figures (its record stays).
-        .where(col(Task.plan_id).in_(ids), col(Task.state) != TaskState.CANCELLED)
+        .where(
+            tally.listed(col(Task.plan_id), col(Task.carried_to_year), ids, carried_into),
+            col(Task.state) != TaskState.CANCELLED,
+        )
     )
     if unit_id is not None:
         query = query.where(col(Task.lead_unit_id) == unit_id)
@@ -261,6 +278,7 @@ def iter_task_facts(
             written=r[8] if r[8] != r[3] else None,
             authority=shared.setdefault(r[9], r[9]) if r[9] is not None else None,
             extended_from=r[10],
+            carried_from=year_of.get(r[11]) if year_of and r[11] not in ids else None,
         )
 
 
@@ -299,16 +317,18 @@ def area_facts(session: Session, plan_id: int) -> list[AreaFacts]:
     ]
 
 
-def open_tasks_of_unit(session: Session, unit_id: int, plan_ids: int | list[int]) -> list[Task]:
-    """A unit's unfinished tasks of the plans, the earliest effective deadline first (no
-    deadline last)."""
+def open_tasks_of_unit(
+    session: Session, unit_id: int, plan_ids: int | list[int], carried_into: int | None = None
+) -> list[Task]:
+    """A unit's unfinished tasks of the plans (and, with `carried_into`, those carried into
+    that year), the earliest effective deadline first (no deadline last)."""
     ids = [plan_ids] if isinstance(plan_ids, int) else plan_ids
     return list(
         session.exec(
             select(Task)
             .where(
                 Task.lead_unit_id == unit_id,
-                col(Task.plan_id).in_(ids),
+                tally.listed(col(Task.plan_id), col(Task.carried_to_year), ids, carried_into),
                 Task.state == TaskState.OPEN,
             )
             .order_by(col(Task.due).is_(None), col(Task.due), col(Task.id))

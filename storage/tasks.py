@@ -20,7 +20,7 @@ from nhacviec.base.errors import NhacviecError
 from rules.events import NOTIFIED, EventFacts, EventKind, day_text, original_deadline
 from rules.recurrence import RecurrenceError, expand_occurrences, parse_recurrence
 from rules.series import Occurrence, reconcile
-from storage import outbox, repo
+from storage import outbox, repo, tally
 from storage.models import (
     Area,
     ChatLink,
@@ -171,15 +171,19 @@ def co_units_by_task(session: Session, task_ids: Sequence[int]) -> dict[int, lis
     return found
 
 
-def open_co_tasks_of_unit(session: Session, unit_id: int, plan_id: int) -> list[Task]:
-    """Open tasks of other units that `unit_id` co-operates on (phối hợp), by deadline."""
+def open_co_tasks_of_unit(
+    session: Session, unit_id: int, plan_ids: int | list[int], carried_into: int | None = None
+) -> list[Task]:
+    """Open tasks of other units that `unit_id` co-operates on (phối hợp) in the plans (and,
+    with `carried_into`, those carried into that year), by deadline."""
+    ids = [plan_ids] if isinstance(plan_ids, int) else plan_ids
     return list(
         session.exec(
             select(Task)
             .join(TaskCoUnit, col(TaskCoUnit.task_id) == Task.id)
             .where(
                 TaskCoUnit.unit_id == unit_id,
-                Task.plan_id == plan_id,
+                tally.listed(col(Task.plan_id), col(Task.carried_to_year), ids, carried_into),
                 Task.state == TaskState.OPEN,
             )
             .order_by(col(Task.deadline).is_(None), col(Task.deadline), col(Task.id))

@@ -19,6 +19,7 @@ from storage.models import (
     ProgressUpdate,
     Task,
     TaskCoUnit,
+    TaskEvidence,
     Unit,
     aware,
 )
@@ -32,6 +33,8 @@ class TaskFilter:
     authority: str | None = None
     due_from: date | None = None
     due_to: date | None = None
+    assignee_id: int | None = None  # the officer named on the task (người thụ lý)
+    unassigned: bool = False  # only the tasks that name no officer (the whole unit handles them)
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,7 @@ class TaskRow:
     authority: str | None
     state: str
     recurrence: str | None
+    assignee: str | None = None  # the named officer's name; None: the whole unit
 
 
 def units(session: Session) -> list[Unit]:
@@ -51,9 +55,10 @@ def units(session: Session) -> list[Unit]:
 def unit_tasks(session: Session, plan_id: int, unit_id: int, where: TaskFilter) -> list[TaskRow]:
     """The tasks a unit leads in a plan that match `where`, by deadline (none last)."""
     query = (
-        sa.select(Task, col(Area.code), col(Unit.code))
+        sa.select(Task, col(Area.code), col(Unit.code), col(Officer.name))
         .join(Unit, col(Unit.id) == Task.lead_unit_id)
         .outerjoin(Area, col(Area.id) == Task.area_id)
+        .outerjoin(Officer, col(Officer.id) == Task.assignee_id)
         .where(col(Task.plan_id) == plan_id, col(Task.lead_unit_id) == unit_id)
     )
     if where.area:
@@ -69,6 +74,10 @@ def unit_tasks(session: Session, plan_id: int, unit_id: int, where: TaskFilter) 
         query = query.where(col(Task.deadline) >= where.due_from)
     if where.due_to:
         query = query.where(col(Task.deadline) <= where.due_to)
+    if where.unassigned:
+        query = query.where(col(Task.assignee_id).is_(None))
+    elif where.assignee_id is not None:
+        query = query.where(col(Task.assignee_id) == where.assignee_id)
     query = query.order_by(col(Task.deadline).is_(None), col(Task.deadline), col(Task.id))
     return [
         TaskRow(
@@ -85,9 +94,37 @@ def unit_tasks(session: Session, plan_id: int, unit_id: int, where: TaskFilter) 
             authority=task.authority,
             state=task.state,
             recurrence=task.recurrence,
+            assignee=assignee,
         )
-        for task, area_code, unit_code in session.execute(query).all()
+        for task, area_code, unit_code, assignee in session.execute(query).all()
     ]
+
+
+def assignees(session: Session, plan_id: int, unit_id: int) -> list[Officer]:
+    """The choices of the unit page's "người thụ lý" filter: the unit's active officers, and
+    any officer still named on one of its tasks in the plan (moved away or gone since), by
+    code."""
+    named = (
+        sa.select(col(Task.assignee_id))
+        .where(
+            col(Task.plan_id) == plan_id,
+            col(Task.lead_unit_id) == unit_id,
+            col(Task.assignee_id).is_not(None),
+        )
+        .distinct()
+    )
+    return list(
+        session.exec(
+            select(Officer)
+            .where(
+                sa.or_(
+                    sa.and_(col(Officer.unit_id) == unit_id, col(Officer.active)),
+                    col(Officer.id).in_(named),
+                )
+            )
+            .order_by(col(Officer.code))
+        ).all()
+    )
 
 
 def authorities(session: Session, plan_id: int, unit_id: int) -> list[str]:
@@ -172,6 +209,27 @@ def task_page(session: Session, task_id: int) -> TaskPage | None:
         ).all()
     ]
     return TaskPage(task=task, unit=unit, area=area, co_units=co_units, notes=notes)
+
+
+@dataclass(frozen=True)
+class EvidenceRow:
+    """One piece of a task's evidence as the task page lists it, with who added it."""
+
+    evidence: TaskEvidence
+    officer: str  # the name; "" when added by the admin or an import
+
+
+def task_evidence(session: Session, task_id: int) -> list[EvidenceRow]:
+    """A task's evidence (document numbers, files), oldest first, with who added each."""
+    return [
+        EvidenceRow(evidence=row, officer=officer.name if officer else "")
+        for row, officer in session.exec(
+            select(TaskEvidence, Officer)
+            .outerjoin(Officer, col(Officer.id) == TaskEvidence.officer_id)
+            .where(TaskEvidence.task_id == task_id)
+            .order_by(col(TaskEvidence.at), col(TaskEvidence.id))
+        ).all()
+    ]
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -16,10 +16,10 @@ from nhacviec.base.clock import local_today
 from nhacviec.web import render
 from nhacviec.web.deps import WebDeps
 from nhacviec.web.security import SESSION_COOKIE, origin_allowed, same_token, secure
-from rules.access import Actor, actor_of
+from rules.access import Action, Actor, TaskScope, actor_of, decide
 from storage import repo, web_sessions
 from storage.db import Session, session_scope
-from storage.models import Officer, Plan, Unit, WebSession
+from storage.models import Officer, Plan, Task, Unit, WebSession
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +57,15 @@ class Ctx:
     def plan(self) -> Plan | None:
         return repo.current_plan(self.db)
 
+    def may(self, action: str, task: Task | None = None, co_units: Iterable[Unit] = ()) -> bool:
+        """Whether rules.access lets the officer do `action` (on `task`): a page shows a button
+        only to those the button's handler would let through."""
+        scope = None
+        if task is not None:
+            co_ids = [u.id for u in co_units if u.id is not None]
+            scope = TaskScope.of(task.lead_unit_id, co_ids, task.assignee_id, task.state)
+        return bool(decide(self.actor, Action(action), scope))
+
     def render(self, template: str, status: int = 200, **values: Any) -> web.Response:
         return render.page(
             template,
@@ -66,6 +75,7 @@ class Ctx:
             actor=self.actor,
             csrf=self.web_session.csrf,
             today=self.today,
+            may=self.may,
             **values,
         )
 
@@ -120,6 +130,7 @@ async def read_form(request: web.Request) -> dict[str, Any]:
 
 View = Callable[[Ctx], web.StreamResponse]
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+FormReader = Callable[[web.Request], Awaitable[dict[str, Any]]]
 
 
 def https(deps: WebDeps) -> bool:
@@ -130,15 +141,16 @@ def message(title: str, text: str, status: int) -> web.Response:
     return render.page("message.html", status, title=title, message=text, me=None)
 
 
-def signed_in(deps: WebDeps, view: View) -> Handler:
+def signed_in(deps: WebDeps, view: View, read: FormReader = read_form) -> Handler:
     """An aiohttp handler that runs `view` for the officer of the session cookie; anyone else
-    gets the sign-in explanation (401), a form without its token a refusal (403)."""
+    gets the sign-in explanation (401), a form without its token a refusal (403). A posted form
+    is read by `read` (a route with its own limit brings its own reader)."""
 
     async def handler(request: web.Request) -> web.StreamResponse:
         form = None
         if request.method == "POST":
             try:
-                form = await read_form(request)
+                form = await read(request)
             except TooLarge:
                 text = f"Tệp quá lớn: tối đa {MAX_UPLOAD // (1024 * 1024)} MB."
                 return secure(message("Tệp quá lớn", text, 413), https(deps))

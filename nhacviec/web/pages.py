@@ -3,6 +3,7 @@ approval, and the chart."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -11,6 +12,7 @@ from aiohttp import web
 from nhacviec.base import texts
 from nhacviec.reports.chart import status_chart
 from nhacviec.reports.figures import assessment_figures, plan_figures
+from nhacviec.web import evidence, task_forms
 from nhacviec.web.context import Ctx
 from nhacviec.web.forms import parse_date
 from rules import Outcome, TaskFacts, days_late, days_overdue, outcome_on, unit_figures
@@ -21,7 +23,7 @@ from storage import tasks as task_store
 from storage.web_queries import TaskFilter, TaskRow
 
 NO_PLAN = "Chưa có kế hoạch nào được nạp. Quản trị hãy nhập kế hoạch (trang Nhập)."
-OTHER_UNIT = "Bạn chỉ xem được nhiệm vụ của đơn vị mình."
+OTHER_UNIT = texts.VIEW_OTHER_UNIT
 ALL_ONLY = "Trang tổng quan các đơn vị dành cho TCCB, quản trị và lãnh đạo Sở."
 CHART_UNITS = 25  # the chart's bars: more would not read on a phone
 WATCH_SHOWN = 30  # the watch list's lines; the table below has every unit
@@ -34,6 +36,7 @@ SORTS = {
     "tinh-trang": "Quá hạn trước",
     "ma": "Mã nhiệm vụ",
 }
+UNASSIGNED = "chua-giao"  # the "người thụ lý" filter's value for tasks that name no officer
 OUTCOME_ORDER = {
     Outcome.OVERDUE: 0,
     Outcome.DUE_SOON: 1,
@@ -119,8 +122,24 @@ def _sort(lines: list[Line], key: str) -> list[Line]:
     return sorted(lines, key=lambda x: (x.row.facts.deadline or far, x.row.facts.id))
 
 
+def _assignee(ctx: Ctx, raw: str, problems: list[str]) -> tuple[int | None, bool, str]:
+    """The "người thụ lý" filter: an officer's code, or UNASSIGNED; (officer id, unassigned
+    only, the value kept in the form). An unknown code adds a problem and filters nothing."""
+    raw = raw.strip()
+    if raw == UNASSIGNED:
+        return None, True, raw
+    if not raw:
+        return None, False, ""
+    officer = repo.officer_by_code(ctx.db, raw)
+    if officer is None or officer.id is None:
+        problems.append(texts.UNKNOWN_ASSIGNEE.format(code=raw))
+        return None, False, ""
+    return officer.id, False, officer.code
+
+
 def unit_page(ctx: Ctx) -> web.StreamResponse:
-    """A unit's tasks, filtered by state, area, authority and due range, sorted as asked."""
+    """A unit's tasks, filtered by state, area, authority, assignee (the named officer, or
+    none) and due range, sorted as asked."""
     unit = repo.unit_by_code(ctx.db, ctx.match["code"])
     if unit is None or unit.id is None:
         return ctx.not_found(f"Không có đơn vị “{ctx.match['code']}”.")
@@ -133,11 +152,14 @@ def unit_page(ctx: Ctx) -> web.StreamResponse:
     problems: list[str] = []
     due_from = parse_date(q.get("tu", ""), "Từ ngày", problems)
     due_to = parse_date(q.get("den", ""), "Đến ngày", problems)
+    assignee_id, unassigned, assignee = _assignee(ctx, q.get("thu_ly", ""), problems)
     where = TaskFilter(
         area=q.get("linh_vuc") or None,
         authority=q.get("co_quan") or None,
         due_from=due_from,
         due_to=due_to,
+        assignee_id=assignee_id,
+        unassigned=unassigned,
     )
     on, soon = ctx.today, ctx.deps.config.rules.due_soon_days
     everything = web_queries.unit_tasks(ctx.db, plan.id, unit.id, TaskFilter())
@@ -157,6 +179,8 @@ def unit_page(ctx: Ctx) -> web.StreamResponse:
         total=len(everything),
         areas=web_queries.top_areas(ctx.db, plan.id),
         authorities=web_queries.authorities(ctx.db, plan.id, unit.id),
+        assignees=web_queries.assignees(ctx.db, plan.id, unit.id),
+        unassigned=(UNASSIGNED, texts.UNASSIGNED_CHOICE),
         outcomes=[o.value for o in OUTCOME_ORDER],
         sorts=SORTS,
         chosen={
@@ -165,6 +189,7 @@ def unit_page(ctx: Ctx) -> web.StreamResponse:
             "co_quan": where.authority or "",
             "tu": due_from.isoformat() if due_from else "",
             "den": due_to.isoformat() if due_to else "",
+            "thu_ly": assignee,
             "sap_xep": sort,
         },
         problems=problems,
@@ -172,16 +197,18 @@ def unit_page(ctx: Ctx) -> web.StreamResponse:
     )
 
 
-def task_page(ctx: Ctx) -> web.StreamResponse:
-    """One task: details, deadline, co-operating units and its progress reports."""
+def task_page(ctx: Ctx, problems: Sequence[str] = (), status: int = 200) -> web.StreamResponse:
+    """One task: details, deadline, co-operating units, its evidence (with the upload form for
+    those who may add some) and its progress reports; `problems` say why an upload failed."""
     raw = ctx.match["id"]
     found = web_queries.task_page(ctx.db, int(raw)) if raw.isdigit() else None
     if found is None:
-        return ctx.not_found(f"Không có nhiệm vụ số {raw}.")
-    co_ids = frozenset(u.id for u in found.co_units if u.id is not None)
-    if not decide(ctx.actor, Action.VIEW, TaskScope.of(found.unit.id or 0, co_ids)):
-        return ctx.refuse(OTHER_UNIT)
+        return ctx.not_found(texts.TASK_NOT_FOUND.format(id=raw))
     task = found.task
+    co_ids = frozenset(u.id for u in found.co_units if u.id is not None)
+    scope = TaskScope.of(found.unit.id or 0, co_ids, task.assignee_id, task.state)
+    if not decide(ctx.actor, Action.VIEW, scope):
+        return ctx.refuse(OTHER_UNIT)
     facts = TaskFacts(
         id=task.id or 0,
         code=task.code,
@@ -192,6 +219,8 @@ def task_page(ctx: Ctx) -> web.StreamResponse:
     )
     return ctx.render(
         "task.html",
+        saved=task_forms.saved(ctx.query, task.id or 0),
+        status=status,
         page=found,
         task=task,
         line=_line(
@@ -211,7 +240,8 @@ def task_page(ctx: Ctx) -> web.StreamResponse:
             )
             for line in task_store.story(ctx.db, task.id or 0)
         ],
-        evidence=approval_store.evidence_of(ctx.db, task.id or 0),
+        problems=problems,
+        **evidence.panel(ctx, task, scope),
     )
 
 

@@ -290,11 +290,27 @@ def task_entry(task_id: int, title: str, details: list[str], width: int = 120) -
 
 
 def deadline_details(
-    deadline: date | None, progress: int, badge: str = "", written: date | None = None
+    deadline: date | None,
+    progress: int,
+    badge: str = "",
+    written: date | None = None,
+    carried_from: int | None = None,
 ) -> list[str]:
     """A reminder's or a listing's details: deadline (the effective one, and the written one
-    when it fell on a day off), progress, then how urgent."""
-    return [f"Hạn {deadline_text(deadline, written)}", f"{progress}%", badge]
+    when it fell on a day off), progress, how urgent, then the closed year a carried task
+    belongs to."""
+    return [
+        f"Hạn {deadline_text(deadline, written)}",
+        f"{progress}%",
+        badge,
+        carried_mark(carried_from),
+    ]
+
+
+def carried_mark(year: int | None) -> str:
+    """`(chuyển từ 2023)` on a task carried from the closed year it belongs to (and counts
+    in), or nothing."""
+    return f"(chuyển từ {year})" if year is not None else ""
 
 
 def overdue_badge(days: int) -> str:
@@ -445,6 +461,7 @@ EVENT_NAMES = {
     "co_progress": "đơn vị phối hợp cập nhật",
     "done_withdrawn": "rút báo hoàn thành",
     "evidence": "thêm minh chứng",
+    "carried_over": "chuyển sang năm",
 }
 CHANNEL_NAMES = {
     "telegram": "Telegram",
@@ -506,6 +523,8 @@ def event_text(
         return f"{text}: {reason}" if reason else text
     elif kind in ("cancelled", "reopened"):
         text = name
+    elif kind == "carried_over":
+        text = f"{name} {new} (từ {old})"
     elif field is not None:
         label = FIELD_NAMES.get(field, field)
         if kind == "deadline":

@@ -23,6 +23,7 @@ CLI_METAVAR_FIELD = "MỤC"
 CLI_METAVAR_VALUE = "GIÁ_TRỊ"
 CLI_METAVAR_ROLE = "VAI_TRÒ"
 CLI_METAVAR_SPAN = "TỪ-ĐẾN"
+CLI_METAVAR_YEAR = "NĂM"
 
 
 def cli_bad_day(text: str) -> str:
