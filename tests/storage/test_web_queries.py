@@ -54,11 +54,13 @@ def test_unit_tasks_by_assignee(engine: Engine) -> None:
         assert nhung and nhung.id and loi and loi.id
 
         def ids(where: TaskFilter) -> list[int]:
-            return [r.facts.id for r in web_queries.unit_tasks(session, plan_id, unit_id, where)]
+            return [r.facts.id for r in web_queries.unit_tasks(session, [plan_id], unit_id, where)]
 
         named = ids(TaskFilter(assignee_id=nhung.id))
         assert named == [t.id for t in tasks[:3]]
-        rows = web_queries.unit_tasks(session, plan_id, unit_id, TaskFilter(assignee_id=nhung.id))
+        rows = web_queries.unit_tasks(
+            session, [plan_id], unit_id, TaskFilter(assignee_id=nhung.id)
+        )
         assert {r.assignee for r in rows} == {"Nguyễn Thị Hồng Nhung"}
         # CB010's open task went back to the unit when they left; the cancelled one kept them.
         assert ids(TaskFilter(assignee_id=loi.id)) == [tasks[4].id]
@@ -73,7 +75,7 @@ def test_unit_tasks_by_assignee(engine: Engine) -> None:
         assert tasks[1].id in ids(narrow)
         assert set(ids(narrow)) <= set(named)
         # The choices: the unit's active officers, and whoever is still named on a task.
-        choices = [o.code for o in web_queries.assignees(session, plan_id, unit_id)]
+        choices = [o.code for o in web_queries.assignees(session, [plan_id], unit_id)]
         assert choices == ["CB008", "CB009", "CB010"]
         assert not loi.active
 
