@@ -183,6 +183,7 @@ async def test_the_overview_in_december_shows_the_digits_of_status(
         report_form = await page(client, "/bao-cao")
         chart = await client.get("/bieu-do.png")
         assert chart.status == 200 and chart.content_type == "image/png"
+        add_form = await page(client, "/nhiem-vu/moi")
     assert "Tổng quan CCHC-2023" in overview and "CCHC-2024" not in overview
     web = web_rows(overview)
     chat = chat_rows(status)
@@ -195,6 +196,8 @@ async def test_the_overview_in_december_shows_the_digits_of_status(
     assert total and f"<b>{total.group(1)}</b><span>nhiệm vụ giao</span>" in overview
     # The report form offers the year the date follows, not the plan imported for next year.
     assert "ky=2023-Q4" in report_form and "ky=2024" not in report_form
+    # A new task may go on December's plan or, as /giao does by default, on the newest one.
+    assert _selected(add_form, "ke_hoach") == (["CCHC-2023", "CCHC-2024"], "CCHC-2024")
 
 
 # -- (b) two plans of one year ---------------------------------------------------------------
@@ -261,6 +264,14 @@ async def test_adding_a_task_or_a_score_chooses_among_the_plans(
             allow_redirects=False,
         )
         assert answer.status == 303, await answer.text()
+        unknown = await client.post(
+            "/nhiem-vu/moi",
+            data={"csrf": csrf_of(form), "ke_hoach": "KH-2099", "ten": "X", "don_vi": "KHTC"},
+        )
+        assert unknown.status == 400
+        assert "Không có kế hoạch “KH-2099” trong các kế hoạch đang theo dõi" in (
+            html_lib.unescape(await unknown.text())
+        )
         scores = await page(client, "/tu-cham")
         assert _selected(scores, "ke_hoach") == (["KH-TEST", "CTCT-2023"], "KH-TEST")
         scored = await client.post(
