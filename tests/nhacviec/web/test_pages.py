@@ -534,20 +534,20 @@ def test_overview_shows_both_rates_and_the_margin() -> None:
     from types import SimpleNamespace
 
     from nhacviec.web.render import page
-    from rules import Flag, UnitFigures
+    from rules import Thresholds, make_figures
 
-    unit = UnitFigures(
-        "KHTC", 21, 5, 2, 4, 10, 1, 6 / 21, Flag.WARNING, so_far_share=6 / 11, margin=0
-    )
+    unit = make_figures("KHTC", 5, 2, 4, 10, 1, Thresholds())  # 6 of 21 late, 6 of 11 so far
     coverage = SimpleNamespace(
         inspected=(), total=1, share=0.0, target=0.3, met=False, needed=1, year=2023
     )
     scores = SimpleNamespace(scored=0, areas=[], total=0, max_total=67, target_total=60)
-    figures = SimpleNamespace(on=date(2023, 4, 3), units=[unit], unit_names={"KHTC": "KH"})
+    figures = SimpleNamespace(
+        on=date(2023, 4, 3), units=[unit], unit_names={"KHTC": "KH"}, title="P"
+    )
     html = page(
         "overview.html",
         me=None,
-        plan=SimpleNamespace(code="P", name="Plan"),
+        plans=[SimpleNamespace(code="P", name="Plan")],
         figures=figures,
         total=unit,
         watch=[unit],
