@@ -207,6 +207,27 @@ def consume_link_code(
     return officer
 
 
+def facts_of(session: Session, task: Task, unit_code: str = "") -> TaskFacts:
+    """One task as the rules and the figures see it (as `iter_task_facts` reads them): judged
+    against its effective deadline, the written one kept in `written` when it differs, and the
+    effective deadline it had before an extension. Derived from the kept shifts, not from
+    `task.due`, which the ORM does not refresh after a change in the same session."""
+    moved = tally.effective_days(session.connection(), (task.deadline, task.extended_from))
+    due = moved.get(task.deadline) if task.deadline is not None else None
+    return TaskFacts(
+        id=task.id or 0,
+        code=task.code,
+        unit=unit_code,
+        deadline=due,
+        completed_on=task.completed_on,
+        progress=task.progress,
+        title=task.title,
+        extended_from=moved.get(task.extended_from) if task.extended_from else None,
+        written=task.deadline if task.deadline != due else None,
+        authority=task.authority,
+    )
+
+
 def task_facts(
     session: Session,
     plan_ids: int | list[int],

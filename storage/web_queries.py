@@ -77,7 +77,15 @@ def unit_tasks(
     year, each with the year it belongs to) that match `where`, by deadline (none last)."""
     ids = list(plan_ids)
     query = (
-        sa.select(Task, col(Area.code), col(Unit.code), col(Officer.name), col(Plan.year))
+        sa.select(
+            Task,
+            col(Area.code),
+            col(Unit.code),
+            col(Officer.name),
+            col(Plan.year),
+            # The deadline before an extension, effective like `due` (the figures judge by it).
+            tally.original_deadline(col(Task.extended_from)),
+        )
         .join(Unit, col(Unit.id) == Task.lead_unit_id)
         .join(Plan, col(Plan.id) == Task.plan_id)
         .outerjoin(Area, col(Area.id) == Task.area_id)
@@ -93,26 +101,30 @@ def unit_tasks(
         )
     if where.authority:
         query = query.where(col(Task.authority) == where.authority)
+    # By the effective deadline, the one the lists show and the figures judge by.
     if where.due_from:
-        query = query.where(col(Task.deadline) >= where.due_from)
+        query = query.where(col(Task.due) >= where.due_from)
     if where.due_to:
-        query = query.where(col(Task.deadline) <= where.due_to)
+        query = query.where(col(Task.due) <= where.due_to)
     if where.unassigned:
         query = query.where(col(Task.assignee_id).is_(None))
     elif where.assignee_id is not None:
         query = query.where(col(Task.assignee_id) == where.assignee_id)
-    query = query.order_by(col(Task.deadline).is_(None), col(Task.deadline), col(Task.id))
+    query = query.order_by(col(Task.due).is_(None), col(Task.due), col(Task.id))
     return [
         TaskRow(
             facts=TaskFacts(
                 id=task.id or 0,
                 code=task.code,
                 unit=unit_code,
-                deadline=task.deadline,
+                deadline=task.due,
                 completed_on=task.completed_on,
                 progress=task.progress,
                 area=area_code,
                 title=task.title,
+                extended_from=before,
+                written=task.deadline if task.deadline != task.due else None,
+                authority=task.authority,
             ),
             authority=task.authority,
             state=task.state,
@@ -120,7 +132,7 @@ def unit_tasks(
             assignee=assignee,
             carried_from=None if task.plan_id in ids else year,
         )
-        for task, area_code, unit_code, assignee, year in session.execute(query).all()
+        for task, area_code, unit_code, assignee, year, before in session.execute(query).all()
     ]
 
 
@@ -308,7 +320,7 @@ def recent_completions(
             task_id=task.id or 0,
             title=task.title,
             unit=unit.code,
-            deadline=task.deadline,
+            deadline=task.due,
             completed_on=task.completed_on,
             officer=officer.name if officer else "",
             note=update.note,

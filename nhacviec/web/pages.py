@@ -20,8 +20,9 @@ from nhacviec.reports.figures import assessment_figures, plan_figures
 from nhacviec.web import evidence, task_forms
 from nhacviec.web.context import Ctx
 from nhacviec.web.forms import parse_date
-from rules import Outcome, TaskFacts, days_late, days_overdue, outcome_on, unit_figures
+from rules import Outcome, days_late, days_overdue, outcome_on, unit_figures
 from rules.access import Action, TaskScope, decide
+from rules.approvals import judged
 from storage import approvals as approval_store
 from storage import assessments, repo, web_queries
 from storage import tasks as task_store
@@ -103,13 +104,15 @@ class Line:
     days: int  # late or overdue by, else 0
 
 
-def _line(row: TaskRow, on: date, due_soon_days: int) -> Line:
-    outcome = outcome_on(row.facts, on, due_soon_days)
+def _line(row: TaskRow, on: date, due_soon_days: int, extension_counts_late: bool) -> Line:
+    """A task's outcome as the figures judge it ([approvals] extension_counts_late included)."""
+    facts = judged(row.facts, extension_counts_late)
+    outcome = outcome_on(facts, on, due_soon_days)
     days = 0
     if outcome is Outcome.OVERDUE:
-        days = days_overdue(row.facts, on)
+        days = days_overdue(facts, on)
     elif outcome is Outcome.DONE_LATE:
-        days = days_late(row.facts, on)
+        days = days_late(facts, on)
     return Line(row, outcome, days)
 
 
@@ -179,7 +182,8 @@ def unit_page(ctx: Ctx) -> web.StreamResponse:
     carried_years = sorted({r.carried_from for r in carried if r.carried_from is not None})
     chosen = web_queries.unit_tasks(ctx.db, ids, unit.id, where, year)
     state = q.get("trang_thai") or ""
-    lines = [_line(r, on, soon) for r in chosen]
+    late_rule = ctx.deps.config.approvals.extension_counts_late
+    lines = [_line(r, on, soon, late_rule) for r in chosen]
     if state:
         lines = [x for x in lines if x.outcome == state]
     sort = q.get("sap_xep") if q.get("sap_xep") in SORTS else "han"
@@ -223,14 +227,7 @@ def task_page(ctx: Ctx, problems: Sequence[str] = (), status: int = 200) -> web.
     scope = TaskScope.of(found.unit.id or 0, co_ids, task.assignee_id, task.state)
     if not decide(ctx.actor, Action.VIEW, scope):
         return ctx.refuse(OTHER_UNIT)
-    facts = TaskFacts(
-        id=task.id or 0,
-        code=task.code,
-        unit=found.unit.code,
-        deadline=task.deadline,
-        completed_on=task.completed_on,
-        progress=task.progress,
-    )
+    facts = repo.facts_of(ctx.db, task, found.unit.code)
     return ctx.render(
         "task.html",
         saved=task_forms.saved(ctx.query, task.id or 0),
@@ -241,6 +238,7 @@ def task_page(ctx: Ctx, problems: Sequence[str] = (), status: int = 200) -> web.
             TaskRow(facts, task.authority, task.state, task.recurrence),
             ctx.today,
             ctx.deps.config.rules.due_soon_days,
+            ctx.deps.config.approvals.extension_counts_late,
         ),
         tz=ctx.deps.config.timezone,
         when=lambda at: _local(at, ctx.deps.config.timezone),

@@ -215,6 +215,10 @@ def test_a_saturday_deadline_met_on_monday_is_on_time(engine: Engine, tmp_path: 
     set_day(app, date(2023, 3, 27))
     done = joined(say(app, "khtc", f"/done {march}"))
     assert "ngày 27/03/2023 (đúng hạn)" in done
+    # The task's own story says so too, with both deadlines.
+    story = joined(say(app, "khtc", f"/task {march}"))
+    assert "Hạn 27/03/2023 (ghi 25/03, ngày nghỉ)" in story
+    assert "· đúng hạn" in story and "trễ" not in story
     page = joined(say(app, "tccb", "/status KHTC"))
     assert "   đúng 1 · trễ 0 · quá hạn" in page
     wb = report(app, "tccb", "2023-Q1")
@@ -498,3 +502,29 @@ def test_the_chart_stays_readable_at_any_number_of_units() -> None:
     height, width = imread(io.BytesIO(png)).shape[:2]
     assert width == 1080 and width + height <= 10_000 and height / width <= 20
     assert len(png) < 10 * 1024 * 1024
+
+
+async def test_the_web_page_judges_a_saturday_deadline_as_chat_does(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """The task's page and the unit's list show the effective deadline beside the written one,
+    and the outcome the figures count: on time, not 2 days late."""
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from nhacviec.web.routes import web_application
+    from tests.web_helpers import sign_in, web_deps
+
+    app = small_app(engine, tmp_path)
+    link_chat(app, "CB04", "console", "khtc")
+    march = task_id(app, "NV-06#1")
+    set_day(app, date(2023, 3, 27))
+    say(app, "khtc", f"/done {march}")
+    async with TestClient(TestServer(web_application(web_deps(app)))) as client:
+        await sign_in(client, app, "CB02")
+        page = await (await client.get(f"/nhiem-vu/{march}")).text()
+        assert "27/03/2023 (ghi 25/03/2023, ngày nghỉ)" in page
+        assert "trễ" not in page.split("<h2", 1)[0]
+        unit = await (await client.get("/don-vi/KHTC")).text()
+        row = next(r for r in unit.split("<tr ")[1:] if f'href="/nhiem-vu/{march}"' in r)
+        assert "27/03/2023" in row and "ghi 25/03/2023" in row
+        assert 'class="o-done_on_time"' in "<tr " + row

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from bot.messages import Incoming
 from nhacviec.app import App
 from nhacviec.web.routes import web_application
+from rules.calendar import effective_deadline
 from storage import assessments
 from storage.db import session_scope
 from tests.conftest import link_chat
@@ -613,7 +614,11 @@ async def test_tccb_approves_an_extension_asked_in_chat(
         task = repo.get_task(session, task_id)
         assert task is not None and task.deadline == asked
     page = await (await client.get(f"/nhiem-vu/{task_id}")).text()
-    assert f"{asked:%d/%m/%Y} (hạn gốc {original:%d/%m/%Y})" in page
+    # 30/04/2023 is a Sunday and a holiday: the page shows the working day it moves to too.
+    moved = effective_deadline(asked, example_app.calendar)
+    assert moved > asked
+    shown = f"{moved:%d/%m/%Y} (ghi {asked:%d/%m/%Y}, ngày nghỉ) (hạn gốc {original:%d/%m/%Y})"
+    assert shown in page
     story = page.split('id="story"')[1]
     assert "Chờ số liệu quý" in story and "CB001 (trang web)" in story
 
