@@ -229,7 +229,8 @@ class TaskCommands:
     def _add(
         self, session: Session, message: Incoming, officer: Officer, draft: dict[str, Any]
     ) -> Reply:
-        plan = repo.current_plan(session)
+        deadline = store.parse_day(draft["deadline"]) if draft.get("deadline") else None
+        plan = repo.plan_for_new_task(session, self.service.today, deadline)
         if plan is None or plan.id is None:
             return Reply(texts.NO_PLAN)
         unit = store.unit_by_code(session, draft["unit"])
@@ -242,7 +243,7 @@ class TaskCommands:
                 plan_id=plan.id,
                 title=draft["title"],
                 lead_unit_id=unit.id or 0,
-                deadline=store.parse_day(draft["deadline"]) if draft.get("deadline") else None,
+                deadline=deadline,
                 authority=draft.get("authority"),
                 document=draft.get("document"),
                 assignee_id=assignee.id if assignee else None,

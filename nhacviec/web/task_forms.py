@@ -7,7 +7,7 @@ form refuses re-renders it with the message next to its field and everything typ
 nothing is written until every field is right. Edits are made on the version of the task the
 form was loaded from: of two people editing at once, the second is told to reload.
 
-A new task goes on the plan /giao adds to (storage.repo.current_plan); when the date follows
+A new task goes on the plan /giao adds to (storage.repo.plan_for_new_task); when the date follows
 several plans the form offers them in a select, /giao's plan chosen by default."""
 
 from __future__ import annotations
@@ -202,8 +202,8 @@ def _values_of(ctx: Ctx, task: Task) -> Draft:
 
 def plan_choices(ctx: Ctx) -> tuple[list[Plan], Plan | None]:
     """The plans a new task may go on, and the default: the plan /giao and `nhacviec task add`
-    add to (repo.current_plan), beside every plan the date follows."""
-    default = repo.current_plan(ctx.db)
+    add an undated task to (repo.plan_for_new_task), beside every plan the date follows."""
+    default = repo.plan_for_new_task(ctx.db, ctx.today, None)
     choices = list(ctx.plans())
     if default is not None and all(p.id != default.id for p in choices):
         choices.append(default)

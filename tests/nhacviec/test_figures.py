@@ -464,6 +464,36 @@ def test_importing_next_years_plan_in_december_changes_nothing(
     assert unit_table(wb["Tổng hợp"])["*"][2] == 188
 
 
+def test_a_task_given_in_december_joins_the_plan_of_its_deadlines_year(
+    sqlite_engine: Engine, tmp_path: Path
+) -> None:
+    """With 2024's plan imported, a task /giao adds in December for December stays with
+    December's plans (reminded, counted in 2023); one due in 2024 joins the 2024 plan."""
+    app = build_app(legacy_config(), FixedClock.on(date(2023, 12, 1)), sqlite_engine)
+    load(sqlite_engine, EXAMPLE_PLAN)
+    load(
+        sqlite_engine, write_xlsx(tmp_path / "p24.xlsx", plan_sheets("CCHC-2024", 2024, PLAN_2024))
+    )
+    app.sync_deadlines()
+    link_chat(app, "CB001", "console", "tccb")
+    link_chat(app, "CB009", "console", "khtc")
+    plans: dict[str, str] = {}
+    for deadline in ("28/12/2023", "15/03/2024"):
+        steps = ["/giao", "KHTC", f"Việc hạn {deadline}", deadline, "-", "-", "-", "-", "ok"]
+        for answer in steps:
+            say(app, "tccb", answer)
+        with session_scope(sqlite_engine) as session:
+            task = session.exec(select(Task).order_by(col(Task.id).desc())).first()
+            assert task is not None and task.title == f"Việc hạn {deadline}"
+            plan = session.get(Plan, task.plan_id)
+            assert plan is not None
+            plans[deadline] = plan.code
+    assert plans == {"28/12/2023": "CCHC-2023", "15/03/2024": "CCHC-2024"}
+    scanner = Scanner(app.engine, app.config, app.calendar, app.clock)
+    reminded = scanner.compute(date(2023, 12, 27))
+    assert any("Việc hạn 28/12/2023" in d.text for d in reminded.deliveries)
+
+
 def test_two_plans_of_one_year_count_together(sqlite_engine: Engine, tmp_path: Path) -> None:
     app = build_app(legacy_config(), FixedClock.on(date(2023, 4, 3)), sqlite_engine)
     load(sqlite_engine, write_xlsx(tmp_path / "small.xlsx"))
