@@ -205,8 +205,9 @@ def plan_choices(ctx: Ctx) -> tuple[list[Plan], Plan | None]:
     add an undated task to (repo.plan_for_new_task), beside every plan the date follows."""
     default = repo.plan_for_new_task(ctx.db, ctx.today, None)
     choices = list(ctx.plans())
-    if default is not None and all(p.id != default.id for p in choices):
-        choices.append(default)
+    for extra in (default, repo.current_plan(ctx.db)):  # next year's plan, once imported
+        if extra is not None and all(p.id != extra.id for p in choices):
+            choices.append(extra)
     return choices, default
 
 
@@ -323,13 +324,20 @@ def add_task(ctx: Ctx) -> web.StreamResponse:
         draft.errors[PLAN_FIELD] = texts.WEB_UNKNOWN_PLAN.format(code=draft.values[PLAN_FIELD])
         return _form(ctx, default, draft, None, 400, choices)
     got = _parse(ctx, draft, plan, None)
+    if not draft.values[PLAN_FIELD].strip() and not draft.errors:
+        # No plan chosen: as /giao, the plan of the deadline's year (a task given in December
+        # for March joins next year's plan once it is imported).
+        by_deadline = repo.plan_for_new_task(ctx.db, ctx.today, got.deadline)
+        if by_deadline is not None and by_deadline.id not in (None, plan.id):
+            plan = by_deadline
+            got = _parse(ctx, draft, plan, None)
     if draft.errors or got.lead is None:
         return _form(ctx, plan, draft, None, 400, choices)
     try:
         task = store.add_task(
             ctx.db,
             store.NewTask(
-                plan_id=plan.id,
+                plan_id=plan.id or 0,
                 title=got.title,
                 lead_unit_id=got.lead.id or 0,
                 deadline=got.deadline,

@@ -196,8 +196,40 @@ async def test_the_overview_in_december_shows_the_digits_of_status(
     assert total and f"<b>{total.group(1)}</b><span>nhiệm vụ giao</span>" in overview
     # The report form offers the year the date follows, not the plan imported for next year.
     assert "ky=2023-Q4" in report_form and "ky=2024" not in report_form
-    # A new task may go on December's plan or, as /giao does by default, on the newest one.
-    assert _selected(add_form, "ke_hoach") == (["CCHC-2023", "CCHC-2024"], "CCHC-2024")
+    # A new task may go on December's plan or next year's; by default, as /giao, on the plan
+    # of its deadline's year.
+    assert _selected(add_form, "ke_hoach") == (["", "CCHC-2023", "CCHC-2024"], "")
+
+
+async def test_a_task_added_in_december_joins_the_plan_of_its_deadlines_year(
+    sqlite_engine: Engine, tmp_path: Path
+) -> None:
+    app = year_end_app(sqlite_engine, tmp_path)
+    set_day(app, DEC_15)
+    async with signed_in(app, "CB001") as client:
+        add_form = await page(client, "/nhiem-vu/moi")
+        # No plan chosen: as /giao, the plan of the deadline's year.
+        joined_plans = {}
+        for deadline in ("28/12/2023", "15/03/2024"):
+            answer = await client.post(
+                "/nhiem-vu/moi",
+                data={
+                    "csrf": csrf_of(add_form),
+                    "ke_hoach": "",
+                    "ten": f"Việc hạn {deadline}",
+                    "don_vi": "KHTC",
+                    "han": deadline,
+                },
+                allow_redirects=False,
+            )
+            assert answer.status == 303, await answer.text()
+            with session_scope(app.engine) as session:
+                task = session.exec(select(Task).order_by(col(Task.id).desc())).first()
+                assert task is not None and task.title == f"Việc hạn {deadline}"
+                plan = session.get(Plan, task.plan_id)
+                assert plan is not None
+                joined_plans[deadline] = plan.code
+        assert joined_plans == {"28/12/2023": "CCHC-2023", "15/03/2024": "CCHC-2024"}
 
 
 # -- (b) two plans of one year ---------------------------------------------------------------
@@ -249,8 +281,8 @@ async def test_adding_a_task_or_a_score_chooses_among_the_plans(
     app = two_plans_app(sqlite_engine, tmp_path)
     async with signed_in(app, "CB02") as client:
         form = await page(client, "/nhiem-vu/moi?don_vi=KHTC")
-        # Chat's /giao adds to the newest plan: the form's default.
-        assert _selected(form, "ke_hoach") == (["KH-TEST", "CTCT-2023"], "CTCT-2023")
+        # By default, as chat's /giao: the plan of the deadline's year (the newest of them).
+        assert _selected(form, "ke_hoach") == (["", "KH-TEST", "CTCT-2023"], "")
         answer = await client.post(
             "/nhiem-vu/moi",
             data={
