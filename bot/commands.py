@@ -336,12 +336,16 @@ class ChatService:
         who = actor(officer)
         if officer.role in ("head", "tccb", "admin"):
             lines.append(texts.HELP_DECIDE)
-        if decide(who, Action.FOLLOW_UP):
+        if decide(who, Action.STATUS_ALL):
             lines.append(texts.HELP_STATUS_ALL)
-        elif decide(who, Action.STATUS_ALL):
-            lines.append(texts.HELP_STATUS_ALL.split("\n", 1)[0])
         elif decide(who, Action.STATUS_OWN):
             lines.append(texts.HELP_STATUS_OWN)
+        # Each line only to those its command lets through: the director and the follow-up
+        # officer read the areas and the report, TCCB also records scores and inspections.
+        if decide(who, Action.REPORT):
+            lines.append(texts.HELP_READ_FIGURES)
+        if decide(who, Action.FOLLOW_UP):
+            lines.append(texts.HELP_FOLLOW_UP)
         if decide(who, Action.ASSIGN):
             lines.append(texts.HELP_PLAN_KEEPER)
         if decide(who, Action.PEOPLE):

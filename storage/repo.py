@@ -49,6 +49,20 @@ def current_plan(session: Session, year: int | None = None) -> Plan | None:
     return session.exec(query.order_by(col(Plan.year).desc(), col(Plan.id).desc())).first()
 
 
+def plan_for_new_task(session: Session, today: date, deadline: date | None) -> Plan | None:
+    """The plan a task added by hand (/giao, `nhacviec task add`, the web form) joins: one of
+    its deadline's year, so it is reminded, listed and counted in the year it is due (a task
+    given in December for December stays with the December plans even once next year's plan
+    is imported); without a deadline, or before any plan of that year exists, one of the plans
+    today follows; the newest of them, as before several plans were followed."""
+    if deadline is not None:
+        plan = current_plan(session, deadline.year)
+        if plan is not None:
+            return plan
+    year = tally.plan_years_on(session.connection(), today)
+    return current_plan(session, year) if year is not None else current_plan(session)
+
+
 def plans_on(session: Session, day: date) -> list[Plan]:
     """Every plan a date follows (storage.tally.plan_ids_on): the plans of its year, or,
     before any is imported, those of the latest earlier year. Oldest first."""
@@ -206,6 +220,27 @@ def consume_link_code(
         )
     session.flush()
     return officer
+
+
+def facts_of(session: Session, task: Task, unit_code: str = "") -> TaskFacts:
+    """One task as the rules and the figures see it (as `iter_task_facts` reads them): judged
+    against its effective deadline, the written one kept in `written` when it differs, and the
+    effective deadline it had before an extension. Derived from the kept shifts, not from
+    `task.due`, which the ORM does not refresh after a change in the same session."""
+    moved = tally.effective_days(session.connection(), (task.deadline, task.extended_from))
+    due = moved.get(task.deadline) if task.deadline is not None else None
+    return TaskFacts(
+        id=task.id or 0,
+        code=task.code,
+        unit=unit_code,
+        deadline=due,
+        completed_on=task.completed_on,
+        progress=task.progress,
+        title=task.title,
+        extended_from=moved.get(task.extended_from) if task.extended_from else None,
+        written=task.deadline if task.deadline != due else None,
+        authority=task.authority,
+    )
 
 
 def task_facts(

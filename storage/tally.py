@@ -233,6 +233,20 @@ def outcome_counts(
     return rows
 
 
+def effective_days(conn: Connection, days: Iterable[date | None]) -> dict[date, date]:
+    """Each written day as the kept shifts move it (a day off to the next working day), the
+    way the triggers derive `task.due`; a day not moved maps to itself."""
+    wanted = {day for day in days if day is not None}
+    if not wanted:
+        return {}
+    moved = dict(
+        conn.execute(
+            sa.select(SHIFTS.c.day, SHIFTS.c.moved_to).where(SHIFTS.c.day.in_(sorted(wanted)))
+        ).all()
+    )
+    return {day: moved.get(day, day) for day in wanted}
+
+
 def original_deadline(extended_from: Any) -> sa.ColumnElement[date]:
     """The effective deadline a task had before its extension: its written deadline moved off a
     day off as the kept shifts say, as `task.due` is for the deadline in force."""

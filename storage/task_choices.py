@@ -4,6 +4,7 @@ through storage.tasks, like the chat's and the command line's."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
@@ -24,10 +25,15 @@ def plan_of(session: Session, plan_id: int) -> Plan | None:
     return session.get(Plan, plan_id)
 
 
-def areas(session: Session, plan_id: int) -> list[Area]:
-    """Every area of the plan, sub-criteria included (a task may belong to one), by code."""
-    found = session.exec(select(Area).where(Area.plan_id == plan_id)).all()
-    return sorted(found, key=lambda a: (_numbers(a.code), a.code))
+def areas(session: Session, plan_ids: int | Sequence[int]) -> list[Area]:
+    """Every area of the plans, sub-criteria included (a task may belong to one), one per
+    code (the first plan's of `plan_ids`), by code."""
+    ids = [plan_ids] if isinstance(plan_ids, int) else list(plan_ids)
+    found = session.exec(select(Area).where(col(Area.plan_id).in_(ids))).all()
+    by_code: dict[str, Area] = {}
+    for area in sorted(found, key=lambda a: ids.index(a.plan_id)):
+        by_code.setdefault(area.code, area)
+    return sorted(by_code.values(), key=lambda a: (_numbers(a.code), a.code))
 
 
 def _numbers(code: str) -> list[int]:

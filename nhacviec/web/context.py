@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -43,6 +43,7 @@ class Ctx:
     query: Mapping[str, str]
     form: Mapping[str, Any] | None
     match: Mapping[str, str]
+    _plans: list[Plan] | None = field(default=None, init=False, repr=False)
 
     @property
     def actor(self) -> Actor:
@@ -54,8 +55,22 @@ class Ctx:
     def today(self) -> date:
         return local_today(self.deps.clock, self.deps.config.timezone)
 
-    def plan(self) -> Plan | None:
-        return repo.current_plan(self.db)
+    def plans(self) -> list[Plan]:
+        """Every plan today follows, oldest first (repo.plans_on, as /status, /tasks, the scan
+        and the CLI follow them): the plans of this year, or before any is imported those of
+        the latest earlier year, never next year's imported in December. Read once a request."""
+        if self._plans is None:
+            self._plans = repo.plans_on(self.db, self.today)
+        return self._plans
+
+    def plan_ids(self) -> list[int]:
+        return [p.id for p in self.plans() if p.id is not None]
+
+    def year(self) -> int | None:
+        """The year of the plans followed: the tasks carried into it are listed (never
+        counted) with its own (storage/carry.py)."""
+        plans = self.plans()
+        return plans[0].year if plans else None
 
     def may(self, action: str, task: Task | None = None, co_units: Iterable[Unit] = ()) -> bool:
         """Whether rules.access lets the officer do `action` (on `task`): a page shows a button
@@ -84,6 +99,18 @@ class Ctx:
 
     def not_found(self, message: str) -> web.Response:
         return self.render("message.html", 404, title="Không tìm thấy", message=message)
+
+
+PLAN_FIELD = "ke_hoach"  # the select of a form that lets the officer choose the plan
+
+
+def pick_plan(choices: Sequence[Plan], default: Plan, raw: object) -> Plan | None:
+    """The plan a form chose (its PLAN_FIELD, a plan's code) among `choices`; `default` when
+    the form names none; None for a code that is not one of the choices."""
+    code = raw.strip() if isinstance(raw, str) else ""
+    if not code:
+        return default
+    return next((p for p in choices if p.code.casefold() == code.casefold()), None)
 
 
 # A plan file to import may be a few megabytes. Forms are read here, streamed, so the limit is

@@ -1,5 +1,10 @@
 """The pages that read: the overview of every unit, a unit's tasks, one task, what waits for
-approval, and the chart."""
+approval, and the chart.
+
+Every page follows the plans of the date, as /status does (Ctx.plans, storage.repo.plans_on):
+their figures counted together by reports.figures.plan_figures, so the overview, the chart, a
+unit's page and the chat show the same digits; a unit's list also holds the tasks carried into
+the year from a closed one, marked, which the year's figures never count."""
 
 from __future__ import annotations
 
@@ -15,10 +20,11 @@ from nhacviec.reports.figures import assessment_figures, plan_figures
 from nhacviec.web import evidence, task_forms
 from nhacviec.web.context import Ctx
 from nhacviec.web.forms import parse_date
-from rules import Outcome, TaskFacts, days_late, days_overdue, outcome_on, unit_figures
+from rules import Outcome, days_late, days_overdue, outcome_on, unit_figures
 from rules.access import Action, TaskScope, decide
+from rules.approvals import judged
 from storage import approvals as approval_store
-from storage import repo, web_queries
+from storage import assessments, repo, web_queries
 from storage import tasks as task_store
 from storage.web_queries import TaskFilter, TaskRow
 
@@ -50,16 +56,18 @@ def overview(ctx: Ctx) -> web.StreamResponse:
     """Every unit's counts and share, the watch list, areas against targets, inspections."""
     if not decide(ctx.actor, Action.STATUS_ALL):
         return web.Response(status=303, headers={"Location": f"/don-vi/{ctx.unit.code}"})
-    plan = ctx.plan()
-    if plan is None:
+    plans = ctx.plans()
+    if not plans:
         return ctx.render("message.html", title="Tổng quan", message=NO_PLAN)
     today = ctx.today
-    figures = plan_figures(ctx.db, plan, today, ctx.deps.config)
-    assessment = assessment_figures(ctx.db, plan, today, ctx.deps.config)
+    figures = plan_figures(ctx.db, plans, today, ctx.deps.config)
+    # The self-scores of the plan /score records them on (and the report shows).
+    scored = assessments.scored_plan(ctx.db, plans) or plans[0]
+    assessment = assessment_figures(ctx.db, scored, today, ctx.deps.config)
     scores = {s.area.code: s for s in assessment.scores.areas}
     return ctx.render(
         "overview.html",
-        plan=plan,
+        plans=plans,
         figures=figures,
         total=figures.total,
         watch=figures.watch,
@@ -77,13 +85,13 @@ def chart(ctx: Ctx) -> web.StreamResponse:
     """The overview's chart: the units worst first, at most CHART_UNITS of them."""
     if not decide(ctx.actor, Action.STATUS_ALL):
         return ctx.refuse(ALL_ONLY)
-    plan = ctx.plan()
-    if plan is None:
+    plans = ctx.plans()
+    if not plans:
         return ctx.not_found(NO_PLAN)
     today = ctx.today
-    figures = plan_figures(ctx.db, plan, today, ctx.deps.config)
+    figures = plan_figures(ctx.db, plans, today, ctx.deps.config)
     worst = [u for u in figures.units if u.assigned][:CHART_UNITS]
-    png = status_chart(worst, figures.thresholds, today, f"Tình hình {plan.code}")
+    png = status_chart(worst, figures.thresholds, today, f"Tình hình {figures.title}")
     return web.Response(body=png, content_type="image/png", headers={"Cache-Control": "no-store"})
 
 
@@ -96,13 +104,15 @@ class Line:
     days: int  # late or overdue by, else 0
 
 
-def _line(row: TaskRow, on: date, due_soon_days: int) -> Line:
-    outcome = outcome_on(row.facts, on, due_soon_days)
+def _line(row: TaskRow, on: date, due_soon_days: int, extension_counts_late: bool) -> Line:
+    """A task's outcome as the figures judge it ([approvals] extension_counts_late included)."""
+    facts = judged(row.facts, extension_counts_late)
+    outcome = outcome_on(facts, on, due_soon_days)
     days = 0
     if outcome is Outcome.OVERDUE:
-        days = days_overdue(row.facts, on)
+        days = days_overdue(facts, on)
     elif outcome is Outcome.DONE_LATE:
-        days = days_late(row.facts, on)
+        days = days_late(facts, on)
     return Line(row, outcome, days)
 
 
@@ -139,15 +149,18 @@ def _assignee(ctx: Ctx, raw: str, problems: list[str]) -> tuple[int | None, bool
 
 def unit_page(ctx: Ctx) -> web.StreamResponse:
     """A unit's tasks, filtered by state, area, authority, assignee (the named officer, or
-    none) and due range, sorted as asked."""
+    none) and due range, sorted as asked: the tasks of every plan the date follows and those
+    carried into their year (marked), as /status UNIT lists them. Its figures are /status's
+    (plan_figures): the year's own tasks, without the carried ones or the cancelled ones."""
     unit = repo.unit_by_code(ctx.db, ctx.match["code"])
     if unit is None or unit.id is None:
         return ctx.not_found(f"Không có đơn vị “{ctx.match['code']}”.")
     if not decide(ctx.actor, Action.VIEW, TaskScope.of(unit.id)):
         return ctx.refuse(OTHER_UNIT)
-    plan = ctx.plan()
-    if plan is None or plan.id is None:
+    plans = ctx.plans()
+    if not plans:
         return ctx.render("message.html", title=unit.name, message=NO_PLAN)
+    ids, year = ctx.plan_ids(), ctx.year()
     q = ctx.query
     problems: list[str] = []
     due_from = parse_date(q.get("tu", ""), "Từ ngày", problems)
@@ -162,24 +175,29 @@ def unit_page(ctx: Ctx) -> web.StreamResponse:
         unassigned=unassigned,
     )
     on, soon = ctx.today, ctx.deps.config.rules.due_soon_days
-    everything = web_queries.unit_tasks(ctx.db, plan.id, unit.id, TaskFilter())
-    counts = unit_figures([r.facts for r in everything], on, units=[unit.code])
-    chosen = web_queries.unit_tasks(ctx.db, plan.id, unit.id, where)
+    everything = web_queries.unit_tasks(ctx.db, ids, unit.id, TaskFilter(), year)
+    figures = plan_figures(ctx.db, plans, on, ctx.deps.config)
+    mine = figures.unit(unit.code) or unit_figures([], on, figures.thresholds, [unit.code])[0]
+    carried = [r for r in everything if r.carried_from is not None]
+    carried_years = sorted({r.carried_from for r in carried if r.carried_from is not None})
+    chosen = web_queries.unit_tasks(ctx.db, ids, unit.id, where, year)
     state = q.get("trang_thai") or ""
-    lines = [_line(r, on, soon) for r in chosen]
+    late_rule = ctx.deps.config.approvals.extension_counts_late
+    lines = [_line(r, on, soon, late_rule) for r in chosen]
     if state:
         lines = [x for x in lines if x.outcome == state]
     sort = q.get("sap_xep") if q.get("sap_xep") in SORTS else "han"
     return ctx.render(
         "unit.html",
         unit=unit,
-        plan=plan,
-        figures=counts[0],
+        title=figures.title,
+        figures=mine,
+        carried_note=texts.carried_note(len(carried), carried_years) if carried else "",
         lines=_sort(lines, sort or "han"),
         total=len(everything),
-        areas=web_queries.top_areas(ctx.db, plan.id),
-        authorities=web_queries.authorities(ctx.db, plan.id, unit.id),
-        assignees=web_queries.assignees(ctx.db, plan.id, unit.id),
+        areas=web_queries.top_areas(ctx.db, ids),
+        authorities=web_queries.authorities(ctx.db, ids, unit.id, year),
+        assignees=web_queries.assignees(ctx.db, ids, unit.id, year),
         unassigned=(UNASSIGNED, texts.UNASSIGNED_CHOICE),
         outcomes=[o.value for o in OUTCOME_ORDER],
         sorts=SORTS,
@@ -209,14 +227,7 @@ def task_page(ctx: Ctx, problems: Sequence[str] = (), status: int = 200) -> web.
     scope = TaskScope.of(found.unit.id or 0, co_ids, task.assignee_id, task.state)
     if not decide(ctx.actor, Action.VIEW, scope):
         return ctx.refuse(OTHER_UNIT)
-    facts = TaskFacts(
-        id=task.id or 0,
-        code=task.code,
-        unit=found.unit.code,
-        deadline=task.deadline,
-        completed_on=task.completed_on,
-        progress=task.progress,
-    )
+    facts = repo.facts_of(ctx.db, task, found.unit.code)
     return ctx.render(
         "task.html",
         saved=task_forms.saved(ctx.query, task.id or 0),
@@ -227,6 +238,7 @@ def task_page(ctx: Ctx, problems: Sequence[str] = (), status: int = 200) -> web.
             TaskRow(facts, task.authority, task.state, task.recurrence),
             ctx.today,
             ctx.deps.config.rules.due_soon_days,
+            ctx.deps.config.approvals.extension_counts_late,
         ),
         tz=ctx.deps.config.timezone,
         when=lambda at: _local(at, ctx.deps.config.timezone),
@@ -259,11 +271,9 @@ DECISIONS = {
 
 
 def approvals(ctx: Ctx) -> web.StreamResponse:
-    """What waits for the officer's decision (extensions, completions), with the buttons to
-    decide; and the completions reported in the last two weeks."""
-    plan = ctx.plan()
-    if plan is None or plan.id is None:
-        return ctx.render("message.html", title="Chờ duyệt", message=NO_PLAN)
+    """What waits for the officer's decision (extensions, completions), whatever plan the
+    task is of, as /cho lists it; and the completions reported in the last two weeks on the
+    tasks the date's lists show (its plans, and the tasks carried into their year)."""
     actor = ctx.actor
     sees_all = bool(decide(actor, Action.STATUS_ALL))
     if not sees_all and not decide(actor, Action.APPROVE, TaskScope.of(ctx.unit.id or 0)):
@@ -275,7 +285,7 @@ def approvals(ctx: Ctx) -> web.StreamResponse:
             return web.Response(status=303, headers={"Location": f"/duyet?xong={done}"})
     since = ctx.deps.clock.now() - timedelta(days=RECENT_DAYS)
     unit_id = None if sees_all else ctx.unit.id
-    done_rows = web_queries.recent_completions(ctx.db, plan.id, since, unit_id)
+    done_rows = web_queries.recent_completions(ctx.db, ctx.plan_ids(), since, unit_id, ctx.year())
     saved = ctx.query.get("xong", "")
     kind, _, rest = saved.partition(":")
     action, _, task_id = rest.partition(":")
@@ -283,7 +293,7 @@ def approvals(ctx: Ctx) -> web.StreamResponse:
     return ctx.render(
         "approvals.html",
         status=400 if problems else 200,
-        waiting=approval_store.waiting_for(ctx.db, ctx.officer, plan.id),
+        waiting=approval_store.waiting_for(ctx.db, ctx.officer),
         done=done_rows,
         days=RECENT_DAYS,
         problems=problems,

@@ -5,7 +5,10 @@ events (channel "web", the signed-in officer as actor) and the same notices thro
 Who may do it is rules.access.decide's, asked on every GET and again on every POST. A value the
 form refuses re-renders it with the message next to its field and everything typed kept;
 nothing is written until every field is right. Edits are made on the version of the task the
-form was loaded from: of two people editing at once, the second is told to reload."""
+form was loaded from: of two people editing at once, the second is told to reload.
+
+A new task goes on the plan /giao adds to (storage.repo.plan_for_new_task); when the date follows
+several plans the form offers them in a select, /giao's plan chosen by default."""
 
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ from typing import Any
 from aiohttp import web
 
 from nhacviec.base import texts
-from nhacviec.web.context import Ctx
+from nhacviec.web.context import PLAN_FIELD, Ctx, pick_plan
 from rules.access import Action, Decision, Refusal, TaskScope, decide
 from storage import assessments, repo, task_choices, web_queries
 from storage import tasks as store
@@ -36,6 +39,7 @@ FIELDS = (
     "ghi_chu",
     "ly_do",
     "phien_ban",
+    PLAN_FIELD,
 )
 CO_UNIT = "phoi_hop:"  # one checkbox per unit: "phoi_hop:KHTC" (a form keeps one value a name)
 GENERAL = "_"  # an error about the whole form, not one field
@@ -196,9 +200,28 @@ def _values_of(ctx: Ctx, task: Task) -> Draft:
     return Draft(values, [u.code for u in page.co_units] if page else [])
 
 
+def plan_choices(ctx: Ctx) -> tuple[list[Plan], Plan | None]:
+    """The plans a new task may go on, and the default: the plan /giao and `nhacviec task add`
+    add an undated task to (repo.plan_for_new_task), beside every plan the date follows."""
+    default = repo.plan_for_new_task(ctx.db, ctx.today, None)
+    choices = list(ctx.plans())
+    for extra in (default, repo.current_plan(ctx.db)):  # next year's plan, once imported
+        if extra is not None and all(p.id != extra.id for p in choices):
+            choices.append(extra)
+    return choices, default
+
+
 def _form(
-    ctx: Ctx, plan: Plan, draft: Draft, task: Task | None, status: int = 200
+    ctx: Ctx,
+    plan: Plan,
+    draft: Draft,
+    task: Task | None,
+    status: int = 200,
+    choices: list[Plan] | None = None,
 ) -> web.Response:
+    """The form; `choices`, the plans a new task may go on (a select when there are several),
+    the areas of all of them offered (each checked against the plan chosen)."""
+    choices = choices or [plan]
     lead = repo.unit_by_code(ctx.db, draft.values["don_vi"]) if draft.values["don_vi"] else None
     title = texts.WEB_TASK_ADD_TITLE if task is None else texts.WEB_TASK_EDIT_TITLE
     return ctx.render(
@@ -207,13 +230,14 @@ def _form(
         title=title.format(id=task.id if task else ""),
         task=task,
         plan=plan,
+        plan_choices=choices,
         action="/nhiem-vu/moi" if task is None else f"/nhiem-vu/{task.id}/sua",
         values=draft.values,
         co_units=set(draft.co_units),
         errors=draft.errors,
         general=draft.errors.get(GENERAL) or (texts.WEB_TASK_FIX if draft.errors else None),
         units=web_queries.units(ctx.db),
-        areas=task_choices.areas(ctx.db, plan.id or 0),
+        areas=task_choices.areas(ctx.db, [p.id for p in choices if p.id is not None]),
         officers=task_choices.active_officers(ctx.db, lead.id if lead else None),
         authorities=texts.AUTHORITIES,
     )
@@ -281,27 +305,39 @@ def saved(query: Mapping[str, str], task_id: int) -> str | None:
 
 def add_task(ctx: Ctx) -> web.StreamResponse:
     """GET: the empty form (`?don_vi=KHTC` picks the lead unit). POST: the task added with its
-    "created" event and notices, as /giao and `nhacviec task add` add it."""
+    "created" event and notices, as /giao and `nhacviec task add` add it, on the plan chosen
+    (`ke_hoach`; /giao's by default)."""
     allowed = decide(ctx.actor, Action.ASSIGN)
     if not allowed:
         return _refused(ctx, allowed)
-    plan = ctx.plan()
-    if plan is None or plan.id is None:
+    choices, default = plan_choices(ctx)
+    if default is None or default.id is None:
         return ctx.render("message.html", title=texts.WEB_TASK_ADD_TITLE, message=texts.NO_PLAN)
     if ctx.form is None:
         draft = Draft(dict.fromkeys(FIELDS, ""))
         chosen = repo.unit_by_code(ctx.db, ctx.query.get("don_vi", "").strip())
         draft.values["don_vi"] = chosen.code if chosen else ""
-        return _form(ctx, plan, draft, None)
+        return _form(ctx, default, draft, None, choices=choices)
     draft = _read(ctx.form)
+    plan = pick_plan(choices, default, draft.values[PLAN_FIELD])
+    if plan is None or plan.id is None:
+        draft.errors[PLAN_FIELD] = texts.WEB_UNKNOWN_PLAN.format(code=draft.values[PLAN_FIELD])
+        return _form(ctx, default, draft, None, 400, choices)
     got = _parse(ctx, draft, plan, None)
+    if not draft.values[PLAN_FIELD].strip() and not draft.errors:
+        # No plan chosen: as /giao, the plan of the deadline's year (a task given in December
+        # for March joins next year's plan once it is imported).
+        by_deadline = repo.plan_for_new_task(ctx.db, ctx.today, got.deadline)
+        if by_deadline is not None and by_deadline.id not in (None, plan.id):
+            plan = by_deadline
+            got = _parse(ctx, draft, plan, None)
     if draft.errors or got.lead is None:
-        return _form(ctx, plan, draft, None, 400)
+        return _form(ctx, plan, draft, None, 400, choices)
     try:
         task = store.add_task(
             ctx.db,
             store.NewTask(
-                plan_id=plan.id,
+                plan_id=plan.id or 0,
                 title=got.title,
                 lead_unit_id=got.lead.id or 0,
                 deadline=got.deadline,
@@ -317,7 +353,7 @@ def add_task(ctx: Ctx) -> web.StreamResponse:
     except store.TaskError as err:
         ctx.db.rollback()
         draft.errors[_error_field(err)] = err.text()
-        return _form(ctx, plan, draft, None, 400)
+        return _form(ctx, plan, draft, None, 400, choices)
     told = len(store.notice_rows(ctx.db, task.id or 0))
     return _done(task.id or 0, "giao", told)
 

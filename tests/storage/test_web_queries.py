@@ -9,8 +9,8 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
-from nhacviec.base.config import EvidenceConfig
-from storage import evidence, people, repo, web_queries
+from nhacviec.base.config import ApprovalsConfig, EvidenceConfig
+from storage import approvals, evidence, people, repo, web_queries
 from storage import tasks as store
 from storage.db import session_scope, upgrade
 from storage.models import Task, Unit
@@ -54,11 +54,13 @@ def test_unit_tasks_by_assignee(engine: Engine) -> None:
         assert nhung and nhung.id and loi and loi.id
 
         def ids(where: TaskFilter) -> list[int]:
-            return [r.facts.id for r in web_queries.unit_tasks(session, plan_id, unit_id, where)]
+            return [r.facts.id for r in web_queries.unit_tasks(session, [plan_id], unit_id, where)]
 
         named = ids(TaskFilter(assignee_id=nhung.id))
         assert named == [t.id for t in tasks[:3]]
-        rows = web_queries.unit_tasks(session, plan_id, unit_id, TaskFilter(assignee_id=nhung.id))
+        rows = web_queries.unit_tasks(
+            session, [plan_id], unit_id, TaskFilter(assignee_id=nhung.id)
+        )
         assert {r.assignee for r in rows} == {"Nguyễn Thị Hồng Nhung"}
         # CB010's open task went back to the unit when they left; the cancelled one kept them.
         assert ids(TaskFilter(assignee_id=loi.id)) == [tasks[4].id]
@@ -73,7 +75,7 @@ def test_unit_tasks_by_assignee(engine: Engine) -> None:
         assert tasks[1].id in ids(narrow)
         assert set(ids(narrow)) <= set(named)
         # The choices: the unit's active officers, and whoever is still named on a task.
-        choices = [o.code for o in web_queries.assignees(session, plan_id, unit_id)]
+        choices = [o.code for o in web_queries.assignees(session, [plan_id], unit_id)]
         assert choices == ["CB008", "CB009", "CB010"]
         assert not loi.active
 
@@ -98,3 +100,57 @@ def test_task_evidence_with_who_added_it(engine: Engine, tmp_path: Path) -> None
         assert evidence.stored_file(session, task_id, evidence_id) is not None
         assert evidence.stored_file(session, other_id, evidence_id) is None
         assert evidence.stored_file(session, task_id, 2**40) is None
+
+
+def test_lists_follow_several_plans_and_the_tasks_carried_into_their_year(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A unit's list over the plans of 2024 holds the tasks carried into 2024, marked with
+    the year they belong to; the filter's choices and the recent completions include them."""
+    from storage import carry
+    from tests.builders import write_xlsx
+    from tests.nhacviec.test_figures import PLAN_2024, plan_sheets
+
+    upgrade(engine)
+    load(engine, EXAMPLE_PLAN)
+    load(engine, write_xlsx(tmp_path / "p24.xlsx", plan_sheets("CCHC-2024", 2024, PLAN_2024)))
+    jan = datetime(2024, 1, 2, 2, 0, tzinfo=UTC)
+    with session_scope(engine) as session:
+        tccb = repo.officer_by_code(session, "CB001")
+        carried = carry.carry_over(
+            session, 2023, 2024, store.Who(tccb, "cli", jan, jan.date()), "Chuyển tiếp"
+        )
+        carried_khtc = {t.id for t in carried.tasks if t.unit == "KHTC"}
+    with session_scope(engine) as session:
+        ids = [p.id or 0 for p in repo.plans_on(session, jan.date())]
+        _, unit_id, _ = khtc(session)
+        rows = web_queries.unit_tasks(session, ids, unit_id, TaskFilter(), 2024)
+        own = [r for r in rows if r.carried_from is None]
+        assert [r.facts.code for r in own] == ["NV24-02"]
+        assert {r.facts.id for r in rows if r.carried_from == 2023} == carried_khtc
+        # Without the year only the plans' own tasks; the filter narrows carried ones too.
+        assert web_queries.unit_tasks(session, ids, unit_id, TaskFilter()) == own
+        by_authority = web_queries.unit_tasks(
+            session, ids, unit_id, TaskFilter(authority="UBND tỉnh"), 2024
+        )
+        assert {r.authority for r in by_authority} == {"UBND tỉnh"}
+        assert len(by_authority) > 1
+        assert set(web_queries.authorities(session, ids, unit_id, 2024)) > set(
+            web_queries.authorities(session, ids, unit_id)
+        )
+        # One top-level area per code across the plans.
+        both = ids + [p.id or 0 for p in repo.plans_of_year(session, 2023)]
+        codes = [a.code for a in web_queries.top_areas(session, both)]
+        assert codes == sorted(set(codes)) and "1" in codes
+        khtc_officer = repo.officer_by_code(session, "CB009")
+        approvals.report_done(
+            session,
+            min(carried_khtc),
+            store.Who(khtc_officer, "cli", jan, jan.date()),
+            ApprovalsConfig(confirm_completion="none"),
+        )
+    with session_scope(engine) as session:
+        since = datetime(2024, 1, 1, tzinfo=UTC)
+        assert [r.task_id for r in web_queries.recent_completions(session, ids, since, None)] == []
+        done = web_queries.recent_completions(session, ids, since, unit_id, 2024)
+        assert [r.task_id for r in done] == [min(carried_khtc)]

@@ -50,12 +50,15 @@ HELP_COMMON = (
     "/web – đường dẫn đăng nhập trang web\n"
     "/help – hướng dẫn"
 )
-HELP_STATUS_ALL = (
-    "/status [ĐƠN_VỊ] [TRANG] – tình hình các đơn vị\n"
-    "/areas – lĩnh vực, điểm tự chấm\n"
+HELP_STATUS_ALL = "/status [ĐƠN_VỊ] [TRANG] – tình hình các đơn vị"
+# Read by TCCB, the director and the follow-up officer (rules.access: REPORT).
+HELP_READ_FIGURES = (
+    "/areas – lĩnh vực, điểm tự chấm\n/report KỲ – báo cáo Excel, ví dụ /report 2023-Q1"
+)
+# Written by TCCB and the admin (rules.access: FOLLOW_UP).
+HELP_FOLLOW_UP = (
     "/score LĨNH_VỰC ĐIỂM [ghi chú] – ghi điểm tự chấm\n"
-    "/inspect ĐƠN_VỊ [dd/mm/yyyy] [ghi chú] – ghi kiểm tra\n"
-    "/report KỲ – báo cáo Excel, ví dụ /report 2023-Q1"
+    "/inspect ĐƠN_VỊ [dd/mm/yyyy] [ghi chú] – ghi kiểm tra"
 )
 HELP_STATUS_OWN = "/status [TRANG] – tình hình đơn vị mình"
 HELP_TASK = "/task ID – xem một nhiệm vụ và diễn biến"

@@ -37,6 +37,13 @@ WEB_TASK_SAVED = {
     "mo-lai": "Đã mở lại nhiệm vụ #{id}: nhiệm vụ tính lại vào số liệu của đơn vị.",
 }
 
+# -- choosing one of the plans the date follows (a task added, a self-score) ---------------------
+
+WEB_UNKNOWN_PLAN = (
+    "Không có kế hoạch “{code}” trong các kế hoạch đang theo dõi. Chọn lại kế hoạch."
+)
+WEB_NO_AREA_IN_PLAN = "Kế hoạch {plan} không có lĩnh vực “{code}”. Chọn lĩnh vực của kế hoạch này."
+
 # -- a unit's tasks: the "người thụ lý" filter ---------------------------------------------------
 
 UNASSIGNED_CHOICE = "Chưa giao người"

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from bot.messages import Incoming
 from nhacviec.app import App
 from nhacviec.web.routes import web_application
+from rules.calendar import effective_deadline
 from storage import assessments
 from storage.db import session_scope
 from tests.conftest import link_chat
@@ -534,20 +535,20 @@ def test_overview_shows_both_rates_and_the_margin() -> None:
     from types import SimpleNamespace
 
     from nhacviec.web.render import page
-    from rules import Flag, UnitFigures
+    from rules import Thresholds, make_figures
 
-    unit = UnitFigures(
-        "KHTC", 21, 5, 2, 4, 10, 1, 6 / 21, Flag.WARNING, so_far_share=6 / 11, margin=0
-    )
+    unit = make_figures("KHTC", 5, 2, 4, 10, 1, Thresholds())  # 6 of 21 late, 6 of 11 so far
     coverage = SimpleNamespace(
         inspected=(), total=1, share=0.0, target=0.3, met=False, needed=1, year=2023
     )
     scores = SimpleNamespace(scored=0, areas=[], total=0, max_total=67, target_total=60)
-    figures = SimpleNamespace(on=date(2023, 4, 3), units=[unit], unit_names={"KHTC": "KH"})
+    figures = SimpleNamespace(
+        on=date(2023, 4, 3), units=[unit], unit_names={"KHTC": "KH"}, title="P"
+    )
     html = page(
         "overview.html",
         me=None,
-        plan=SimpleNamespace(code="P", name="Plan"),
+        plans=[SimpleNamespace(code="P", name="Plan")],
         figures=figures,
         total=unit,
         watch=[unit],
@@ -613,7 +614,11 @@ async def test_tccb_approves_an_extension_asked_in_chat(
         task = repo.get_task(session, task_id)
         assert task is not None and task.deadline == asked
     page = await (await client.get(f"/nhiem-vu/{task_id}")).text()
-    assert f"{asked:%d/%m/%Y} (hạn gốc {original:%d/%m/%Y})" in page
+    # 30/04/2023 is a Sunday and a holiday: the page shows the working day it moves to too.
+    moved = effective_deadline(asked, example_app.calendar)
+    assert moved > asked
+    shown = f"{moved:%d/%m/%Y} (ghi {asked:%d/%m/%Y}, ngày nghỉ) (hạn gốc {original:%d/%m/%Y})"
+    assert shown in page
     story = page.split('id="story"')[1]
     assert "Chờ số liệu quý" in story and "CB001 (trang web)" in story
 
