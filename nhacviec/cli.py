@@ -739,7 +739,9 @@ def task_add(
         from storage import repo
         from storage import tasks as store
 
-        plan = repo.current_plan(session)
+        day = store.parse_day(deadline) if deadline else None
+        # As /giao: a plan of the deadline's year, else of the plans today follows.
+        plan = repo.plan_for_new_task(session, who.day, day)
         if plan is None:
             raise store.TaskError("no_plan")
         lead = store.unit_by_code(session, unit)
@@ -751,7 +753,7 @@ def task_add(
                 plan_id=plan.id or 0,
                 title=title,
                 lead_unit_id=lead.id or 0,
-                deadline=store.parse_day(deadline) if deadline else None,
+                deadline=day,
                 authority=authority,
                 document=document,
                 area_id=area_row.id if area_row else None,
