@@ -34,7 +34,7 @@ from rules import Outcome, TaskFacts, days_overdue, outcome_on
 from rules.access import Action, Decision, decide, decide_for
 from rules.calendar import WorkingCalendar
 from rules.docnumber import split_document_number
-from storage import approvals, people, repo, web_sessions
+from storage import absence, approvals, repo, web_sessions
 from storage import tasks as task_store
 from storage.db import Engine, Session, session_scope
 from storage.models import ChatState, Officer, Plan, Task, TaskState, Unit
@@ -508,7 +508,7 @@ class ChatService:
     ) -> tuple[Decision, Officer | None]:
         """rules.access.decide_for: the officer's own rights, or those of an absent officer
         they stand in for today (then that officer is returned: the act is in their name)."""
-        covered = people.covering(session, officer, self.today)
+        covered = absence.covering(session, officer, self.today)
         allowed, absent = decide_for(
             actor(officer), action, scope(session, task), [actor(o) for o in covered]
         )

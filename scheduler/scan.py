@@ -44,7 +44,7 @@ from scheduler.digest import (
     render_parts,
     traits_for,
 )
-from storage import approvals, people
+from storage import absence, approvals
 from storage import outbox as store
 from storage.db import Engine
 
@@ -241,7 +241,7 @@ class Scanner:
                 for r in store.open_tasks_due_by(conn, plan_ids, day, horizon, year)
             ]
             groups = store.group_chats(conn)
-            absent = people.stand_ins_of_connection(conn, day)
+            absent = absence.stand_ins_of_connection(conn, day)
             links = choose_links(store.chat_links(conn), self.preference)
             plan_counts: dict[str, dict[Outcome, int]] | None = None
             if self._summary_wanted(day, officers, links, skip):

@@ -9,16 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 
 from nhacviec.base import texts
 from nhacviec.base.errors import NhacviecError
 from rules.events import EventKind
-from rules.leave import LeaveError, LeaveFacts, check_leave, covered_by, stand_ins
+from rules.leave import LeaveError, check_leave
 from rules.roles import Role
 from storage import outbox
 from storage import tasks as task_store
+from storage.absence import leave_facts
 from storage.models import ChatLink, Leave, Officer, Task, TaskEvent, TaskState, Unit
 from storage.tasks import Who
 
@@ -290,16 +290,6 @@ def imported(
 # -- leave -------------------------------------------------------------------------------------
 
 
-def _facts(leave: Leave) -> LeaveFacts:
-    return LeaveFacts(
-        leave.officer_id,
-        leave.starts_on,
-        leave.ends_on,
-        leave.substitute_id,
-        leave.cancelled_at is not None,
-    )
-
-
 def leave_text(leave: Leave, substitute_code: str | None) -> str:
     """How a leave is kept in its events: yyyy-mm-dd..yyyy-mm-dd[ CODE]."""
     text = f"{leave.starts_on.isoformat()}..{leave.ends_on.isoformat()}"
@@ -325,7 +315,7 @@ def add_leave(
     """Record a leave (checked by rules.leave.check_leave) and its event."""
     if substitute is not None and not substitute.active:
         raise PeopleError("no_officer", substitute.code)
-    existing = [_facts(x) for x in leaves_of(session, officer.id or 0, first)]
+    existing = [leave_facts(x) for x in leaves_of(session, officer.id or 0, first)]
     try:
         check_leave(
             officer.id or 0, first, last, substitute.id if substitute else None, who.day, existing
@@ -375,46 +365,3 @@ def cancel_leave(session: Session, officer: Officer, who: Who) -> Leave:
         None,
     )
     return leave
-
-
-def heads_of_officers(session: Session) -> dict[int, int | None]:
-    """Each officer's unit head (officer id -> head id)."""
-    heads = {u.id: u.head_id for u in session.exec(select(Unit)).all()}
-    return {
-        o.id or 0: heads.get(o.unit_id)
-        for o in session.exec(select(Officer).where(col(Officer.active))).all()
-    }
-
-
-def leave_facts_on(session: Session, day: date) -> list[LeaveFacts]:
-    """The leaves (not cancelled) that cover `day`."""
-    return [
-        _facts(x)
-        for x in session.exec(
-            select(Leave).where(
-                col(Leave.cancelled_at).is_(None),
-                col(Leave.ends_on) >= day,
-                col(Leave.starts_on) <= day,
-            )
-        ).all()
-    ]
-
-
-def stand_ins_on(session: Session, day: date) -> dict[int, int | None]:
-    """On `day`: absent officer id -> who stands in (rules.leave.stand_ins)."""
-    leaves = leave_facts_on(session, day)
-    if not leaves:
-        return {}
-    return stand_ins(leaves, day, heads_of_officers(session))
-
-
-def stand_ins_of_connection(conn: Connection, day: date) -> dict[int, int | None]:
-    """`stand_ins_on` inside the scan's read (a connection, not a session)."""
-    with Session(bind=conn) as session:
-        return stand_ins_on(session, day)
-
-
-def covering(session: Session, officer: Officer, day: date) -> list[Officer]:
-    """The absent officers `officer` stands in for on `day`."""
-    ids = covered_by(stand_ins_on(session, day), officer.id or 0)
-    return [o for o in (session.get(Officer, i) for i in ids) if o is not None]

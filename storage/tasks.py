@@ -20,7 +20,7 @@ from nhacviec.base.errors import NhacviecError
 from rules.events import NOTIFIED, EventFacts, EventKind, day_text, original_deadline
 from rules.recurrence import RecurrenceError, expand_occurrences, parse_recurrence
 from rules.series import Occurrence, reconcile
-from storage import outbox, repo, tally
+from storage import absence, outbox, repo, tally
 from storage.models import (
     Area,
     ChatLink,
@@ -661,13 +661,15 @@ def owe_notices(
         who.actor,
     )
     rows = []
-    people = [(i, False) for i in lead] + [(i, True) for i in co]
-    wanted = [i for i, _ in people if i != who.officer_id]
+    people = _standing_in(session, [(i, False) for i in lead] + [(i, True) for i in co], who.day)
+    wanted = [i for i, _, _ in people if i != who.officer_id]
     links = _links(session, wanted)
-    for officer_id, is_co in people:
+    for officer_id, is_co, absent_code in people:
         if officer_id == who.officer_id:
             continue
         text = body + ("\n" + texts.NOTICE_CO_UNIT if is_co else "")
+        if absent_code is not None:
+            text += "\n" + texts.NOTICE_STANDING_IN.format(code=absent_code)
         buttons = [task.id] if not is_co and task.state == TaskState.OPEN else []
         payload = json.dumps(
             [{"chars": len(text), "tasks": buttons, "hint": None}], ensure_ascii=False
@@ -687,6 +689,28 @@ def owe_notices(
     if not rows:
         return 0
     return outbox.write_outbox(session.connection(), rows, who.at)
+
+
+def _standing_in(
+    session: Session, people: list[tuple[int, bool]], day: date
+) -> list[tuple[int, bool, str | None]]:
+    """The notice's recipients on `day`, as the digests go: an officer on leave is told through
+    whoever stands in (the substitute, else the unit head: rules.leave), who is told once and
+    which absent officer it is for; an absent officer nobody stands in for is told directly."""
+    stand_in_of = absence.stand_ins_on(session, day)
+    routed: list[tuple[int, bool, str | None]] = []
+    seen: set[int] = set()
+    for officer_id, is_co in people:
+        target, absent_code = officer_id, None
+        stand_in = stand_in_of.get(officer_id)
+        if stand_in is not None:
+            absent = session.get(Officer, officer_id)
+            target, absent_code = stand_in, (absent.code if absent else str(officer_id))
+        if target in seen:
+            continue
+        seen.add(target)
+        routed.append((target, is_co, absent_code))
+    return routed
 
 
 def _links(session: Session, officer_ids: Iterable[int]) -> dict[int, list[tuple[str, str]]]:

@@ -574,6 +574,7 @@ def task_notice(
 
 
 NOTICE_CO_UNIT = "(Đơn vị bạn phối hợp thực hiện nhiệm vụ này.)"
+NOTICE_STANDING_IN = "(Bạn nhận thay {code} đang vắng.)"
 CO_UNIT_MARK = "🤝 phối hợp"
 TASKS_CO_HEADER = "🤝 Phối hợp với đơn vị khác:"
 TASK_USAGE = "Gõ: /task ID, ví dụ /task 12"
