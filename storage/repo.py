@@ -34,7 +34,8 @@ from storage.models import (
 # Why an unlinked group's unsent reminders were expired (outbox.last_error, for the admin).
 GROUP_UNLINKED = texts.GROUP_UNLINKED
 
-# Task ids are INTEGER columns: PostgreSQL's hold 32 bits. A larger number names no task.
+# Ids are INTEGER columns: PostgreSQL's hold 32 bits (SQLite's 64). A larger number names
+# no row, and chat and the web refuse it before asking the database.
 MAX_ID = 2**31 - 1
 
 # Letters and digits that cannot be confused on a phone screen (no 0/O, 1/I/L).
