@@ -12,6 +12,7 @@ from typing import Any
 
 from aiohttp import BodyPartReader, web
 
+from nhacviec.base import texts
 from nhacviec.base.clock import local_today
 from nhacviec.web import render
 from nhacviec.web.deps import WebDeps
@@ -22,13 +23,6 @@ from storage.db import Session, session_scope
 from storage.models import Officer, Plan, Task, Unit, WebSession
 
 log = logging.getLogger(__name__)
-
-SIGNED_OUT = (
-    "Bạn chưa đăng nhập, hoặc phiên đăng nhập đã hết hạn. "
-    "Gõ /web trong chat riêng với bot để nhận đường dẫn đăng nhập."
-)
-BAD_FORM = "Biểu mẫu đã cũ hoặc không gửi từ trang này. Tải lại trang rồi gửi lại."
-FAILED = "Xin lỗi, hệ thống gặp lỗi khi xử lý yêu cầu. Vui lòng thử lại sau."
 
 
 @dataclass
@@ -95,10 +89,10 @@ class Ctx:
         )
 
     def refuse(self, message: str, status: int = 403) -> web.Response:
-        return self.render("message.html", status, title="Không được phép", message=message)
+        return self.render("message.html", status, title=texts.WEB_REFUSED_TITLE, message=message)
 
     def not_found(self, message: str) -> web.Response:
-        return self.render("message.html", 404, title="Không tìm thấy", message=message)
+        return self.render("message.html", 404, title=texts.WEB_NOT_FOUND_TITLE, message=message)
 
 
 PLAN_FIELD = "ke_hoach"  # the select of a form that lets the officer choose the plan
@@ -179,8 +173,8 @@ def signed_in(deps: WebDeps, view: View, read: FormReader = read_form) -> Handle
             try:
                 form = await read(request)
             except TooLarge:
-                text = f"Tệp quá lớn: tối đa {MAX_UPLOAD // (1024 * 1024)} MB."
-                return secure(message("Tệp quá lớn", text, 413), https(deps))
+                text = texts.WEB_TOO_LARGE.format(megabytes=MAX_UPLOAD // (1024 * 1024))
+                return secure(message(texts.WEB_TOO_LARGE_TITLE, text, 413), https(deps))
         origin_ok = origin_allowed(
             request.headers.get("Origin"), deps.config.web.base_url, request.host
         )
@@ -213,7 +207,7 @@ def _run(
         with session_scope(deps.engine) as db:
             found = web_sessions.session_officer(db, cookie, deps.clock.now()) if cookie else None
             if found is None:
-                return message("Chưa đăng nhập", SIGNED_OUT, 401)
+                return message(texts.WEB_SIGNED_OUT_TITLE, texts.WEB_SIGNED_OUT, 401)
             officer, web_session = found
             unit = repo.get_unit(db, officer.unit_id)
             assert unit is not None
@@ -221,8 +215,8 @@ def _run(
             if form is not None and (
                 not origin_ok or not same_token(web_session.csrf, form.get("csrf"))
             ):
-                return ctx.refuse(BAD_FORM)
+                return ctx.refuse(texts.WEB_BAD_FORM)
             return view(ctx)
     except Exception:
         log.exception("web page failed (%s)", view.__name__)
-        return message("Lỗi", FAILED, 500)
+        return message(texts.WEB_ERROR_TITLE, texts.SORRY, 500)

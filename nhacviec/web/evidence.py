@@ -11,7 +11,6 @@ whole, and nothing of it is written."""
 from __future__ import annotations
 
 import logging
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -25,6 +24,7 @@ from nhacviec.base.config import EvidenceConfig
 from nhacviec.web.context import Ctx, FormReader, TooLarge, View, read_form
 from nhacviec.web.deps import WebDeps
 from rules.access import Action, TaskScope, decide
+from rules.textnorm import without_marks
 from storage import evidence as store
 from storage import repo, web_queries
 from storage import tasks as task_store
@@ -246,8 +246,7 @@ def upload(task_page: TaskPage) -> View:
 def _ascii(name: str) -> str:
     """A name for the plain `filename=` of Content-Disposition: accents dropped (đ → d), any
     other character that is not a letter, digit, dot, dash or underscore made "_"."""
-    folded = unicodedata.normalize("NFKD", name.replace("đ", "d").replace("Đ", "D"))
-    plain = "".join(c for c in folded if not unicodedata.combining(c))
+    plain = without_marks(name, "NFKD")
     return "".join(c if c.isascii() and (c.isalnum() or c in "._-") else "_" for c in plain)
 
 

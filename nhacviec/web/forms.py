@@ -21,11 +21,6 @@ from rules.access import Action, decide
 from storage import assessments, repo, web_queries
 from storage.models import Plan
 
-FOLLOW_UP_ONLY = "Chỉ TCCB và quản trị ghi được kiểm tra và điểm tự chấm."
-REPORTS_ONLY = "Báo cáo dành cho TCCB, quản trị và lãnh đạo Sở."
-NO_PLAN = "Chưa có kế hoạch nào được nạp."
-CHOOSE_AREA = "Chọn lĩnh vực."
-
 
 def parse_date(text: str, label: str, problems: list[str]) -> date | None:
     """A date as a browser's date field sends it (yyyy-mm-dd) or as people type it
@@ -38,7 +33,7 @@ def parse_date(text: str, label: str, problems: list[str]) -> date | None:
             return datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    problems.append(f"{label}: “{text}” không phải ngày dd/mm/yyyy.")
+    problems.append(texts.WEB_BAD_DATE.format(label=label, value=text))
     return None
 
 
@@ -58,21 +53,23 @@ def inspections(ctx: Ctx) -> web.StreamResponse:
     """The inspections of the year the date follows, the share of units inspected (counted
     as /inspect counts them), and the form."""
     if not decide(ctx.actor, Action.FOLLOW_UP):
-        return ctx.refuse(FOLLOW_UP_ONLY)
+        return ctx.refuse(texts.WEB_FOLLOW_UP_ONLY)
     plans = ctx.plans()
     plan = assessments.scored_plan(ctx.db, plans)
     if plan is None:
-        return ctx.render("message.html", title="Kiểm tra", message=NO_PLAN)
+        return ctx.render(
+            "message.html", title=texts.WEB_INSPECTION_TITLE, message=texts.NO_PLAN_LOADED
+        )
     problems: list[str] = []
     values = {"don_vi": "", "ngay": ctx.today.isoformat(), "ghi_chu": ""}
     if ctx.form is not None:
         values = {k: _field(ctx, k) for k in values}
         unit = repo.unit_by_code(ctx.db, values["don_vi"]) if values["don_vi"] else None
         if unit is None:
-            problems.append("Chọn đơn vị được kiểm tra.")
-        day = parse_date(values["ngay"], "Ngày kiểm tra", problems)
+            problems.append(texts.WEB_INSPECTION_CHOOSE_UNIT)
+        day = parse_date(values["ngay"], texts.WEB_INSPECTION_DAY, problems)
         if day is None and not problems:
-            problems.append("Ghi ngày kiểm tra.")
+            problems.append(texts.WEB_INSPECTION_NO_DAY)
         if day is not None and day > ctx.today:
             problems.append(texts.FUTURE_DAY.format(day=texts.d(day)))
         if not problems and unit is not None and day is not None:
@@ -90,7 +87,7 @@ def inspections(ctx: Ctx) -> web.StreamResponse:
     saved = None
     if ctx.query.get("da_ghi"):
         day_shown = parse_date(ctx.query.get("ngay", ""), "", [])
-        saved = f"Đã ghi kiểm tra {ctx.query['da_ghi']} ngày {texts.d(day_shown)}."
+        saved = texts.WEB_INSPECTION_SAVED.format(unit=ctx.query["da_ghi"], day=texts.d(day_shown))
     return ctx.render(
         "inspect.html",
         status=400 if problems else 200,
@@ -112,10 +109,12 @@ def scores(ctx: Ctx) -> web.StreamResponse:
     /score's (the first of the date's plans with areas) unless the page or the form chooses
     another of those with areas (`ke_hoach`)."""
     if not decide(ctx.actor, Action.FOLLOW_UP):
-        return ctx.refuse(FOLLOW_UP_ONLY)
+        return ctx.refuse(texts.WEB_FOLLOW_UP_ONLY)
     choices = assessments.scored_plans(ctx.db, ctx.plans())
     if not choices:
-        return ctx.render("message.html", title="Tự chấm", message=NO_PLAN)
+        return ctx.render(
+            "message.html", title=texts.WEB_SCORE_TITLE, message=texts.NO_PLAN_LOADED
+        )
     problems: list[str] = []
     asked = (ctx.form or ctx.query).get(PLAN_FIELD)
     plan = pick_plan(choices, choices[0], asked)
@@ -141,7 +140,7 @@ def scores(ctx: Ctx) -> web.StreamResponse:
         areas=web_queries.top_areas(ctx.db, [p.id for p in choices if p.id is not None]),
         values=values,
         problems=problems,
-        saved=f"Đã ghi điểm tự chấm lĩnh vực {saved}." if saved else None,
+        saved=texts.WEB_SCORE_SAVED.format(area=saved) if saved else None,
     )
 
 
@@ -153,7 +152,9 @@ def _record_score(
     if area is None:
         code = values["linh_vuc"]
         problems.append(
-            texts.WEB_NO_AREA_IN_PLAN.format(plan=plan.code, code=code) if code else CHOOSE_AREA
+            texts.WEB_NO_AREA_IN_PLAN.format(plan=plan.code, code=code)
+            if code
+            else texts.WEB_SCORE_CHOOSE_AREA
         )
         return None
     facts = AreaFacts(area.code, area.name, area.parent_code, area.max_score)
@@ -185,21 +186,24 @@ def report_form(ctx: Ctx) -> web.StreamResponse:
     """The periods of the year the date follows (its plans', as /status's) to download, and a
     field for any other."""
     if not decide(ctx.actor, Action.REPORT):
-        return ctx.refuse(REPORTS_ONLY)
+        return ctx.refuse(texts.WEB_REPORTS_ONLY)
     year = ctx.year() or ctx.today.year
-    periods = [(f"{year}-Q{q}", f"Quý {q}/{year}") for q in range(1, 5)]
-    periods += [
-        (f"{year}-H1", f"6 tháng đầu năm {year}"),
-        (f"{year}-H2", f"6 tháng cuối năm {year}"),
+    periods = [
+        (f"{year}-Q{q}", texts.WEB_PERIOD_QUARTER.format(quarter=q, year=year))
+        for q in range(1, 5)
     ]
-    periods.append((str(year), f"Cả năm {year}"))
+    periods += [
+        (f"{year}-H1", texts.WEB_PERIOD_FIRST_HALF.format(year=year)),
+        (f"{year}-H2", texts.WEB_PERIOD_SECOND_HALF.format(year=year)),
+    ]
+    periods.append((str(year), texts.WEB_PERIOD_YEAR.format(year=year)))
     return ctx.render("report.html", periods=periods, problem=ctx.query.get("loi"))
 
 
 def report_download(ctx: Ctx) -> web.StreamResponse:
     """The period's Excel workbook, as `nhacviec report` and `/report` make it."""
     if not decide(ctx.actor, Action.REPORT):
-        return ctx.refuse(REPORTS_ONLY)
+        return ctx.refuse(texts.WEB_REPORTS_ONLY)
     raw = (ctx.query.get("ky") or "").strip()
     try:
         period = parse_period(raw)

@@ -28,20 +28,9 @@ from storage import assessments, repo, web_queries
 from storage import tasks as task_store
 from storage.web_queries import TaskFilter, TaskRow
 
-NO_PLAN = "Chưa có kế hoạch nào được nạp. Quản trị hãy nhập kế hoạch (trang Nhập)."
 OTHER_UNIT = texts.VIEW_OTHER_UNIT
-ALL_ONLY = "Trang tổng quan các đơn vị dành cho TCCB, quản trị và lãnh đạo Sở."
 CHART_UNITS = 25  # the chart's bars: more would not read on a phone
 WATCH_SHOWN = 30  # the watch list's lines; the table below has every unit
-
-# The unit page's sort orders: label and key.
-SORTS = {
-    "han": "Hạn sớm trước",
-    "han-giam": "Hạn muộn trước",
-    "tien-do": "Tiến độ thấp trước",
-    "tinh-trang": "Quá hạn trước",
-    "ma": "Mã nhiệm vụ",
-}
 UNASSIGNED = "chua-giao"  # the "người thụ lý" filter's value for tasks that name no officer
 OUTCOME_ORDER = {
     Outcome.OVERDUE: 0,
@@ -58,7 +47,9 @@ def overview(ctx: Ctx) -> web.StreamResponse:
         return web.Response(status=303, headers={"Location": f"/don-vi/{ctx.unit.code}"})
     plans = ctx.plans()
     if not plans:
-        return ctx.render("message.html", title="Tổng quan", message=NO_PLAN)
+        return ctx.render(
+            "message.html", title=texts.WEB_OVERVIEW_TITLE, message=texts.WEB_NO_PLAN
+        )
     today = ctx.today
     figures = plan_figures(ctx.db, plans, today, ctx.deps.config)
     # The self-scores of the plan /score records them on (and the report shows).
@@ -84,14 +75,15 @@ def overview(ctx: Ctx) -> web.StreamResponse:
 def chart(ctx: Ctx) -> web.StreamResponse:
     """The overview's chart: the units worst first, at most CHART_UNITS of them."""
     if not decide(ctx.actor, Action.STATUS_ALL):
-        return ctx.refuse(ALL_ONLY)
+        return ctx.refuse(texts.WEB_OVERVIEW_ONLY)
     plans = ctx.plans()
     if not plans:
-        return ctx.not_found(NO_PLAN)
+        return ctx.not_found(texts.WEB_NO_PLAN)
     today = ctx.today
     figures = plan_figures(ctx.db, plans, today, ctx.deps.config)
     worst = [u for u in figures.units if u.assigned][:CHART_UNITS]
-    png = status_chart(worst, figures.thresholds, today, f"Tình hình {figures.title}")
+    title = texts.chart_plan_title(figures.title)
+    png = status_chart(worst, figures.thresholds, today, title)
     return web.Response(body=png, content_type="image/png", headers={"Cache-Control": "no-store"})
 
 
@@ -154,17 +146,17 @@ def unit_page(ctx: Ctx) -> web.StreamResponse:
     (plan_figures): the year's own tasks, without the carried ones or the cancelled ones."""
     unit = repo.unit_by_code(ctx.db, ctx.match["code"])
     if unit is None or unit.id is None:
-        return ctx.not_found(f"Không có đơn vị “{ctx.match['code']}”.")
+        return ctx.not_found(texts.NO_UNIT.format(code=ctx.match["code"]))
     if not decide(ctx.actor, Action.VIEW, TaskScope.of(unit.id)):
         return ctx.refuse(OTHER_UNIT)
     plans = ctx.plans()
     if not plans:
-        return ctx.render("message.html", title=unit.name, message=NO_PLAN)
+        return ctx.render("message.html", title=unit.name, message=texts.WEB_NO_PLAN)
     ids, year = ctx.plan_ids(), ctx.year()
     q = ctx.query
     problems: list[str] = []
-    due_from = parse_date(q.get("tu", ""), "Từ ngày", problems)
-    due_to = parse_date(q.get("den", ""), "Đến ngày", problems)
+    due_from = parse_date(q.get("tu", ""), texts.WEB_DUE_FROM, problems)
+    due_to = parse_date(q.get("den", ""), texts.WEB_DUE_TO, problems)
     assignee_id, unassigned, assignee = _assignee(ctx, q.get("thu_ly", ""), problems)
     where = TaskFilter(
         area=q.get("linh_vuc") or None,
@@ -186,7 +178,7 @@ def unit_page(ctx: Ctx) -> web.StreamResponse:
     lines = [_line(r, on, soon, late_rule) for r in chosen]
     if state:
         lines = [x for x in lines if x.outcome == state]
-    sort = q.get("sap_xep") if q.get("sap_xep") in SORTS else "han"
+    sort = q.get("sap_xep") if q.get("sap_xep") in texts.WEB_SORTS else "han"
     return ctx.render(
         "unit.html",
         unit=unit,
@@ -200,7 +192,7 @@ def unit_page(ctx: Ctx) -> web.StreamResponse:
         assignees=web_queries.assignees(ctx.db, ids, unit.id, year),
         unassigned=(UNASSIGNED, texts.UNASSIGNED_CHOICE),
         outcomes=[o.value for o in OUTCOME_ORDER],
-        sorts=SORTS,
+        sorts=texts.WEB_SORTS,
         chosen={
             "trang_thai": state,
             "linh_vuc": where.area or "",
@@ -262,12 +254,6 @@ def _local(at: datetime, tz: str) -> str:
 
 
 RECENT_DAYS = 14
-DECISIONS = {
-    ("extension", "dong-y"): "Đã đồng ý gia hạn nhiệm vụ {id}.",
-    ("extension", "tu-choi"): "Đã từ chối gia hạn nhiệm vụ {id}.",
-    ("completion", "dong-y"): "Đã xác nhận hoàn thành nhiệm vụ {id}.",
-    ("completion", "tu-choi"): "Đã trả lại nhiệm vụ {id}.",
-}
 
 
 def approvals(ctx: Ctx) -> web.StreamResponse:
@@ -277,7 +263,7 @@ def approvals(ctx: Ctx) -> web.StreamResponse:
     actor = ctx.actor
     sees_all = bool(decide(actor, Action.STATUS_ALL))
     if not sees_all and not decide(actor, Action.APPROVE, TaskScope.of(ctx.unit.id or 0)):
-        return ctx.refuse("Trang duyệt dành cho trưởng đơn vị, TCCB và quản trị.")
+        return ctx.refuse(texts.WEB_APPROVALS_ONLY)
     problems: list[str] = []
     if ctx.form is not None:
         done = _decide(ctx, problems)
@@ -289,7 +275,8 @@ def approvals(ctx: Ctx) -> web.StreamResponse:
     saved = ctx.query.get("xong", "")
     kind, _, rest = saved.partition(":")
     action, _, task_id = rest.partition(":")
-    message = DECISIONS.get((kind, action), "").format(id=task_id) if task_id.isdigit() else ""
+    said = texts.WEB_DECISIONS.get((kind, action), "")
+    message = said.format(id=task_id) if task_id.isdigit() else ""
     return ctx.render(
         "approvals.html",
         status=400 if problems else 200,
@@ -307,11 +294,11 @@ def _decide(ctx: Ctx, problems: list[str]) -> str | None:
     form = ctx.form or {}
     raw_id, kind, action = (str(form.get(k, "")).strip() for k in ("nhiem_vu", "loai", "quyet"))
     reason = str(form.get("ly_do", "")).strip() or None
-    if not raw_id.isdigit() or (kind, action) not in DECISIONS:
-        problems.append("Yêu cầu không rõ. Tải lại trang rồi chọn lại.")
+    if not raw_id.isdigit() or (kind, action) not in texts.WEB_DECISIONS:
+        problems.append(texts.WEB_DECISION_UNCLEAR)
         return None
     if action == "tu-choi" and not reason:
-        problems.append(f"Nhiệm vụ {raw_id}: ghi lý do khi từ chối hoặc trả lại.")
+        problems.append(texts.WEB_DECISION_NO_REASON.format(id=raw_id))
         return None
     who = task_store.Who(ctx.officer, "web", ctx.deps.clock.now(), ctx.today)
     try:

@@ -12,16 +12,6 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from nhacviec.base import texts
 
-OUTCOME_NAMES = texts.OUTCOME_NAMES
-ROLE_NAMES = {**texts.ROLE_NAMES, "followup": "theo dõi nhiệm vụ", "director": "lãnh đạo Sở"}
-CHANNEL_NAMES = {
-    "telegram": "Telegram",
-    "zalo": "Zalo",
-    "console": "Console",
-    "cli": "dòng lệnh",
-    "web": "trang web",
-}
-
 
 @cache
 def environment() -> Environment:
@@ -37,9 +27,9 @@ def environment() -> Environment:
         tenths=texts.tenths,
         num=texts.num,
         shorten=texts.shorten,
-        outcome=lambda o: OUTCOME_NAMES.get(str(o), str(o)),
-        role=lambda r: ROLE_NAMES.get(r, r),
-        channel=lambda c: CHANNEL_NAMES.get(c, c),
+        outcome=lambda o: texts.OUTCOME_NAMES.get(str(o), str(o)),
+        role=lambda r: texts.WEB_ROLE_NAMES.get(r, r),
+        channel=lambda c: texts.WEB_CHANNEL_NAMES.get(c, c),
     )
     env.globals.update(flag_name=texts.flag_name, carried_mark=texts.carried_mark)
     return env

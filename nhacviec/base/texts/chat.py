@@ -107,6 +107,7 @@ def link_locked(seconds: float) -> str:
 
 UNKNOWN_COMMAND = "Không hiểu lệnh “{command}”. Gõ /help để xem các lệnh."
 NOT_A_COMMAND = "Hãy gõ một lệnh, ví dụ /tasks. Gõ /help để xem các lệnh."
+NO_PLAN_LOADED = "Chưa có kế hoạch nào được nạp."
 NO_PLAN = "Chưa có kế hoạch nào được nạp. Quản trị hãy chạy: nhacviec import TỆP"
 DONE_USAGE = (
     "Gõ: /done ID [số văn bản] [ghi chú], ví dụ /done 12 Đã gửi báo cáo "
@@ -385,7 +386,7 @@ TASK_ERRORS = {
     "no_unit": "Không có đơn vị “{value}”.",
     "no_area": "Không có lĩnh vực “{value}”.",
     "bad_day": "Ngày “{value}” không đúng dạng dd/mm/yyyy.",
-    "no_plan": "Chưa có kế hoạch nào được nạp.",
+    "no_plan": NO_PLAN_LOADED,
     "no_task": "Không có nhiệm vụ số {value}.",
     "ext_pending": "Nhiệm vụ {value} đã có đề nghị gia hạn đang chờ duyệt.",
     "ext_no_reason": "Cần ghi lý do xin gia hạn.",

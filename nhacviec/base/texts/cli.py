@@ -58,7 +58,17 @@ CLI_KIND_NAMES = {
 
 def cli_import_counts(bucket: dict[str, int]) -> str:
     """'3 đơn vị, 12 nhiệm vụ' for the kinds with a count; '0' when none."""
-    return ", ".join(f"{n} {CLI_KIND_NAMES[k]}" for k, n in bucket.items() if n) or "0"
+    return ", ".join(f"{n} {CLI_KIND_NAMES.get(k, k)}" for k, n in bucket.items() if n) or "0"
+
+
+def import_changes(
+    created: dict[str, int], updated: dict[str, int], unchanged: dict[str, int]
+) -> str:
+    """What an import adds, changes and keeps, as the CLI and the web page both say it."""
+    return (
+        f"thêm {cli_import_counts(created)}; sửa {cli_import_counts(updated)}; "
+        f"giữ nguyên {cli_import_counts(unchanged)}"
+    )
 
 
 def cli_import_ongoing(codes: Sequence[str], shown_at_most: int) -> str:
@@ -81,10 +91,7 @@ def cli_import_summary(
     unchanged: dict[str, int],
 ) -> str:
     verb = "Xem trước (chưa ghi gì)" if dry_run else "Đã nhập"
-    return (
-        f"{verb} {file_name}: thêm {cli_import_counts(created)}; "
-        f"sửa {cli_import_counts(updated)}; giữ nguyên {cli_import_counts(unchanged)}."
-    )
+    return f"{verb} {file_name}: {import_changes(created, updated, unchanged)}."
 
 
 def cli_import_for_real(file: Path) -> str:
