@@ -55,6 +55,7 @@ class Refusal(StrEnum):
     NOT_APPROVER = "not_approver"
     ASSIGNEE_ONLY = "assignee_only"
     NOT_OPEN = "not_open"
+    AWAITING = "awaiting"
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +130,10 @@ def decide(actor: Actor, action: Action, task: TaskScope | None = None) -> Decis
             return _no(Refusal.CANCELLED)
         if action is Action.CANCEL and task.state == "done":
             return _no(Refusal.DONE)
+        # A completion waiting for confirmation is decided first (confirmed: done; returned:
+        # open, then it may be cancelled): a cancelled task must not wait for an approver.
+        if action is Action.CANCEL and task.state == "reported":
+            return _no(Refusal.AWAITING)
         if action is Action.REOPEN and task.state != "cancelled":
             return _no(Refusal.NOT_CANCELLED)
         if action is Action.EDIT and task.state == "cancelled":

@@ -437,9 +437,16 @@ def cancel(session: Session, task: Task, who: Who, reason: str, notify: bool = T
         raise TaskError("cancelled", str(task.id))
     if task.state == TaskState.DONE:
         raise TaskError("done", str(task.id))
+    if task.state == TaskState.REPORTED:
+        # Confirmed or returned first (rules.access refuses it too): else the approver would
+        # still be asked about a task no longer in the plan.
+        raise TaskError("awaiting", str(task.id))
     if not reason.strip():
         raise TaskError("no_reason")
     task.state = TaskState.CANCELLED
+    # An extension asked and not yet decided is moot: nobody is asked to decide it any more
+    # (the request stays in the task's story; the cancellation event says why).
+    task.extension_to, task.extension_step = None, None
     session.add(task)
     session.flush()
     event = record(

@@ -46,6 +46,13 @@ def who(role: Role, unit: int = KHTC, active: bool = True) -> Actor:
             False,
             Refusal.DONE,
         ),
+        (
+            who(Role.TCCB, TCCB),
+            Action.CANCEL,
+            TaskScope.of(KHTC, state="reported"),
+            False,
+            Refusal.AWAITING,
+        ),
         (who(Role.TCCB, TCCB), Action.REOPEN, TASK, False, Refusal.NOT_CANCELLED),
         (who(Role.TCCB, TCCB), Action.REOPEN, TaskScope.of(KHTC, state="cancelled"), True, None),
         (

@@ -372,6 +372,8 @@ ACCESS_REFUSALS = {
     "assignee_only": "Nhiệm vụ {id} có cán bộ thụ lý: chỉ người thụ lý hoặc trưởng đơn vị "
     "xin gia hạn.",
     "not_open": "Nhiệm vụ {id} không còn đang làm, không xin gia hạn được.",
+    "awaiting": "Nhiệm vụ {id} đã báo hoàn thành, đang chờ xác nhận: xác nhận hoặc trả lại "
+    "trước khi huỷ.",
 }
 
 TASK_ERRORS = {
