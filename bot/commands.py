@@ -36,7 +36,7 @@ from rules import Outcome, TaskFacts, days_overdue, outcome_on
 from rules.access import Action, Decision, decide, decide_for
 from rules.calendar import WorkingCalendar
 from rules.docnumber import split_document_number
-from storage import approvals, people, repo, web_sessions
+from storage import absence, approvals, repo, web_sessions
 from storage import tasks as task_store
 from storage.db import Engine, Session, is_busy, quick_engine, session_scope
 from storage.models import ChatState, Officer, Plan, Task, TaskState, Unit
@@ -72,7 +72,9 @@ def task_line(task: TaskFacts, on: date, due_soon_days: int, progress: int) -> s
     elif outcome is Outcome.DUE_SOON and task.deadline is not None:
         left = (task.deadline - on).days
         badge = texts.TASKS_DUE_TODAY_BADGE if left == 0 else texts.days_left_badge(left)
-    details = texts.deadline_details(task.deadline, progress, badge, task.written)
+    details = texts.deadline_details(
+        task.deadline, progress, badge, task.written, task.carried_from
+    )
     return texts.task_entry(task.id, task.title, details)
 
 
@@ -393,12 +395,16 @@ class ChatService:
         who = actor(officer)
         if officer.role in ("head", "tccb", "admin"):
             lines.append(texts.HELP_DECIDE)
-        if decide(who, Action.FOLLOW_UP):
+        if decide(who, Action.STATUS_ALL):
             lines.append(texts.HELP_STATUS_ALL)
-        elif decide(who, Action.STATUS_ALL):
-            lines.append(texts.HELP_STATUS_ALL.split("\n", 1)[0])
         elif decide(who, Action.STATUS_OWN):
             lines.append(texts.HELP_STATUS_OWN)
+        # Each line only to those its command lets through: the director and the follow-up
+        # officer read the areas and the report, TCCB also records scores and inspections.
+        if decide(who, Action.REPORT):
+            lines.append(texts.HELP_READ_FIGURES)
+        if decide(who, Action.FOLLOW_UP):
+            lines.append(texts.HELP_FOLLOW_UP)
         if decide(who, Action.ASSIGN):
             lines.append(texts.HELP_PLAN_KEEPER)
         if decide(who, Action.PEOPLE):
@@ -464,10 +470,15 @@ class ChatService:
         if not plans or unit is None:
             return [Reply(texts.NO_PLAN)]
         ids = [p.id for p in plans if p.id is not None]
-        tasks = repo.open_tasks_of_unit(session, officer.unit_id, ids)
-        co_tasks = [
-            t for i in ids for t in task_store.open_co_tasks_of_unit(session, officer.unit_id, i)
-        ]
+        # The unfinished tasks of a closed year carried into this one are listed too, marked.
+        year = plans[0].year
+        tasks = repo.open_tasks_of_unit(session, officer.unit_id, ids, year)
+        co_tasks = task_store.open_co_tasks_of_unit(session, officer.unit_id, ids, year)
+        year_of = repo.plan_year_of(session)
+
+        def carried_from(task: Task) -> int | None:
+            return None if task.plan_id in ids else year_of.get(task.plan_id)
+
         lead_ids = {t.id for t in tasks}
         tasks += co_tasks
         if not tasks:
@@ -496,6 +507,7 @@ class ChatService:
                     title=task.title,
                     progress=task.progress,
                     written=task.deadline if task.deadline != task.due else None,
+                    carried_from=carried_from(task),
                 )
                 line = task_line(facts, today, self.config.rules.due_soon_days, task.progress)
                 lines.append(f"{line} · {texts.CO_UNIT_MARK} {texts.co_task_lead(facts.unit)}")
@@ -509,6 +521,7 @@ class ChatService:
                 title=task.title,
                 progress=task.progress,
                 written=task.deadline if task.deadline != task.due else None,
+                carried_from=carried_from(task),
             )
             lines.append(task_line(facts, today, self.config.rules.due_soon_days, task.progress))
             buttons.append(task_buttons(task.id or 0))
@@ -564,7 +577,7 @@ class ChatService:
     ) -> tuple[Decision, Officer | None]:
         """rules.access.decide_for: the officer's own rights, or those of an absent officer
         they stand in for today (then that officer is returned: the act is in their name)."""
-        covered = people.covering(session, officer, self.today)
+        covered = absence.covering(session, officer, self.today)
         allowed, absent = decide_for(
             actor(officer), action, scope(session, task), [actor(o) for o in covered]
         )

@@ -13,9 +13,8 @@ import re
 from dataclasses import dataclass
 
 from rules.textnorm import clean_text
+from storage.repo import MAX_ID  # the largest id a task can have
 
-# PostgreSQL's INTEGER, the smaller of the two databases' id types (SQLite's is 2^63 - 1).
-MAX_ID = 2**31 - 1
 _ASCII_NUMBER = re.compile(r"[0-9]{1,12}")
 
 

@@ -21,6 +21,7 @@ from storage.models import ChatState, Officer
 
 Handler = Callable[[Session, Incoming, Officer, Command], list[Reply]]
 MOVE_STEP = "canbo:chuyen"
+# Data, not messages: the answers to MOVE_TASKS_QUESTION typed instead of a button.
 YES_WORDS = {"co", "có", "c", "yes", "y"}
 NO_WORDS = {"khong", "không", "k", "no", "n"}
 
@@ -127,7 +128,7 @@ class PeopleCommands:
             rows = people.list_officers(session)
         except people.PeopleError as err:
             return _refused(err)
-        return [Reply("\n".join(officer_line(r) for r in rows) or "Chưa có cán bộ nào.")]
+        return [Reply("\n".join(officer_line(r) for r in rows) or texts.NO_OFFICERS)]
 
     def nghiviec(
         self, session: Session, message: Incoming, officer: Officer, command: Command
@@ -176,11 +177,12 @@ class PeopleCommands:
             self.now(),
         )
         question = texts.MOVE_TASKS_QUESTION.format(code=subject.code, count=count, unit=unit.code)
+        follow, stay, drop = texts.MOVE_TASKS_BUTTONS
         buttons = [
             [
-                Button("Chuyển theo", "g:chuyen:co"),
-                Button("Để lại", "g:chuyen:khong"),
-                Button("Thôi", "g:chuyen:huy"),
+                Button(follow, "g:chuyen:co"),
+                Button(stay, "g:chuyen:khong"),
+                Button(drop, "g:chuyen:huy"),
             ]
         ]
         return [Reply(question, buttons=buttons, expects_answer=True)]
@@ -248,9 +250,15 @@ class PeopleCommands:
 def officer_line(row: people.OfficerRow) -> str:
     """One officer of a list: code, name, unit, role, chats."""
     o = row.officer
-    role = texts.ROLE_NAMES.get(o.role, o.role) + (" (trưởng)" if row.is_head else "")
-    state = "" if o.active else " · đã ngừng"
-    return f"{o.code} · {o.name} · {row.unit_code} · {role} · {row.links} chat{state}"
+    return texts.officer_line_text(
+        o.code,
+        o.name,
+        row.unit_code,
+        texts.ROLE_NAMES.get(o.role, o.role),
+        row.is_head,
+        row.links,
+        o.active,
+    )
 
 
 def officer_card(session: Session, officer: Officer, today: date, tz: str) -> str:
@@ -261,14 +269,17 @@ def officer_card(session: Session, officer: Officer, today: date, tz: str) -> st
     lines = [officer_line(rows[0])] if rows else [officer.code]
     for leave in people.leaves_of(session, officer.id or 0, today):
         substitute = session.get(Officer, leave.substitute_id) if leave.substitute_id else None
-        stand_in = f", {substitute.code} thay" if substitute else ", trưởng đơn vị nhận thay"
-        lines.append(f"Vắng {texts.d(leave.starts_on)}–{texts.d(leave.ends_on)}{stand_in}")
+        lines.append(
+            texts.officer_leave_line(
+                leave.starts_on, leave.ends_on, substitute.code if substitute else None
+            )
+        )
     named = people.open_tasks_named_to(session, officer.id or 0)
     if named:
-        lines.append(f"Thụ lý {len(named)} nhiệm vụ mở: " + ", ".join(str(t.id) for t in named))
+        lines.append(texts.officer_named_tasks([t.id or 0 for t in named]))
     events = people.officer_events(session, officer.id or 0)
     if events:
-        lines.append("Lịch sử:")
+        lines.append(texts.OFFICER_HISTORY)
         lines += [
             texts.officer_event_line(
                 e.at, tz, e.actor, e.channel, e.kind, e.field, e.old, e.new, e.reason

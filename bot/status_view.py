@@ -55,9 +55,12 @@ _ORDER = {
 
 def rate_line(f: UnitFigures) -> str:
     """`   năm 38,1% (8/21) · đến nay 50% (8/16)`: both rates with what they are taken on."""
-    return (
-        f"   năm {texts.tenths(f.year_tenths)} ({f.failed_or_late}/{f.assigned}) · "
-        f"đến nay {texts.tenths(f.so_far_tenths)} ({f.failed_or_late}/{f.settled})"
+    return texts.status_rates(
+        texts.tenths(f.year_tenths),
+        f.failed_or_late,
+        f.assigned,
+        texts.tenths(f.so_far_tenths),
+        f.settled,
     )
 
 
@@ -71,18 +74,18 @@ def unit_lines(f: UnitFigures, thresholds: Thresholds, label: str | None = None)
         f"{texts.FLAG_ICONS[f.flag]} {label or f.unit} "
         f"{texts.flag_text(f.flag, thresholds.fail, f.basis)}"
     )
-    counts = f"   đúng {f.on_time} · trễ {f.late} · quá hạn {f.overdue} · mở {f.open}"
+    counts = texts.status_counts(f.on_time, f.late, f.overdue, f.open)
     return [head, rate_line(f), f"   {texts.margin_text(f.margin, f.year_over)}", counts]
 
 
 def inspection_lines(cov: InspectionCoverage) -> list[str]:
     """`🔎 Kiểm tra CCHC 2023: 2/14 (14%)` and what is still needed for the target."""
     share = texts.pct(cov.share, (cov.target,))
-    lines = [f"🔎 Kiểm tra CCHC {cov.year}: {len(cov.inspected)}/{cov.total} ({share})"]
+    lines = [texts.status_inspections(cov.year, len(cov.inspected), cov.total, share)]
     if cov.met:
-        lines.append(f"   ✅ đạt mục tiêu ≥{texts.pct(cov.target)}")
+        lines.append(texts.status_inspections_met(cov.target))
     else:
-        lines.append(f"   mục tiêu ≥{texts.pct(cov.target)}: còn {cov.needed} đơn vị")
+        lines.append(texts.status_inspections_needed(cov.target, cov.needed))
     return lines
 
 
@@ -100,20 +103,22 @@ def department_blocks(
     t = figures.thresholds
     total = figures.total
     lines = [
-        f"📊 Tình hình {figures.title}",
-        f"Ngày {texts.d(figures.on)} · {total.assigned} nhiệm vụ",
+        texts.status_title(figures.title),
+        texts.status_day(figures.on, total.assigned),
         texts.SHARE_RULE,
         texts.SO_FAR_RULE,
-        f"🔴 từ {texts.pct(t.fail)}: không hoàn thành NV",
-        f"🟡 từ {texts.pct(t.warning)}: cảnh báo",
+        texts.status_fail_line(t.fail),
+        texts.status_warning_line(t.warning),
     ]
     if figures.counted:
-        lines.append("Chỉ tính NV do " + ", ".join(figures.counted) + " giao")
+        lines.append(texts.status_counted(figures.counted))
     watch = figures.watch
     if watch:
         codes = [f.unit for f in watch[:WATCH_CODES]]
-        more = f" và {len(watch) - WATCH_CODES} đơn vị khác" if len(watch) > WATCH_CODES else ""
-        lines.append(f"⚠️ Cần chú ý ({len(watch)}): " + ", ".join(codes) + more)
+        more = (
+            texts.status_more_units(len(watch) - WATCH_CODES) if len(watch) > WATCH_CODES else ""
+        )
+        lines.append(texts.status_watch(len(watch), codes, more))
     else:
         lines.append(texts.NO_WATCH)
     lines.append("")
@@ -123,16 +128,13 @@ def department_blocks(
     rest = with_tasks[DETAILED_UNITS:]
     if rest:
         worst = rest[0]
-        lines.append(
-            f"… {len(rest)} đơn vị khác, cao nhất {worst.unit} năm "
-            f"{texts.tenths(worst.year_tenths)} (xem /status ĐƠN_VỊ)"
-        )
-    lines.append("\n".join(unit_lines(total, t, label="Toàn Sở")))
+        lines.append(texts.status_rest(len(rest), worst.unit, texts.tenths(worst.year_tenths)))
+    lines.append("\n".join(unit_lines(total, t, label=texts.DEPARTMENT_TOTAL)))
     idle = [f.unit for f in figures.units if not f.assigned]
     if idle:
         shown = ", ".join(sorted(idle)[:WATCH_CODES])
-        more = f" và {len(idle) - WATCH_CODES} đơn vị khác" if len(idle) > WATCH_CODES else ""
-        lines.append("Chưa có nhiệm vụ: " + shown + more)
+        more = texts.status_more_units(len(idle) - WATCH_CODES) if len(idle) > WATCH_CODES else ""
+        lines.append(texts.status_idle(shown, more))
     criterion = criterion_lines(figures)
     if criterion:
         lines.append("\n".join(criterion))
@@ -141,11 +143,8 @@ def department_blocks(
         lines += inspection_lines(assessment.inspections)
         s = assessment.scores
         if s.scored:
-            lines.append(
-                f"📝 Tự chấm {s.scored}/{len(s.areas)} lĩnh vực: "
-                f"{texts.num(s.total)}/{texts.num(s.max_total)}"
-            )
-    lines.append("Xem: /status ĐƠN_VỊ · /areas")
+            lines.append(texts.status_scores(s.scored, len(s.areas), s.total, s.max_total))
+    lines.append(texts.STATUS_SEE)
     return lines
 
 
@@ -155,8 +154,8 @@ def criterion_lines(figures: PlanFigures) -> list[str]:
     if c is None or not c.assigned:
         return []
     return [
-        f"🏛 Tiêu chí 1.6 (NV Tỉnh ủy, HĐND, UBND giao): {c.assigned} NV",
-        f"   đến hạn {c.settled} · đúng {c.on_time} · trễ {c.late} · quá hạn {c.overdue}",
+        texts.status_criterion(c.assigned),
+        texts.status_criterion_counts(c.settled, c.on_time, c.late, c.overdue),
     ]
 
 
@@ -165,11 +164,12 @@ def authority_lines(figures: PlanFigures) -> list[str]:
     rows = [a for a in figures.authorities if a.assigned]
     if not rows:
         return []
-    lines = ["Theo cơ quan giao:"]
+    lines = [texts.STATUS_BY_AUTHORITY]
     for a in sorted(rows, key=lambda r: (-r.assigned, r.unit)):
         lines.append(
-            f"• {a.unit} {a.assigned} NV · năm {texts.tenths(a.year_tenths)} · "
-            f"đến nay {texts.tenths(a.so_far_tenths)}"
+            texts.status_authority(
+                a.unit, a.assigned, texts.tenths(a.year_tenths), texts.tenths(a.so_far_tenths)
+            )
         )
     return lines
 
@@ -179,22 +179,21 @@ def task_lines(task: TaskFacts, on: date, due_soon_days: int) -> list[str]:
     `#12 title…` and `   🔴 quá hạn 25 ngày · hạn 25/06/2023`."""
     outcome = outcome_on(task, on, due_soon_days)
     icon = texts.OUTCOME_ICONS[outcome]
-    deadline = f"hạn {texts.deadline_text(task.deadline, task.written)}"
+    deadline = texts.status_deadline(texts.deadline_text(task.deadline, task.written))
     progress = f"{task.progress}%"
     if outcome is Outcome.OVERDUE:
-        details = [f"{icon} quá hạn {days_overdue(task, on)} ngày", deadline]
+        details = [texts.status_overdue(icon, days_overdue(task, on)), deadline]
     elif outcome is Outcome.DUE_SOON and task.deadline is not None:
-        left = (task.deadline - on).days
-        when = "hạn hôm nay" if left == 0 else f"còn {left} ngày"
-        details = [f"{icon} {when}", deadline, progress]
+        details = [texts.status_due_in(icon, (task.deadline - on).days), deadline, progress]
     elif outcome is Outcome.OPEN:
         details = [f"{icon} {deadline}", progress]
     elif outcome is Outcome.DONE_LATE:
-        details = [f"{icon} xong trễ {days_late(task, on)} ngày", texts.d(task.completed_on)]
+        details = [texts.status_done_late(icon, days_late(task, on)), texts.d(task.completed_on)]
     else:
-        details = [f"{icon} xong {texts.d(task.completed_on)}"]
+        details = [texts.status_done(icon, task.completed_on)]
         if task.extended_from is not None:
             details.append(texts.OUTCOME_EXTENDED)
+    details.append(texts.carried_mark(task.carried_from))
     return texts.task_entry(task.id, task.title, details, TITLE_WIDTH).split("\n")
 
 
@@ -205,15 +204,22 @@ def unit_text(
     due_soon_days: int,
     page: int = 1,
 ) -> str:
-    """A unit's figures and one page of its tasks, the ones needing action first."""
+    """A unit's figures and one page of its tasks, the ones needing action first. Tasks
+    carried from a closed year are listed (marked) but not in the figures, which are the
+    year's own."""
     on = figures.on
     f = figures.unit(code)
     name = figures.unit_names.get(code, code)
-    lines = [f"📋 {code} · {name}", f"Ngày {texts.d(on)}"]
-    if f is None or not f.assigned:
-        lines.append("Chưa có nhiệm vụ.")
+    lines = [texts.status_unit_head(code, name), texts.status_on(on)]
+    if (f is None or not f.assigned) and not tasks:
+        lines.append(texts.STATUS_UNIT_NO_TASKS)
         return "\n".join(lines)
-    lines += unit_lines(f, figures.thresholds)
+    if f is not None and f.assigned:
+        lines += unit_lines(f, figures.thresholds)
+    carried_from = sorted({t.carried_from for t in tasks if t.carried_from is not None})
+    if carried_from:
+        carried = sum(1 for t in tasks if t.carried_from is not None)
+        lines.append(texts.carried_note(carried, carried_from))
     ranked = sorted(
         tasks,
         key=lambda t: (_ORDER[outcome_on(t, on, due_soon_days)], t.deadline or date.max, t.id),
@@ -223,18 +229,20 @@ def unit_text(
     for task in ranked[(page - 1) * TASKS_PER_PAGE : page * TASKS_PER_PAGE]:
         lines += task_lines(task, on, due_soon_days)
     if page < pages:
-        lines.append(f"Trang {page}/{pages} · gõ /status {code} {page + 1}")
+        lines.append(texts.status_page_next(page, pages, code))
     elif pages > 1:
-        lines.append(f"Trang {page}/{pages}")
+        lines.append(texts.status_page(page, pages))
     return "\n".join(lines)
 
 
 def awaiting_text(session: Session, plans: list[Plan], unit_id: int | None) -> str:
-    """Tasks reported done and waiting for confirmation (not yet counted as done)."""
+    """Tasks reported done and waiting for confirmation (not yet counted as done), those
+    carried into the plans' year included."""
+    ids = [p.id for p in plans if p.id is not None]
+    year = plans[0].year if plans else None
     waiting = [
         t
-        for plan in plans
-        for t in approvals.awaiting_confirmation(session, plan.id or 0)
+        for t in approvals.awaiting_confirmation(session, ids, year)
         if unit_id is None or t.lead_unit_id == unit_id
     ]
     if not waiting:
@@ -242,9 +250,9 @@ def awaiting_text(session: Session, plans: list[Plan], unit_id: int | None) -> s
     lines = ["", texts.AWAITING_HEADER.format(count=len(waiting))]
     for task in waiting[:10]:
         step = texts.STEP_NAMES.get(task.confirm_step or "", "")
-        lines.append(f"#{task.id} báo xong {texts.d(task.reported_on)} · chờ {step}")
+        lines.append(texts.status_awaiting(task.id or 0, task.reported_on, step))
     if len(waiting) > 10:
-        lines.append(f"… và {len(waiting) - 10} nhiệm vụ khác")
+        lines.append(texts.status_more_tasks(len(waiting) - 10))
     return "\n".join(lines)
 
 
@@ -294,7 +302,12 @@ def status_replies(
         code = unit.code if unit else unit_code
         late_rule = config.approvals.extension_counts_late
         ids = [p.id for p in plans if p.id is not None]
-        facts = repo.task_facts(session, ids, unit.id) if unit and unit.id else []
+        # Listed with the tasks carried into the year (storage/carry.py); counted apart.
+        facts = (
+            repo.task_facts(session, ids, unit.id, carried_into=plans[0].year)
+            if unit and unit.id
+            else []
+        )
         tasks = [judged(t, late_rule) for t in facts]
         text = unit_text(figures, code, tasks, config.rules.due_soon_days, page)
         return numbered(text + awaiting_text(session, plans, unit.id if unit else None))
@@ -302,7 +315,9 @@ def status_replies(
     waiting = awaiting_text(session, plans, None).strip("\n")
     replies = numbered_blocks([*blocks, waiting] if waiting else blocks)
     if with_chart:
-        png = status_chart(figures.units, figures.thresholds, on, f"Tình hình {figures.title}")
+        png = status_chart(
+            figures.units, figures.thresholds, on, texts.chart_plan_title(figures.title)
+        )
         replies[-1].attachments.append(Attachment(f"tinh-hinh-{on:%Y%m%d}.png", png, kind="photo"))
     return replies
 
@@ -310,13 +325,13 @@ def status_replies(
 def area_lines(a: AreaFigures, self_score: float | None, last_year: int) -> list[str]:
     """An area in four short lines: name, tasks, progress, points."""
     area = a.area
-    tasks = f"   {a.tasks} NV: xong {a.done} (trễ {a.late}), quá hạn {a.overdue}"
     return [
         f"{area.code}. {texts.shorten(area.name, TITLE_WIDTH)}",
-        tasks,
-        f"   tiến độ TB {a.mean_progress:.0f}% · xong {texts.pct(a.done_share)}",
-        f"   MT {texts.num(area.target_score)}/{texts.num(area.max_score)} · "
-        f"{last_year} {texts.num(area.last_year_score)} · tự chấm {texts.num(self_score)}",
+        texts.areas_tasks(a.tasks, a.done, a.late, a.overdue),
+        texts.areas_progress(a.mean_progress, a.done_share),
+        texts.areas_points(
+            area.target_score, area.max_score, last_year, area.last_year_score, self_score
+        ),
     ]
 
 
@@ -327,12 +342,11 @@ def areas_replies(session: Session, plans: list[Plan], on: date, config: Config)
     plan = figures.plan
     scores = assessment_figures(session, plan, on, config).scores
     by_code = {s.area.code: s.points for s in scores.areas}
-    lines = [f"📚 Lĩnh vực {figures.title}", f"Ngày {texts.d(on)} · MT = mục tiêu"]
+    lines = [texts.areas_title(figures.title), texts.areas_day(on)]
     for a in figures.areas:
         lines += area_lines(a, by_code.get(a.area.code), plan.year - 1)
     lines.append(
-        f"📝 Tự chấm {scores.scored}/{len(scores.areas)} lĩnh vực: "
-        f"{texts.num(scores.total)}/{texts.num(scores.max_total)}"
+        texts.status_scores(scores.scored, len(scores.areas), scores.total, scores.max_total)
     )
     lines.append(
         texts.GOAL_NOTE.format(
@@ -342,5 +356,5 @@ def areas_replies(session: Session, plans: list[Plan], on: date, config: Config)
             max=texts.num(scores.max_total),
         )
     )
-    lines.append("Ghi điểm: /score LĨNH_VỰC ĐIỂM")
+    lines.append(texts.AREAS_HOW_TO_SCORE)
     return numbered("\n".join(lines))

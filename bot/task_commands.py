@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.messages import Button, Incoming, Reply
 from nhacviec.base import texts
-from rules import TaskFacts, days_late
+from rules import days_late
 from rules.access import Action, Actor, Decision, TaskScope, decide
 from rules.approvals import judged
 from rules.recurrence import RecurrenceError, parse_recurrence
@@ -229,7 +229,8 @@ class TaskCommands:
     def _add(
         self, session: Session, message: Incoming, officer: Officer, draft: dict[str, Any]
     ) -> Reply:
-        plan = repo.current_plan(session)
+        deadline = store.parse_day(draft["deadline"]) if draft.get("deadline") else None
+        plan = repo.plan_for_new_task(session, self.service.today, deadline)
         if plan is None or plan.id is None:
             return Reply(texts.NO_PLAN)
         unit = store.unit_by_code(session, draft["unit"])
@@ -242,7 +243,7 @@ class TaskCommands:
                 plan_id=plan.id,
                 title=draft["title"],
                 lead_unit_id=unit.id or 0,
-                deadline=store.parse_day(draft["deadline"]) if draft.get("deadline") else None,
+                deadline=deadline,
                 authority=draft.get("authority"),
                 document=draft.get("document"),
                 assignee_id=assignee.id if assignee else None,
@@ -428,19 +429,10 @@ class TaskCommands:
         return [Reply(story)]
 
 
-def done_outcome(task: Task, extension_counts_late: bool) -> str:
-    """ "đúng hạn", "đúng hạn (đã gia hạn)" or "trễ N ngày", as the figures judge it."""
-    facts = judged(
-        TaskFacts(
-            id=task.id or 0,
-            code=task.code,
-            unit="",
-            deadline=task.deadline,
-            completed_on=task.completed_on,
-            extended_from=task.extended_from,
-        ),
-        extension_counts_late,
-    )
+def done_outcome(session: Session, task: Task, extension_counts_late: bool) -> str:
+    """ "đúng hạn", "đúng hạn (đã gia hạn)" or "trễ N ngày", as the figures judge it: against
+    the effective deadline (a Saturday deadline met on Monday is on time)."""
+    facts = judged(repo.facts_of(session, task), extension_counts_late)
     late = days_late(facts, facts.completed_on or date.max)
     if late > 0:
         return texts.outcome_late(late)
@@ -464,7 +456,8 @@ def task_story(
     if task.authority or task.document:
         lines.append(texts.story_authority(task.authority or texts.NO_VALUE, task.document))
     first = store.first_deadline(session, task)
-    deadline = texts.story_deadline(task.deadline)
+    facts = repo.facts_of(session, task)
+    deadline = texts.story_deadline(facts.deadline, facts.written)
     if task.extended_from is not None:
         deadline += texts.story_extended(texts.EXTENDED_MARK, task.extended_from)
     elif first != task.deadline:
@@ -472,7 +465,7 @@ def task_story(
     state = texts.STATE_NAMES.get(task.state, task.state)
     if task.state == TaskState.DONE:
         state += f" {texts.d(task.completed_on)}"
-        state += f" · {done_outcome(task, extension_counts_late)}"
+        state += f" · {done_outcome(session, task, extension_counts_late)}"
     elif task.state == TaskState.REPORTED:
         step = texts.STEP_NAMES.get(task.confirm_step or "", "")
         state += texts.story_reported(step, task.reported_on)

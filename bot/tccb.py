@@ -80,8 +80,7 @@ class TccbCommands:
         plans = self._plans_or_refusal(session, officer, action)
         if isinstance(plans, Reply):
             return plans
-        scored = [p for p in plans if p.id is not None and repo.area_facts(session, p.id)]
-        return (scored or plans)[0]
+        return assessments.scored_plan(session, plans) or plans[0]
 
     # -- /areas ------------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from nhacviec import cli_vi
 from nhacviec.base import texts
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from storage.importer import ImportSummary
 
 app = typer.Typer(
-    help="nhacviec – nhắc việc: theo dõi nhiệm vụ và hạn cho cơ quan nhà nước.",
+    help=texts.CLI_HELP,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -44,15 +45,13 @@ def error(message: str, style: str | None = "red") -> None:
 
 ConfigOption = Annotated[
     Path | None,
-    typer.Option("--config", "-c", help="Tệp cấu hình TOML (mặc định: $NHACVIEC_CONFIG)."),
+    typer.Option("--config", "-c", help=texts.CLI_HELP_CONFIG),
 ]
 # The demo's default date: a Monday in March 2023, when the example plan's first reports are due.
 DEMO_DAY = date(2023, 3, 13)
 # The example plan, shipped inside the package (nhacviec/data) so an installed wheel has it.
 DEMO_PLAN = "ke-hoach-cchc-2023.xlsx"
-OnOption = Annotated[
-    str | None, typer.Option("--on", help="Ngày mà các quy tắc nhìn thấy, dd/mm/yyyy.")
-]
+OnOption = Annotated[str | None, typer.Option("--on", help=texts.CLI_HELP_ON)]
 
 
 def parse_day(text: str) -> date:
@@ -62,12 +61,12 @@ def parse_day(text: str) -> date:
             return datetime.strptime(text.strip(), fmt).date()
         except ValueError:
             continue
-    raise typer.BadParameter(f"ngày '{text}' không đúng dạng dd/mm/yyyy")
+    raise typer.BadParameter(texts.cli_bad_day(text))
 
 
 ByOption = typer.Option(
     "--by",
-    help="Mã cán bộ thực hiện (ghi vào lịch sử nhiệm vụ); bỏ trống: quản trị.",
+    help=texts.CLI_HELP_BY,
 )
 
 # Set by the global `nhacviec --config PATH …` option; a command's own --config wins.
@@ -78,10 +77,10 @@ _global_config: Path | None = None
 def _main(
     config: Annotated[
         Path | None,
-        typer.Option("--config", "-c", help="Tệp cấu hình TOML (mặc định: $NHACVIEC_CONFIG)."),
+        typer.Option("--config", "-c", help=texts.CLI_HELP_CONFIG),
     ] = None,
 ) -> None:
-    """nhacviec – nhắc việc: theo dõi nhiệm vụ và hạn cho cơ quan nhà nước."""
+    """The options every command shares (typer shows texts.CLI_HELP)."""
     global _global_config
     _global_config = config
 
@@ -119,22 +118,13 @@ def _app(config_path: Path | None, on: str | None = None) -> App:
         fail(texts.explain(exc))
 
 
-@app.command()
+@app.command(help=texts.CLI_HELP_INIT)
 def init(config: ConfigOption = None) -> None:
-    """Tạo hoặc nâng cấp cơ sở dữ liệu (chạy lại nhiều lần không sao)."""
+    """Create or upgrade the database; running it again is harmless."""
     built = _app(config)
-    console.print(
-        f"Cơ sở dữ liệu sẵn sàng: {built.engine.url.render_as_string(hide_password=True)}"
-    )
+    console.print(texts.cli_database_ready(built.engine.url.render_as_string(hide_password=True)))
 
 
-KIND_NAMES = {
-    "plan": "kế hoạch",
-    "area": "lĩnh vực",
-    "unit": "đơn vị",
-    "officer": "cán bộ",
-    "task": "nhiệm vụ",
-}
 # How many added or changed records a preview lists before it only counts the rest.
 PREVIEW_LINES = 40
 
@@ -145,61 +135,47 @@ def _say(target: Console, text: str, style: str | None = None) -> None:
     target.print(text, markup=False, highlight=False, style=style, soft_wrap=True)
 
 
-def _counts(bucket: dict[str, int]) -> str:
-    return ", ".join(f"{n} {KIND_NAMES[k]}" for k, n in bucket.items() if n) or "0"
-
-
 def _print_summary(file: Path, summary: ImportSummary, dry_run: bool) -> None:
     _print_warnings(summary.warnings)
     if summary.ongoing:
-        shown = ", ".join(summary.ongoing[:PREVIEW_LINES])
-        more = len(summary.ongoing) - PREVIEW_LINES
-        _say(
-            console,
-            f"{len(summary.ongoing)} nhiệm vụ 'Thường xuyên' (không có hạn, không nhắc hạn): "
-            f"{shown}" + (f" … và {more} nhiệm vụ nữa" if more > 0 else ""),
-        )
+        _say(console, texts.cli_import_ongoing(summary.ongoing, PREVIEW_LINES))
     for code, values in list(summary.unstored.items())[:PREVIEW_LINES]:
-        _say(
-            console,
-            f"  Chưa lưu, nhiệm vụ {code}: " + "; ".join(f"{k}: {v}" for k, v in values.items()),
-        )
+        _say(console, texts.cli_import_unstored(code, values))
     if dry_run:
         _print_preview(summary)
-    verb = "Xem trước (chưa ghi gì)" if dry_run else "Đã nhập"
     _say(
         console,
-        f"{verb} {file.name}: thêm {_counts(summary.created)}; sửa {_counts(summary.updated)}; "
-        f"giữ nguyên {_counts(summary.unchanged)}.",
+        texts.cli_import_summary(
+            file.name, dry_run, summary.created, summary.updated, summary.unchanged
+        ),
     )
     if dry_run:
-        _say(console, f"Để nhập thật: nhacviec import {file}")
+        _say(console, texts.cli_import_for_real(file))
 
 
 def _print_warnings(warnings: list[Any]) -> None:
     if not warnings:
         return
-    _say(err, f"Cảnh báo ({len(warnings)}):", "yellow")
+    _say(err, texts.cli_warnings(len(warnings)), "yellow")
     for warning in warnings[:PREVIEW_LINES]:
-        _say(err, f"  • {warning}")
+        _say(err, texts.cli_problem(warning))
     if len(warnings) > PREVIEW_LINES:
-        _say(err, f"  … và {len(warnings) - PREVIEW_LINES} cảnh báo nữa")
+        _say(err, texts.cli_more_warnings(len(warnings) - PREVIEW_LINES))
 
 
 def _print_preview(summary: ImportSummary) -> None:
     if summary.added:
-        _say(console, "Sẽ thêm:", "green")
+        _say(console, texts.CLI_WILL_ADD, "green")
         for kind, code in summary.added[:PREVIEW_LINES]:
-            _say(console, f"  + {KIND_NAMES[kind]} {code}")
+            _say(console, texts.cli_added(kind, code))
         if len(summary.added) > PREVIEW_LINES:
-            _say(console, f"  … và {len(summary.added) - PREVIEW_LINES} nữa")
+            _say(console, texts.cli_more(len(summary.added) - PREVIEW_LINES))
     if summary.changes:
-        _say(console, "Sẽ sửa:", "yellow")
+        _say(console, texts.CLI_WILL_CHANGE, "yellow")
         for change in summary.changes[:PREVIEW_LINES]:
-            fields = "; ".join(f"{name}: {old} → {new}" for name, old, new in change.fields)
-            _say(console, f"  ~ {KIND_NAMES[change.kind]} {change.code}: {fields}")
+            _say(console, texts.cli_changed(change.kind, change.code, change.fields))
         if len(summary.changes) > PREVIEW_LINES:
-            _say(console, f"  … và {len(summary.changes) - PREVIEW_LINES} nữa")
+            _say(console, texts.cli_more(len(summary.changes) - PREVIEW_LINES))
 
 
 def run_import(
@@ -218,15 +194,15 @@ def run_import(
     from storage.importer import ImportFailed, import_sheets, read_file
 
     if not file.exists():
-        _say(err, f"Không tìm thấy tệp {file}", "red")
+        _say(err, texts.cli_no_file(file), "red")
         return False
     if file.is_dir():
-        _say(err, f"{file} là thư mục: ghi đường dẫn tới tệp .xlsx hoặc .csv", "red")
+        _say(err, texts.cli_is_folder(file), "red")
         return False
     try:
         loaded = read_file(file)
         with Progress(console=err, transient=True) as bar:
-            job = bar.add_task(f"Đọc {file.name}", total=loaded.row_count)
+            job = bar.add_task(texts.cli_reading(file.name), total=loaded.row_count)
 
             def step(n: int) -> None:
                 bar.advance(job, n)
@@ -258,21 +234,16 @@ def run_import(
                     # A plan of a new year: its days off must move its deadlines too.
                     built.sync_deadlines()
         if summary is None:
-            _say(err, f"Không có cán bộ mã {by}.", "red")
+            _say(err, texts.cli_no_officer(by), "red")
             return False
     except ImportFailed as failed:
-        _say(err, f"Không nhập gì cả: {len(failed.issues)} lỗi.", "red")
+        _say(err, texts.cli_import_failed(len(failed.issues)), "red")
         for issue in failed.issues:
-            _say(err, f"  • {issue}")
+            _say(err, texts.cli_problem(issue))
         _print_warnings(failed.warnings)
         return False
     except SQLAlchemyError as exc:
-        _say(
-            err,
-            "Không nhập gì cả: lỗi cơ sở dữ liệu (" + type(exc).__name__ + "). Chạy "
-            "'nhacviec init' rồi thử lại; nếu vẫn lỗi, báo quản trị.",
-            "red",
-        )
+        _say(err, texts.cli_import_database_error(type(exc).__name__), "red")
         return False
     _print_summary(file, summary, dry_run)
     for line in summary.kept_back:
@@ -280,74 +251,72 @@ def run_import(
     return True
 
 
-@app.command("import")
+@app.command("import", help=texts.CLI_HELP_IMPORT)
 def import_(
     file: Annotated[
         Path,
-        typer.Argument(metavar="TỆP", help="Tệp .xlsx hoặc .csv (xem docs/import-format.md)."),
+        typer.Argument(metavar=texts.CLI_METAVAR_FILE, help=texts.CLI_HELP_IMPORT_FILE),
     ],
-    plan: Annotated[str | None, typer.Option(help="Mã kế hoạch cho tệp chỉ có nhiệm vụ.")] = None,
+    plan: Annotated[str | None, typer.Option(help=texts.CLI_HELP_IMPORT_PLAN)] = None,
     dry_run: Annotated[
         bool,
-        typer.Option("--dry-run", help="Chỉ xem trước: thêm gì, sửa gì; không ghi gì."),
+        typer.Option("--dry-run", help=texts.CLI_HELP_IMPORT_DRY_RUN),
     ] = False,
     by: Annotated[str | None, ByOption] = None,
     config: ConfigOption = None,
 ) -> None:
-    """Nhập kế hoạch từ tệp Excel hoặc CSV; tệp có dòng lỗi thì không nhập gì. Mọi thay đổi
-    nhiệm vụ được ghi lại (ai, khi nào, qua nhập tệp)."""
+    """Import a plan from an Excel or CSV file; a file with a bad row imports nothing. Every
+    task change is recorded (who, when, through the import)."""
     if not run_import(_app(config), file, plan, dry_run=dry_run, by=by):
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(help=texts.CLI_HELP_EXPORT)
 def export(
     file: Annotated[
-        Path, typer.Argument(metavar="TỆP", help="Tệp .xlsx để ghi (cùng mẫu với tệp nhập).")
+        Path, typer.Argument(metavar=texts.CLI_METAVAR_FILE, help=texts.CLI_HELP_EXPORT_FILE)
     ],
-    plan: Annotated[
-        str | None, typer.Option(help="Mã kế hoạch (mặc định: kế hoạch mới nhất).")
-    ] = None,
+    plan: Annotated[str | None, typer.Option(help=texts.CLI_HELP_EXPORT_PLAN)] = None,
     config: ConfigOption = None,
 ) -> None:
-    """Xuất kế hoạch, đơn vị, cán bộ, nhiệm vụ ra tệp Excel theo mẫu nhập."""
+    """Export the plan, units, officers and tasks to an Excel file in the import's layout."""
     from storage.db import session_scope
     from storage.export import ExportError, export_plan
 
     if file.suffix.lower() != ".xlsx":
-        _say(err, f"Tên tệp phải có đuôi .xlsx (ví dụ {file.stem}.xlsx)", "red")
+        _say(err, texts.cli_export_suffix(file.stem), "red")
         raise typer.Exit(2)
     built = _app(config)
     try:
         with session_scope(built.engine) as session:
             exported, content = export_plan(session, plan)
     except ExportError as exc:
-        _say(err, f"Không xuất được: {exc}", "red")
+        _say(err, texts.cli_export_failed(exc), "red")
         raise typer.Exit(1) from exc
     try:
         file.write_bytes(content)
     except OSError as exc:
-        _say(err, f"Không ghi được {file}: {exc.strerror or 'lỗi ghi tệp'}", "red")
+        _say(err, texts.cli_not_written(file, exc.strerror), "red")
         raise typer.Exit(1) from exc
-    _say(console, f"Đã xuất kế hoạch {exported.code} ra {file}")
+    _say(console, texts.cli_exported(exported.code, file))
 
 
-@app.command()
+@app.command(help=texts.CLI_HELP_INVITE)
 def invite(
     officer: Annotated[
-        str | None, typer.Argument(metavar="MÃ_CÁN_BỘ", help="Mã cán bộ, ví dụ CB005.")
+        str | None,
+        typer.Argument(metavar=texts.CLI_METAVAR_OFFICER, help=texts.CLI_HELP_INVITE_OFFICER),
     ] = None,
     unit: Annotated[
         str | None,
-        typer.Option("--unit", help="Mã đơn vị: cấp mã liên kết nhóm chat của đơn vị."),
+        typer.Option("--unit", help=texts.CLI_HELP_INVITE_UNIT),
     ] = None,
     config: ConfigOption = None,
 ) -> None:
-    """Cấp mã liên kết dùng một lần cho cán bộ, hoặc cho nhóm chat của đơn vị (--unit)."""
+    """Issue a one-time link code for an officer, or for a unit's group chat (--unit)."""
     if (officer is None) == (unit is None):
-        error("Gõ mã cán bộ (nhacviec invite CB005) hoặc --unit MÃ_ĐƠN_VỊ.")
+        error(texts.CLI_INVITE_WHOM)
         raise typer.Exit(2)
-    from nhacviec.base import texts
     from storage import repo
     from storage.db import session_scope
 
@@ -359,47 +328,43 @@ def invite(
     with session_scope(built.engine) as session:
         found = repo.officer_by_code(session, officer)
         if found is None:
-            error(f"Không có cán bộ mã {officer}.")
+            error(texts.cli_no_officer(officer))
             raise typer.Exit(1)
         link = repo.new_link_code(
             session, found, built.clock.now(), built.config.rules.link_code_days
         )
         expires = texts.dt(link.expires_at, built.config.timezone)
-    console.print(f"Mã liên kết cho {found.name} ({found.code}): [bold]{link.code}[/bold]")
-    console.print(f"Gửi cho cán bộ; trong chat gõ: /start {link.code}  (hết hạn {expires})")
+    console.print(texts.cli_invite_code(found.name, found.code, link.code))
+    console.print(texts.cli_invite_how(link.code, expires))
 
 
 def invite_group(built: App, unit_code: str) -> None:
     """A one-time code that links a unit's group chat: `/start CODE` typed in the group."""
-    from nhacviec.base import texts
     from storage import repo
     from storage.db import session_scope
 
     with session_scope(built.engine) as session:
         unit = repo.unit_by_code(session, unit_code)
         if unit is None:
-            error(f"Không có đơn vị mã {unit_code}.")
+            error(texts.cli_no_unit(unit_code))
             raise typer.Exit(1)
         link = repo.new_group_code(
             session, unit, built.clock.now(), built.config.rules.link_code_days
         )
         expires = texts.dt(link.expires_at, built.config.timezone)
-    console.print(f"Mã liên kết nhóm cho {unit.name} ({unit.code}): [bold]{link.code}[/bold]")
-    console.print(
-        f"Thêm bot vào nhóm chat của đơn vị rồi gõ trong nhóm: /start {link.code}  "
-        f"(hết hạn {expires})"
-    )
+    console.print(texts.cli_group_code(unit.name, unit.code, link.code))
+    console.print(texts.cli_group_how(link.code, expires))
 
 
-@app.command("unlink-group")
+@app.command("unlink-group", help=texts.CLI_HELP_UNLINK_GROUP)
 def unlink_group(
-    unit: Annotated[str, typer.Argument(metavar="MÃ_ĐƠN_VỊ", help="Mã đơn vị, ví dụ KHTC.")],
-    chat: Annotated[
-        str | None, typer.Option("--chat", help="Chỉ huỷ nhóm có mã chat này.")
-    ] = None,
+    unit: Annotated[
+        str, typer.Argument(metavar=texts.CLI_METAVAR_UNIT, help=texts.CLI_HELP_UNLINK_UNIT)
+    ],
+    chat: Annotated[str | None, typer.Option("--chat", help=texts.CLI_HELP_UNLINK_CHAT)] = None,
     config: ConfigOption = None,
 ) -> None:
-    """Huỷ liên kết nhóm chat của đơn vị: nhóm không nhận nhắc việc nữa."""
+    """Unlink a unit's group chat: the group gets no more reminders."""
     from storage import repo
     from storage.db import session_scope
 
@@ -407,32 +372,28 @@ def unlink_group(
     with session_scope(built.engine) as session:
         found = repo.unit_by_code(session, unit)
         if found is None:
-            error(f"Không có đơn vị mã {unit}.")
+            error(texts.cli_no_unit(unit))
             raise typer.Exit(1)
         removed = repo.unlink_group_chats(session, found, chat_id=chat)
         if not removed:
-            which = f"nhóm chat {chat}" if chat else "nhóm chat nào"
-            error(f"{found.name} ({found.code}) chưa liên kết {which}.")
+            error(texts.cli_not_linked(found.name, found.code, chat))
             raise typer.Exit(1)
         groups = ", ".join(f"{link.channel} {link.chat_id}" for link in removed)
-    console.print(
-        f"Đã huỷ liên kết {len(removed)} nhóm chat của {found.name} ({found.code}): {groups}."
-    )
-    console.print("Liên kết lại: nhacviec invite --unit " + found.code)
+    console.print(texts.cli_unlinked(len(removed), found.name, found.code, groups))
+    console.print(texts.cli_link_again(found.code))
 
 
-@app.command()
+@app.command(help=texts.CLI_HELP_STATUS)
 def status(
     on: OnOption = None,
     config: ConfigOption = None,
     chart: Annotated[
-        Path | None, typer.Option("--chart", help="Lưu thêm biểu đồ PNG vào tệp này.")
+        Path | None, typer.Option("--chart", help=texts.CLI_HELP_STATUS_CHART)
     ] = None,
 ) -> None:
-    """Bảng tình hình từng đơn vị: giao, đúng hạn, trễ, quá hạn, mở, hai tỷ lệ, còn được trễ."""
+    """Each unit's standing: assigned, on time, late, overdue, open, both shares, late left."""
     from rich.table import Table
 
-    from nhacviec.base import texts
     from nhacviec.base.clock import local_today
     from nhacviec.reports.figures import plan_figures
     from storage import repo
@@ -447,41 +408,26 @@ def status(
             raise typer.Exit(1)
         figures = plan_figures(session, plans, today, built.config)
     fail = figures.thresholds.fail
-    table = Table(title=f"{figures.title} – tình hình ngày {texts.d(today)}")
-    for header in STATUS_HEADERS:
-        table.add_column(header, justify="left" if header in ("Đơn vị", "Cờ") else "right")
+    table = Table(title=texts.cli_status_title(figures.title, texts.d(today)))
+    for header in texts.CLI_STATUS_HEADERS:
+        table.add_column(header, justify="left" if header in texts.CLI_STATUS_LEFT else "right")
     for f in figures.units:
         table.add_row(*status_row(f, f.unit, fail))
     table.add_section()
-    table.add_row(*status_row(figures.total, "Toàn Sở", fail), style="bold")
+    table.add_row(*status_row(figures.total, texts.DEPARTMENT_TOTAL, fail), style="bold")
     console.print(table)
     console.print(f"{texts.SHARE_RULE}; {texts.SO_FAR_RULE}.")
     if figures.criterion is not None and figures.criterion.assigned:
         c = figures.criterion
-        console.print(
-            f"Tiêu chí 1.6 (NV Tỉnh ủy, HĐND, UBND giao): {c.assigned} NV, đến hạn {c.settled}, "
-            f"đúng hạn {c.on_time}, trễ {c.late}, quá hạn {c.overdue}."
-        )
+        console.print(texts.cli_criterion(c.assigned, c.settled, c.on_time, c.late, c.overdue))
     if chart is not None:
         from nhacviec.reports.chart import status_chart
 
-        png = status_chart(figures.units, figures.thresholds, today, f"Tình hình {figures.title}")
+        png = status_chart(
+            figures.units, figures.thresholds, today, texts.chart_plan_title(figures.title)
+        )
         chart.write_bytes(png)
-        console.print(f"Đã lưu biểu đồ: {chart}")
-
-
-STATUS_HEADERS = (
-    "Đơn vị",
-    "Giao",
-    "Đúng hạn",
-    "Trễ",
-    "Quá hạn",
-    "Mở",
-    "Tỷ lệ năm",
-    "Tỷ lệ đến nay",
-    "Còn được trễ",
-    "Cờ",
-)
+        console.print(texts.cli_chart_saved(chart))
 
 
 def status_row(f: UnitFigures, label: str, fail: float) -> tuple[str, ...]:
@@ -500,17 +446,14 @@ def status_row(f: UnitFigures, label: str, fail: float) -> tuple[str, ...]:
     )
 
 
-@app.command()
+@app.command(help=texts.CLI_HELP_REPORT)
 def report(
-    period: Annotated[
-        str, typer.Option("--period", "-p", help="Kỳ: 2023-Q1 … 2023-Q4, 2023-H1, 2023-H2, 2023.")
-    ],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Tệp Excel (.xlsx) để ghi.")],
+    period: Annotated[str, typer.Option("--period", "-p", help=texts.CLI_HELP_REPORT_PERIOD)],
+    out: Annotated[Path, typer.Option("--out", "-o", help=texts.CLI_HELP_REPORT_OUT)],
     on: OnOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Báo cáo quý / 6 tháng / năm ra tệp Excel; số liệu tính đến ngày cuối kỳ."""
-    from nhacviec.base import texts
+    """The quarter's, half year's or year's report as a workbook, figures as of its last day."""
     from nhacviec.base.clock import local_today
     from nhacviec.reports.workbook import ReportError, build_report
     from rules import PeriodError, parse_period
@@ -527,29 +470,24 @@ def report(
         error(texts.explain(exc))
         raise typer.Exit(2) from exc
     out.write_bytes(made.content)
-    console.print(
-        f"Đã lưu báo cáo {chosen.label} ({made.title}, số liệu đến ngày {texts.d(made.on)}): {out}"
-    )
+    console.print(texts.cli_report_saved(chosen.label, made.title, texts.d(made.on), out))
 
 
-@app.command()
+@app.command(help=texts.CLI_HELP_DEMO)
 def demo(
     on: OnOption = None,
-    script: Annotated[
-        Path | None, typer.Option(help="Chạy các dòng của tệp thay vì gõ tay, in hội thoại.")
-    ] = None,
+    script: Annotated[Path | None, typer.Option(help=texts.CLI_HELP_DEMO_SCRIPT)] = None,
     plan_file: Annotated[
         Path | None,
-        typer.Option("--plan", help="Tệp kế hoạch để nạp (mặc định: kế hoạch mẫu đi kèm)."),
+        typer.Option("--plan", help=texts.CLI_HELP_DEMO_PLAN),
     ] = None,
 ) -> None:
-    """Trò chuyện với bot ngay trong terminal, trên CSDL tạm nạp sẵn kế hoạch mẫu."""
+    """Chat with the bot in the terminal, on a throw-away database holding the example plan."""
     import tempfile
     from importlib.resources import as_file, files
 
     from bot.adapters.console import ConsoleChat
     from nhacviec.app import build_app, console_reminders
-    from nhacviec.base import texts
     from nhacviec.base.clock import FixedClock
     from nhacviec.base.config import Config
 
@@ -563,7 +501,7 @@ def demo(
         with as_file(files("nhacviec.data").joinpath(DEMO_PLAN)) as bundled:
             if not run_import(built, plan_file or bundled, None):
                 raise typer.Exit(1)
-        console.print(f"Ngày giả lập: {texts.d(day)} (đổi bằng --on dd/mm/yyyy)")
+        console.print(texts.cli_demo_day(texts.d(day)))
         chat = ConsoleChat(
             built.chat, sys.stdout, config.rules.link_code_days, console_reminders(built)
         )
@@ -573,7 +511,7 @@ def demo(
 
         if script is not None:
             if not script.exists():
-                error(f"Không tìm thấy tệp {script}")
+                error(texts.cli_no_file(script))
                 raise typer.Exit(1)
             lines = script.read_text(encoding="utf-8").splitlines()
             errors = chat.run_lines(lines, move)
@@ -585,15 +523,15 @@ def demo(
         built.engine.dispose()
 
 
-@app.command()
+@app.command(help=texts.CLI_HELP_REMIND)
 def remind(
     on: OnOption = None,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Chỉ in các bản nhắc, không ghi và không gửi.")
+        bool, typer.Option("--dry-run", help=texts.CLI_HELP_REMIND_DRY_RUN)
     ] = False,
     config: ConfigOption = None,
 ) -> None:
-    """Quét nhắc việc một lần ngay: ghi hàng đợi rồi gửi qua các kênh đang bật (cho cron)."""
+    """Scan once now: queue the reminders, then send them on the enabled channels (for cron)."""
     import asyncio
 
     from nhacviec.app import build_messengers
@@ -609,13 +547,12 @@ def remind(
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
-@app.command()
+@app.command(help=texts.CLI_HELP_BACKUP)
 def backup(
-    file: Annotated[Path, typer.Argument(help="Tệp sao lưu sẽ ghi, ví dụ sao-luu/nhacviec.db.")],
+    file: Annotated[Path, typer.Argument(help=texts.CLI_HELP_BACKUP_FILE)],
     config: ConfigOption = None,
 ) -> None:
-    """Sao lưu toàn bộ dữ liệu ra tệp, an toàn cả khi bot đang chạy (xem docs/backup.md)."""
-    from nhacviec.base import texts
+    """Back all data up to a file, safely even while the bot runs (docs/backup.md)."""
     from storage.backup import BackupError
     from storage.backup import backup as make_backup
 
@@ -628,22 +565,20 @@ def backup(
     finally:
         built.engine.dispose()
     console.print(
-        f"Đã sao lưu ({info.dialect}, phiên bản dữ liệu {info.revision}, "
-        f"{info.size / 1024:.0f} KB): {info.path}",
+        texts.cli_backed_up(info.dialect, info.revision, info.size, info.path),
         markup=False,
         highlight=False,
         soft_wrap=True,
     )
 
 
-@app.command()
+@app.command(help=texts.CLI_HELP_RESTORE)
 def restore(
-    file: Annotated[Path, typer.Argument(help="Tệp sao lưu do nhacviec backup tạo.")],
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Không hỏi lại.")] = False,
+    file: Annotated[Path, typer.Argument(help=texts.CLI_HELP_RESTORE_FILE)],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help=texts.CLI_HELP_RESTORE_YES)] = False,
     config: ConfigOption = None,
 ) -> None:
-    """Khôi phục dữ liệu từ tệp sao lưu; THAY toàn bộ dữ liệu hiện tại (hỏi lại trước)."""
-    from nhacviec.base import texts
+    """Restore from a backup file; it REPLACES all current data (asks first)."""
     from storage.backup import BackupError, check_backup
     from storage.backup import backup as make_backup
     from storage.backup import restore as put_back
@@ -675,15 +610,14 @@ def restore(
     finally:
         built.engine.dispose()
     console.print(
-        f"Đã khôi phục từ {file} (phiên bản dữ liệu {info.revision})."
-        + (f" Dữ liệu trước khi khôi phục: {kept}" if kept else ""),
+        texts.cli_restored(file, info.revision, kept),
         markup=False,
         highlight=False,
         soft_wrap=True,
     )
 
 
-@app.command()
+@app.command(help=texts.CLI_HELP_RUN)
 def run(
     config: ConfigOption = None,
     log_level: Annotated[
@@ -691,11 +625,11 @@ def run(
         typer.Option(
             "--log-level",
             envvar="NHACVIEC_LOG_LEVEL",
-            help="Mức nhật ký: DEBUG, INFO, WARNING hoặc ERROR (mặc định INFO).",
+            help=texts.CLI_HELP_LOG_LEVEL,
         ),
     ] = "INFO",
 ) -> None:
-    """Chạy bot (Telegram, Zalo) và lịch nhắc việc cho đến khi dừng (Ctrl-C)."""
+    """Run the bots (Telegram, Zalo) and the reminder schedule until stopped (Ctrl-C)."""
     import asyncio
     import logging
 
@@ -707,7 +641,7 @@ def run(
 
     level = log_level.strip().upper()
     if level not in LOG_LEVELS:
-        fail(f"--log-level phải là {', '.join(LOG_LEVELS)}, không phải {log_level!r}.", 2)
+        fail(texts.cli_bad_log_level(LOG_LEVELS, log_level), 2)
     setup_logging(getattr(logging, level))
     try:
         asyncio.run(serve(build_services(_app(config))))
@@ -720,13 +654,11 @@ def run(
 # -- nhacviec task add | edit | cancel | reopen | show (docs/living-plan.md) ------------------
 
 task_app = typer.Typer(
-    help="Thêm, sửa, huỷ, mở lại, xem một nhiệm vụ; mọi thay đổi được ghi lại.",
+    help=texts.CLI_HELP_TASK,
     no_args_is_help=True,
 )
 app.add_typer(task_app, name="task")
-IdArgument = Annotated[
-    int, typer.Argument(metavar="ID", help="Số (ID) nhiệm vụ, như trong /tasks.")
-]
+IdArgument = Annotated[int, typer.Argument(metavar="ID", help=texts.CLI_HELP_TASK_ID)]
 
 
 def _task_change(
@@ -738,7 +670,6 @@ def _task_change(
 ) -> None:
     """Run `work(session, who, task)` as `by` (else the admin at the server) if rules.access
     allows `action`; print its message, or the refusal in Vietnamese."""
-    from nhacviec.base import texts
     from nhacviec.base.clock import local_today
     from rules.access import Action, Actor, TaskScope, decide
     from storage import tasks as store
@@ -781,37 +712,36 @@ def _task_change(
     console.print(message)
 
 
-@task_app.command("add")
+@task_app.command("add", help=texts.CLI_HELP_TASK_ADD)
 def task_add(
-    unit: Annotated[str, typer.Option("--unit", "-u", help="Mã đơn vị chủ trì, ví dụ KHTC.")],
-    title: Annotated[str, typer.Option("--title", "-t", help="Tên nhiệm vụ.")],
+    unit: Annotated[str, typer.Option("--unit", "-u", help=texts.CLI_HELP_TASK_UNIT)],
+    title: Annotated[str, typer.Option("--title", "-t", help=texts.CLI_HELP_TASK_TITLE)],
     deadline: Annotated[
-        str | None, typer.Option("--deadline", "-d", help="Hạn hoàn thành, dd/mm/yyyy.")
+        str | None, typer.Option("--deadline", "-d", help=texts.CLI_HELP_TASK_DEADLINE)
     ] = None,
     authority: Annotated[
-        str | None, typer.Option("--authority", help="Cơ quan giao, ví dụ “UBND tỉnh”.")
+        str | None, typer.Option("--authority", help=texts.CLI_HELP_TASK_AUTHORITY)
     ] = None,
     document: Annotated[
-        str | None, typer.Option("--document", help="Số văn bản giao, ví dụ 123/UBND-KT.")
+        str | None, typer.Option("--document", help=texts.CLI_HELP_TASK_DOCUMENT)
     ] = None,
     officer: Annotated[
-        str | None, typer.Option("--officer", help="Mã cán bộ thụ lý (thuộc đơn vị chủ trì).")
+        str | None, typer.Option("--officer", help=texts.CLI_HELP_TASK_OFFICER)
     ] = None,
-    co_units: Annotated[
-        str | None, typer.Option("--co", help="Mã đơn vị phối hợp, cách nhau dấu phẩy.")
-    ] = None,
-    area: Annotated[str | None, typer.Option("--area", help="Mã lĩnh vực, ví dụ 1.")] = None,
+    co_units: Annotated[str | None, typer.Option("--co", help=texts.CLI_HELP_TASK_CO)] = None,
+    area: Annotated[str | None, typer.Option("--area", help=texts.CLI_HELP_TASK_AREA)] = None,
     by: Annotated[str | None, ByOption] = None,
     config: ConfigOption = None,
 ) -> None:
-    """Giao một nhiệm vụ mới (không cần tệp); đơn vị, cán bộ liên quan được báo tin."""
+    """Assign a new task without a file; the units and officers concerned are told."""
 
     def work(session: Any, who: Any, _task: Any) -> str:
-        from nhacviec.base import texts
         from storage import repo
         from storage import tasks as store
 
-        plan = repo.current_plan(session)
+        day = store.parse_day(deadline) if deadline else None
+        # As /giao: a plan of the deadline's year, else of the plans today follows.
+        plan = repo.plan_for_new_task(session, who.day, day)
         if plan is None:
             raise store.TaskError("no_plan")
         lead = store.unit_by_code(session, unit)
@@ -823,7 +753,7 @@ def task_add(
                 plan_id=plan.id or 0,
                 title=title,
                 lead_unit_id=lead.id or 0,
-                deadline=store.parse_day(deadline) if deadline else None,
+                deadline=day,
                 authority=authority,
                 document=document,
                 area_id=area_row.id if area_row else None,
@@ -838,29 +768,26 @@ def task_add(
     _task_change(config, by, "assign", None, work)
 
 
-@task_app.command("edit")
+@task_app.command("edit", help=texts.CLI_HELP_TASK_EDIT)
 def task_edit(
     task_id: IdArgument,
     field: Annotated[
         str,
-        typer.Argument(
-            metavar="MỤC",
-            help="Mục cần sửa: ten, han, donvi, canbo, phoihop, coquan, sovb; nhiệm vụ lặp "
-            "lại: handau (hạn lần đầu), laplai (chu kỳ, ví dụ “hàng quý”).",
-        ),
+        typer.Argument(metavar=texts.CLI_METAVAR_FIELD, help=texts.CLI_HELP_TASK_FIELD),
     ],
     value: Annotated[
-        str, typer.Argument(metavar="GIÁ_TRỊ", help="Giá trị mới; “-” để xoá mục không bắt buộc.")
+        str, typer.Argument(metavar=texts.CLI_METAVAR_VALUE, help=texts.CLI_HELP_TASK_VALUE)
     ],
-    reason: Annotated[str | None, typer.Option("--reason", "-r", help="Lý do sửa.")] = None,
+    reason: Annotated[
+        str | None, typer.Option("--reason", "-r", help=texts.CLI_HELP_TASK_EDIT_REASON)
+    ] = None,
     by: Annotated[str | None, ByOption] = None,
     config: ConfigOption = None,
 ) -> None:
-    """Sửa một mục của nhiệm vụ; giá trị cũ, mới, người sửa và lý do được ghi lại."""
+    """Change one field of a task; old and new value, who and why are recorded."""
 
     def work(session: Any, who: Any, task: Any) -> str:
         from bot.task_commands import edit_field
-        from nhacviec.base import texts
         from rules.textnorm import fold
         from storage import tasks as store
 
@@ -872,17 +799,16 @@ def task_edit(
     _task_change(config, by, "edit", task_id, work)
 
 
-@task_app.command("cancel")
+@task_app.command("cancel", help=texts.CLI_HELP_TASK_CANCEL)
 def task_cancel(
     task_id: IdArgument,
-    reason: Annotated[str, typer.Option("--reason", "-r", help="Lý do huỷ (bắt buộc).")],
+    reason: Annotated[str, typer.Option("--reason", "-r", help=texts.CLI_HELP_TASK_CANCEL_REASON)],
     by: Annotated[str | None, ByOption] = None,
     config: ConfigOption = None,
 ) -> None:
-    """Huỷ nhiệm vụ: không còn tính vào số liệu của đơn vị; lý do được ghi lại."""
+    """Cancel a task: it no longer counts in the unit's figures; the reason is recorded."""
 
     def work(session: Any, who: Any, task: Any) -> str:
-        from nhacviec.base import texts
         from storage import tasks as store
 
         event = store.cancel(session, task, who, reason)
@@ -892,17 +818,18 @@ def task_cancel(
     _task_change(config, by, "cancel", task_id, work)
 
 
-@task_app.command("reopen")
+@task_app.command("reopen", help=texts.CLI_HELP_TASK_REOPEN)
 def task_reopen(
     task_id: IdArgument,
-    reason: Annotated[str | None, typer.Option("--reason", "-r", help="Lý do mở lại.")] = None,
+    reason: Annotated[
+        str | None, typer.Option("--reason", "-r", help=texts.CLI_HELP_TASK_REOPEN_REASON)
+    ] = None,
     by: Annotated[str | None, ByOption] = None,
     config: ConfigOption = None,
 ) -> None:
-    """Mở lại nhiệm vụ đã huỷ: nhiệm vụ tính lại vào số liệu của đơn vị."""
+    """Reopen a cancelled task: it counts in the unit's figures again."""
 
     def work(session: Any, who: Any, task: Any) -> str:
-        from nhacviec.base import texts
         from storage import tasks as store
 
         store.reopen(session, task, who, reason)
@@ -911,13 +838,13 @@ def task_reopen(
     _task_change(config, by, "reopen", task_id, work)
 
 
-@task_app.command("show")
+@task_app.command("show", help=texts.CLI_HELP_TASK_SHOW)
 def task_show(
     task_id: IdArgument,
     by: Annotated[str | None, ByOption] = None,
     config: ConfigOption = None,
 ) -> None:
-    """Xem một nhiệm vụ và diễn biến (thay đổi, tiến độ), mới nhất trước."""
+    """One task and its story (changes, progress), newest first."""
 
     def work(session: Any, _who: Any, task: Any) -> str:
         from bot.task_commands import task_story
@@ -928,9 +855,9 @@ def task_show(
     _task_change(config, by, "view", task_id, work)
 
 
-@app.command()
+@app.command(help=escape(texts.CLI_HELP_WEB))
 def web(config: ConfigOption = None) -> None:
-    """Chạy riêng trang web (không bot, không nhắc việc) tại [web] listen:port."""
+    """Run the web page alone (no bot, no reminders) at [web] listen:port."""
     import asyncio
 
     from nhacviec.app import build_web_service
@@ -940,24 +867,26 @@ def web(config: ConfigOption = None) -> None:
 
     setup_logging()
     built = _app(config)
-    console.print(f"Trang web: {built.config.web.base_url}  (dừng: Ctrl-C)", markup=False)
+    console.print(texts.cli_web_address(built.config.web.base_url), markup=False)
     try:
         asyncio.run(serve([build_web_service(built)]))
     except OSError as exc:  # the port is taken, or not ours to listen on
-        error(f"Không mở được cổng {built.config.web.listen}:{built.config.web.port}: {exc}")
+        error(texts.cli_web_port_taken(built.config.web.listen, built.config.web.port, exc))
         raise typer.Exit(2) from exc
     except ConfigError as exc:
         error(texts.explain(exc))
         raise typer.Exit(2) from exc
 
 
-@app.command("web-link")
+@app.command("web-link", help=texts.CLI_HELP_WEB_LINK)
 def web_link(
-    officer: Annotated[str, typer.Argument(metavar="MÃ_CÁN_BỘ", help="Mã cán bộ, ví dụ CB001.")],
+    officer: Annotated[
+        str,
+        typer.Argument(metavar=texts.CLI_METAVAR_OFFICER, help=texts.CLI_HELP_WEB_LINK_OFFICER),
+    ],
     config: ConfigOption = None,
 ) -> None:
-    """In đường dẫn đăng nhập trang web dùng một lần cho cán bộ (ví dụ quản trị đầu tiên)."""
-    from nhacviec.base import texts
+    """Print a one-time web sign-in link for an officer (the first admin, say)."""
     from storage import repo, web_sessions
     from storage.db import session_scope
 
@@ -965,7 +894,7 @@ def web_link(
     with session_scope(built.engine) as session:
         found = repo.officer_by_code(session, officer)
         if found is None or not found.active:
-            error(f"Không có cán bộ mã {officer}.")
+            error(texts.cli_no_officer(officer))
             raise typer.Exit(1)
         try:
             url, expires = web_sessions.login_link(
@@ -975,8 +904,7 @@ def web_link(
             error(texts.WEB_LIMITED.format(n=limited.issued))
             raise typer.Exit(1) from limited
     console.print(
-        f"Đường dẫn đăng nhập cho {found.name} ({found.code}), dùng một lần, "
-        f"hết hạn {texts.dt(expires, built.config.timezone)}:"
+        texts.cli_web_link(found.name, found.code, texts.dt(expires, built.config.timezone))
     )
     console.print(url, markup=False, highlight=False, soft_wrap=True)
 
@@ -984,11 +912,13 @@ def web_link(
 # -- nhacviec officer list | show | deactivate | move | role | leave (docs/people-and-hours.md) -
 
 officer_app = typer.Typer(
-    help="Cán bộ: xem, cho nghỉ, chuyển đơn vị, đổi vai trò, báo vắng; mọi thay đổi được ghi lại.",
+    help=texts.CLI_HELP_OFFICER,
     no_args_is_help=True,
 )
 app.add_typer(officer_app, name="officer")
-CodeArgument = Annotated[str, typer.Argument(metavar="MÃ", help="Mã cán bộ, ví dụ CB009.")]
+CodeArgument = Annotated[
+    str, typer.Argument(metavar=texts.CLI_METAVAR_CODE, help=texts.CLI_HELP_OFFICER_CODE)
+]
 
 
 def _people_change(
@@ -997,7 +927,6 @@ def _people_change(
     """Run `work(session, who)` as `by` (else the admin at the server) if rules.access allows
     it (officer changes: TCCB and admin; a leave: the officer, their head, TCCB, admin);
     print its message, or the refusal in Vietnamese."""
-    from nhacviec.base import texts
     from nhacviec.base.clock import local_today
     from rules.access import Action, Actor, decide, decide_leave
     from rules.leave import LeaveError
@@ -1044,29 +973,31 @@ def _people_change(
     console.print(message, markup=False, highlight=False)
 
 
-@officer_app.command("list")
+@officer_app.command("list", help=texts.CLI_HELP_OFFICER_LIST)
 def officer_list(
-    unit: Annotated[str | None, typer.Option("--unit", "-u", help="Chỉ một đơn vị.")] = None,
+    unit: Annotated[
+        str | None, typer.Option("--unit", "-u", help=texts.CLI_HELP_OFFICER_LIST_UNIT)
+    ] = None,
     all_officers: Annotated[
-        bool, typer.Option("--all", help="Cả cán bộ đã ngừng hoạt động.")
+        bool, typer.Option("--all", help=texts.CLI_HELP_OFFICER_LIST_ALL)
     ] = False,
     config: ConfigOption = None,
 ) -> None:
-    """Danh sách cán bộ: mã, tên, đơn vị, vai trò, số chat đã liên kết."""
+    """The officers: code, name, unit, role, how many chats they linked."""
 
     def work(session: Any, _who: Any) -> str:
         from bot.people_commands import officer_line
         from storage import people
 
         rows = people.list_officers(session, unit, all_officers)
-        return "\n".join(officer_line(r) for r in rows) or "Chưa có cán bộ nào."
+        return "\n".join(officer_line(r) for r in rows) or texts.NO_OFFICERS
 
     _people_change(config, None, work)
 
 
-@officer_app.command("show")
+@officer_app.command("show", help=texts.CLI_HELP_OFFICER_SHOW)
 def officer_show(code: CodeArgument, config: ConfigOption = None) -> None:
-    """Một cán bộ: đơn vị, vai trò, lịch vắng, nhiệm vụ thụ lý, lịch sử thay đổi."""
+    """One officer: unit, role, leave, the tasks they handle, the history of changes."""
 
     def work(session: Any, who: Any) -> str:
         from bot.people_commands import officer_card
@@ -1079,19 +1010,18 @@ def officer_show(code: CodeArgument, config: ConfigOption = None) -> None:
     _people_change(config, None, work)
 
 
-@officer_app.command("deactivate")
+@officer_app.command("deactivate", help=texts.CLI_HELP_DEACTIVATE)
 def officer_deactivate(
     code: CodeArgument,
     reason: Annotated[
-        str | None, typer.Option("--reason", "-r", help="Lý do, ví dụ nghỉ hưu.")
+        str | None, typer.Option("--reason", "-r", help=texts.CLI_HELP_DEACTIVATE_REASON)
     ] = None,
     by: Annotated[str | None, ByOption] = None,
     config: ConfigOption = None,
 ) -> None:
-    """Cán bộ nghỉ (hưu, chuyển đi): bỏ liên kết chat, nhiệm vụ thụ lý về đơn vị."""
+    """An officer leaves (retires, moves away): chats unlinked, their tasks go to the unit."""
 
     def work(session: Any, who: Any) -> str:
-        from nhacviec.base import texts
         from storage import people
 
         officer = people.find_officer(session, code)
@@ -1101,25 +1031,25 @@ def officer_deactivate(
     _people_change(config, by, work)
 
 
-@officer_app.command("move")
+@officer_app.command("move", help=texts.CLI_HELP_MOVE)
 def officer_move(
     code: CodeArgument,
-    unit: Annotated[str, typer.Argument(metavar="ĐƠN_VỊ", help="Mã đơn vị mới, ví dụ KHTC.")],
+    unit: Annotated[
+        str, typer.Argument(metavar=texts.CLI_METAVAR_NEW_UNIT, help=texts.CLI_HELP_MOVE_UNIT)
+    ],
     with_tasks: Annotated[
         bool | None,
-        typer.Option(
-            "--with-tasks/--keep-tasks",
-            help="Nhiệm vụ đang thụ lý chuyển theo, hay để lại đơn vị cũ (bắt buộc nếu có).",
-        ),
+        typer.Option("--with-tasks/--keep-tasks", help=texts.CLI_HELP_MOVE_TASKS),
     ] = None,
-    reason: Annotated[str | None, typer.Option("--reason", "-r", help="Lý do.")] = None,
+    reason: Annotated[
+        str | None, typer.Option("--reason", "-r", help=texts.CLI_HELP_REASON)
+    ] = None,
     by: Annotated[str | None, ByOption] = None,
     config: ConfigOption = None,
 ) -> None:
-    """Chuyển cán bộ sang đơn vị khác; hỏi nhiệm vụ thụ lý chuyển theo hay ở lại."""
+    """Move an officer to another unit; asks whether their tasks follow or stay."""
 
     def work(session: Any, who: Any) -> str:
-        from nhacviec.base import texts
         from storage import people
 
         officer = people.find_officer(session, code, active_only=True)
@@ -1128,37 +1058,31 @@ def officer_move(
         move_tasks = with_tasks
         if move_tasks is None and named:
             if not sys.stdin.isatty():
-                error(
-                    f"{officer.code} đang thụ lý {named} nhiệm vụ mở: "
-                    "thêm --with-tasks (chuyển theo) hoặc --keep-tasks (để lại đơn vị cũ)."
-                )
+                error(texts.cli_move_which(officer.code, named))
                 raise typer.Exit(2)
-            move_tasks = typer.confirm(
-                f"{officer.code} đang thụ lý {named} nhiệm vụ mở. Chuyển theo sang {target.code}?"
-            )
+            move_tasks = typer.confirm(texts.cli_move_ask(officer.code, named, target.code))
         done = people.move(session, officer, target, who, bool(move_tasks), reason)
         return texts.moved(officer.code, target.code, done.tasks, bool(move_tasks), done.head_of)
 
     _people_change(config, by, work)
 
 
-@officer_app.command("role")
+@officer_app.command("role", help=texts.CLI_HELP_ROLE)
 def officer_role(
     code: CodeArgument,
     role: Annotated[
         str,
-        typer.Argument(
-            metavar="VAI_TRÒ", help="officer, head, tccb, admin, followup hoặc director."
-        ),
+        typer.Argument(metavar=texts.CLI_METAVAR_ROLE, help=texts.CLI_HELP_ROLE_ROLE),
     ],
-    reason: Annotated[str | None, typer.Option("--reason", "-r", help="Lý do.")] = None,
+    reason: Annotated[
+        str | None, typer.Option("--reason", "-r", help=texts.CLI_HELP_REASON)
+    ] = None,
     by: Annotated[str | None, ByOption] = None,
     config: ConfigOption = None,
 ) -> None:
-    """Đổi vai trò của cán bộ."""
+    """Change an officer's role."""
 
     def work(session: Any, who: Any) -> str:
-        from nhacviec.base import texts
         from storage import people
 
         officer = people.find_officer(session, code, active_only=True)
@@ -1168,31 +1092,25 @@ def officer_role(
     _people_change(config, by, work)
 
 
-@officer_app.command("leave")
+@officer_app.command("leave", help=texts.CLI_HELP_LEAVE)
 def officer_leave(
     code: CodeArgument,
     period: Annotated[
         str | None,
-        typer.Argument(
-            metavar="TỪ-ĐẾN", help="dd/mm/yyyy-dd/mm/yyyy, ví dụ 03/04/2023-07/04/2023."
-        ),
+        typer.Argument(metavar=texts.CLI_METAVAR_SPAN, help=texts.CLI_HELP_LEAVE_SPAN),
     ] = None,
     substitute: Annotated[
         str | None,
-        typer.Option(
-            "--substitute", "-s", help="Mã người thay; bỏ trống: trưởng đơn vị nhận thay."
-        ),
+        typer.Option("--substitute", "-s", help=texts.CLI_HELP_LEAVE_SUBSTITUTE),
     ] = None,
-    cancel: Annotated[
-        bool, typer.Option("--cancel", help="Huỷ lịch vắng hiện tại hoặc sắp tới.")
-    ] = False,
+    cancel: Annotated[bool, typer.Option("--cancel", help=texts.CLI_HELP_LEAVE_CANCEL)] = False,
     by: Annotated[str | None, ByOption] = None,
     config: ConfigOption = None,
 ) -> None:
-    """Báo vắng (nghỉ phép, đi học, công tác): người thay nhận nhắc việc và cập nhật thay."""
+    """Record a leave (holiday, training, mission): the substitute gets the reminders and
+    reports in the officer's place."""
 
     def work(session: Any, who: Any) -> str:
-        from nhacviec.base import texts
         from rules.leave import parse_period
         from storage import people
 
@@ -1208,6 +1126,86 @@ def officer_leave(
         return texts.leave_recorded(officer.code, first, last, standing.code if standing else None)
 
     _people_change(config, by, work, leave_of=code)
+
+
+# -- nhacviec plan carry-over (docs/status-and-reports.md, "Several plans at once") ----------
+
+plan_app = typer.Typer(help=texts.PLAN_HELP, no_args_is_help=True)
+app.add_typer(plan_app, name="plan")
+
+
+@plan_app.command("carry-over", help=texts.CARRY_HELP)
+def plan_carry_over(
+    from_year: Annotated[
+        int, typer.Option("--from", metavar=texts.CLI_METAVAR_YEAR, help=texts.CARRY_FROM_HELP)
+    ],
+    to_year: Annotated[
+        int, typer.Option("--to", metavar=texts.CLI_METAVAR_YEAR, help=texts.CARRY_TO_HELP)
+    ],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=texts.CARRY_DRY_RUN_HELP)] = False,
+    by: Annotated[str | None, ByOption] = None,
+    reason: Annotated[
+        str | None, typer.Option("--reason", "-r", help=texts.CARRY_REASON_HELP)
+    ] = None,
+    config: ConfigOption = None,
+) -> None:
+    from sqlmodel import Session
+
+    from nhacviec.base.clock import local_today
+    from rules.access import Action, Actor, decide
+    from storage import carry
+    from storage import tasks as store
+    from storage.db import session_scope
+
+    built = _app(config)
+    # A preview reads in a transaction that is rolled back: it writes nothing.
+    scope = Session(built.engine) if dry_run else session_scope(built.engine)
+    with scope as session:
+        try:
+            officer = store.officer_by_code(session, by) if by else None
+            if officer is not None:
+                who_acts = Actor(officer.id or 0, officer.unit_id, officer.role, officer.active)
+                if not decide(who_acts, Action.CARRY):
+                    fail(texts.CARRY_REFUSED)
+            who = store.Who(
+                officer, "cli", built.clock.now(), local_today(built.clock, built.config.timezone)
+            )
+            result = carry.carry_over(session, from_year, to_year, who, reason, apply=not dry_run)
+        except store.TaskError as exc:
+            session.rollback()
+            fail(exc.text())
+        except carry.CarryError as exc:
+            session.rollback()
+            fail(texts.explain(exc))
+        if dry_run:
+            session.rollback()
+    _print_carry(result, dry_run)
+
+
+def _print_carry(result: Any, dry_run: bool) -> None:
+    """How many tasks per unit, then the first tasks (unit, deadline), then what it means."""
+    from nhacviec.base.texts import d
+
+    if not result.tasks:
+        _say(
+            console, texts.CARRY_NOTHING.format(from_year=result.from_year, to_year=result.to_year)
+        )
+        return
+    _say(console, texts.carry_header(len(result.tasks), result.from_year, result.to_year, dry_run))
+    for unit, count in result.per_unit().items():
+        _say(console, texts.carry_unit_line(unit, count))
+    for task in result.tasks[:PREVIEW_LINES]:
+        _say(
+            console, texts.carry_task_line(task.id, task.code, task.unit, d(task.due), task.title)
+        )
+    if len(result.tasks) > PREVIEW_LINES:
+        _say(console, texts.carry_more(len(result.tasks) - PREVIEW_LINES))
+    _say(console, texts.carry_counted(result.from_year))
+    if dry_run:
+        _say(
+            console,
+            texts.CARRY_DRY_RUN_HINT.format(from_year=result.from_year, to_year=result.to_year),
+        )
 
 
 def main() -> None:

@@ -12,65 +12,10 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-MESSAGES: dict[str, str] = {
-    "Usage:": "Cách dùng:",
-    "Show this message and exit.": "Xem hướng dẫn này rồi thoát.",
-    "Show the version and exit.": "Xem phiên bản rồi thoát.",
-    "Arguments": "Tham số",
-    "Options": "Tuỳ chọn",
-    "Commands": "Lệnh",
-    "Positional arguments": "Tham số theo vị trí",
-    "Error": "Lỗi",
-    "Error: {message}": "Lỗi: {message}",
-    "Aborted!": "Đã dừng.",
-    "Aborted.": "Đã dừng.",
-    "Try '{command} {option}' for help.": "Gõ '{command} {option}' để xem hướng dẫn.",
-    "Try [blue]'{command_path} {help_option}'[/] for help.": (
-        "Gõ [blue]'{command_path} {help_option}'[/] để xem hướng dẫn."
-    ),
-    "Missing command.": "Thiếu lệnh.",
-    "No such command {name!r}.": "Không có lệnh {name!r}.",
-    "No such option {name!r}.": "Không có tuỳ chọn {name!r}.",
-    "Missing argument": "Thiếu tham số",
-    "Missing option": "Thiếu tuỳ chọn",
-    "Missing parameter": "Thiếu tham số",
-    "Missing parameter: {param_name}": "Thiếu tham số: {param_name}",
-    "Missing {param_type}": "Thiếu {param_type}",
-    "Invalid value for {param_hint}: {message}": (
-        "Giá trị không hợp lệ cho {param_hint}: {message}"
-    ),
-    "Invalid value: {message}": "Giá trị không hợp lệ: {message}",
-    "Option {name!r} does not take a value.": "Tuỳ chọn {name!r} không nhận giá trị.",
-    "Option {name!r} requires an argument.": "Tuỳ chọn {name!r} cần một giá trị.",
-    "Option {name!r} requires {nargs} arguments.": "Tuỳ chọn {name!r} cần {nargs} giá trị.",
-    "Got unexpected extra argument ({args})": "Thừa tham số ({args})",
-    "Got unexpected extra arguments ({args})": "Thừa các tham số ({args})",
-    "Did you mean {possibility}?": "Ý bạn là {possibility}?",
-    "(Did you mean one of: {possibilities}?)": "(Ý bạn là một trong: {possibilities}?)",
-    "{value!r} is not a valid {number_type}.": "{value!r} không phải số hợp lệ.",
-    "{value!r} is not {choice}.": "{value!r} không phải {choice}.",
-    "{value!r} is not one of {choices}.": "{value!r} không thuộc {choices}.",
-    "{value} is not in the range {range}.": "{value} nằm ngoài khoảng {range}.",
-    "{name} {filename!r} does not exist.": "Không có {name} {filename!r}.",
-    "{name} {filename!r} is a directory.": "{name} {filename!r} là thư mục.",
-    "{name} {filename!r} is a file.": "{name} {filename!r} là tệp.",
-    "{name} {filename!r} is not readable.": "Không đọc được {name} {filename!r}.",
-    "{name} {filename!r} is not writable.": "Không ghi được {name} {filename!r}.",
-    "Could not open file {filename!r}: {message}": "Không mở được tệp {filename!r}: {message}",
-    "file": "tệp",
-    "directory": "thư mục",
-    "path": "đường dẫn",
-    "required": "bắt buộc",
-    "[required]": "[bắt buộc]",
-    "default: {default}": "mặc định: {default}",
-    "[default: {}]": "[mặc định: {}]",
-    "env var: {var}": "biến môi trường: {var}",
-    "[env var: {}]": "[biến môi trường: {}]",
-    "(deprecated) ": "(không dùng nữa) ",
-    "deprecated": "không dùng nữa",
-    "Do you want to continue?": "Tiếp tục?",
-    "Confirm the action without prompting.": "Xác nhận luôn, không hỏi lại.",
-}
+from nhacviec.base import texts
+
+# The tables are texts (nhacviec/base/texts/cli.py); this module is the mechanism.
+MESSAGES: dict[str, str] = texts.CLICK_MESSAGES
 
 _MODULES = (
     "click.core",
@@ -100,32 +45,10 @@ _PANELS = {
 # typer vendors a copy of click (typer._click) that writes these messages as plain f-strings:
 # they are translated from the finished English sentence.
 _SENTENCES: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"Missing option (.+?)\."), r"Thiếu tuỳ chọn \1."),
-    (re.compile(r"Missing argument (.+?)\."), r"Thiếu tham số \1."),
-    (re.compile(r"Missing parameter: (.+)"), r"Thiếu tham số: \1"),
-    (re.compile(r"No such option: (.+)"), r"Không có tuỳ chọn: \1"),
-    (re.compile(r"Got unexpected extra argument\(s\) \((.+)\)"), r"Thừa tham số (\1)"),
-    (re.compile(r"Invalid value for (.+?): "), r"Giá trị không hợp lệ cho \1: "),
-    (re.compile(r"Invalid value: "), r"Giá trị không hợp lệ: "),
-    (re.compile(r"'(.+?)' is not a valid integer\."), r"'\1' không phải số nguyên."),
-    (re.compile(r"'(.+?)' is not a valid float\."), r"'\1' không phải số."),
-    (re.compile(r"'(.+?)' is not one of (.+)\."), r"'\1' không thuộc \2."),
-    (re.compile(r"(?:File|Path|Directory) '(.+?)' does not exist\."), r"Không có '\1'."),
-    (re.compile(r"Did you mean (.+?)\?"), r"Ý bạn là \1?"),
+    (re.compile(pattern), replacement) for pattern, replacement in texts.CLICK_SENTENCES
 ]
-
-
-_USAGE_WORDS = {
-    "[OPTIONS]": "[TUỲ_CHỌN]",
-    "COMMAND [ARGS]...": "LỆNH [THAM_SỐ]...",
-}
-_TYPE_NAMES = {
-    "<str>": "<chữ>",
-    "<path>": "<tệp>",
-    "<bool>": "<có/không>",
-    "<int>": "<số>",
-    "<float>": "<số>",
-}
+_USAGE_WORDS = texts.CLICK_USAGE_WORDS
+_TYPE_NAMES = texts.CLICK_TYPE_NAMES
 
 
 def vi_sentence(message: str) -> str:
@@ -179,7 +102,7 @@ def _install_vendored_click() -> None:
     def usage_vi(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
         for english, vietnamese in _USAGE_WORDS.items():
             args = args.replace(english, vietnamese)
-        write_usage(self, prog, args, "Cách dùng: " if prefix is None else prefix)
+        write_usage(self, prog, args, texts.CLICK_USAGE_PREFIX if prefix is None else prefix)
 
     formatting.HelpFormatter.write_usage = usage_vi  # type: ignore[method-assign]
 

@@ -28,6 +28,8 @@ class Action(StrEnum):
     EXTEND = "extend"  # ask for an extension (/giahan): the task's officer or its unit's head
     REOPEN_DONE = "reopen_done"  # /molai: a done task back to open (head of its unit, TCCB)
     PEOPLE = "people"  # deactivate, move, change the role of an officer: TCCB and admin
+    # Carry a closed year's unfinished tasks into the new year (`nhacviec plan carry-over`).
+    CARRY = "carry"
 
 
 # Roles that see every unit.
@@ -53,6 +55,7 @@ class Refusal(StrEnum):
     NOT_APPROVER = "not_approver"
     ASSIGNEE_ONLY = "assignee_only"
     NOT_OPEN = "not_open"
+    AWAITING = "awaiting"
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +119,7 @@ def decide(actor: Actor, action: Action, task: TaskScope | None = None) -> Decis
         return YES if role in SEE_ALL else _no(Refusal.TCCB_ONLY)
     if action in (Action.FOLLOW_UP, Action.PEOPLE):
         return YES if role in (Role.TCCB, Role.ADMIN) else _no(Refusal.TCCB_ONLY)
-    if action in (Action.ASSIGN, Action.EDIT, Action.CANCEL, Action.REOPEN):
+    if action in (Action.ASSIGN, Action.EDIT, Action.CANCEL, Action.REOPEN, Action.CARRY):
         if role == Role.DIRECTOR:
             return _no(Refusal.READ_ONLY)
         if role not in PLAN_KEEPERS:
@@ -127,6 +130,10 @@ def decide(actor: Actor, action: Action, task: TaskScope | None = None) -> Decis
             return _no(Refusal.CANCELLED)
         if action is Action.CANCEL and task.state == "done":
             return _no(Refusal.DONE)
+        # A completion waiting for confirmation is decided first (confirmed: done; returned:
+        # open, then it may be cancelled): a cancelled task must not wait for an approver.
+        if action is Action.CANCEL and task.state == "reported":
+            return _no(Refusal.AWAITING)
         if action is Action.REOPEN and task.state != "cancelled":
             return _no(Refusal.NOT_CANCELLED)
         if action is Action.EDIT and task.state == "cancelled":

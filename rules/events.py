@@ -29,6 +29,9 @@ class EventKind(StrEnum):
     COMPLETION_RETURNED = "done_returned"
     COMPLETION_WITHDRAWN = "done_withdrawn"  # the officer took back their own report
     EVIDENCE_ADDED = "evidence"  # a document number, a photo or a file (field says which)
+    # Carried into a later year's views (field "carried_to_year", old the year it was listed
+    # in, new the year it is listed in now); its plan and figures stay its own year's.
+    CARRIED_OVER = "carried_over"
     # About an officer, not a task (task_id empty, subject_id the officer): issue 15.
     OFFICER_DEACTIVATED = "officer_off"  # field "active"
     OFFICER_MOVED = "officer_moved"  # field "unit", old and new unit codes

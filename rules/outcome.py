@@ -46,6 +46,9 @@ class TaskFacts:
     extended_from: date | None = None
     written: date | None = None
     authority: str | None = None
+    # The year it belongs to, when it is listed in a later year it was carried into
+    # (`nhacviec plan carry-over`): shown, never counted there.
+    carried_from: int | None = None
 
     @property
     def written_deadline(self) -> date | None:

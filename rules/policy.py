@@ -49,6 +49,8 @@ class TaskView:
     # The officer who handles it (chuyên viên thụ lý): then only they and the head are reminded.
     assignee_id: int | None = None
     co_units: tuple[str, ...] = ()  # co-operating units (phối hợp): reminded too
+    # The closed year it belongs to, when carried into this one (`nhacviec plan carry-over`).
+    carried_from: int | None = None
 
     def facts(self) -> TaskFacts:
         return TaskFacts(
@@ -60,6 +62,7 @@ class TaskView:
             progress=self.progress,
             title=self.title,
             written=self.written,
+            carried_from=self.carried_from,
         )
 
 

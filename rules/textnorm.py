@@ -2,15 +2,22 @@
 
 import re
 import unicodedata
+from typing import Literal
+
+
+def without_marks(text: str, form: Literal["NFD", "NFKD"] = "NFD") -> str:
+    """The text with its diacritics dropped and its case kept: `Đơn vị` -> `Don vi` (đ and Đ
+    carry no mark to drop, so they are mapped to d and D). NFKD also turns compatibility
+    characters (ﬁ, full-width letters) into their plain letters."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize(form, text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def fold(text: str) -> str:
     """Lower case, no diacritics (đ becomes d), single spaces: `Đơn vị  chủ trì` ->
     `don vi chu tri`."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(plain.lower().replace("_", " ").split())
+    return " ".join(without_marks(text).lower().replace("_", " ").split())
 
 
 # Line breaks of other kinds (Word's U+000B, a form feed, CR, Unicode's separators) become "\n";

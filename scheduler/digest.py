@@ -65,7 +65,9 @@ def _item_text(item: Item) -> str:
     else:
         badge = texts.due_soon_badge(item.working_days_left)
     task = item.task
-    details = texts.deadline_details(task.deadline, task.progress, badge, task.written)
+    details = texts.deadline_details(
+        task.deadline, task.progress, badge, task.written, task.carried_from
+    )
     return texts.task_entry(task.id, task.title, details, TITLE_MAX)
 
 
@@ -104,7 +106,7 @@ def _blocks(
             # line as the overdue item it comes from, under another heading).
             text = cache.items[id(item.task)] = _item_text(item)
         if item.task.unit != unit_code:
-            text = f"{text} · {texts.CO_UNIT_MARK} ({item.task.unit} chủ trì)"
+            text = f"{text} · {texts.CO_UNIT_MARK} {texts.co_task_lead(item.task.unit)}"
         blocks.append(_Block(sections[item.kind], text, item.task.id))
     if digest.summary is not None:
         title = texts.REMINDER_WEEKLY.format(fail=texts.pct(thresholds.fail))

@@ -44,7 +44,7 @@ from scheduler.digest import (
     render_parts,
     traits_for,
 )
-from storage import approvals, people
+from storage import absence, approvals
 from storage import outbox as store
 from storage.db import Engine
 
@@ -205,10 +205,14 @@ class Scanner:
         if not result.working_day:
             return result
         with self.engine.connect() as conn:
-            # Every plan of the day's year (a plan imported for next year waits for its year).
+            # Every plan of the day's year (a plan imported for next year waits for its year),
+            # and the unfinished tasks of a closed year carried into it (storage/carry.py).
             plan_ids = store.plan_ids_on(conn, day)
             if not plan_ids:
                 return result
+            year = store.plan_year_on(conn, day)
+            followed = set(plan_ids)
+            year_of = store.plan_year_of(conn)
             unit_rows = store.units(conn)
             code_of = {r.id: r.code for r in unit_rows}
             units = [UnitView(r.code, r.name, r.head_id) for r in unit_rows]
@@ -218,7 +222,7 @@ class Scanner:
             ]
             horizon = self.horizon(day)
             co_units: dict[int, tuple[str, ...]] = {}
-            for task_id, unit_id in store.co_units_due_by(conn, plan_ids, day, horizon):
+            for task_id, unit_id in store.co_units_due_by(conn, plan_ids, day, horizon, year):
                 co_units[task_id] = (*co_units.get(task_id, ()), code_of.get(unit_id, ""))
             tasks = [
                 TaskView(
@@ -232,11 +236,12 @@ class Scanner:
                     written=r.written if r.written != r.deadline else None,
                     assignee_id=r.assignee_id,
                     co_units=co_units.get(r.id, ()),
+                    carried_from=None if r.plan_id in followed else year_of.get(r.plan_id),
                 )
-                for r in store.open_tasks_due_by(conn, plan_ids, day, horizon)
+                for r in store.open_tasks_due_by(conn, plan_ids, day, horizon, year)
             ]
             groups = store.group_chats(conn)
-            absent = people.stand_ins_of_connection(conn, day)
+            absent = absence.stand_ins_of_connection(conn, day)
             links = choose_links(store.chat_links(conn), self.preference)
             plan_counts: dict[str, dict[Outcome, int]] | None = None
             if self._summary_wanted(day, officers, links, skip):
@@ -247,6 +252,7 @@ class Scanner:
                     self.settings.due_soon_days,
                     code_of,
                     self.config.rules.counted_authorities,
+                    self.config.approvals.extension_counts_late,
                 )
         result.tasks_read = len(tasks)
         per_unit = unit_items(day, tasks, self.calendar, self.settings)

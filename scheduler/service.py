@@ -17,6 +17,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from nhacviec.base import texts
 from nhacviec.base.clock import Clock
 from rules.calendar import WorkingCalendar
 from rules.hours import catch_up_at
@@ -125,7 +126,7 @@ class ReminderService:
             self.reminders.scan_and_dispatch,
             CronTrigger(hour=at.hour, minute=at.minute, timezone=tz),
             id=SCAN_JOB,
-            name="quét nhắc việc hằng ngày",
+            name=texts.JOB_DAILY_SCAN,
             max_instances=1,
             coalesce=True,
             misfire_grace_time=3600,
@@ -135,7 +136,7 @@ class ReminderService:
             self.reminders.dispatch,
             IntervalTrigger(seconds=max(1, self.dispatch_every_seconds), timezone=tz),
             id=DISPATCH_JOB,
-            name="gửi hàng đợi nhắc việc",
+            name=texts.JOB_DISPATCH,
             max_instances=1,
             coalesce=True,
             next_run_time=datetime.now(tz),  # deliver what a previous run left at once
@@ -147,7 +148,7 @@ class ReminderService:
             self._lead,
             IntervalTrigger(seconds=self.reminders.dispatcher.heartbeat_seconds, timezone=tz),
             id=LEADER_JOB,
-            name="giữ quyền gửi hàng đợi",
+            name=texts.JOB_LEAD,
             max_instances=1,
             coalesce=True,
             replace_existing=True,
@@ -164,7 +165,7 @@ class ReminderService:
                 # Later today: the wall clock's moment (APScheduler runs on real time).
                 DateTrigger(run_date=catch_up, timezone=tz) if later else None,
                 id=CATCH_UP_JOB,
-                name="quét nhắc việc bù",
+                name=texts.JOB_CATCH_UP,
                 max_instances=1,
                 replace_existing=True,
             )

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, col, select
 
 from nhacviec.base import texts
 from nhacviec.base.config import ApprovalsConfig
@@ -21,7 +21,7 @@ from rules.access import Action, TaskScope, actor_of, decide, decide_step
 from rules.approvals import Step, completion_step, extension_steps, next_step
 from rules.events import EventKind, day_text
 from rules.roles import Role
-from storage import outbox, repo
+from storage import outbox, repo, tally
 from storage.models import Officer, ProgressUpdate, Task, TaskEvent, TaskEvidence, TaskState, Unit
 from storage.tasks import NOTICE_PREFIX, TaskError, Who, _links, co_unit_ids, owe_notices, record
 
@@ -610,13 +610,20 @@ class Waiting:
 
 
 def waiting(session: Session, plan_id: int | None = None) -> list[Waiting]:
-    """Every request waiting for someone, oldest deadline first (three queries in all)."""
-    query = select(Task).where(
-        or_(col(Task.extension_step).is_not(None), col(Task.confirm_step).is_not(None))
-    )
-    if plan_id is not None:
-        query = query.where(Task.plan_id == plan_id)
-    tasks = list(session.exec(query.order_by(col(Task.deadline), col(Task.id))).all())
+    """Every request waiting for someone, oldest deadline first (four queries in all)."""
+    # One query per step, each read from its partial index: with OR, or ordered by deadline,
+    # the planner may read the whole task table instead. `IN (the steps)` rather than
+    # `IS NOT NULL`: on a table PostgreSQL has not analyzed yet it guesses nearly every row for
+    # the latter and reads them all; it implies the index's predicate all the same.
+    steps = [s.value for s in Step]
+    by_id: dict[int, Task] = {}
+    for step in (Task.extension_step, Task.confirm_step):
+        query = select(Task).where(col(step).in_(steps))
+        if plan_id is not None:
+            query = query.where(Task.plan_id == plan_id)
+        by_id.update((t.id or 0, t) for t in session.exec(query).all())
+    # A task without a deadline first, as SQLite ordered them.
+    tasks = sorted(by_id.values(), key=lambda t: (t.deadline or date.min, t.id or 0))
     asked: dict[tuple[int, str], TaskEvent] = {}
     if tasks:
         kinds = [EventKind.EXTENSION_REQUESTED.value, EventKind.COMPLETION_REPORTED.value]
@@ -669,12 +676,19 @@ def waiting_for(session: Session, officer: Officer, plan_id: int | None = None) 
     ]
 
 
-def awaiting_confirmation(session: Session, plan_id: int) -> list[Task]:
-    """Tasks reported done and not yet confirmed (for /status and the report)."""
+def awaiting_confirmation(
+    session: Session, plan_ids: int | list[int], carried_into: int | None = None
+) -> list[Task]:
+    """Tasks of the plans (and, with `carried_into`, those carried into that year) reported
+    done and not yet confirmed (for /status and the report)."""
+    ids = [plan_ids] if isinstance(plan_ids, int) else plan_ids
     return list(
         session.exec(
             select(Task)
-            .where(Task.plan_id == plan_id, Task.state == TaskState.REPORTED)
+            .where(
+                tally.listed(col(Task.plan_id), col(Task.carried_to_year), ids, carried_into),
+                Task.state == TaskState.REPORTED,
+            )
             .order_by(col(Task.reported_on), col(Task.id))
         ).all()
     )

@@ -3,7 +3,7 @@ period reports list (tasks with their details, the progress history)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -17,6 +17,7 @@ from storage.models import (
     AreaSelfScore,
     Inspection,
     Officer,
+    Plan,
     ProgressUpdate,
     Task,
     TaskCoUnit,
@@ -30,6 +31,23 @@ def area_by_code(session: Session, plan_id: int, code: str) -> Area | None:
     return session.exec(
         select(Area).where(Area.plan_id == plan_id, sa.func.upper(Area.code) == code.upper())
     ).first()
+
+
+def scored_plans(session: Session, plans: Sequence[Plan]) -> list[Plan]:
+    """The plans of `plans` whose areas may be self-scored (those that have areas), in their
+    order; all of them when none has any."""
+    ids = [p.id for p in plans if p.id is not None]
+    with_areas = set(
+        session.exec(select(Area.plan_id).where(col(Area.plan_id).in_(ids)).distinct()).all()
+    )
+    return [p for p in plans if p.id in with_areas] or list(plans)
+
+
+def scored_plan(session: Session, plans: Sequence[Plan]) -> Plan | None:
+    """The plan whose areas a self-score is recorded on, as /score and the web page choose it:
+    the first of the date's plans that has areas (a CCHC plan, not a work programme)."""
+    found = scored_plans(session, plans)
+    return found[0] if found else None
 
 
 def add_self_score(

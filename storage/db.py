@@ -13,6 +13,7 @@ from alembic.config import Config as AlembicConfig
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from nhacviec.base import texts
 from nhacviec.base.errors import NhacviecError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -104,7 +105,7 @@ def upgrade(engine: Engine) -> None:
         where = engine.url.render_as_string(hide_password=True)
         reason = str(getattr(err, "orig", err) or type(err).__name__).strip().splitlines()
         raise DatabaseUnavailable(
-            f"Không kết nối được cơ sở dữ liệu {where}: {reason[0] if reason else '?'}"
+            texts.database_unavailable(where, reason[0] if reason else "?")
         ) from None
     command.upgrade(alembic_config(engine), "head")
     if engine.dialect.name == "sqlite":

@@ -15,6 +15,7 @@ from sqlmodel import Session
 from nhacviec.base.config import EvidenceConfig
 from rules.events import EventKind
 from storage.models import Task, TaskEvidence
+from storage.repo import MAX_ID
 from storage.tasks import TaskError, Who, record
 
 EXTENSIONS = {
@@ -49,6 +50,14 @@ def safe_original(name: str | None) -> str | None:
     return cleaned[:255] or None
 
 
+def check_size(size: int, settings: EvidenceConfig) -> None:
+    """A file bigger than `[evidence] max_bytes` is refused (TaskError "file_too_big"): the
+    chat checks the bytes it fetched, the web page the bytes it has read so far, so that it
+    can stop reading at the limit."""
+    if size > settings.max_bytes:
+        raise TaskError("file_too_big", f"{settings.max_bytes // (1024 * 1024) or 1} MB")
+
+
 def attach_file(
     session: Session,
     task: Task,
@@ -60,8 +69,7 @@ def attach_file(
 ) -> TaskEvidence:
     """Keep `data` in the evidence folder and record it on the task (with its event)."""
     content_type = (content_type or "").split(";", 1)[0].strip().lower()
-    if len(data) > settings.max_bytes:
-        raise TaskError("file_too_big", f"{settings.max_bytes // (1024 * 1024) or 1} MB")
+    check_size(len(data), settings)
     if not data:
         raise TaskError("file_empty")
     if content_type not in settings.types or content_type not in EXTENSIONS:
@@ -94,6 +102,16 @@ def attach_file(
     session.flush()
     record(session, task, who, EventKind.EVIDENCE_ADDED, "file", None, name)
     return evidence
+
+
+def stored_file(session: Session, task_id: int, evidence_id: int) -> TaskEvidence | None:
+    """Evidence `evidence_id` of task `task_id` if it is a kept file (not a document number)."""
+    if not 0 < evidence_id <= MAX_ID:  # no database could hold it: not an error
+        return None
+    found = session.get(TaskEvidence, evidence_id)
+    if found is None or found.task_id != task_id or not found.filename:
+        return None
+    return found
 
 
 def evidence_path(settings: EvidenceConfig, filename: str) -> Path:

@@ -23,23 +23,30 @@ from rules.roles import Role
 from storage import repo
 from storage.importer import ROLE_NAMES
 from storage.models import Area, Officer, Plan, Task, TaskCoUnit, Unit
+from storage.sheets import COLUMNS, KIND_NAMES
 
+# The columns written per sheet, in order. Their headers are the import's own labels (the first
+# synonym of each field in storage/sheets.py), so an exported file imports again unchanged.
+EXPORTED_FIELDS = {
+    "plan": ("code", "name", "year", "document", "agency"),
+    "area": ("code", "name", "parent", "max_score", "target_score", "last_year_score"),
+    "unit": ("code", "name", "head"),
+    "officer": ("code", "name", "unit", "role"),
+    "task": (
+        "code",
+        "title",
+        "area",
+        "lead_unit",
+        "co_units",
+        "authority",
+        "deadline",
+        "recurrence",
+        "note",
+    ),
+}
 HEADERS = {
-    "Kế hoạch": ["Mã", "Tên kế hoạch", "Năm", "Số hiệu", "Cơ quan"],
-    "Lĩnh vực": ["Mã", "Tên", "Thuộc", "Điểm tối đa", "Điểm mục tiêu", "Điểm năm trước"],
-    "Đơn vị": ["Mã", "Tên đơn vị", "Trưởng đơn vị"],
-    "Cán bộ": ["Mã", "Họ và tên", "Đơn vị", "Vai trò"],
-    "Nhiệm vụ": [
-        "Mã",
-        "Nhiệm vụ",
-        "Lĩnh vực",
-        "Đơn vị chủ trì",
-        "Đơn vị phối hợp",
-        "Cơ quan giao",
-        "Hạn",
-        "Lặp lại",
-        "Ghi chú",
-    ],
+    KIND_NAMES[kind]: [COLUMNS[kind][name][0] for name in names]
+    for kind, names in EXPORTED_FIELDS.items()
 }
 
 
@@ -82,10 +89,12 @@ def export_plan(session: Session, plan_code: str | None = None) -> tuple[Plan, b
     area_code = {a.id: a.code for a in areas}
 
     book = Workbook(write_only=True)
-    _sheet(book, "Kế hoạch", [[plan.code, plan.name, plan.year, plan.document, plan.agency]])
+    _sheet(
+        book, KIND_NAMES["plan"], [[plan.code, plan.name, plan.year, plan.document, plan.agency]]
+    )
     _sheet(
         book,
-        "Lĩnh vực",
+        KIND_NAMES["area"],
         [
             [a.code, a.name, a.parent_code, a.max_score, a.target_score, a.last_year_score]
             for a in areas
@@ -93,15 +102,15 @@ def export_plan(session: Session, plan_code: str | None = None) -> tuple[Plan, b
     )
     _sheet(
         book,
-        "Đơn vị",
+        KIND_NAMES["unit"],
         [[u.code, u.name, officer_code.get(u.head_id) if u.head_id else None] for u in units],
     )
     _sheet(
         book,
-        "Cán bộ",
+        KIND_NAMES["officer"],
         [[o.code, o.name, unit_code[o.unit_id], ROLE_NAMES[Role(o.role)]] for o in officers],
     )
-    _sheet(book, "Nhiệm vụ", _task_rows(session, plan, unit_code, area_code))
+    _sheet(book, KIND_NAMES["task"], _task_rows(session, plan, unit_code, area_code))
     out = io.BytesIO()
     book.save(out)
     return plan, out.getvalue()

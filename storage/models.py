@@ -149,6 +149,25 @@ class Task(SQLModel, table=True):
             "deadline",
             "progress",
         ),
+        # What waits for a decision: a handful of rows, indexed alone (migration 0017). A
+        # plain index, all NULLs but a few, was judged useless after ANALYZE and the whole
+        # table read instead.
+        *(
+            sa.Index(
+                f"ix_task_{column}_waiting",
+                column,
+                sqlite_where=sa.text(f"{column} IS NOT NULL"),
+                postgresql_where=sa.text(f"{column} IS NOT NULL"),
+            )
+            for column in ("extension_step", "confirm_step")
+        ),
+        # The tasks given an extension, judged again when that counts late (migration 0017).
+        sa.Index(
+            "ix_task_extended_from",
+            "extended_from",
+            sqlite_where=sa.text("extended_from IS NOT NULL"),
+            postgresql_where=sa.text("extended_from IS NOT NULL"),
+        ),
     )
     id: int | None = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="plan.id")
@@ -174,12 +193,15 @@ class Task(SQLModel, table=True):
     snoozed_until: date | None = None
     # An extension request waiting (the date asked for) and whose turn it is (rules.approvals).
     extension_to: date | None = None
-    extension_step: str | None = Field(default=None, max_length=8, index=True)
+    extension_step: str | None = Field(default=None, max_length=8)
     # The deadline in force before an approved extension; `deadline` is the one in force now.
     extended_from: date | None = None
+    # The later year this unfinished task was carried into (`nhacviec plan carry-over`,
+    # storage/carry.py): that year's views show it; its plan, and so its figures, stay its own.
+    carried_to_year: int | None = None
     # A completion reported on this day, awaiting confirmation at `confirm_step`.
     reported_on: date | None = None
-    confirm_step: str | None = Field(default=None, max_length=8, index=True)
+    confirm_step: str | None = Field(default=None, max_length=8)
     # Raised by every change the ORM writes, which is refused (StaleDataError) when another
     # transaction changed the task since it was read: a change is made on the task it saw.
     version: int = Field(default=0, sa_column=_TASK_VERSION)

@@ -73,6 +73,16 @@ def plan_ids_on(conn: Connection, day: date) -> list[int]:
     return tally.plan_ids_on(conn, day)
 
 
+def plan_year_on(conn: Connection, day: date) -> int | None:
+    """The year whose plans `day` follows (storage.tally.plan_years_on): the tasks carried
+    into it are reminded too."""
+    return tally.plan_years_on(conn, day)
+
+
+def plan_year_of(conn: Connection) -> dict[int, int]:
+    return tally.plan_year_of(conn)
+
+
 def units(conn: Connection) -> list[Any]:
     table: sa.Table = Unit.__table__  # type: ignore[attr-defined]
     return list(conn.execute(sa.select(table.c.id, table.c.code, table.c.name, table.c.head_id)))
@@ -90,12 +100,17 @@ def active_officers(conn: Connection) -> list[Any]:
 
 
 def open_tasks_due_by(
-    conn: Connection, plan_ids: int | Sequence[int], day: date, horizon: date
+    conn: Connection,
+    plan_ids: int | Sequence[int],
+    day: date,
+    horizon: date,
+    carried_into: int | None = None,
 ) -> list[Any]:
-    """Open tasks of the plans with an effective deadline on or before `horizon` (which covers
-    every overdue task and every lead day owed by `day`), not snoozed past `day`. Served by
-    the (state, due) index: closed tasks and far deadlines are never read. `deadline` is the
-    effective deadline, `written` the deadline as assigned."""
+    """Open tasks of the plans (and those carried into the year `carried_into`) with an
+    effective deadline on or before `horizon` (which covers every overdue task and every lead
+    day owed by `day`), not snoozed past `day`. Served by the (state, due) index: closed tasks
+    and far deadlines are never read. `deadline` is the effective deadline, `written` the
+    deadline as assigned."""
     ids = [plan_ids] if isinstance(plan_ids, int) else list(plan_ids)
     t = TASKS
     return list(
@@ -110,23 +125,28 @@ def open_tasks_due_by(
                 t.c.snoozed_until,
                 t.c.deadline.label("written"),
                 t.c.assignee_id,
-            ).where(*_due_by(ids, day, horizon))
+                t.c.plan_id,
+            ).where(*_due_by(ids, day, horizon, carried_into))
         )
     )
 
 
-def _due_by(plan_ids: list[int], day: date, horizon: date) -> list[Any]:
+def _due_by(plan_ids: list[int], day: date, horizon: date, carried_into: int | None) -> list[Any]:
     t = TASKS
     return [
         t.c.state == TaskState.OPEN,
         t.c.due <= horizon,
-        t.c.plan_id.in_(plan_ids),
+        tally.listed(t.c.plan_id, t.c.carried_to_year, plan_ids, carried_into),
         sa.or_(t.c.snoozed_until.is_(None), t.c.snoozed_until <= day),
     ]
 
 
 def co_units_due_by(
-    conn: Connection, plan_ids: int | Sequence[int], day: date, horizon: date
+    conn: Connection,
+    plan_ids: int | Sequence[int],
+    day: date,
+    horizon: date,
+    carried_into: int | None = None,
 ) -> list[Any]:
     """(task id, co-unit id) of the tasks `open_tasks_due_by` reads: the co-operating units
     (phối hợp) whose officers are reminded too."""
@@ -136,7 +156,7 @@ def co_units_due_by(
         conn.execute(
             sa.select(co.c.task_id, co.c.unit_id)
             .join(TASKS, TASKS.c.id == co.c.task_id)
-            .where(*_due_by(ids, day, horizon))
+            .where(*_due_by(ids, day, horizon, carried_into))
         )
     )
 
@@ -148,13 +168,15 @@ def plan_outcome_counts(
     due_soon_days: int,
     unit_codes: dict[int, str],
     counted: Sequence[str] = (),
+    extension_counts_late: bool = False,
 ) -> dict[str, dict[Outcome, int]]:
     """How many tasks of each lead unit of the plans have each outcome on `on`, counted by
     the database from the kept tally (storage.tally.outcome_counts); with `counted`, only the
-    tasks of those assigning authorities."""
+    tasks of those assigning authorities; with `extension_counts_late`, a task given an
+    extension judged against the deadline it had before."""
     ids = [plan_ids] if isinstance(plan_ids, int) else list(plan_ids)
     by = ("unit", "authority") if counted else ("unit",)
-    rows = tally.outcome_counts(conn, ids, on, due_soon_days, by)
+    rows = tally.outcome_counts(conn, ids, on, due_soon_days, by, extension_counts_late)
     return tally.by_unit(rows, unit_codes, counted)
 
 

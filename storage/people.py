@@ -9,18 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-import sqlalchemy as sa
-from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 
 from nhacviec.base import texts
 from nhacviec.base.errors import NhacviecError
 from rules.events import EventKind
-from rules.leave import LeaveError, LeaveFacts, check_leave, covered_by, stand_ins
+from rules.leave import LeaveError, check_leave
 from rules.roles import Role
 from storage import outbox
 from storage import tasks as task_store
-from storage.db import connection
+from storage.absence import leave_facts
 from storage.models import ChatLink, Leave, Officer, Task, TaskEvent, TaskState, Unit
 from storage.tasks import Who
 
@@ -174,9 +172,11 @@ def deactivate(session: Session, officer: Officer, who: Who, reason: str | None)
         raise PeopleError("already_inactive", officer.code)
     tasks = open_tasks_named_to(session, officer.id or 0)
     for task in tasks:
-        task_store.change(session, task, "assignee", None, who, reason or "cán bộ nghỉ")
+        task_store.change(
+            session, task, "assignee", None, who, reason or texts.OFFICER_LEFT_REASON
+        )
     links = _unlink(session, officer)
-    outbox.expire_officer_rows(session.connection(), officer.id or 0, "cán bộ đã ngừng hoạt động")
+    outbox.expire_officer_rows(session.connection(), officer.id or 0, texts.OFFICER_INACTIVE)
     head_of = _step_down_as_head(session, officer)
     for leave in session.exec(
         select(Leave).where(
@@ -217,7 +217,7 @@ def move(
     old_code = _unit_code(session, officer.unit_id)
     tasks = open_tasks_named_to(session, officer.id or 0)
     head_of = _step_down_as_head(session, officer)
-    why = reason or f"cán bộ {officer.code} chuyển sang {unit.code}"
+    why = reason or texts.officer_moved_reason(officer.code, unit.code)
     if not move_tasks:
         for task in tasks:
             task_store.change(session, task, "assignee", None, who, why)
@@ -261,7 +261,9 @@ def imported(
     if officer.unit_id != old_unit_id:
         for task in open_tasks_named_to(session, officer.id or 0):
             if task.lead_unit_id != officer.unit_id:
-                task_store.change(session, task, "assignee", None, who, "nhập từ tệp", False)
+                task_store.change(
+                    session, task, "assignee", None, who, texts.BY_IMPORT_REASON, False
+                )
         record_officer(
             session,
             officer,
@@ -270,7 +272,7 @@ def imported(
             "unit",
             _unit_code(session, old_unit_id),
             _unit_code(session, officer.unit_id),
-            "nhập từ tệp",
+            texts.BY_IMPORT_REASON,
         )
     if officer.role != old_role:
         record_officer(
@@ -281,21 +283,11 @@ def imported(
             "role",
             old_role,
             officer.role,
-            "nhập từ tệp",
+            texts.BY_IMPORT_REASON,
         )
 
 
 # -- leave -------------------------------------------------------------------------------------
-
-
-def _facts(leave: Leave) -> LeaveFacts:
-    return LeaveFacts(
-        leave.officer_id,
-        leave.starts_on,
-        leave.ends_on,
-        leave.substitute_id,
-        leave.cancelled_at is not None,
-    )
 
 
 def leave_text(leave: Leave, substitute_code: str | None) -> str:
@@ -323,7 +315,7 @@ def add_leave(
     """Record a leave (checked by rules.leave.check_leave) and its event."""
     if substitute is not None and not substitute.active:
         raise PeopleError("no_officer", substitute.code)
-    existing = [_facts(x) for x in leaves_of(session, officer.id or 0, first)]
+    existing = [leave_facts(x) for x in leaves_of(session, officer.id or 0, first)]
     try:
         check_leave(
             officer.id or 0, first, last, substitute.id if substitute else None, who.day, existing
@@ -373,68 +365,3 @@ def cancel_leave(session: Session, officer: Officer, who: Who) -> Leave:
         None,
     )
     return leave
-
-
-def heads_of_officers(session: Session) -> dict[int, int | None]:
-    """Each officer's unit head (officer id -> head id)."""
-    heads = {u.id: u.head_id for u in session.exec(select(Unit)).all()}
-    return {
-        o.id or 0: heads.get(o.unit_id)
-        for o in session.exec(select(Officer).where(col(Officer.active))).all()
-    }
-
-
-LEAVES: sa.Table = Leave.__table__  # type: ignore[attr-defined]
-OFFICERS: sa.Table = Officer.__table__  # type: ignore[attr-defined]
-UNITS: sa.Table = Unit.__table__  # type: ignore[attr-defined]
-
-# Every task command asks who stands in for whom today (rules.access.decide_for): built once,
-# these two cost a command little more than SQLite's own work (benchmarks/commands.py).
-_LEAVES_ON = sa.select(
-    LEAVES.c.officer_id, LEAVES.c.starts_on, LEAVES.c.ends_on, LEAVES.c.substitute_id
-).where(
-    LEAVES.c.cancelled_at.is_(None),
-    LEAVES.c.ends_on >= sa.bindparam("day"),
-    LEAVES.c.starts_on <= sa.bindparam("day"),
-)
-_HEADS_OF = (
-    sa.select(OFFICERS.c.id, UNITS.c.head_id)
-    .join(UNITS, UNITS.c.id == OFFICERS.c.unit_id)
-    .where(OFFICERS.c.id.in_(sa.bindparam("ids", expanding=True)), OFFICERS.c.active)
-)
-
-
-def leave_facts_on(session: Session, day: date) -> list[LeaveFacts]:
-    """The leaves (not cancelled) that cover `day`."""
-    return [
-        LeaveFacts(officer_id, starts_on, ends_on, substitute_id, False)
-        for officer_id, starts_on, ends_on, substitute_id in connection(session).execute(
-            _LEAVES_ON, {"day": day}
-        )
-    ]
-
-
-def stand_ins_on(session: Session, day: date) -> dict[int, int | None]:
-    """On `day`: absent officer id -> who stands in (rules.leave.stand_ins). Only the absent
-    officers' heads are read (the rule asks for no other), not every officer's."""
-    leaves = leave_facts_on(session, day)
-    if not leaves:
-        return {}
-    absent = sorted({leave.officer_id for leave in leaves})
-    heads: dict[int, int | None] = {
-        officer_id: head_id
-        for officer_id, head_id in connection(session).execute(_HEADS_OF, {"ids": absent})
-    }
-    return stand_ins(leaves, day, heads)
-
-
-def stand_ins_of_connection(conn: Connection, day: date) -> dict[int, int | None]:
-    """`stand_ins_on` inside the scan's read (a connection, not a session)."""
-    with Session(bind=conn) as session:
-        return stand_ins_on(session, day)
-
-
-def covering(session: Session, officer: Officer, day: date) -> list[Officer]:
-    """The absent officers `officer` stands in for on `day`."""
-    ids = covered_by(stand_ins_on(session, day), officer.id or 0)
-    return [o for o in (session.get(Officer, i) for i in ids) if o is not None]

@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, col, select
 
+from nhacviec.base import texts
 from nhacviec.base.errors import NhacviecError
 from rules import AreaFacts, TaskFacts
 from storage import outbox, tally
@@ -35,9 +36,10 @@ from storage.models import (
 )
 
 # Why an unlinked group's unsent reminders were expired (outbox.last_error, for the admin).
-GROUP_UNLINKED = "nhóm đã huỷ liên kết với đơn vị"
+GROUP_UNLINKED = texts.GROUP_UNLINKED
 
-# Task ids are INTEGER columns: PostgreSQL's hold 32 bits. A larger number names no task.
+# Ids are INTEGER columns: PostgreSQL's hold 32 bits (SQLite's 64). A larger number names
+# no row, and chat and the web refuse it before asking the database.
 MAX_ID = 2**31 - 1
 
 # Letters and digits that cannot be confused on a phone screen (no 0/O, 1/I/L).
@@ -97,6 +99,20 @@ def current_plan(session: Session, year: int | None = None) -> Plan | None:
     return session.exec(query.order_by(col(Plan.year).desc(), col(Plan.id).desc())).first()
 
 
+def plan_for_new_task(session: Session, today: date, deadline: date | None) -> Plan | None:
+    """The plan a task added by hand (/giao, `nhacviec task add`, the web form) joins: one of
+    its deadline's year, so it is reminded, listed and counted in the year it is due (a task
+    given in December for December stays with the December plans even once next year's plan
+    is imported); without a deadline, or before any plan of that year exists, one of the plans
+    today follows; the newest of them, as before several plans were followed."""
+    if deadline is not None:
+        plan = current_plan(session, deadline.year)
+        if plan is not None:
+            return plan
+    year = tally.plan_years_on(session.connection(), today)
+    return current_plan(session, year) if year is not None else current_plan(session)
+
+
 def plans_on(session: Session, day: date) -> list[Plan]:
     """Every plan a date follows (storage.tally.plan_ids_on): the plans of its year, or,
     before any is imported, those of the latest earlier year. Oldest first."""
@@ -106,6 +122,11 @@ def plans_on(session: Session, day: date) -> list[Plan]:
 
 def plans_of_year(session: Session, year: int) -> list[Plan]:
     return _plans(session, tally.plan_ids_of_year(session.connection(), year))
+
+
+def plan_year_of(session: Session) -> dict[int, int]:
+    """Each plan's year, by plan id: the year a carried task belongs to."""
+    return tally.plan_year_of(session.connection())
 
 
 def _plans(session: Session, ids: list[int]) -> list[Plan]:
@@ -253,12 +274,38 @@ def consume_link_code(
     return officer
 
 
+def facts_of(session: Session, task: Task, unit_code: str = "") -> TaskFacts:
+    """One task as the rules and the figures see it (as `iter_task_facts` reads them): judged
+    against its effective deadline, the written one kept in `written` when it differs, and the
+    effective deadline it had before an extension. Derived from the kept shifts, not from
+    `task.due`, which the ORM does not refresh after a change in the same session."""
+    moved = tally.effective_days(session.connection(), (task.deadline, task.extended_from))
+    due = moved.get(task.deadline) if task.deadline is not None else None
+    return TaskFacts(
+        id=task.id or 0,
+        code=task.code,
+        unit=unit_code,
+        deadline=due,
+        completed_on=task.completed_on,
+        progress=task.progress,
+        title=task.title,
+        extended_from=moved.get(task.extended_from) if task.extended_from else None,
+        written=task.deadline if task.deadline != due else None,
+        authority=task.authority,
+    )
+
+
 def task_facts(
-    session: Session, plan_ids: int | list[int], unit_id: int | None = None
+    session: Session,
+    plan_ids: int | list[int],
+    unit_id: int | None = None,
+    carried_into: int | None = None,
 ) -> list[TaskFacts]:
     """Every task of the plans (of one lead unit, if given), as the rules see it: `deadline`
-    is the effective deadline, `written` the deadline as assigned when they differ."""
-    return list(iter_task_facts(session, plan_ids, unit_id))
+    is the effective deadline, `written` the deadline as assigned when they differ. With
+    `carried_into` (a list, never a figure), also the tasks carried into that year, each with
+    the year it belongs to in `carried_from`."""
+    return list(iter_task_facts(session, plan_ids, unit_id, carried_into=carried_into))
 
 
 def iter_task_facts(
@@ -266,11 +313,13 @@ def iter_task_facts(
     plan_ids: int | list[int],
     unit_id: int | None = None,
     ordered: bool = False,
+    carried_into: int | None = None,
 ) -> Iterator[TaskFacts]:
     """The same, read as they are used (a report of 100,000 tasks never holds them all):
     `ordered` by lead unit code, effective deadline (none last) and id, as a report lists
     them."""
     ids = [plan_ids] if isinstance(plan_ids, int) else plan_ids
+    year_of = tally.plan_year_of(session.connection()) if carried_into is not None else {}
     query = (
         sa.select(
             col(Task.id),
@@ -283,12 +332,17 @@ def iter_task_facts(
             col(Task.title),
             col(Task.deadline),
             col(Task.authority),
-            col(Task.extended_from),
+            # The effective deadline before an extension, off days off like `due`.
+            tally.original_deadline(col(Task.extended_from)),
+            col(Task.plan_id),
         )
         .join(Unit, col(Unit.id) == Task.lead_unit_id)
         .outerjoin(Area, col(Area.id) == Task.area_id)
         # A cancelled task left the plan's figures (its record stays).
-        .where(col(Task.plan_id).in_(ids), col(Task.state) != TaskState.CANCELLED)
+        .where(
+            tally.listed(col(Task.plan_id), col(Task.carried_to_year), ids, carried_into),
+            col(Task.state) != TaskState.CANCELLED,
+        )
     )
     if unit_id is not None:
         query = query.where(col(Task.lead_unit_id) == unit_id)
@@ -311,6 +365,7 @@ def iter_task_facts(
             written=r[8] if r[8] != r[3] else None,
             authority=shared.setdefault(r[9], r[9]) if r[9] is not None else None,
             extended_from=r[10],
+            carried_from=year_of.get(r[11]) if year_of and r[11] not in ids else None,
         )
 
 
@@ -349,16 +404,18 @@ def area_facts(session: Session, plan_id: int) -> list[AreaFacts]:
     ]
 
 
-def open_tasks_of_unit(session: Session, unit_id: int, plan_ids: int | list[int]) -> list[Task]:
-    """A unit's unfinished tasks of the plans, the earliest effective deadline first (no
-    deadline last)."""
+def open_tasks_of_unit(
+    session: Session, unit_id: int, plan_ids: int | list[int], carried_into: int | None = None
+) -> list[Task]:
+    """A unit's unfinished tasks of the plans (and, with `carried_into`, those carried into
+    that year), the earliest effective deadline first (no deadline last)."""
     ids = [plan_ids] if isinstance(plan_ids, int) else plan_ids
     return list(
         session.exec(
             select(Task)
             .where(
                 Task.lead_unit_id == unit_id,
-                col(Task.plan_id).in_(ids),
+                tally.listed(col(Task.plan_id), col(Task.carried_to_year), ids, carried_into),
                 Task.state == TaskState.OPEN,
             )
             .order_by(col(Task.due).is_(None), col(Task.due), col(Task.id))

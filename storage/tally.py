@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
-from rules import Outcome
+from rules import Outcome, TaskFacts, outcome_on
 from rules.watch import counts_toward_rule
 from storage.models import DeadlineShift, Plan, Task, TaskState, TaskTally
 
@@ -46,6 +47,20 @@ def plan_ids_on(conn: Connection, day: date) -> list[int]:
         .scalars()
         .all()
     )
+
+
+def listed(plan_id: Any, carried_to_year: Any, plan_ids: Sequence[int], year: int | None) -> Any:
+    """The tasks a date's lists and reminders show (pass the two `task` columns): those of
+    the followed plans, and those carried into the followed year `year` from an earlier one
+    (storage/carry.py). Never a figure's filter: a carried task counts only in its own plan's
+    year, so the new year's rates do not count it."""
+    mine = plan_id.in_(list(plan_ids))
+    return mine if year is None else sa.or_(mine, carried_to_year == year)
+
+
+def plan_year_of(conn: Connection) -> dict[int, int]:
+    """Each plan's year, by plan id (a handful of rows): where a carried task comes from."""
+    return {pid: year for pid, year in conn.execute(sa.select(PLANS.c.id, PLANS.c.year))}
 
 
 def plan_ids_of_year(conn: Connection, year: int) -> list[int]:
@@ -113,10 +128,13 @@ def outcome_counts(
     on: date,
     due_soon_days: int,
     by: Sequence[str] = ("unit",),
+    extension_counts_late: bool = False,
 ) -> list[CountRow]:
     """How many tasks of the plans have each outcome on `on`, judged against the effective
     deadline, per lead unit, area and/or assigning authority (`by`, of DIMENSIONS; the
-    others are left None), counted by the database.
+    others are left None), counted by the database. With `extension_counts_late`
+    ([approvals] extension_counts_late), a task given an extension is judged against the
+    effective deadline it had before it (rules.approvals.judged).
 
     A completed task's outcome never changes, so most of the answer is kept ready: TaskTally
     (kept by triggers) has the tasks, completed tasks, late completions and the progress of
@@ -181,6 +199,9 @@ def outcome_counts(
             .group_by(*group)
         )
     }
+    changed = (
+        _extension_changes(conn, mine, group, on, due_soon_days) if extension_counts_late else {}
+    )
     rows = []
     for r in kept:
         key = tuple(r[:n])
@@ -195,20 +216,76 @@ def outcome_counts(
         pressing_now = pressing_open + pressing_after
         overdue_now = overdue_open + overdue_after
         named = dict(zip(dims, key, strict=True))
+        moved = changed.get(key, {})
         rows.append(
             CountRow(
                 unit_id=named.get("unit", 0),
                 area_id=named.get("area") or None,
                 authority=named.get("authority") or None,
-                on_time=done - done_late,
-                late=done_late,
-                overdue=overdue_now,
-                due_soon=pressing_now - overdue_now,
-                open=assigned - done - pressing_now,
+                on_time=done - done_late + moved.get(Outcome.DONE_ON_TIME, 0),
+                late=done_late + moved.get(Outcome.DONE_LATE, 0),
+                overdue=overdue_now + moved.get(Outcome.OVERDUE, 0),
+                due_soon=pressing_now - overdue_now + moved.get(Outcome.DUE_SOON, 0),
+                open=assigned - done - pressing_now + moved.get(Outcome.OPEN, 0),
                 progress=open_progress + progress_after,
             )
         )
     return rows
+
+
+def effective_days(conn: Connection, days: Iterable[date | None]) -> dict[date, date]:
+    """Each written day as the kept shifts move it (a day off to the next working day), the
+    way the triggers derive `task.due`; a day not moved maps to itself."""
+    wanted = {day for day in days if day is not None}
+    if not wanted:
+        return {}
+    moved = dict(
+        conn.execute(
+            sa.select(SHIFTS.c.day, SHIFTS.c.moved_to).where(SHIFTS.c.day.in_(sorted(wanted)))
+        ).all()
+    )
+    return {day: moved.get(day, day) for day in wanted}
+
+
+def original_deadline(extended_from: Any) -> sa.ColumnElement[date]:
+    """The effective deadline a task had before its extension: its written deadline moved off a
+    day off as the kept shifts say, as `task.due` is for the deadline in force."""
+    shifted = sa.select(SHIFTS.c.moved_to).where(SHIFTS.c.day == extended_from).scalar_subquery()
+    # Looked up only for the few tasks given an extension, not for every row a report reads.
+    return sa.case(
+        (extended_from.is_(None), sa.null()), else_=sa.func.coalesce(shifted, extended_from)
+    )
+
+
+def _extension_changes(
+    conn: Connection,
+    mine: sa.ColumnElement[bool],
+    group: Sequence[sa.ColumnElement[object]],
+    on: date,
+    due_soon_days: int,
+) -> dict[tuple[object, ...], dict[Outcome, int]]:
+    """How each key's outcomes move when the tasks given an extension (a handful, read from
+    their partial index) are judged against the deadline they had before it."""
+    t = TASKS
+    n = len(group)
+    changes: dict[tuple[object, ...], dict[Outcome, int]] = {}
+    for r in conn.execute(
+        sa.select(*group, t.c.due, t.c.completed_on, original_deadline(t.c.extended_from)).where(
+            # A range, not IS NOT NULL, for the planner's guess on a table not yet analyzed
+            # (see storage.approvals.waiting); it implies the partial index's predicate.
+            mine,
+            t.c.extended_from.between(date(1900, 1, 1), date(9999, 12, 31)),
+        )
+    ):
+        facts: Any = r[n:]
+        due, completed_on, before = facts
+        in_force = outcome_on(TaskFacts(0, "", "", due, completed_on), on, due_soon_days)
+        judged = outcome_on(TaskFacts(0, "", "", before, completed_on), on, due_soon_days)
+        if in_force != judged:
+            moved = changes.setdefault(tuple(r[:n]), {})
+            moved[in_force] = moved.get(in_force, 0) - 1
+            moved[judged] = moved.get(judged, 0) + 1
+    return changes
 
 
 def by_unit(

@@ -20,7 +20,7 @@ from nhacviec.base.errors import NhacviecError
 from rules.events import NOTIFIED, EventFacts, EventKind, day_text, original_deadline
 from rules.recurrence import RecurrenceError, expand_occurrences, parse_recurrence
 from rules.series import Occurrence, reconcile
-from storage import outbox, repo
+from storage import absence, outbox, repo, tally
 from storage.db import connection
 from storage.models import (
     Area,
@@ -176,15 +176,19 @@ def co_units_by_task(session: Session, task_ids: Sequence[int]) -> dict[int, lis
     return found
 
 
-def open_co_tasks_of_unit(session: Session, unit_id: int, plan_id: int) -> list[Task]:
-    """Open tasks of other units that `unit_id` co-operates on (phối hợp), by deadline."""
+def open_co_tasks_of_unit(
+    session: Session, unit_id: int, plan_ids: int | list[int], carried_into: int | None = None
+) -> list[Task]:
+    """Open tasks of other units that `unit_id` co-operates on (phối hợp) in the plans (and,
+    with `carried_into`, those carried into that year), by deadline."""
+    ids = [plan_ids] if isinstance(plan_ids, int) else plan_ids
     return list(
         session.exec(
             select(Task)
             .join(TaskCoUnit, col(TaskCoUnit.task_id) == Task.id)
             .where(
                 TaskCoUnit.unit_id == unit_id,
-                Task.plan_id == plan_id,
+                tally.listed(col(Task.plan_id), col(Task.carried_to_year), ids, carried_into),
                 Task.state == TaskState.OPEN,
             )
             .order_by(col(Task.deadline).is_(None), col(Task.deadline), col(Task.id))
@@ -438,9 +442,16 @@ def cancel(session: Session, task: Task, who: Who, reason: str, notify: bool = T
         raise TaskError("cancelled", str(task.id))
     if task.state == TaskState.DONE:
         raise TaskError("done", str(task.id))
+    if task.state == TaskState.REPORTED:
+        # Confirmed or returned first (rules.access refuses it too): else the approver would
+        # still be asked about a task no longer in the plan.
+        raise TaskError("awaiting", str(task.id))
     if not reason.strip():
         raise TaskError("no_reason")
     task.state = TaskState.CANCELLED
+    # An extension asked and not yet decided is moot: nobody is asked to decide it any more
+    # (the request stays in the task's story; the cancellation event says why).
+    task.extension_to, task.extension_step = None, None
     session.add(task)
     session.flush()
     event = record(
@@ -662,13 +673,15 @@ def owe_notices(
         who.actor,
     )
     rows = []
-    people = [(i, False) for i in lead] + [(i, True) for i in co]
-    wanted = [i for i, _ in people if i != who.officer_id]
+    people = _standing_in(session, [(i, False) for i in lead] + [(i, True) for i in co], who.day)
+    wanted = [i for i, _, _ in people if i != who.officer_id]
     links = _links(session, wanted)
-    for officer_id, is_co in people:
+    for officer_id, is_co, absent_code in people:
         if officer_id == who.officer_id:
             continue
         text = body + ("\n" + texts.NOTICE_CO_UNIT if is_co else "")
+        if absent_code is not None:
+            text += "\n" + texts.NOTICE_STANDING_IN.format(code=absent_code)
         buttons = [task.id] if not is_co and task.state == TaskState.OPEN else []
         payload = json.dumps(
             [{"chars": len(text), "tasks": buttons, "hint": None}], ensure_ascii=False
@@ -688,6 +701,28 @@ def owe_notices(
     if not rows:
         return 0
     return outbox.write_outbox(session.connection(), rows, who.at)
+
+
+def _standing_in(
+    session: Session, people: list[tuple[int, bool]], day: date
+) -> list[tuple[int, bool, str | None]]:
+    """The notice's recipients on `day`, as the digests go: an officer on leave is told through
+    whoever stands in (the substitute, else the unit head: rules.leave), who is told once and
+    which absent officer it is for; an absent officer nobody stands in for is told directly."""
+    stand_in_of = absence.stand_ins_on(session, day)
+    routed: list[tuple[int, bool, str | None]] = []
+    seen: set[int] = set()
+    for officer_id, is_co in people:
+        target, absent_code = officer_id, None
+        stand_in = stand_in_of.get(officer_id)
+        if stand_in is not None:
+            absent = session.get(Officer, officer_id)
+            target, absent_code = stand_in, (absent.code if absent else str(officer_id))
+        if target in seen:
+            continue
+        seen.add(target)
+        routed.append((target, is_co, absent_code))
+    return routed
 
 
 def _links(session: Session, officer_ids: Iterable[int]) -> dict[int, list[tuple[str, str]]]:

@@ -51,7 +51,7 @@ def write_config(
     timeout_seconds: float = 2.0,
 ) -> Path:
     """A config for `nhacviec run`: Telegram polling the fake, the dispatcher every second,
-    no daily scan due today (the tests fill the outbox themselves)."""
+    no daily scan due today (the tests fill the outbox themselves), no office hours."""
     path = folder / "nhacviec.toml"
     path.write_text(
         f"""
@@ -61,6 +61,10 @@ url = "{database_url}"
 [schedule]
 daily_at = "23:59"
 dispatch_every_seconds = 1
+# These processes run on the wall clock: without this, from 21:00 to 06:30 in Hanoi and on
+# days off the outbox (rightly) waits for office hours and nothing is sent.
+quiet_hours = ""
+quiet_days_off = false
 
 [outbox]
 lease_seconds = {lease_seconds}

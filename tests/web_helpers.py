@@ -55,3 +55,25 @@ def csrf_of(html: str) -> str:
     found = re.search(r'name="csrf" value="([^"]+)"', html)
     assert found, html[:500]
     return found.group(1)
+
+
+def unit_task_ids(app: App, unit_code: str) -> list[int]:
+    """The ids of the tasks a unit leads, in order."""
+    from sqlmodel import col, select
+
+    from storage.db import session_scope
+    from storage.models import Task, Unit
+
+    with session_scope(app.engine) as session:
+        unit = session.exec(select(Unit).where(Unit.code == unit_code)).one()
+        query = select(Task.id).where(Task.lead_unit_id == unit.id).order_by(col(Task.id))
+        return [i for i in session.exec(query).all() if i is not None]
+
+
+def name_officer(app: App, task_id: int, officer_code: str) -> None:
+    """Name the officer who handles a task, the way TCCB does it: /sua ID canbo CODE reason."""
+    link_chat(app, "CB001", "console", "tccb-sua")
+    reply = app.chat.handle(
+        Incoming("console", "tccb-sua", f"/sua {task_id} canbo {officer_code} Phân công")
+    )
+    assert officer_code in reply[0].text, reply[0].text

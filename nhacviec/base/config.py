@@ -14,6 +14,9 @@ from nhacviec.base import texts
 from nhacviec.base.errors import NhacviecError
 
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+# Data, not a message: criterion 1.6's assigning authorities as plans write them (matched
+# folded against a task's "Cơ quan giao"); [rules] criterion_authorities replaces them.
+CRITERION_AUTHORITIES = ("Tỉnh ủy", "HĐND tỉnh", "UBND tỉnh")
 
 
 class ConfigError(NhacviecError, ValueError):
@@ -42,9 +45,7 @@ class RulesConfig:
     # The assigning authorities whose tasks count toward the 30% rule; empty: every task.
     counted_authorities: list[str] = field(default_factory=list)
     # Criterion 1.6 of the PAR index: tasks assigned by these authorities.
-    criterion_authorities: list[str] = field(
-        default_factory=lambda: ["Tỉnh ủy", "HĐND tỉnh", "UBND tỉnh"]
-    )
+    criterion_authorities: list[str] = field(default_factory=lambda: [*CRITERION_AUTHORITIES])
 
 
 @dataclass
@@ -239,15 +240,12 @@ def validate(config: Config) -> None:
 def check_web(config: WebConfig) -> None:
     """Refuse, in Vietnamese, a [web] section that cannot work."""
     if not 1 <= config.port <= 65535:
-        raise ConfigError(f"[web] port phải từ 1 đến 65535, không phải {config.port}")
+        raise ConfigError(texts.config_web_port(config.port))
     if config.public_url and not config.public_url.startswith(("http://", "https://")):
-        raise ConfigError(
-            f"[web] public_url phải bắt đầu bằng https:// (hoặc http://), không phải "
-            f"{config.public_url!r}"
-        )
+        raise ConfigError(texts.config_web_public_url(config.public_url))
     for key in ("session_hours", "link_minutes", "links_per_hour"):
         if getattr(config, key) < 1:
-            raise ConfigError(f"[web] {key} phải từ 1 trở lên")
+            raise ConfigError(texts.config_web_at_least_one(key))
 
 
 def parse_daily_at(text: str) -> time:
@@ -271,10 +269,7 @@ def check_quiet_hours(text: str) -> None:
             hour, minute = (int(p) for p in part.strip().split(":"))
             time(hour, minute)
     except ValueError as exc:
-        raise ConfigError(
-            f"[schedule] quiet_hours phải có dạng HH:MM-HH:MM (ví dụ 21:00-06:30), "
-            f"không phải {text!r}"
-        ) from exc
+        raise ConfigError(texts.config_quiet_hours(text)) from exc
 
 
 def check_preference(value: Any) -> str | list[str]:

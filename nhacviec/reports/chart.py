@@ -21,10 +21,10 @@ matplotlib.use("Agg")
 
 # Late and overdue come first, from the left, so the line at 30% reads directly against them.
 SEGMENTS = (
-    ("late", "Xong trễ", "#f59e0b"),
-    ("overdue", "Quá hạn", "#dc2626"),
-    ("on_time", "Xong đúng hạn", "#16a34a"),
-    ("open", "Đang làm", "#cbd5e1"),
+    ("late", texts.CHART_SEGMENT_LABELS["late"], "#f59e0b"),
+    ("overdue", texts.CHART_SEGMENT_LABELS["overdue"], "#dc2626"),
+    ("on_time", texts.CHART_SEGMENT_LABELS["on_time"], "#16a34a"),
+    ("open", texts.CHART_SEGMENT_LABELS["open"], "#cbd5e1"),
 )
 FLAG_COLOURS = {Flag.OK: "#111827", Flag.WARNING: "#b45309", Flag.OVER: "#b91c1c"}
 WIDTH_INCHES = 7.5
@@ -45,14 +45,14 @@ def chart_rows(units: Sequence[UnitFigures], thresholds: Thresholds) -> list[Uni
         return with_tasks
     shown, rest = with_tasks[: MAX_BARS - 1], with_tasks[MAX_BARS - 1 :]
     others = department_totals(rest, thresholds)
-    return [*shown, replace(others, unit=f"{len(rest)} đơn vị khác")]
+    return [*shown, replace(others, unit=texts.chart_others(len(rest)))]
 
 
 def status_chart(
     units: Sequence[UnitFigures],
     thresholds: Thresholds,
     on: date,
-    title: str = "Tình hình nhiệm vụ",
+    title: str = texts.CHART_TITLE,
 ) -> bytes:
     """A PNG of the units that have tasks, worst first at the top, each bar 100% of its
     tasks; the dashed line is the fail share (30% in the plan). Each label shows the year
@@ -62,9 +62,9 @@ def status_chart(
     height = 2.4 + 0.48 * max(len(rows), 1)
     fig = Figure(figsize=(WIDTH_INCHES, height), dpi=DPI)
     ax = fig.add_subplot()
-    fig.suptitle(f"{title}\nngày {on:%d/%m/%Y}", fontsize=14, fontweight="bold")
+    fig.suptitle(texts.chart_heading(title, on), fontsize=14, fontweight="bold")
     if not rows:
-        ax.text(0.5, 0.5, "Chưa có nhiệm vụ nào", ha="center", va="center", fontsize=14)
+        ax.text(0.5, 0.5, texts.CHART_EMPTY, ha="center", va="center", fontsize=14)
         ax.set_axis_off()
     else:
         _bars(ax, rows, fail)
@@ -79,9 +79,8 @@ def status_chart(
 
 def bar_label(unit: UnitFigures) -> str:
     """`38,1% · nay 50% · còn 0`: the year rate, the rate so far, the margin."""
-    return (
-        f"{texts.tenths(unit.year_tenths)} · nay {texts.tenths(unit.so_far_tenths)} · "
-        f"còn {unit.margin}"
+    return texts.chart_bar_label(
+        texts.tenths(unit.year_tenths), texts.tenths(unit.so_far_tenths), unit.margin
     )
 
 
@@ -106,7 +105,7 @@ def _bars(ax: Axes, rows: list[UnitFigures], fail: float) -> None:
     ax.text(
         fail * 100,
         len(rows) - 0.35,
-        f" ngưỡng {texts.pct(fail)}",
+        texts.chart_line(fail),
         fontsize=10,
         va="bottom",
         ha="left",
@@ -117,10 +116,7 @@ def _bars(ax: Axes, rows: list[UnitFigures], fail: float) -> None:
     ax.set_xlim(0, 145)
     ax.set_ylim(-0.6, len(rows) + 0.2)
     ax.set_xticks([0, 20, 40, 60, 80, 100], ["0", "20", "40", "60", "80", "100%"], fontsize=10)
-    ax.set_xlabel(
-        "Tỷ lệ trên số nhiệm vụ được giao cả năm; nhãn: năm · đến nay · còn được trễ",
-        fontsize=10,
-    )
+    ax.set_xlabel(texts.CHART_AXIS, fontsize=10)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     ax.spines["bottom"].set_bounds(0, 100)

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from nhacviec.base import texts
 from nhacviec.base.config import Config
 from rules import (
     AreaCount,
@@ -32,7 +33,7 @@ from storage import assessments, repo, tally
 from storage.db import Session
 from storage.models import Plan, Unit
 
-NO_AUTHORITY = "Không ghi cơ quan giao"
+NO_AUTHORITY = texts.NO_AUTHORITY
 
 
 @dataclass(frozen=True)
@@ -142,18 +143,21 @@ def _views_from_tally(
     """Three small counts by the database (units, areas, authorities), never every task."""
     conn = session.connection()
     soon = config.rules.due_soon_days
+    # When finishing within an approved extension counts as late, the tasks given one (a
+    # handful) are judged again against the deadline they had before it.
+    late = config.approvals.extension_counts_late
     split = ("unit", "authority") if config.rules.counted_authorities else ("unit",)
     views = _Views()
-    for r in tally.outcome_counts(conn, ids, on, soon, split):
+    for r in tally.outcome_counts(conn, ids, on, soon, split, late):
         views.units[(unit_codes.get(r.unit_id, ""), r.authority)] = _cell_of(r)
-    for r in tally.outcome_counts(conn, ids, on, soon, ("area",)):
+    for r in tally.outcome_counts(conn, ids, on, soon, ("area",), late):
         code = area_codes.get(r.area_id or 0)
         if code is not None:
             cell = views.areas.setdefault(code, _Cell())
             for outcome, n in _cell_of(r).counts.items():
                 cell.add(outcome, n)
             cell.progress += r.progress
-    for r in tally.outcome_counts(conn, ids, on, soon, ("authority",)):
+    for r in tally.outcome_counts(conn, ids, on, soon, ("authority",), late):
         views.authorities[r.authority] = _cell_of(r)
     return views
 
@@ -236,10 +240,6 @@ def plan_figures(
     units = repo.all_units(session)
     areas, area_codes = _areas(session, ids)
     late_rule = config.approvals.extension_counts_late
-    if facts is None and late_rule:
-        # The tally follows the deadline in force; when finishing within an approved extension
-        # counts as late, each task is judged against the deadline it had before.
-        facts = repo.task_facts(session, ids)
     if facts is None:
         unit_codes = {u.id: u.code for u in units if u.id is not None}
         views = _views_from_tally(session, ids, on, config, unit_codes, area_codes)

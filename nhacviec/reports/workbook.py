@@ -55,80 +55,19 @@ from storage.assessments import HistoryRow
 from storage.db import Session
 from storage.models import Plan
 
-SUMMARY = "Tổng hợp"
-TASKS = "Nhiệm vụ"
-HISTORY = "Lịch sử tiến độ"
-INSPECTIONS = "Kiểm tra"
-
-UNIT_HEADERS = [
-    "Mã",
-    "Đơn vị",
-    "Giao",
-    "Đúng hạn",
-    "Trễ",
-    "Quá hạn",
-    "Mở",
-    "Tỷ lệ năm",
-    "Đã đến hạn",
-    "Tỷ lệ đến nay",
-    "Còn được trễ",
-    "Đánh giá",
-]
-AREA_HEADERS = [
-    "Mã",
-    "Lĩnh vực",
-    "Số nhiệm vụ",
-    "Đã xong",
-    "Trong đó trễ",
-    "Quá hạn",
-    "Tiến độ TB",
-    "Điểm tối đa",
-    "Điểm mục tiêu",
-    "Điểm năm trước",
-    "Tự chấm",
-    "Ghi chú tự chấm",
-]
-TASK_HEADERS = [
-    "ID",
-    "Mã",
-    "Nhiệm vụ",
-    "Lĩnh vực",
-    "Đơn vị chủ trì",
-    "Phối hợp",
-    "Cơ quan giao",
-    "Hạn",
-    "Hạn ghi trong KH",
-    "Hạn trong kỳ",
-    "Hoàn thành",
-    "Tiến độ",
-    "Kết quả",
-    "Số ngày trễ / quá hạn",
-    "Ghi chú cuối",
-    "Hạn trước gia hạn",
-    "Minh chứng",
-]
-INSPECTION_HEADERS = ["Ngày kiểm tra", "Mã", "Đơn vị", "Ghi chú", "Người ghi"]
-HISTORY_HEADERS = [
-    "Thời điểm",
-    "ID",
-    "Mã nhiệm vụ",
-    "Nhiệm vụ",
-    "Đơn vị",
-    "Cán bộ",
-    "Mã cán bộ",
-    "Loại",
-    "Tiến độ",
-    "Ghi chú",
-    "Kênh",
-]
-CHANNELS = {**texts.CHANNEL_NAMES, "console": "Console", "cli": "Dòng lệnh", "import": "Nhập tệp"}
+# The words are texts (nhacviec/base/texts/reports.py); the names stay for the sheets' code.
+SUMMARY = texts.REPORT_SHEET_SUMMARY
+TASKS = texts.REPORT_SHEET_TASKS
+HISTORY = texts.REPORT_SHEET_HISTORY
+INSPECTIONS = texts.REPORT_SHEET_INSPECTIONS
+UNIT_HEADERS = texts.REPORT_UNIT_HEADERS
+AREA_HEADERS = texts.REPORT_AREA_HEADERS
+TASK_HEADERS = texts.REPORT_TASK_HEADERS
+INSPECTION_HEADERS = texts.REPORT_INSPECTION_HEADERS
+HISTORY_HEADERS = texts.REPORT_HISTORY_HEADERS
+CHANNELS = texts.REPORT_CHANNELS
 # Progress reports and the tasks' events (created, deadline moved, cancelled…), one sheet.
-KINDS = {
-    **{k: v.capitalize() for k, v in texts.EVENT_NAMES.items()},
-    "done": "Hoàn thành",
-    "progress": "Tiến độ",
-}
-
+KINDS = texts.REPORT_KINDS
 DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 PERCENT_FORMAT = "0%"
@@ -184,7 +123,7 @@ def build_report(session: Session, period: Period, today: date, config: Config) 
     on = figures_date(period, today)
     plans = repo.plans_of_year(session, period.year)
     if not plans:
-        raise ReportError(f"Chưa có kế hoạch năm {period.year}, không lập được báo cáo.")
+        raise ReportError(texts.report_no_plan(period.year))
     ids = [p.id for p in plans if p.id is not None]
     tz = ZoneInfo(config.timezone)
     since = datetime.combine(period.start, time(0), tz)
@@ -245,7 +184,7 @@ def build_report(session: Session, period: Period, today: date, config: Config) 
         tz,
     )
     write_inspections(_Sheet(workbook, INSPECTIONS, styles), assessment.inspection_rows)
-    workbook.properties.title = f"Báo cáo CCHC {period.label}"
+    workbook.properties.title = texts.report_doc_title(period.label)
     workbook.properties.creator = "nhacviec"
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -413,47 +352,31 @@ def write_summary(
 ) -> None:
     t = figures.thresholds
     sheet.setup([9, 48, 11, 11, 11, 11, 11, 11, 11, 11, 11, 16], header_row=None, freeze="A5")
-    sheet.plain([f"BÁO CÁO KẾT QUẢ THỰC HIỆN KẾ HOẠCH CCHC – {period.label.upper()}"], font=_TITLE)
+    sheet.plain([texts.report_title(period.label)], font=_TITLE)
     sheet.plain(["; ".join(f"{p.name} ({p.document or p.code})" for p in plans)])
-    sheet.plain(
-        [
-            f"Kỳ báo cáo từ {texts.d(period.start)} đến {texts.d(period.end)}; "
-            f"số liệu tính đến ngày {texts.d(figures.on)}."
-        ]
-    )
-    counted = (
-        f" Chỉ tính nhiệm vụ do {', '.join(figures.counted)} giao." if figures.counted else ""
-    )
-    sheet.plain(
-        [
-            f"Tỷ lệ năm = (xong trễ + quá hạn) / số nhiệm vụ được giao trong năm; tỷ lệ đến nay ="
-            f" (xong trễ + quá hạn) / số nhiệm vụ đã đến hạn (đã xong hoặc quá hạn). Từ "
-            f"{texts.pct(t.fail)}: người đứng đầu đơn vị bị xếp loại không hoàn thành nhiệm vụ; "
-            f"từ {texts.pct(t.warning)}: cảnh báo. Hạn rơi vào ngày nghỉ được tính đến ngày làm "
-            f"việc tiếp theo (Điều 148 Bộ luật Dân sự 2015).{counted}"
-        ]
-    )
+    sheet.plain([texts.report_span(period.start, period.end, figures.on)])
+    sheet.plain([texts.report_rule(t.fail, t.warning, list(figures.counted))])
     for note in notes:
         sheet.plain([note])
     sheet.blank()
 
-    sheet.section("1. Kết quả theo đơn vị")
+    sheet.section(texts.REPORT_SECTION_UNITS)
     sheet.header(UNIT_HEADERS)
     for f in figures.units:
         _unit_row(sheet, f, figures.unit_names.get(f.unit, f.unit), t.fail)
-    _unit_row(sheet, figures.total, "Toàn Sở", t.fail, total=True)
+    _unit_row(sheet, figures.total, texts.DEPARTMENT_TOTAL, t.fail, total=True)
     sheet.blank()
 
-    sheet.section(f"2. Đơn vị cần chú ý (tỷ lệ năm hoặc đến nay từ {texts.pct(t.warning)})")
+    sheet.section(texts.report_section_watch(t.warning))
     if figures.watch:
         sheet.header(UNIT_HEADERS)
         for f in figures.watch:
             _unit_row(sheet, f, figures.unit_names.get(f.unit, f.unit), t.fail)
     else:
-        sheet.plain(["", "Không có đơn vị nào chạm ngưỡng cảnh báo."])
+        sheet.plain(["", texts.REPORT_NO_WATCH])
     sheet.blank()
 
-    sheet.section("3. Theo cơ quan giao nhiệm vụ; tiêu chí 1.6")
+    sheet.section(texts.REPORT_SECTION_AUTHORITIES)
     sheet.header(UNIT_HEADERS)
     for f in sorted(figures.authorities, key=lambda a: (-a.assigned, a.unit)):
         if f.assigned:
@@ -462,7 +385,7 @@ def write_summary(
         _unit_row(
             sheet,
             figures.criterion,
-            "Tiêu chí 1.6: nhiệm vụ Tỉnh ủy, HĐND, UBND tỉnh giao",
+            texts.REPORT_CRITERION,
             t.fail,
             total=True,
             code="1.6",
@@ -471,7 +394,7 @@ def write_summary(
 
     scores = assessment.scores
     by_code = {s.area.code: s for s in scores.areas}
-    sheet.section("4. Kết quả theo lĩnh vực và điểm tự chấm")
+    sheet.section(texts.REPORT_SECTION_AREAS)
     sheet.header(AREA_HEADERS)
     for a in figures.areas:
         score = by_code.get(a.area.code)
@@ -502,7 +425,7 @@ def write_summary(
     sheet.row(
         [
             "",
-            f"Tổng {len(scores.areas)} lĩnh vực (tự chấm {scores.scored}/{len(scores.areas)})",
+            texts.report_areas_total(len(scores.areas), scores.scored),
             None,
             None,
             None,
@@ -532,22 +455,22 @@ def write_summary(
     sheet.blank()
 
     cov = assessment.inspections
-    sheet.section(f"5. Kiểm tra công tác CCHC năm {cov.year}")
-    sheet.header(["", "Nội dung", "Đã kiểm tra", "Số đơn vị", "Tỷ lệ", "Mục tiêu", "Kết quả"])
+    sheet.section(texts.report_section_inspections(cov.year))
+    sheet.header(texts.REPORT_COVERAGE_HEADERS)
     sheet.row(
         [
             "",
-            f"Kiểm tra công tác CCHC các đơn vị (xem trang {INSPECTIONS})",
+            texts.report_inspections_row(INSPECTIONS),
             len(cov.inspected),
             cov.total,
             share_tenths(cov.share, (cov.target,)) / 1000,
             cov.target,
-            "Đạt" if cov.met else f"Chưa đạt, còn {cov.needed} đơn vị",
+            texts.report_inspections_result(cov.met, cov.needed),
         ],
         formats={5: RATE_FORMAT, 6: PERCENT_FORMAT},
     )
     if cov.inspected:
-        sheet.plain(["", "Đơn vị đã kiểm tra: " + ", ".join(cov.inspected)])
+        sheet.plain(["", texts.report_inspected(list(cov.inspected))])
     sheet.finish()
     sheet.ws.print_title_rows = "1:4"  # the title and the rule on every page
 
@@ -599,7 +522,7 @@ def write_tasks(
                 task.authority,
                 task.deadline,
                 task.written_deadline,
-                "Có" if period.contains(task.deadline) else "",
+                texts.REPORT_IN_PERIOD if period.contains(task.deadline) else "",
                 task.completed_on if done else None,
                 (100 if done else task.progress) / 100,
                 _outcome_name(task, outcome, awaiting),
@@ -621,7 +544,7 @@ def _outcome_name(task: TaskFacts, outcome: Outcome, awaiting: dict[int, date | 
         return texts.OUTCOME_NAMES["done_extended"]
     name = texts.OUTCOME_NAMES[outcome]
     if task.id in awaiting:
-        name += f" · chờ xác nhận (báo xong {texts.d(awaiting[task.id])})"
+        name += texts.report_awaiting(awaiting[task.id])
     return name
 
 

@@ -1,5 +1,9 @@
 """The pages that write: an inspection of a unit, a self-score of an area; and the period
-report's download. Every refusal and every bad value says why, and changes nothing."""
+report's download. Every refusal and every bad value says why, and changes nothing.
+
+They follow the plans of the date (Ctx.plans), as /score, /inspect and /report do: a
+self-score goes on the areas of the plan /score uses (the first of them with areas), or of the
+one the form chooses when several have areas; inspections count in the plans' year."""
 
 from __future__ import annotations
 
@@ -11,14 +15,11 @@ from aiohttp import web
 from nhacviec.base import texts
 from nhacviec.reports.figures import assessment_figures
 from nhacviec.reports.workbook import ReportError, build_report
-from nhacviec.web.context import Ctx
+from nhacviec.web.context import PLAN_FIELD, Ctx, pick_plan
 from rules import AreaFacts, PeriodError, ScoreError, check_points, parse_period
 from rules.access import Action, decide
 from storage import assessments, repo, web_queries
-
-FOLLOW_UP_ONLY = "Chỉ TCCB và quản trị ghi được kiểm tra và điểm tự chấm."
-REPORTS_ONLY = "Báo cáo dành cho TCCB, quản trị và lãnh đạo Sở."
-NO_PLAN = "Chưa có kế hoạch nào được nạp."
+from storage.models import Plan
 
 
 def parse_date(text: str, label: str, problems: list[str]) -> date | None:
@@ -32,7 +33,7 @@ def parse_date(text: str, label: str, problems: list[str]) -> date | None:
             return datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    problems.append(f"{label}: “{text}” không phải ngày dd/mm/yyyy.")
+    problems.append(texts.WEB_BAD_DATE.format(label=label, value=text))
     return None
 
 
@@ -49,22 +50,26 @@ def _field(ctx: Ctx, name: str) -> str:
 
 
 def inspections(ctx: Ctx) -> web.StreamResponse:
-    """The inspections of the plan's year, the share of units inspected, and the form."""
+    """The inspections of the year the date follows, the share of units inspected (counted
+    as /inspect counts them), and the form."""
     if not decide(ctx.actor, Action.FOLLOW_UP):
-        return ctx.refuse(FOLLOW_UP_ONLY)
-    plan = ctx.plan()
+        return ctx.refuse(texts.WEB_FOLLOW_UP_ONLY)
+    plans = ctx.plans()
+    plan = assessments.scored_plan(ctx.db, plans)
     if plan is None:
-        return ctx.render("message.html", title="Kiểm tra", message=NO_PLAN)
+        return ctx.render(
+            "message.html", title=texts.WEB_INSPECTION_TITLE, message=texts.NO_PLAN_LOADED
+        )
     problems: list[str] = []
     values = {"don_vi": "", "ngay": ctx.today.isoformat(), "ghi_chu": ""}
     if ctx.form is not None:
         values = {k: _field(ctx, k) for k in values}
         unit = repo.unit_by_code(ctx.db, values["don_vi"]) if values["don_vi"] else None
         if unit is None:
-            problems.append("Chọn đơn vị được kiểm tra.")
-        day = parse_date(values["ngay"], "Ngày kiểm tra", problems)
+            problems.append(texts.WEB_INSPECTION_CHOOSE_UNIT)
+        day = parse_date(values["ngay"], texts.WEB_INSPECTION_DAY, problems)
         if day is None and not problems:
-            problems.append("Ghi ngày kiểm tra.")
+            problems.append(texts.WEB_INSPECTION_NO_DAY)
         if day is not None and day > ctx.today:
             problems.append(texts.FUTURE_DAY.format(day=texts.d(day)))
         if not problems and unit is not None and day is not None:
@@ -82,7 +87,7 @@ def inspections(ctx: Ctx) -> web.StreamResponse:
     saved = None
     if ctx.query.get("da_ghi"):
         day_shown = parse_date(ctx.query.get("ngay", ""), "", [])
-        saved = f"Đã ghi kiểm tra {ctx.query['da_ghi']} ngày {texts.d(day_shown)}."
+        saved = texts.WEB_INSPECTION_SAVED.format(unit=ctx.query["da_ghi"], day=texts.d(day_shown))
     return ctx.render(
         "inspect.html",
         status=400 if problems else 200,
@@ -100,76 +105,105 @@ def inspections(ctx: Ctx) -> web.StreamResponse:
 
 
 def scores(ctx: Ctx) -> web.StreamResponse:
-    """The areas' latest self-scores against maximum and target, and the form."""
+    """The areas' latest self-scores against maximum and target, and the form. The plan is
+    /score's (the first of the date's plans with areas) unless the page or the form chooses
+    another of those with areas (`ke_hoach`)."""
     if not decide(ctx.actor, Action.FOLLOW_UP):
-        return ctx.refuse(FOLLOW_UP_ONLY)
-    plan = ctx.plan()
-    if plan is None or plan.id is None:
-        return ctx.render("message.html", title="Tự chấm", message=NO_PLAN)
+        return ctx.refuse(texts.WEB_FOLLOW_UP_ONLY)
+    choices = assessments.scored_plans(ctx.db, ctx.plans())
+    if not choices:
+        return ctx.render(
+            "message.html", title=texts.WEB_SCORE_TITLE, message=texts.NO_PLAN_LOADED
+        )
     problems: list[str] = []
+    asked = (ctx.form or ctx.query).get(PLAN_FIELD)
+    plan = pick_plan(choices, choices[0], asked)
+    if plan is None:
+        problems.append(texts.WEB_UNKNOWN_PLAN.format(code=asked))
+        plan = choices[0]
+    assert plan.id is not None
     values = {"linh_vuc": "", "diem": "", "ghi_chu": ""}
     if ctx.form is not None:
         values = {k: _field(ctx, k) for k in values}
-        area = assessments.area_by_code(ctx.db, plan.id, values["linh_vuc"])
-        if area is None:
-            problems.append("Chọn lĩnh vực.")
-        else:
-            facts = AreaFacts(area.code, area.name, area.parent_code, area.max_score)
-            try:
-                points = check_points(values["diem"], facts)
-            except ScoreError as err:
-                problems.append(
-                    texts.SCORE_ERRORS[err.reason].format(
-                        code=area.code, value=values["diem"], max=texts.num(err.max_score)
-                    )
-                )
-            else:
-                assessments.add_self_score(
-                    ctx.db,
-                    area,
-                    ctx.officer,
-                    points,
-                    values["ghi_chu"] or None,
-                    ctx.deps.clock.now(),
-                    "web",
-                )
-                return _see_other(f"/tu-cham?da_ghi={quote(area.code)}")
+        if not problems:  # a plan that is not one of the choices records nothing
+            done = _record_score(ctx, plan, values, problems)
+            if done is not None:
+                return done
     figures = assessment_figures(ctx.db, plan, ctx.today, ctx.deps.config)
     saved = ctx.query.get("da_ghi")
     return ctx.render(
         "score.html",
         status=400 if problems else 200,
         plan=plan,
+        plan_choices=choices,
         summary=figures.scores,
-        areas=web_queries.top_areas(ctx.db, plan.id),
+        areas=web_queries.top_areas(ctx.db, [p.id for p in choices if p.id is not None]),
         values=values,
         problems=problems,
-        saved=f"Đã ghi điểm tự chấm lĩnh vực {saved}." if saved else None,
+        saved=texts.WEB_SCORE_SAVED.format(area=saved) if saved else None,
     )
+
+
+def _record_score(
+    ctx: Ctx, plan: Plan, values: dict[str, str], problems: list[str]
+) -> web.Response | None:
+    """Record the form's self-score on the plan's area; the answer, or None with why not."""
+    area = assessments.area_by_code(ctx.db, plan.id or 0, values["linh_vuc"])
+    if area is None:
+        code = values["linh_vuc"]
+        problems.append(
+            texts.WEB_NO_AREA_IN_PLAN.format(plan=plan.code, code=code)
+            if code
+            else texts.WEB_SCORE_CHOOSE_AREA
+        )
+        return None
+    facts = AreaFacts(area.code, area.name, area.parent_code, area.max_score)
+    try:
+        points = check_points(values["diem"], facts)
+    except ScoreError as err:
+        problems.append(
+            texts.SCORE_ERRORS[err.reason].format(
+                code=area.code, value=values["diem"], max=texts.num(err.max_score)
+            )
+        )
+        return None
+    assessments.add_self_score(
+        ctx.db,
+        area,
+        ctx.officer,
+        points,
+        values["ghi_chu"] or None,
+        ctx.deps.clock.now(),
+        "web",
+    )
+    return _see_other(f"/tu-cham?da_ghi={quote(area.code)}&{PLAN_FIELD}={quote(plan.code)}")
 
 
 # -- reports -------------------------------------------------------------------------------------
 
 
 def report_form(ctx: Ctx) -> web.StreamResponse:
-    """The periods of the plan's year to download, and a field for any other."""
+    """The periods of the year the date follows (its plans', as /status's) to download, and a
+    field for any other."""
     if not decide(ctx.actor, Action.REPORT):
-        return ctx.refuse(REPORTS_ONLY)
-    plan = ctx.plan()
-    year = plan.year if plan else ctx.today.year
-    periods = [(f"{year}-Q{q}", f"Quý {q}/{year}") for q in range(1, 5)]
-    periods += [
-        (f"{year}-H1", f"6 tháng đầu năm {year}"),
-        (f"{year}-H2", f"6 tháng cuối năm {year}"),
+        return ctx.refuse(texts.WEB_REPORTS_ONLY)
+    year = ctx.year() or ctx.today.year
+    periods = [
+        (f"{year}-Q{q}", texts.WEB_PERIOD_QUARTER.format(quarter=q, year=year))
+        for q in range(1, 5)
     ]
-    periods.append((str(year), f"Cả năm {year}"))
+    periods += [
+        (f"{year}-H1", texts.WEB_PERIOD_FIRST_HALF.format(year=year)),
+        (f"{year}-H2", texts.WEB_PERIOD_SECOND_HALF.format(year=year)),
+    ]
+    periods.append((str(year), texts.WEB_PERIOD_YEAR.format(year=year)))
     return ctx.render("report.html", periods=periods, problem=ctx.query.get("loi"))
 
 
 def report_download(ctx: Ctx) -> web.StreamResponse:
     """The period's Excel workbook, as `nhacviec report` and `/report` make it."""
     if not decide(ctx.actor, Action.REPORT):
-        return ctx.refuse(REPORTS_ONLY)
+        return ctx.refuse(texts.WEB_REPORTS_ONLY)
     raw = (ctx.query.get("ky") or "").strip()
     try:
         period = parse_period(raw)

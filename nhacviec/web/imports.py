@@ -10,20 +10,13 @@ from pathlib import Path
 
 from aiohttp import web
 
+from nhacviec.base import texts
 from nhacviec.web.context import Ctx, Upload
 from rules.access import Action, decide
 from storage import web_queries
 from storage.importer import ImportFailed, ImportSummary
 from storage.sheets import KIND_NAMES
 
-CHANGE_ONLY = "Chỉ TCCB, quản trị và cán bộ theo dõi nhiệm vụ nhập được kế hoạch."
-KINDS = {
-    "plan": "kế hoạch",
-    "area": "lĩnh vực",
-    "unit": "đơn vị",
-    "officer": "cán bộ",
-    "task": "nhiệm vụ",
-}
 SUFFIXES = (".xlsx", ".csv")
 PREVIEW_LINES = 50  # of each list on the preview page
 KEEP_SECONDS = 3600  # an upload not applied within the hour is dropped
@@ -39,15 +32,8 @@ def _folder() -> Path:
     return folder
 
 
-def _counts(bucket: dict[str, int]) -> str:
-    return ", ".join(f"{n} {KINDS.get(k, k)}" for k, n in bucket.items() if n) or "0"
-
-
 def summary_text(summary: ImportSummary) -> str:
-    return (
-        f"thêm {_counts(summary.created)}; sửa {_counts(summary.updated)}; "
-        f"giữ nguyên {_counts(summary.unchanged)}"
-    )
+    return texts.import_changes(summary.created, summary.updated, summary.unchanged)
 
 
 def _upload_path(ctx: Ctx, upload_id: str) -> Path | None:
@@ -65,16 +51,14 @@ def import_page(ctx: Ctx) -> web.StreamResponse:
     """GET: the form. POST with a file: the preview. POST with `tai_len` (the upload's id)
     and `ap_dung`: the import."""
     if not decide(ctx.actor, Action.ASSIGN):
-        return ctx.refuse(CHANGE_ONLY)
+        return ctx.refuse(texts.WEB_IMPORT_ONLY)
     form = ctx.form or {}
     if ctx.form is None:
         return ctx.render("import.html")
     if form.get("ap_dung"):
         path = _upload_path(ctx, str(form.get("tai_len", "")))
         if path is None:
-            return ctx.render(
-                "import.html", status=400, problems=["Tệp tải lên đã hết hạn, hãy chọn lại tệp."]
-            )
+            return ctx.render("import.html", status=400, problems=[texts.WEB_IMPORT_EXPIRED])
         try:
             summary = web_queries.apply_import(ctx.db, path)
         except ImportFailed as failed:
@@ -84,14 +68,11 @@ def import_page(ctx: Ctx) -> web.StreamResponse:
     upload = form.get("tep")
     filename = upload.filename if isinstance(upload, Upload) else ""
     if not isinstance(upload, Upload) or not filename:
-        return ctx.render(
-            "import.html", status=400, problems=["Chọn tệp .xlsx hoặc .csv để nhập."]
-        )
+        return ctx.render("import.html", status=400, problems=[texts.WEB_IMPORT_NO_FILE])
     suffix = Path(filename).suffix.lower()
     if suffix not in SUFFIXES:
-        return ctx.render(
-            "import.html", status=400, problems=[f"{filename}: chỉ nhận tệp .xlsx hoặc .csv."]
-        )
+        wrong = texts.WEB_IMPORT_WRONG_KIND.format(name=filename)
+        return ctx.render("import.html", status=400, problems=[wrong])
     upload_id = secrets.token_urlsafe(12)
     path = _folder() / f"{ctx.officer.id}-{upload_id}{suffix}"
     path.write_bytes(upload.content)
@@ -103,7 +84,7 @@ def import_page(ctx: Ctx) -> web.StreamResponse:
             "import.html",
             status=400,
             filename=filename,
-            problems=[f"Không nhập gì cả: {len(failed.issues)} dòng lỗi."]
+            problems=[texts.WEB_IMPORT_NOTHING.format(errors=len(failed.issues))]
             + [str(i) for i in failed.issues],
         )
     return ctx.render(

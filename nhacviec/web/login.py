@@ -11,6 +11,7 @@ import secrets
 
 from aiohttp import web
 
+from nhacviec.base import texts
 from nhacviec.web.context import Ctx, Handler, https, message
 from nhacviec.web.deps import WebDeps
 from nhacviec.web.render import page
@@ -20,14 +21,6 @@ from storage.db import session_scope
 from storage.repo import LinkError
 
 log = logging.getLogger(__name__)
-
-LOGIN_ERRORS = {
-    "unknown": "Đường dẫn đăng nhập không đúng.",
-    "used": "Đường dẫn đăng nhập này đã được dùng.",
-    "expired": "Đường dẫn đăng nhập đã hết hạn.",
-}
-ASK_AGAIN = "Gõ /web trong chat riêng với bot để nhận đường dẫn mới."
-TOO_MANY = "Thử đăng nhập quá nhiều lần. Đợi ít phút rồi thử lại."
 
 
 def client_key(request: web.Request) -> str:
@@ -57,10 +50,11 @@ def login_submit(deps: WebDeps) -> Handler:
         form = await request.post()
         client = client_key(request)
         if deps.limiter.blocked(client):
-            return secure(message("Đăng nhập", TOO_MANY, 429), https(deps))
+            refused = message(texts.WEB_LOGIN_TITLE, texts.WEB_LOGIN_TOO_MANY, 429)
+            return secure(refused, https(deps))
         if not same_token(request.cookies.get(PRE_COOKIE, ""), str(form.get("pre", ""))):
-            text = "Hãy mở lại đường dẫn đăng nhập rồi bấm nút Đăng nhập."
-            return secure(message("Đăng nhập", text, 403), https(deps))
+            refused = message(texts.WEB_LOGIN_TITLE, texts.WEB_LOGIN_REOPEN, 403)
+            return secure(refused, https(deps))
         token = request.match_info["token"]
         response = await asyncio.to_thread(_sign_in, deps, token)
         if response.status != 303:
@@ -80,7 +74,8 @@ def _sign_in(deps: WebDeps, token: str) -> web.StreamResponse:
             opened = web_sessions.open_session(db, officer, now, web_config.session_hours)
             log.info("web sign-in of officer %s", officer.code)
     except LinkError as err:
-        return message("Đăng nhập", f"{LOGIN_ERRORS[err.reason]} {ASK_AGAIN}", 403)
+        text = f"{texts.WEB_LOGIN_ERRORS[err.reason]} {texts.WEB_LOGIN_ASK_AGAIN}"
+        return message(texts.WEB_LOGIN_TITLE, text, 403)
     response = web.Response(status=303, headers={"Location": "/"})
     response.set_cookie(
         SESSION_COOKIE,
@@ -98,6 +93,6 @@ def _sign_in(deps: WebDeps, token: str) -> web.StreamResponse:
 def logout(ctx: Ctx) -> web.StreamResponse:
     """Sign out: the session ends on the server, not only in this browser."""
     web_sessions.end_session(ctx.db, ctx.web_session, ctx.deps.clock.now())
-    response = message("Đã đăng xuất", "Bạn đã đăng xuất. " + ASK_AGAIN, 200)
+    response = message(texts.WEB_SIGNED_OFF_TITLE, texts.WEB_SIGNED_OFF, 200)
     response.del_cookie(SESSION_COOKIE, path="/")
     return response

@@ -1,8 +1,14 @@
 """The pages that read: the overview of every unit, a unit's tasks, one task, what waits for
-approval, and the chart."""
+approval, and the chart.
+
+Every page follows the plans of the date, as /status does (Ctx.plans, storage.repo.plans_on):
+their figures counted together by reports.figures.plan_figures, so the overview, the chart, a
+unit's page and the chat show the same digits; a unit's list also holds the tasks carried into
+the year from a closed one, marked, which the year's figures never count."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -11,29 +17,21 @@ from aiohttp import web
 from nhacviec.base import texts
 from nhacviec.reports.chart import status_chart
 from nhacviec.reports.figures import assessment_figures, plan_figures
+from nhacviec.web import evidence, task_forms
 from nhacviec.web.context import Ctx
 from nhacviec.web.forms import parse_date
-from rules import Outcome, TaskFacts, days_late, days_overdue, outcome_on, unit_figures
+from rules import Outcome, days_late, days_overdue, outcome_on, unit_figures
 from rules.access import Action, TaskScope, decide
+from rules.approvals import judged
 from storage import approvals as approval_store
-from storage import repo, web_queries
+from storage import assessments, repo, web_queries
 from storage import tasks as task_store
 from storage.web_queries import TaskFilter, TaskRow
 
-NO_PLAN = "Chưa có kế hoạch nào được nạp. Quản trị hãy nhập kế hoạch (trang Nhập)."
-OTHER_UNIT = "Bạn chỉ xem được nhiệm vụ của đơn vị mình."
-ALL_ONLY = "Trang tổng quan các đơn vị dành cho TCCB, quản trị và lãnh đạo Sở."
+OTHER_UNIT = texts.VIEW_OTHER_UNIT
 CHART_UNITS = 25  # the chart's bars: more would not read on a phone
 WATCH_SHOWN = 30  # the watch list's lines; the table below has every unit
-
-# The unit page's sort orders: label and key.
-SORTS = {
-    "han": "Hạn sớm trước",
-    "han-giam": "Hạn muộn trước",
-    "tien-do": "Tiến độ thấp trước",
-    "tinh-trang": "Quá hạn trước",
-    "ma": "Mã nhiệm vụ",
-}
+UNASSIGNED = "chua-giao"  # the "người thụ lý" filter's value for tasks that name no officer
 OUTCOME_ORDER = {
     Outcome.OVERDUE: 0,
     Outcome.DUE_SOON: 1,
@@ -47,16 +45,20 @@ def overview(ctx: Ctx) -> web.StreamResponse:
     """Every unit's counts and share, the watch list, areas against targets, inspections."""
     if not decide(ctx.actor, Action.STATUS_ALL):
         return web.Response(status=303, headers={"Location": f"/don-vi/{ctx.unit.code}"})
-    plan = ctx.plan()
-    if plan is None:
-        return ctx.render("message.html", title="Tổng quan", message=NO_PLAN)
+    plans = ctx.plans()
+    if not plans:
+        return ctx.render(
+            "message.html", title=texts.WEB_OVERVIEW_TITLE, message=texts.WEB_NO_PLAN
+        )
     today = ctx.today
-    figures = plan_figures(ctx.db, plan, today, ctx.deps.config)
-    assessment = assessment_figures(ctx.db, plan, today, ctx.deps.config)
+    figures = plan_figures(ctx.db, plans, today, ctx.deps.config)
+    # The self-scores of the plan /score records them on (and the report shows).
+    scored = assessments.scored_plan(ctx.db, plans) or plans[0]
+    assessment = assessment_figures(ctx.db, scored, today, ctx.deps.config)
     scores = {s.area.code: s for s in assessment.scores.areas}
     return ctx.render(
         "overview.html",
-        plan=plan,
+        plans=plans,
         figures=figures,
         total=figures.total,
         watch=figures.watch,
@@ -73,14 +75,15 @@ def overview(ctx: Ctx) -> web.StreamResponse:
 def chart(ctx: Ctx) -> web.StreamResponse:
     """The overview's chart: the units worst first, at most CHART_UNITS of them."""
     if not decide(ctx.actor, Action.STATUS_ALL):
-        return ctx.refuse(ALL_ONLY)
-    plan = ctx.plan()
-    if plan is None:
-        return ctx.not_found(NO_PLAN)
+        return ctx.refuse(texts.WEB_OVERVIEW_ONLY)
+    plans = ctx.plans()
+    if not plans:
+        return ctx.not_found(texts.WEB_NO_PLAN)
     today = ctx.today
-    figures = plan_figures(ctx.db, plan, today, ctx.deps.config)
+    figures = plan_figures(ctx.db, plans, today, ctx.deps.config)
     worst = [u for u in figures.units if u.assigned][:CHART_UNITS]
-    png = status_chart(worst, figures.thresholds, today, f"Tình hình {plan.code}")
+    title = texts.chart_plan_title(figures.title)
+    png = status_chart(worst, figures.thresholds, today, title)
     return web.Response(body=png, content_type="image/png", headers={"Cache-Control": "no-store"})
 
 
@@ -93,13 +96,15 @@ class Line:
     days: int  # late or overdue by, else 0
 
 
-def _line(row: TaskRow, on: date, due_soon_days: int) -> Line:
-    outcome = outcome_on(row.facts, on, due_soon_days)
+def _line(row: TaskRow, on: date, due_soon_days: int, extension_counts_late: bool) -> Line:
+    """A task's outcome as the figures judge it ([approvals] extension_counts_late included)."""
+    facts = judged(row.facts, extension_counts_late)
+    outcome = outcome_on(facts, on, due_soon_days)
     days = 0
     if outcome is Outcome.OVERDUE:
-        days = days_overdue(row.facts, on)
+        days = days_overdue(facts, on)
     elif outcome is Outcome.DONE_LATE:
-        days = days_late(row.facts, on)
+        days = days_late(facts, on)
     return Line(row, outcome, days)
 
 
@@ -119,52 +124,82 @@ def _sort(lines: list[Line], key: str) -> list[Line]:
     return sorted(lines, key=lambda x: (x.row.facts.deadline or far, x.row.facts.id))
 
 
+def _assignee(ctx: Ctx, raw: str, problems: list[str]) -> tuple[int | None, bool, str]:
+    """The "người thụ lý" filter: an officer's code, or UNASSIGNED; (officer id, unassigned
+    only, the value kept in the form). An unknown code adds a problem and filters nothing."""
+    raw = raw.strip()
+    if raw == UNASSIGNED:
+        return None, True, raw
+    if not raw:
+        return None, False, ""
+    officer = repo.officer_by_code(ctx.db, raw)
+    if officer is None or officer.id is None:
+        problems.append(texts.UNKNOWN_ASSIGNEE.format(code=raw))
+        return None, False, ""
+    return officer.id, False, officer.code
+
+
 def unit_page(ctx: Ctx) -> web.StreamResponse:
-    """A unit's tasks, filtered by state, area, authority and due range, sorted as asked."""
+    """A unit's tasks, filtered by state, area, authority, assignee (the named officer, or
+    none) and due range, sorted as asked: the tasks of every plan the date follows and those
+    carried into their year (marked), as /status UNIT lists them. Its figures are /status's
+    (plan_figures): the year's own tasks, without the carried ones or the cancelled ones."""
     unit = repo.unit_by_code(ctx.db, ctx.match["code"])
     if unit is None or unit.id is None:
-        return ctx.not_found(f"Không có đơn vị “{ctx.match['code']}”.")
+        return ctx.not_found(texts.NO_UNIT.format(code=ctx.match["code"]))
     if not decide(ctx.actor, Action.VIEW, TaskScope.of(unit.id)):
         return ctx.refuse(OTHER_UNIT)
-    plan = ctx.plan()
-    if plan is None or plan.id is None:
-        return ctx.render("message.html", title=unit.name, message=NO_PLAN)
+    plans = ctx.plans()
+    if not plans:
+        return ctx.render("message.html", title=unit.name, message=texts.WEB_NO_PLAN)
+    ids, year = ctx.plan_ids(), ctx.year()
     q = ctx.query
     problems: list[str] = []
-    due_from = parse_date(q.get("tu", ""), "Từ ngày", problems)
-    due_to = parse_date(q.get("den", ""), "Đến ngày", problems)
+    due_from = parse_date(q.get("tu", ""), texts.WEB_DUE_FROM, problems)
+    due_to = parse_date(q.get("den", ""), texts.WEB_DUE_TO, problems)
+    assignee_id, unassigned, assignee = _assignee(ctx, q.get("thu_ly", ""), problems)
     where = TaskFilter(
         area=q.get("linh_vuc") or None,
         authority=q.get("co_quan") or None,
         due_from=due_from,
         due_to=due_to,
+        assignee_id=assignee_id,
+        unassigned=unassigned,
     )
     on, soon = ctx.today, ctx.deps.config.rules.due_soon_days
-    everything = web_queries.unit_tasks(ctx.db, plan.id, unit.id, TaskFilter())
-    counts = unit_figures([r.facts for r in everything], on, units=[unit.code])
-    chosen = web_queries.unit_tasks(ctx.db, plan.id, unit.id, where)
+    everything = web_queries.unit_tasks(ctx.db, ids, unit.id, TaskFilter(), year)
+    figures = plan_figures(ctx.db, plans, on, ctx.deps.config)
+    mine = figures.unit(unit.code) or unit_figures([], on, figures.thresholds, [unit.code])[0]
+    carried = [r for r in everything if r.carried_from is not None]
+    carried_years = sorted({r.carried_from for r in carried if r.carried_from is not None})
+    chosen = web_queries.unit_tasks(ctx.db, ids, unit.id, where, year)
     state = q.get("trang_thai") or ""
-    lines = [_line(r, on, soon) for r in chosen]
+    late_rule = ctx.deps.config.approvals.extension_counts_late
+    lines = [_line(r, on, soon, late_rule) for r in chosen]
     if state:
         lines = [x for x in lines if x.outcome == state]
-    sort = q.get("sap_xep") if q.get("sap_xep") in SORTS else "han"
+    sort = q.get("sap_xep") if q.get("sap_xep") in texts.WEB_SORTS else "han"
     return ctx.render(
         "unit.html",
         unit=unit,
-        plan=plan,
-        figures=counts[0],
+        title=figures.title,
+        figures=mine,
+        carried_note=texts.carried_note(len(carried), carried_years) if carried else "",
         lines=_sort(lines, sort or "han"),
         total=len(everything),
-        areas=web_queries.top_areas(ctx.db, plan.id),
-        authorities=web_queries.authorities(ctx.db, plan.id, unit.id),
+        areas=web_queries.top_areas(ctx.db, ids),
+        authorities=web_queries.authorities(ctx.db, ids, unit.id, year),
+        assignees=web_queries.assignees(ctx.db, ids, unit.id, year),
+        unassigned=(UNASSIGNED, texts.UNASSIGNED_CHOICE),
         outcomes=[o.value for o in OUTCOME_ORDER],
-        sorts=SORTS,
+        sorts=texts.WEB_SORTS,
         chosen={
             "trang_thai": state,
             "linh_vuc": where.area or "",
             "co_quan": where.authority or "",
             "tu": due_from.isoformat() if due_from else "",
             "den": due_to.isoformat() if due_to else "",
+            "thu_ly": assignee,
             "sap_xep": sort,
         },
         problems=problems,
@@ -172,32 +207,30 @@ def unit_page(ctx: Ctx) -> web.StreamResponse:
     )
 
 
-def task_page(ctx: Ctx) -> web.StreamResponse:
-    """One task: details, deadline, co-operating units and its progress reports."""
+def task_page(ctx: Ctx, problems: Sequence[str] = (), status: int = 200) -> web.StreamResponse:
+    """One task: details, deadline, co-operating units, its evidence (with the upload form for
+    those who may add some) and its progress reports; `problems` say why an upload failed."""
     raw = ctx.match["id"]
     found = web_queries.task_page(ctx.db, int(raw)) if raw.isdigit() else None
     if found is None:
-        return ctx.not_found(f"Không có nhiệm vụ số {raw}.")
-    co_ids = frozenset(u.id for u in found.co_units if u.id is not None)
-    if not decide(ctx.actor, Action.VIEW, TaskScope.of(found.unit.id or 0, co_ids)):
-        return ctx.refuse(OTHER_UNIT)
+        return ctx.not_found(texts.TASK_NOT_FOUND.format(id=raw))
     task = found.task
-    facts = TaskFacts(
-        id=task.id or 0,
-        code=task.code,
-        unit=found.unit.code,
-        deadline=task.deadline,
-        completed_on=task.completed_on,
-        progress=task.progress,
-    )
+    co_ids = frozenset(u.id for u in found.co_units if u.id is not None)
+    scope = TaskScope.of(found.unit.id or 0, co_ids, task.assignee_id, task.state)
+    if not decide(ctx.actor, Action.VIEW, scope):
+        return ctx.refuse(OTHER_UNIT)
+    facts = repo.facts_of(ctx.db, task, found.unit.code)
     return ctx.render(
         "task.html",
+        saved=task_forms.saved(ctx.query, task.id or 0),
+        status=status,
         page=found,
         task=task,
         line=_line(
             TaskRow(facts, task.authority, task.state, task.recurrence),
             ctx.today,
             ctx.deps.config.rules.due_soon_days,
+            ctx.deps.config.approvals.extension_counts_late,
         ),
         tz=ctx.deps.config.timezone,
         when=lambda at: _local(at, ctx.deps.config.timezone),
@@ -211,7 +244,8 @@ def task_page(ctx: Ctx) -> web.StreamResponse:
             )
             for line in task_store.story(ctx.db, task.id or 0)
         ],
-        evidence=approval_store.evidence_of(ctx.db, task.id or 0),
+        problems=problems,
+        **evidence.panel(ctx, task, scope),
     )
 
 
@@ -220,24 +254,16 @@ def _local(at: datetime, tz: str) -> str:
 
 
 RECENT_DAYS = 14
-DECISIONS = {
-    ("extension", "dong-y"): "Đã đồng ý gia hạn nhiệm vụ {id}.",
-    ("extension", "tu-choi"): "Đã từ chối gia hạn nhiệm vụ {id}.",
-    ("completion", "dong-y"): "Đã xác nhận hoàn thành nhiệm vụ {id}.",
-    ("completion", "tu-choi"): "Đã trả lại nhiệm vụ {id}.",
-}
 
 
 def approvals(ctx: Ctx) -> web.StreamResponse:
-    """What waits for the officer's decision (extensions, completions), with the buttons to
-    decide; and the completions reported in the last two weeks."""
-    plan = ctx.plan()
-    if plan is None or plan.id is None:
-        return ctx.render("message.html", title="Chờ duyệt", message=NO_PLAN)
+    """What waits for the officer's decision (extensions, completions), whatever plan the
+    task is of, as /cho lists it; and the completions reported in the last two weeks on the
+    tasks the date's lists show (its plans, and the tasks carried into their year)."""
     actor = ctx.actor
     sees_all = bool(decide(actor, Action.STATUS_ALL))
     if not sees_all and not decide(actor, Action.APPROVE, TaskScope.of(ctx.unit.id or 0)):
-        return ctx.refuse("Trang duyệt dành cho trưởng đơn vị, TCCB và quản trị.")
+        return ctx.refuse(texts.WEB_APPROVALS_ONLY)
     problems: list[str] = []
     if ctx.form is not None:
         done = _decide(ctx, problems)
@@ -245,15 +271,16 @@ def approvals(ctx: Ctx) -> web.StreamResponse:
             return web.Response(status=303, headers={"Location": f"/duyet?xong={done}"})
     since = ctx.deps.clock.now() - timedelta(days=RECENT_DAYS)
     unit_id = None if sees_all else ctx.unit.id
-    done_rows = web_queries.recent_completions(ctx.db, plan.id, since, unit_id)
+    done_rows = web_queries.recent_completions(ctx.db, ctx.plan_ids(), since, unit_id, ctx.year())
     saved = ctx.query.get("xong", "")
     kind, _, rest = saved.partition(":")
     action, _, task_id = rest.partition(":")
-    message = DECISIONS.get((kind, action), "").format(id=task_id) if task_id.isdigit() else ""
+    said = texts.WEB_DECISIONS.get((kind, action), "")
+    message = said.format(id=task_id) if task_id.isdigit() else ""
     return ctx.render(
         "approvals.html",
         status=400 if problems else 200,
-        waiting=approval_store.waiting_for(ctx.db, ctx.officer, plan.id),
+        waiting=approval_store.waiting_for(ctx.db, ctx.officer),
         done=done_rows,
         days=RECENT_DAYS,
         problems=problems,
@@ -267,11 +294,11 @@ def _decide(ctx: Ctx, problems: list[str]) -> str | None:
     form = ctx.form or {}
     raw_id, kind, action = (str(form.get(k, "")).strip() for k in ("nhiem_vu", "loai", "quyet"))
     reason = str(form.get("ly_do", "")).strip() or None
-    if not raw_id.isdigit() or (kind, action) not in DECISIONS:
-        problems.append("Yêu cầu không rõ. Tải lại trang rồi chọn lại.")
+    if not raw_id.isdigit() or (kind, action) not in texts.WEB_DECISIONS:
+        problems.append(texts.WEB_DECISION_UNCLEAR)
         return None
     if action == "tu-choi" and not reason:
-        problems.append(f"Nhiệm vụ {raw_id}: ghi lý do khi từ chối hoặc trả lại.")
+        problems.append(texts.WEB_DECISION_NO_REASON.format(id=raw_id))
         return None
     who = task_store.Who(ctx.officer, "web", ctx.deps.clock.now(), ctx.today)
     try:

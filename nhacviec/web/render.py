@@ -1,5 +1,6 @@
 """Jinja2 templates shipped in the package, autoescaped, with the formats users read
-(dates dd/mm/yyyy, shares the way texts.pct writes them)."""
+(dates dd/mm/yyyy, shares the way texts.pct writes them, a unit's rates as the tenths every
+view shows: `tenths`)."""
 
 from __future__ import annotations
 
@@ -10,16 +11,6 @@ from aiohttp import web
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from nhacviec.base import texts
-
-OUTCOME_NAMES = texts.OUTCOME_NAMES
-ROLE_NAMES = {**texts.ROLE_NAMES, "followup": "theo dõi nhiệm vụ", "director": "lãnh đạo Sở"}
-CHANNEL_NAMES = {
-    "telegram": "Telegram",
-    "zalo": "Zalo",
-    "console": "Console",
-    "cli": "dòng lệnh",
-    "web": "trang web",
-}
 
 
 @cache
@@ -33,13 +24,14 @@ def environment() -> Environment:
     env.filters.update(
         d=texts.d,
         pct=texts.pct,
+        tenths=texts.tenths,
         num=texts.num,
         shorten=texts.shorten,
-        outcome=lambda o: OUTCOME_NAMES.get(str(o), str(o)),
-        role=lambda r: ROLE_NAMES.get(r, r),
-        channel=lambda c: CHANNEL_NAMES.get(c, c),
+        outcome=lambda o: texts.OUTCOME_NAMES.get(str(o), str(o)),
+        role=lambda r: texts.WEB_ROLE_NAMES.get(r, r),
+        channel=lambda c: texts.WEB_CHANNEL_NAMES.get(c, c),
     )
-    env.globals.update(flag_name=texts.flag_name)
+    env.globals.update(flag_name=texts.flag_name, carried_mark=texts.carried_mark)
     return env
 
 

@@ -7,7 +7,7 @@ from importlib import resources
 
 from aiohttp import web
 
-from nhacviec.web import forms, imports, login, pages
+from nhacviec.web import evidence, forms, imports, login, pages, task_forms
 from nhacviec.web.context import Handler, View, https, signed_in
 from nhacviec.web.deps import WebDeps
 from nhacviec.web.security import secure
@@ -54,7 +54,21 @@ def setup_web(app: web.Application, deps: WebDeps) -> None:
     app.router.add_get("/", page(pages.overview))
     app.router.add_get("/bieu-do.png", page(pages.chart))
     app.router.add_get("/don-vi/{code}", page(pages.unit_page))
+    app.router.add_get("/nhiem-vu/moi", page(task_forms.add_task))
+    app.router.add_post("/nhiem-vu/moi", page(task_forms.add_task))
     app.router.add_get("/nhiem-vu/{id}", page(pages.task_page))
+    app.router.add_get("/nhiem-vu/{id}/sua", page(task_forms.edit_task))
+    app.router.add_post("/nhiem-vu/{id}/sua", page(task_forms.edit_task))
+    app.router.add_get("/nhiem-vu/{id}/huy", page(task_forms.cancel_task))
+    app.router.add_post("/nhiem-vu/{id}/huy", page(task_forms.cancel_task))
+    app.router.add_get("/nhiem-vu/{id}/mo-lai", page(task_forms.reopen_task))
+    app.router.add_post("/nhiem-vu/{id}/mo-lai", page(task_forms.reopen_task))
+    # Evidence files: the upload is read by its own reader, up to [evidence] max_bytes.
+    app.router.add_post(
+        "/nhiem-vu/{id}/minh-chung",
+        signed_in(deps, evidence.upload(pages.task_page), evidence.reader(deps)),
+    )
+    app.router.add_get("/nhiem-vu/{id}/minh-chung/{evidence}", page(evidence.download))
     app.router.add_get("/duyet", page(pages.approvals))
     app.router.add_post("/duyet", page(pages.approvals))
     app.router.add_get("/kiem-tra", page(forms.inspections))

@@ -379,3 +379,27 @@ def test_after_the_deadline_the_xong_button_and_100_percent(app: App) -> None:
     assert task_by_code(app, "NV-03#2").completed_on is None
     assert "/giahan ID dd/mm/yyyy" in say(app, "lan", "/help")
     assert "/xacnhan ID" in say(app, "hai", "/help") and "/xacnhan" not in say(app, "lan", "/help")
+
+
+def test_a_task_waiting_for_a_decision_is_cancelled_only_as_it_should(app: App) -> None:
+    """Found by the fuzz test: a completion waiting for confirmation was cancelled, leaving a
+    cancelled task with its 'done' report that the approver was still asked to confirm. It is
+    now decided first; an undecided extension is dropped with the cancellation."""
+    nv05 = task_by_code(app, "NV-05")
+    tid = nv05.id
+    assert "chờ" in say(app, "lan", f"/done {tid} 12/BC-KHTC")
+    assert task_by_code(app, "NV-05").state == "reported"
+    refused = say(app, "tccb", f"/huy {tid} Không còn cần")
+    assert "đang chờ xác nhận: xác nhận hoặc trả lại trước khi huỷ" in refused
+    assert task_by_code(app, "NV-05").state == "reported"
+    assert f"#{tid}" in say(app, "hai", "/cho")
+
+    december = task_by_code(app, "NV-03#12")  # KHTC, 25/12/2023
+    other = december.id
+    assert "chờ" in say(app, "hai", f"/giahan {other} 29/12/2023 Chờ số liệu")
+    assert f"#{other}" in say(app, "tccb", "/cho")
+    assert "Đã huỷ" in say(app, "tccb", f"/huy {other} Sở thôi giao")
+    cancelled = task_by_code(app, "NV-03#12")
+    assert cancelled.state == "cancelled" and cancelled.extension_step is None
+    assert f"#{other}" not in say(app, "tccb", "/cho")
+    assert "ext_requested" in kinds(app, other)  # the request stays in the story

@@ -18,8 +18,8 @@ from bot.messages import Incoming
 from nhacviec.app import App
 from nhacviec.base.clock import FixedClock
 from rules.events import EventKind
+from storage import absence, people, repo
 from storage import outbox as store
-from storage import people, repo
 from storage import tasks as task_store
 from storage.db import session_scope
 from storage.importer import import_sheets, read_file
@@ -139,7 +139,7 @@ async def test_leaves_by_the_head_cancelled_and_refused(any_app: App, clock: Fix
         officer = people.find_officer(session, "CB04")
         kinds = [e.kind for e in people.officer_events(session, officer.id or 0)]
         assert kinds == [EventKind.LEAVE_SET, EventKind.LEAVE_CANCELLED]
-        assert people.stand_ins_on(session, date(2023, 4, 10)) == {}
+        assert absence.stand_ins_on(session, date(2023, 4, 10)) == {}
     assert "/vang" in say(app, "lan", "/help")
 
 
@@ -236,3 +236,40 @@ def test_quiet_hours_hold_no_reply(any_app: App, clock: FixedClock) -> None:
     links(any_app)
     at(any_app, clock, 2023, 4, 9, 23, 0)
     assert "Phòng Kế hoạch - Tài chính" in say(any_app, "lan", "/tasks")
+
+
+def test_a_notice_for_an_officer_on_leave_goes_to_whoever_stands_in(
+    any_app: App, clock: FixedClock
+) -> None:
+    """A task named to an officer on leave is told to the substitute (saying for whom), as
+    the digests are; the absent officer is not; once the leave is over, to the officer."""
+    app = any_app
+    links(app)
+    at(app, clock, 2023, 4, 3, 8, 0)
+    assert "CB06 nhận nhắc việc" in say(app, "lan", "/vang 03/04/2023-04/04/2023 CB06")
+    with session_scope(app.engine) as session:
+        plan = repo.current_plan(session)
+        khtc = repo.unit_by_code(session, "KHTC")
+        cb04 = repo.officer_by_code(session, "CB04")
+        assert plan and khtc and cb04
+
+        def add(day: date, title: str) -> int:
+            who = task_store.Who(None, "cli", app.clock.now(), day)
+            new = task_store.NewTask(
+                plan_id=plan.id or 0,
+                title=title,
+                lead_unit_id=khtc.id or 0,
+                deadline=date(2023, 4, 20),
+                assignee_id=cb04.id,
+            )
+            return task_store.add_task(session, new, who).id or 0
+
+        during = add(date(2023, 4, 3), "Báo cáo giao lúc vắng")
+        after = add(date(2023, 4, 5), "Báo cáo giao khi đã về")
+    rows = [r for r in store.outbox_rows(app.engine) if r.kind.startswith("notice:")]
+    during_rows = [r for r in rows if f"#{during}" in r.text]
+    after_rows = [r for r in rows if f"#{after}" in r.text]
+    assert {r.chat_id for r in during_rows} == {"ha", "t-ha"}
+    assert all("(Bạn nhận thay CB04 đang vắng.)" in r.text for r in during_rows)
+    assert {r.chat_id for r in after_rows} == {"lan", "t-lan"}
+    assert not any("nhận thay" in r.text for r in after_rows)

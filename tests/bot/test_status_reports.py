@@ -525,3 +525,23 @@ def test_help_lists_the_follow_up_commands_to_tccb_only(year: Year) -> None:
         assert command in tccb
     head = joined(say(year.app, "head-khtc", "/help"))
     assert "/status [TRANG]" in head and "/score" not in head and "/report" not in head
+
+
+@pytest.mark.parametrize("role", ["director", "followup"])
+def test_help_lists_what_the_director_and_follow_up_officer_may_read(
+    example_app: App, role: str
+) -> None:
+    """The director and the follow-up officer read every unit's figures, the areas and the
+    report (rules.access), so /help names those commands, and not the ones that record."""
+    with session_scope(example_app.engine) as session:
+        officer = repo.officer_by_code(session, "CB002")
+        assert officer is not None
+        officer.role = role
+    link_chat(example_app, "CB002", "console", "reader")
+    text = joined(say(example_app, "reader", "/help"))
+    for command in ("/status [ĐƠN_VỊ] [TRANG]", "/areas", "/report KỲ"):
+        assert command in text
+    assert "/score" not in text and "/inspect" not in text
+    for command in ("/areas", "/report 2023-Q1"):
+        (first, *_) = say(example_app, "reader", command)
+        assert "TCCB" not in first.text.split("\n", 1)[0], command

@@ -215,6 +215,10 @@ def test_a_saturday_deadline_met_on_monday_is_on_time(engine: Engine, tmp_path: 
     set_day(app, date(2023, 3, 27))
     done = joined(say(app, "khtc", f"/done {march}"))
     assert "ngày 27/03/2023 (đúng hạn)" in done
+    # The task's own story says so too, with both deadlines.
+    story = joined(say(app, "khtc", f"/task {march}"))
+    assert "Hạn 27/03/2023 (ghi 25/03, ngày nghỉ)" in story
+    assert "· đúng hạn" in story and "trễ" not in story
     page = joined(say(app, "tccb", "/status KHTC"))
     assert "   đúng 1 · trễ 0 · quá hạn" in page
     wb = report(app, "tccb", "2023-Q1")
@@ -460,6 +464,36 @@ def test_importing_next_years_plan_in_december_changes_nothing(
     assert unit_table(wb["Tổng hợp"])["*"][2] == 188
 
 
+def test_a_task_given_in_december_joins_the_plan_of_its_deadlines_year(
+    sqlite_engine: Engine, tmp_path: Path
+) -> None:
+    """With 2024's plan imported, a task /giao adds in December for December stays with
+    December's plans (reminded, counted in 2023); one due in 2024 joins the 2024 plan."""
+    app = build_app(legacy_config(), FixedClock.on(date(2023, 12, 1)), sqlite_engine)
+    load(sqlite_engine, EXAMPLE_PLAN)
+    load(
+        sqlite_engine, write_xlsx(tmp_path / "p24.xlsx", plan_sheets("CCHC-2024", 2024, PLAN_2024))
+    )
+    app.sync_deadlines()
+    link_chat(app, "CB001", "console", "tccb")
+    link_chat(app, "CB009", "console", "khtc")
+    plans: dict[str, str] = {}
+    for deadline in ("28/12/2023", "15/03/2024"):
+        steps = ["/giao", "KHTC", f"Việc hạn {deadline}", deadline, "-", "-", "-", "-", "ok"]
+        for answer in steps:
+            say(app, "tccb", answer)
+        with session_scope(sqlite_engine) as session:
+            task = session.exec(select(Task).order_by(col(Task.id).desc())).first()
+            assert task is not None and task.title == f"Việc hạn {deadline}"
+            plan = session.get(Plan, task.plan_id)
+            assert plan is not None
+            plans[deadline] = plan.code
+    assert plans == {"28/12/2023": "CCHC-2023", "15/03/2024": "CCHC-2024"}
+    scanner = Scanner(app.engine, app.config, app.calendar, app.clock)
+    reminded = scanner.compute(date(2023, 12, 27))
+    assert any("Việc hạn 28/12/2023" in d.text for d in reminded.deliveries)
+
+
 def test_two_plans_of_one_year_count_together(sqlite_engine: Engine, tmp_path: Path) -> None:
     app = build_app(legacy_config(), FixedClock.on(date(2023, 4, 3)), sqlite_engine)
     load(sqlite_engine, write_xlsx(tmp_path / "small.xlsx"))
@@ -498,3 +532,29 @@ def test_the_chart_stays_readable_at_any_number_of_units() -> None:
     height, width = imread(io.BytesIO(png)).shape[:2]
     assert width == 1080 and width + height <= 10_000 and height / width <= 20
     assert len(png) < 10 * 1024 * 1024
+
+
+async def test_the_web_page_judges_a_saturday_deadline_as_chat_does(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """The task's page and the unit's list show the effective deadline beside the written one,
+    and the outcome the figures count: on time, not 2 days late."""
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from nhacviec.web.routes import web_application
+    from tests.web_helpers import sign_in, web_deps
+
+    app = small_app(engine, tmp_path)
+    link_chat(app, "CB04", "console", "khtc")
+    march = task_id(app, "NV-06#1")
+    set_day(app, date(2023, 3, 27))
+    say(app, "khtc", f"/done {march}")
+    async with TestClient(TestServer(web_application(web_deps(app)))) as client:
+        await sign_in(client, app, "CB02")
+        page = await (await client.get(f"/nhiem-vu/{march}")).text()
+        assert "27/03/2023 (ghi 25/03/2023, ngày nghỉ)" in page
+        assert "trễ" not in page.split("<h2", 1)[0]
+        unit = await (await client.get("/don-vi/KHTC")).text()
+        row = next(r for r in unit.split("<tr ")[1:] if f'href="/nhiem-vu/{march}"' in r)
+        assert "27/03/2023" in row and "ghi 25/03/2023" in row
+        assert 'class="o-done_on_time"' in "<tr " + row

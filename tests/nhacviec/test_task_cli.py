@@ -146,3 +146,29 @@ def test_edit_a_series_from_the_cli(tmp_path: Path) -> None:
         "task", "edit", str(first.id), "laplai", "thỉnh thoảng", cwd=tmp_path, config=config
     )
     assert bad.returncode == 1 and "Không hiểu chu kỳ lặp lại “thỉnh thoảng”" in bad.stderr
+
+
+def test_add_joins_the_plan_of_the_deadlines_year(tmp_path: Path) -> None:
+    """With next year's plan imported, `task add` for a deadline of this year goes on this
+    year's plan (as /giao), not on the newest plan."""
+    from tests.nhacviec.test_figures import PLAN_2024, plan_sheets
+
+    config = prepare(tmp_path)
+    later = write_xlsx(tmp_path / "p24.xlsx", plan_sheets("CCHC-2024", 2024, PLAN_2024))
+    assert nhacviec("import", str(later), cwd=tmp_path, config=config).returncode == 0
+    plans = {}
+    for deadline in ("28/12/2023", "15/03/2024"):
+        added = nhacviec(
+            "task", "add", "--unit", "KHTC", "--title", f"Việc hạn {deadline}",
+            "--deadline", deadline, "--by", "CB02", cwd=tmp_path, config=config,
+        )  # fmt: skip
+        assert added.returncode == 0, added.stderr
+        plans[deadline] = newest_task(tmp_path).plan_id
+    assert plans["28/12/2023"] != plans["15/03/2024"]
+    engine = make_engine(f"sqlite:///{tmp_path}/cli.db")
+    with session_scope(engine) as session:
+        from storage.models import Plan
+
+        years = {d: session.get(Plan, p).year for d, p in plans.items()}  # type: ignore[union-attr]
+    engine.dispose()
+    assert years == {"28/12/2023": 2023, "15/03/2024": 2024}

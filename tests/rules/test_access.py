@@ -46,6 +46,13 @@ def who(role: Role, unit: int = KHTC, active: bool = True) -> Actor:
             False,
             Refusal.DONE,
         ),
+        (
+            who(Role.TCCB, TCCB),
+            Action.CANCEL,
+            TaskScope.of(KHTC, state="reported"),
+            False,
+            Refusal.AWAITING,
+        ),
         (who(Role.TCCB, TCCB), Action.REOPEN, TASK, False, Refusal.NOT_CANCELLED),
         (who(Role.TCCB, TCCB), Action.REOPEN, TaskScope.of(KHTC, state="cancelled"), True, None),
         (
@@ -66,6 +73,13 @@ def who(role: Role, unit: int = KHTC, active: bool = True) -> Actor:
         (who(Role.DIRECTOR, KHTC), Action.DONE, TASK, False, Refusal.READ_ONLY),
         (who(Role.DIRECTOR, KHTC), Action.PROGRESS, TASK, False, Refusal.READ_ONLY),
         (who(Role.ADMIN, TCCB), Action.FOLLOW_UP, None, True, None),
+        # Carrying a closed year's unfinished tasks into the new year: the plan's keepers.
+        (who(Role.TCCB, TCCB), Action.CARRY, None, True, None),
+        (who(Role.ADMIN, TCCB), Action.CARRY, None, True, None),
+        (who(Role.FOLLOWUP, VP), Action.CARRY, None, True, None),
+        (who(Role.HEAD), Action.CARRY, None, False, Refusal.PLAN_KEEPERS_ONLY),
+        (who(Role.OFFICER), Action.CARRY, None, False, Refusal.PLAN_KEEPERS_ONLY),
+        (who(Role.DIRECTOR, VP), Action.CARRY, None, False, Refusal.READ_ONLY),
         (who(Role.OFFICER, active=False), Action.VIEW, TASK, False, Refusal.INACTIVE),
         (
             who(Role.OFFICER),

@@ -38,6 +38,7 @@ from telegram.error import (
 from bot.adapters.ratelimit import SendLimiter
 from bot.messages import Attachment, Button, Reply, split_text
 from bot.messenger import DeliveryError
+from nhacviec.base import texts
 from nhacviec.base.retry import Backoff
 
 log = logging.getLogger(__name__)
@@ -134,7 +135,7 @@ class TelegramMessenger:
         markup: InlineKeyboardMarkup | ForceReply | None = keyboard(reply.buttons)
         if markup is None and reply.expects_answer:
             # selective: in a group only the member answered (or mentioned) gets the field.
-            markup = ForceReply(selective=True, input_field_placeholder="Trả lời tại đây")
+            markup = ForceReply(selective=True, input_field_placeholder=texts.TELEGRAM_ANSWER_HERE)
         parts = split_text(text, self.max_text) if text else []
         last_id: str | None = None
         for n, part in enumerate(parts):

@@ -29,6 +29,10 @@ def zalo_refused(description: str, code: object) -> str:
     return f"Zalo từ chối khi khởi động: {description} ({code})."
 
 
+# The placeholder of Telegram's answer field, when a reply expects an answer.
+TELEGRAM_ANSWER_HERE = "Trả lời tại đây"
+
+
 # -- the console chat (`nhacviec chat`) --------------------------------------------------------
 CONSOLE_NO_REMIND = "Không chạy được nhắc việc trong phiên này."
 CONSOLE_PICK_FIRST = "Chọn cán bộ trước, ví dụ @CB001"

@@ -67,3 +67,15 @@ EXPORT_NO_PLAN = "chưa có kế hoạch nào"
 
 def export_unknown_plan(code: str) -> str:
     return f"không có kế hoạch mã '{code}'"
+
+
+def database_unavailable(where: str, problem: str) -> str:
+    """storage/db.py: the database cannot be reached (`where` without its password)."""
+    return f"Không kết nối được cơ sở dữ liệu {where}: {problem}"
+
+
+# -- nhacviec run: the scheduler's jobs, as its log names them --------------------------------
+JOB_DAILY_SCAN = "quét nhắc việc hằng ngày"
+JOB_DISPATCH = "gửi hàng đợi nhắc việc"
+JOB_LEAD = "giữ quyền gửi hàng đợi"
+JOB_CATCH_UP = "quét nhắc việc bù"

@@ -50,12 +50,15 @@ HELP_COMMON = (
     "/web – đường dẫn đăng nhập trang web\n"
     "/help – hướng dẫn"
 )
-HELP_STATUS_ALL = (
-    "/status [ĐƠN_VỊ] [TRANG] – tình hình các đơn vị\n"
-    "/areas – lĩnh vực, điểm tự chấm\n"
+HELP_STATUS_ALL = "/status [ĐƠN_VỊ] [TRANG] – tình hình các đơn vị"
+# Read by TCCB, the director and the follow-up officer (rules.access: REPORT).
+HELP_READ_FIGURES = (
+    "/areas – lĩnh vực, điểm tự chấm\n/report KỲ – báo cáo Excel, ví dụ /report 2023-Q1"
+)
+# Written by TCCB and the admin (rules.access: FOLLOW_UP).
+HELP_FOLLOW_UP = (
     "/score LĨNH_VỰC ĐIỂM [ghi chú] – ghi điểm tự chấm\n"
-    "/inspect ĐƠN_VỊ [dd/mm/yyyy] [ghi chú] – ghi kiểm tra\n"
-    "/report KỲ – báo cáo Excel, ví dụ /report 2023-Q1"
+    "/inspect ĐƠN_VỊ [dd/mm/yyyy] [ghi chú] – ghi kiểm tra"
 )
 HELP_STATUS_OWN = "/status [TRANG] – tình hình đơn vị mình"
 HELP_TASK = "/task ID – xem một nhiệm vụ và diễn biến"
@@ -104,6 +107,7 @@ def link_locked(seconds: float) -> str:
 
 UNKNOWN_COMMAND = "Không hiểu lệnh “{command}”. Gõ /help để xem các lệnh."
 NOT_A_COMMAND = "Hãy gõ một lệnh, ví dụ /tasks. Gõ /help để xem các lệnh."
+NO_PLAN_LOADED = "Chưa có kế hoạch nào được nạp."
 NO_PLAN = "Chưa có kế hoạch nào được nạp. Quản trị hãy chạy: nhacviec import TỆP"
 DONE_USAGE = (
     "Gõ: /done ID [số văn bản] [ghi chú], ví dụ /done 12 Đã gửi báo cáo "
@@ -290,11 +294,27 @@ def task_entry(task_id: int, title: str, details: list[str], width: int = 120) -
 
 
 def deadline_details(
-    deadline: date | None, progress: int, badge: str = "", written: date | None = None
+    deadline: date | None,
+    progress: int,
+    badge: str = "",
+    written: date | None = None,
+    carried_from: int | None = None,
 ) -> list[str]:
     """A reminder's or a listing's details: deadline (the effective one, and the written one
-    when it fell on a day off), progress, then how urgent."""
-    return [f"Hạn {deadline_text(deadline, written)}", f"{progress}%", badge]
+    when it fell on a day off), progress, how urgent, then the closed year a carried task
+    belongs to."""
+    return [
+        f"Hạn {deadline_text(deadline, written)}",
+        f"{progress}%",
+        badge,
+        carried_mark(carried_from),
+    ]
+
+
+def carried_mark(year: int | None) -> str:
+    """`(chuyển từ 2023)` on a task carried from the closed year it belongs to (and counts
+    in), or nothing."""
+    return f"(chuyển từ {year})" if year is not None else ""
 
 
 def overdue_badge(days: int) -> str:
@@ -352,6 +372,8 @@ ACCESS_REFUSALS = {
     "assignee_only": "Nhiệm vụ {id} có cán bộ thụ lý: chỉ người thụ lý hoặc trưởng đơn vị "
     "xin gia hạn.",
     "not_open": "Nhiệm vụ {id} không còn đang làm, không xin gia hạn được.",
+    "awaiting": "Nhiệm vụ {id} đã báo hoàn thành, đang chờ xác nhận: xác nhận hoặc trả lại "
+    "trước khi huỷ.",
 }
 
 TASK_ERRORS = {
@@ -366,7 +388,7 @@ TASK_ERRORS = {
     "no_unit": "Không có đơn vị “{value}”.",
     "no_area": "Không có lĩnh vực “{value}”.",
     "bad_day": "Ngày “{value}” không đúng dạng dd/mm/yyyy.",
-    "no_plan": "Chưa có kế hoạch nào được nạp.",
+    "no_plan": NO_PLAN_LOADED,
     "no_task": "Không có nhiệm vụ số {value}.",
     "ext_pending": "Nhiệm vụ {value} đã có đề nghị gia hạn đang chờ duyệt.",
     "ext_no_reason": "Cần ghi lý do xin gia hạn.",
@@ -445,6 +467,7 @@ EVENT_NAMES = {
     "co_progress": "đơn vị phối hợp cập nhật",
     "done_withdrawn": "rút báo hoàn thành",
     "evidence": "thêm minh chứng",
+    "carried_over": "chuyển sang năm",
 }
 CHANNEL_NAMES = {
     "telegram": "Telegram",
@@ -506,6 +529,8 @@ def event_text(
         return f"{text}: {reason}" if reason else text
     elif kind in ("cancelled", "reopened"):
         text = name
+    elif kind == "carried_over":
+        text = f"{name} {new} (từ {old})"
     elif field is not None:
         label = FIELD_NAMES.get(field, field)
         if kind == "deadline":
@@ -552,6 +577,7 @@ def task_notice(
 
 
 NOTICE_CO_UNIT = "(Đơn vị bạn phối hợp thực hiện nhiệm vụ này.)"
+NOTICE_STANDING_IN = "(Bạn nhận thay {code} đang vắng.)"
 CO_UNIT_MARK = "🤝 phối hợp"
 TASKS_CO_HEADER = "🤝 Phối hợp với đơn vị khác:"
 TASK_USAGE = "Gõ: /task ID, ví dụ /task 12"
@@ -844,6 +870,30 @@ MOVE_TASKS_QUESTION = (
 )
 MOVE_TASKS_BAD = "Trả lời co, khong hoặc huy."
 MOVE_CANCELLED = "Đã thôi, không chuyển cán bộ."
+# The buttons under MOVE_TASKS_QUESTION: the tasks follow, stay, or the move is dropped.
+MOVE_TASKS_BUTTONS = ("Chuyển theo", "Để lại", "Thôi")
+NO_OFFICERS = "Chưa có cán bộ nào."
+
+
+def officer_line_text(
+    code: str, name: str, unit: str, role: str, is_head: bool, links: int, active: bool
+) -> str:
+    """One officer of a list: `CB009 · Trần Văn B · KHTC · công chức (trưởng) · 1 chat`."""
+    head = " (trưởng)" if is_head else ""
+    state = "" if active else " · đã ngừng"
+    return f"{code} · {name} · {unit} · {role}{head} · {links} chat{state}"
+
+
+def officer_leave_line(first: date, last: date, substitute: str | None) -> str:
+    stand_in = f", {substitute} thay" if substitute else ", trưởng đơn vị nhận thay"
+    return f"Vắng {d(first)}–{d(last)}{stand_in}"
+
+
+def officer_named_tasks(task_ids: list[int]) -> str:
+    return f"Thụ lý {len(task_ids)} nhiệm vụ mở: " + ", ".join(str(i) for i in task_ids)
+
+
+OFFICER_HISTORY = "Lịch sử:"
 SUBSTITUTE_MARK = "thay"  # "CB012 thay CB009"
 
 

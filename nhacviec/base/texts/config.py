@@ -68,3 +68,21 @@ def config_string_list(key: str) -> str:
 
 def config_wrong_type(key: str, value: Any) -> str:
     return f"{key}: giá trị '{value}' sai kiểu"
+
+
+def config_web_port(port: int) -> str:
+    return f"[web] port phải từ 1 đến 65535, không phải {port}"
+
+
+def config_web_public_url(url: str) -> str:
+    return f"[web] public_url phải bắt đầu bằng https:// (hoặc http://), không phải {url!r}"
+
+
+def config_web_at_least_one(key: str) -> str:
+    return f"[web] {key} phải từ 1 trở lên"
+
+
+def config_quiet_hours(text: str) -> str:
+    return (
+        f"[schedule] quiet_hours phải có dạng HH:MM-HH:MM (ví dụ 21:00-06:30), không phải {text!r}"
+    )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from nhacviec.base.texts.chat import d
+from nhacviec.base.texts.chat import d, deadline_text
 
 # -- /tasks and the buttons under a task (bot/commands.py) -----------------------------------
 BUTTON_DONE = "✅ Xong"
@@ -144,8 +144,9 @@ def story_authority(authority: str, document: str | None) -> str:
     return f"Giao: {authority}" + document_suffix(document)
 
 
-def story_deadline(deadline: date | None) -> str:
-    return f"Hạn {d(deadline)}"
+def story_deadline(effective: date | None, written: date | None = None) -> str:
+    """The deadline in force; written on a day off, the working day it moved to first."""
+    return f"Hạn {deadline_text(effective, written)}"
 
 
 def story_extended(mark: str, before: date | None) -> str:

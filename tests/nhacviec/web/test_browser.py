@@ -244,3 +244,120 @@ def test_tccb_approves_an_extension_in_the_browser(
         moved = repo.get_task(session, task_id)
         assert moved is not None and moved.deadline == asked
     assert page.csp_errors == []
+
+
+def test_tccb_adds_a_task_in_the_browser(
+    server: Server, browser: object, example_app: App
+) -> None:
+    """From a unit's page: the form, a day that does not exist refused with everything typed
+    kept, then the task added; it is on the unit's list and its page tells its "created"
+    event, by TCCB through the web."""
+    from storage import repo
+    from storage import tasks as store
+
+    title = "Rà soát quy trình nội bộ giải quyết thủ tục hành chính"
+    page = _page(browser)
+    _sign_in(page, example_app, "CB001")
+    page.goto(server.url + "/don-vi/KHTC")
+    page.get_by_role("link", name="Giao nhiệm vụ cho KHTC").click()
+    assert page.locator("h1").inner_text() == "Giao nhiệm vụ mới"
+    assert page.locator("select[name=don_vi]").input_value() == "KHTC"
+    page.fill("textarea[name=ten]", title)
+    page.fill("input[name=can_bo]", "CB009")
+    page.check("input[name='phoi_hop:VP']")
+    page.fill("input[name=han]", "31/02/2023")
+    page.select_option("select[name=linh_vuc]", "1")
+    page.fill("input[name=co_quan]", "UBND tỉnh")
+    page.fill("input[name=so_van_ban]", "45/KH-UBND")
+    page.get_by_role("button", name="Giao nhiệm vụ").click()
+    page.wait_for_load_state()
+
+    assert "không phải một ngày có thật" in page.locator("#loi-han").inner_text()
+    assert page.locator("textarea[name=ten]").input_value() == title
+    assert page.locator("input[name=can_bo]").input_value() == "CB009"
+    assert page.locator("input[name='phoi_hop:VP']").is_checked()
+    assert page.locator("select[name=linh_vuc]").input_value() == "1"
+    assert page.locator("input[name=so_van_ban]").input_value() == "45/KH-UBND"
+    page.fill("input[name=han]", "30/06/2023")
+    page.get_by_role("button", name="Giao nhiệm vụ").click()
+    page.wait_for_load_state()
+
+    found = re.search(r"/nhiem-vu/(\d+)\?", page.url)
+    assert found, page.url
+    task_id = int(found.group(1))
+    assert f"Đã giao nhiệm vụ #{task_id}." in page.locator(".saved").inner_text()
+    assert page.locator("h1").inner_text() == f"#{task_id} {title}"
+    story = page.locator("#story").inner_text()
+    assert "CB001 (trang web): giao nhiệm vụ, hạn 30/06/2023" in story
+    with session_scope(example_app.engine) as session:
+        task = repo.get_task(session, task_id)
+        assert task is not None and task.title == title
+        assert store.current_text(session, task, "co_units") == "VP"
+
+    page.get_by_role("link", name="Phòng Kế hoạch - Tài chính").click()
+    assert page.locator("#tasks").get_by_role("link", name=title).count() == 1
+
+
+def test_head_filters_by_assignee_and_uploads_evidence(
+    server: Server, browser: object, example_app: App, tmp_path: Path
+) -> None:
+    from sqlmodel import select
+
+    from storage.models import TaskEvidence
+    from tests.web_helpers import name_officer, unit_task_ids
+
+    example_app.config.evidence.folder = str(tmp_path / "evidence")
+    ids = unit_task_ids(example_app, "KHTC")
+    named = ids[2:4]
+    for task_id in named:
+        name_officer(example_app, task_id, "CB009")
+    page = _page(browser)
+    _sign_in(page, example_app, "CB008")  # the head of KHTC
+    assert re.search(r"/don-vi/KHTC$", page.url)
+
+    # The unit's tasks narrowed to one officer's, then sorted: the choice stays.
+    page.select_option("select[name=thu_ly]", "CB009")
+    page.get_by_role("button", name="Lọc").click()
+    page.wait_for_load_state()
+    assert "thu_ly=CB009" in page.url
+    shown = page.locator("#tasks tbody tr td:first-child").all_inner_texts()
+    assert sorted(int(i) for i in shown) == named
+    page.select_option("select[name=sap_xep]", "ma")
+    page.get_by_role("button", name="Lọc").click()
+    page.wait_for_load_state()
+    assert page.locator("select[name=thu_ly]").input_value() == "CB009"
+    assert page.locator("#tasks tbody tr").count() == len(named)
+
+    # A task's page: a PDF uploaded through the form, then listed and downloadable.
+    page.locator("#tasks tbody tr a").first.click()
+    task_id = int(page.locator("h1").inner_text().split()[0].lstrip("#"))
+    assert task_id in named
+    assert "Chưa có minh chứng nào" in page.locator("main").inner_text()
+    report = tmp_path / "Biên bản họp.pdf"
+    report.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    page.set_input_files("input[name=tep]", str(report))
+    page.get_by_role("button", name="Tải lên").click()
+    page.wait_for_load_state()
+    assert "Đã lưu minh chứng “Biên bản họp.pdf”." in page.locator(".saved").inner_text()
+    item = page.locator("#evidence li")
+    assert item.count() == 1 and "Bùi Đức Thắng" in item.inner_text()
+    with page.expect_download() as download:
+        item.get_by_role("link", name="Biên bản họp.pdf").click()
+    assert download.value.suggested_filename == "Biên bản họp.pdf"
+    saved = tmp_path / "got.pdf"
+    download.value.save_as(saved)
+    assert saved.read_bytes() == report.read_bytes()
+
+    # A file of a type not accepted: the page again with why, nothing kept.
+    script = tmp_path / "chay.sh"
+    script.write_bytes(b"#!/bin/sh\n")
+    page.set_input_files("input[name=tep]", str(script))
+    page.get_by_role("button", name="Tải lên").click()
+    page.wait_for_load_state()
+    assert "Không lưu tệp “chay.sh”" in page.locator(".error").inner_text()
+    with session_scope(example_app.engine) as session:
+        kept = session.exec(select(TaskEvidence)).all()
+    assert [(e.task_id, e.channel, e.original_name) for e in kept] == [
+        (task_id, "web", "Biên bản họp.pdf")
+    ]
+    assert page.csp_errors == []

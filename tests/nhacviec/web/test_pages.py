@@ -16,10 +16,20 @@ from openpyxl import load_workbook
 from bot.messages import Incoming
 from nhacviec.app import App
 from nhacviec.web.routes import web_application
+from rules.calendar import effective_deadline
 from storage import assessments
 from storage.db import session_scope
 from tests.conftest import link_chat
-from tests.web_helpers import chat_link, csrf_of, open_link, path_of, sign_in, web_deps
+from tests.web_helpers import (
+    chat_link,
+    csrf_of,
+    name_officer,
+    open_link,
+    path_of,
+    sign_in,
+    unit_task_ids,
+    web_deps,
+)
 
 
 @pytest.fixture
@@ -266,18 +276,64 @@ async def test_unit_filters_and_sorting(client: TestClient, example_app: App) ->
     everything = await rows("")
     overdue = await rows("trang_thai=overdue")
     assert overdue and len(overdue) < len(everything)
-    assert all(r[6].startswith("quá hạn") for r in overdue)
+    assert all(r[-1].startswith("quá hạn") for r in overdue)
     spring = await rows("tu=2023-04-01&den=30/06/2023")
-    days = [date(*reversed([int(p) for p in r[4].split("/")])) for r in spring]  # type: ignore[misc]
+    days = [date(*reversed([int(p) for p in r[5].split("/")])) for r in spring]  # type: ignore[misc]
     assert days and all(date(2023, 4, 1) <= d <= date(2023, 6, 30) for d in days)
     area6 = await rows("linh_vuc=6")
     assert area6 and all(r[2].split(".")[0] == "6" for r in area6)
     late_first = await rows("sap_xep=han-giam")
-    deadlines = [r[4] for r in late_first if r[4] != "không hạn"]
+    deadlines = [r[5] for r in late_first if r[5] != "không hạn"]
     parsed = [tuple(reversed(d.split("/"))) for d in deadlines]
     assert parsed == sorted(parsed, reverse=True)
     bad = await (await client.get("/don-vi/KHTC?tu=31/02/2023")).text()
     assert "không phải ngày" in bad
+
+
+async def test_unit_filter_by_assignee(client: TestClient, example_app: App) -> None:
+    """The "người thụ lý" filter: exactly the tasks named to the officer, or those naming
+    nobody; combined with the other filters and kept through sorting."""
+    ids = unit_task_ids(example_app, "KHTC")
+    nhung, loi = ids[1:4], ids[5:6]
+    for task_id in nhung:
+        name_officer(example_app, task_id, "CB009")
+    for task_id in loi:
+        name_officer(example_app, task_id, "CB010")
+    await sign_in(client, example_app, "CB008")  # the head of KHTC
+
+    async def shown(query: str) -> tuple[list[int], str]:
+        answer = await client.get(f"/don-vi/KHTC?{query}")
+        assert answer.status == 200
+        html = await answer.text()
+        body = html.split('id="tasks"')[1]
+        found = [
+            int(i) for i in re.findall(r'<tr class="o-[a-z_]+"><td data-label="ID">(\d+)', body)
+        ]
+        return found, html
+
+    everything, html = await shown("")
+    assert sorted(everything) == ids
+    choices = re.findall(
+        r'<option value="([^"]*)"', html.split('name="thu_ly"')[1].split("</select>")[0]
+    )
+    assert choices == ["", "chua-giao", "CB008", "CB009", "CB010"]
+    assert "Nguyễn Thị Hồng Nhung" in html  # the column names the officer
+    assert sorted((await shown("thu_ly=CB009"))[0]) == nhung
+    assert (await shown("thu_ly=CB010"))[0] == loi
+    assert (await shown("thu_ly=CB008"))[0] == []
+    unassigned, _ = await shown("thu_ly=chua-giao")
+    assert sorted(unassigned) == sorted(set(ids) - set(nhung) - set(loi))
+    # With sorting and another filter: the same tasks, the choice kept in the form.
+    by_code, html = await shown("thu_ly=CB009&sap_xep=ma&tu=2023-01-01")
+    assert sorted(by_code) == nhung
+    assert '<option value="CB009" selected>' in html
+    assert '<option value="ma" selected>' in html
+    all_overdue, _ = await shown("trang_thai=overdue")
+    overdue, _ = await shown("thu_ly=CB009&trang_thai=overdue")
+    assert overdue == [i for i in all_overdue if i in nhung]
+    unknown, html = await shown("thu_ly=CB999")
+    assert "không có cán bộ “CB999”" in html
+    assert sorted(unknown) == ids
 
 
 # -- forms ---------------------------------------------------------------------------------------
@@ -479,20 +535,20 @@ def test_overview_shows_both_rates_and_the_margin() -> None:
     from types import SimpleNamespace
 
     from nhacviec.web.render import page
-    from rules import Flag, UnitFigures
+    from rules import Thresholds, make_figures
 
-    unit = UnitFigures(
-        "KHTC", 21, 5, 2, 4, 10, 1, 6 / 21, Flag.WARNING, so_far_share=6 / 11, margin=0
-    )
+    unit = make_figures("KHTC", 5, 2, 4, 10, 1, Thresholds())  # 6 of 21 late, 6 of 11 so far
     coverage = SimpleNamespace(
         inspected=(), total=1, share=0.0, target=0.3, met=False, needed=1, year=2023
     )
     scores = SimpleNamespace(scored=0, areas=[], total=0, max_total=67, target_total=60)
-    figures = SimpleNamespace(on=date(2023, 4, 3), units=[unit], unit_names={"KHTC": "KH"})
+    figures = SimpleNamespace(
+        on=date(2023, 4, 3), units=[unit], unit_names={"KHTC": "KH"}, title="P"
+    )
     html = page(
         "overview.html",
         me=None,
-        plan=SimpleNamespace(code="P", name="Plan"),
+        plans=[SimpleNamespace(code="P", name="Plan")],
         figures=figures,
         total=unit,
         watch=[unit],
@@ -558,7 +614,11 @@ async def test_tccb_approves_an_extension_asked_in_chat(
         task = repo.get_task(session, task_id)
         assert task is not None and task.deadline == asked
     page = await (await client.get(f"/nhiem-vu/{task_id}")).text()
-    assert f"{asked:%d/%m/%Y} (hạn gốc {original:%d/%m/%Y})" in page
+    # 30/04/2023 is a Sunday and a holiday: the page shows the working day it moves to too.
+    moved = effective_deadline(asked, example_app.calendar)
+    assert moved > asked
+    shown = f"{moved:%d/%m/%Y} (ghi {asked:%d/%m/%Y}, ngày nghỉ) (hạn gốc {original:%d/%m/%Y})"
+    assert shown in page
     story = page.split('id="story"')[1]
     assert "Chờ số liệu quý" in story and "CB001 (trang web)" in story
 
