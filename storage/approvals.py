@@ -638,30 +638,15 @@ def waiting(session: Session, plan_id: int | None = None) -> list[Waiting]:
             asked[(row.task_id or 0, row.kind)] = row  # the newest wins
     found: list[Waiting] = []
     for task in tasks:
-        if task.extension_step is not None:
-            event = asked.get((task.id or 0, EventKind.EXTENSION_REQUESTED.value))
-            found.append(
-                Waiting(
-                    task,
-                    "extension",
-                    task.extension_step,
-                    task.extension_to,
-                    event.actor if event else "",
-                    event.reason if event else None,
-                )
-            )
-        if task.confirm_step is not None:
-            event = asked.get((task.id or 0, EventKind.COMPLETION_REPORTED.value))
-            found.append(
-                Waiting(
-                    task,
-                    "completion",
-                    task.confirm_step,
-                    task.reported_on,
-                    event.actor if event else "",
-                    event.reason if event else None,
-                )
-            )
+        for kind, step, day, asked_kind in (
+            ("extension", task.extension_step, task.extension_to, EventKind.EXTENSION_REQUESTED),
+            ("completion", task.confirm_step, task.reported_on, EventKind.COMPLETION_REPORTED),
+        ):
+            if step is None:
+                continue
+            event = asked.get((task.id or 0, asked_kind.value))
+            by, why = (event.actor, event.reason) if event else ("", None)
+            found.append(Waiting(task, kind, step, day, by, why))
     return found
 
 

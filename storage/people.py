@@ -50,22 +50,9 @@ def record_officer(
     reason: str | None = None,
 ) -> TaskEvent:
     """Append one event about an officer (no task) to the record."""
-    event = TaskEvent(
-        task_id=None,
-        subject_id=subject.id,
-        at=who.at,
-        officer_id=who.officer_id,
-        actor=who.actor,
-        channel=who.channel,
-        kind=kind.value,
-        field=field_name,
-        old=old,
-        new=new,
-        reason=reason,
+    return task_store.append_event(
+        session, who, kind, field_name, old, new, reason, subject_id=subject.id
     )
-    session.add(event)
-    session.flush()
-    return event
 
 
 def officer_events(session: Session, officer_id: int) -> list[TaskEvent]:

@@ -112,8 +112,26 @@ def record(
 ) -> TaskEvent:
     """Append one event to the task's record (and owe its notices, for the kinds told)."""
     assert task.id is not None, "a task is flushed before its events are written"
+    return append_event(session, who, kind, field_name, old, new, reason, task_id=task.id)
+
+
+def append_event(
+    session: Session,
+    who: Who,
+    kind: EventKind,
+    field_name: str | None,
+    old: str | None,
+    new: str | None,
+    reason: str | None,
+    *,
+    task_id: int | None = None,
+    subject_id: int | None = None,
+) -> TaskEvent:
+    """One row of the append-only record, about a task or (`subject_id`) an officer: who,
+    when, through which channel, on whose behalf, and why."""
     event = TaskEvent(
-        task_id=task.id,
+        task_id=task_id,
+        subject_id=subject_id,
         at=who.at,
         officer_id=who.officer_id,
         actor=who.actor,
