@@ -25,6 +25,7 @@ from bot.parsing import (
     parse_percent,
 )
 from bot.people_commands import MOVE_STEP, PeopleCommands
+from bot.report_lane import answer_report
 from bot.status_view import status_replies
 from bot.task_commands import DIALOG, TaskCommands, actor, refusal, scope, stale_press
 from bot.tccb import TccbCommands
@@ -145,25 +146,43 @@ class ChatService:
     async def answer(self, message: Incoming) -> list[Reply]:
         """`handle` for an adapter on an event loop. A quick command (QUICK_COMMANDS) on a
         local SQLite file is handled right on the loop: its work is a few statements of well
-        under a millisecond, less than a hop to a worker thread and back costs. If another
-        writer holds SQLite's write lock, it does not wait on the loop (every other chat would
-        wait with it): nothing was written, and it is handled again in a worker thread, which
-        waits for the lock as any command does. Everything else goes to a worker thread."""
-        if self._is_quick(message):
-            quick = self._quick_engine()
-            if quick is not None:
-                try:
-                    return self._handle_on(quick, message, busy=_Busy)
-                except _Busy:
-                    log.info("database busy: chat %s's command goes to a thread", message.chat_id)
+        under a millisecond, less than a hop to a worker thread and back costs; a plain
+        progress report takes the report lane (bot/report_lane.py), without an ORM session.
+        If another writer holds SQLite's write lock, it does not wait on the loop (every other
+        chat would wait with it): nothing was written, and it is handled again in a worker
+        thread, which waits for the lock as any command does. Everything else goes to a
+        worker thread."""
+        command = self._quick_command(message)
+        quick = self._quick_engine() if command is not None else None
+        if command is not None and quick is not None:
+            try:
+                return self._answer_quickly(quick, message, command)
+            except _Busy:
+                log.info("database busy: chat %s's command goes to a thread", message.chat_id)
         return await asyncio.to_thread(self.handle, message)
 
-    def _is_quick(self, message: Incoming) -> bool:
+    def _answer_quickly(self, engine: Engine, message: Incoming, command: Command) -> list[Reply]:
+        """A quick command on the event loop: the report lane, else the full path. _Busy when
+        SQLite's write lock is held (nothing was written). A failure in the lane is logged and
+        the full path answers (the lane's transaction was rolled back)."""
+        message = replace(message, text=clean(message.text))
+        try:
+            reply = answer_report(engine, message, command, self.today, self.clock.now())
+        except Exception as err:
+            if is_busy(err):
+                raise _Busy from err
+            log.exception("report lane failed (chat %s): the full path answers", message.chat_id)
+            reply = None
+        if reply is not None:
+            return [reply]
+        return self._handle_on(engine, message, busy=_Busy)
+
+    def _quick_command(self, message: Incoming) -> Command | None:
         text = message.text.lstrip()
         if not text.startswith("/"):
-            return False
+            return None
         command = parse_command(text, self.bot_username)
-        return command is not None and command.name in QUICK_COMMANDS
+        return command if command is not None and command.name in QUICK_COMMANDS else None
 
     def _quick_engine(self) -> Engine | None:
         if self._quick is False:

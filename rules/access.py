@@ -198,6 +198,13 @@ def decide_step(actor: Actor, step: str, task: TaskScope) -> Decision:
     return YES if actor.role == Role.TCCB else _no(Refusal.NOT_APPROVER)
 
 
+def co_units_matter(actor: Actor, task: TaskScope) -> bool:
+    """Whether a task's co-units can change a decision for `actor`: only for someone outside
+    its lead unit. The lead unit's own officers act on its tasks whatever its co-units are, so
+    their decision needs no read of them."""
+    return actor.unit_id != task.lead_unit_id
+
+
 # What a substitute may do in the name of the officer they stand in for.
 ON_BEHALF = frozenset({Action.VIEW, Action.PROGRESS, Action.DONE})
 

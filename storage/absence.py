@@ -52,34 +52,30 @@ def heads_of_officers(session: Session) -> dict[int, int | None]:
     }
 
 
-def leave_facts_on(session: Session, day: date) -> list[LeaveFacts]:
+def leave_facts_on(conn: Connection, day: date) -> list[LeaveFacts]:
     """The leaves (not cancelled) that cover `day`."""
     return [
         LeaveFacts(officer_id, starts_on, ends_on, substitute_id, False)
-        for officer_id, starts_on, ends_on, substitute_id in connection(session).execute(
-            _LEAVES_ON, {"day": day}
-        )
+        for officer_id, starts_on, ends_on, substitute_id in conn.execute(_LEAVES_ON, {"day": day})
     ]
 
 
 def stand_ins_on(session: Session, day: date) -> dict[int, int | None]:
-    """On `day`: absent officer id -> who stands in (rules.leave.stand_ins). Only the absent
-    officers' heads are read (the rule asks for no other), not every officer's."""
-    leaves = leave_facts_on(session, day)
+    """On `day`: absent officer id -> who stands in (rules.leave.stand_ins)."""
+    return stand_ins_of_connection(connection(session), day)
+
+
+def stand_ins_of_connection(conn: Connection, day: date) -> dict[int, int | None]:
+    """`stand_ins_on` on a connection (the scan's read, a report without a session). Only the
+    absent officers' heads are read (the rule asks for no other), not every officer's."""
+    leaves = leave_facts_on(conn, day)
     if not leaves:
         return {}
     absent = sorted({leave.officer_id for leave in leaves})
     heads: dict[int, int | None] = {
-        officer_id: head_id
-        for officer_id, head_id in connection(session).execute(_HEADS_OF, {"ids": absent})
+        officer_id: head_id for officer_id, head_id in conn.execute(_HEADS_OF, {"ids": absent})
     }
     return stand_ins(leaves, day, heads)
-
-
-def stand_ins_of_connection(conn: Connection, day: date) -> dict[int, int | None]:
-    """`stand_ins_on` inside the scan's read (a connection, not a session)."""
-    with Session(bind=conn) as session:
-        return stand_ins_on(session, day)
 
 
 def covering(session: Session, officer: Officer, day: date) -> list[Officer]:

@@ -70,16 +70,16 @@ _CLEAR_CHAT_STATES = sa.delete(CHAT_STATES).where(*_CHAT_STATE_WHERE)
 _TASK_BY_ID = select(Task).where(col(Task.id) == sa.bindparam("task_id"))
 _FRESH_TASK = _TASK_BY_ID.execution_options(populate_existing=True)
 _FRESH_TASK_FOR_UPDATE = _FRESH_TASK.with_for_update()
-_TAKE_TASK_LOCK = (
+TAKE_TASK_LOCK = (
     sa.update(TASKS).where(TASKS.c.id == sa.bindparam("task_id")).values(version=TASKS.c.version)
 )
-_ADD_PROGRESS = sa.insert(PROGRESS)
+ADD_PROGRESS = sa.insert(PROGRESS)
 # The version guard the ORM's version_id_col keeps, written out: the row moves only if no
 # other transaction changed it since it was read.
 _TASK_AS_SEEN = sa.update(TASKS).where(
     TASKS.c.id == sa.bindparam("task_id"), TASKS.c.version == sa.bindparam("seen")
 )
-_MOVE_PROGRESS = _TASK_AS_SEEN.values(
+MOVE_PROGRESS = _TASK_AS_SEEN.values(
     progress=sa.bindparam("new_progress"), version=sa.bindparam("new_version")
 )
 _MOVE_TO_DONE = _TASK_AS_SEEN.values(
@@ -446,7 +446,7 @@ def locked_task(session: Session, task_id: int) -> Task | None:
     # SQLite has no row locks: a write takes the database's one write lock, waits for another
     # writer to commit first, and holds it until this transaction ends. The read after it is
     # the newest committed row (the read of a deferred transaction that starts with a write).
-    connection(session).execute(_TAKE_TASK_LOCK, params)
+    connection(session).execute(TAKE_TASK_LOCK, params)
     return session.exec(_FRESH_TASK, params=params).first()
 
 
@@ -502,7 +502,7 @@ def record_progress(session: Session, record: ProgressRecord) -> Recorded:
     done = record.percent >= 100
     conn = connection(session)
     added = conn.execute(
-        _ADD_PROGRESS,
+        ADD_PROGRESS,
         {
             "task_id": task.id,
             "officer_id": record.officer.id if record.officer else None,
@@ -522,7 +522,7 @@ def record_progress(session: Session, record: ProgressRecord) -> Recorded:
             "new_completed_on": record.on,
         }
     params = {"task_id": task.id, "seen": task.version, **moved}
-    if conn.execute(_MOVE_TO_DONE if done else _MOVE_PROGRESS, params).rowcount != 1:
+    if conn.execute(_MOVE_TO_DONE if done else MOVE_PROGRESS, params).rowcount != 1:
         raise StaleDataError(f"task {task.id} changed since it was read")
     for name, value in moved.items():
         set_committed_value(task, name.removeprefix("new_"), value)

@@ -6,8 +6,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from rules.access import Action, Actor, Refusal, TaskScope, decide
+from rules.access import Action, Actor, Refusal, TaskScope, co_units_matter, decide
 from rules.events import EventFacts, EventKind, original_deadline
 from rules.recurrence import expand_occurrences
 from rules.roles import Role
@@ -155,3 +157,26 @@ def test_periods_follow_the_rule() -> None:
     assert period_key(date(2023, 6, 30), "FREQ=MONTHLY;INTERVAL=3") == (2023, 1)
     assert period_key(date(2023, 7, 1), "FREQ=MONTHLY;INTERVAL=6") == (2023, 1)
     assert period_key(date(2023, 7, 1), "FREQ=YEARLY") == (2023,)
+
+
+@given(
+    role=st.sampled_from(sorted(Role)),
+    action=st.sampled_from(sorted(Action)),
+    units=st.lists(st.integers(1, 6), max_size=4),
+    assignee=st.none() | st.integers(1, 9),
+    state=st.sampled_from(["open", "reported", "done", "cancelled"]),
+    active=st.booleans(),
+)
+def test_co_units_never_change_a_decision_for_the_lead_units_own_officers(
+    role: str, action: Action, units: list[int], assignee: int | None, state: str, active: bool
+) -> None:
+    """The report lane decides without reading a task's co-units when co_units_matter says
+    they cannot matter: for the lead unit's own officers, any co-units give the same answer."""
+    actor = Actor(5, 1, role, active)
+    task = TaskScope.of(1, units, assignee, state)
+    assert not co_units_matter(actor, task)
+    assert decide(actor, action, task) == decide(
+        actor, action, TaskScope.of(1, (), assignee, state)
+    )
+    outsider = Actor(5, 2, role, active)
+    assert co_units_matter(outsider, task)
