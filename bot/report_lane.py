@@ -15,7 +15,6 @@ from bot.parsing import Command, after_words, parse_id, parse_percent
 from nhacviec.base import texts
 from rules.access import Action, Actor, TaskScope, co_units_matter, decide
 from rules.leave import covered_by
-from storage import absence
 from storage import report_lane as lane
 from storage.db import Engine
 
@@ -55,7 +54,7 @@ def answer_report(
         if (
             co_units_matter(actor, scope)  # a co-unit's part, or a refusal to word
             or not decide(actor, Action.PROGRESS, scope)
-            or covered_by(absence.stand_ins_of_connection(conn, today), who.officer_id)
+            or covered_by(lane.stand_ins_on(conn, today), who.officer_id)
         ):
             transaction.rollback()
             return None

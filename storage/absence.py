@@ -19,7 +19,7 @@ UNITS: sa.Table = Unit.__table__  # type: ignore[attr-defined]
 
 # Every task command asks who stands in for whom today (rules.access.decide_for): built once,
 # these two cost a command little more than SQLite's own work (benchmarks/commands.py).
-_LEAVES_ON = sa.select(
+LEAVES_ON = sa.select(
     LEAVES.c.officer_id, LEAVES.c.starts_on, LEAVES.c.ends_on, LEAVES.c.substitute_id
 ).where(
     LEAVES.c.cancelled_at.is_(None),
@@ -56,7 +56,7 @@ def leave_facts_on(conn: Connection, day: date) -> list[LeaveFacts]:
     """The leaves (not cancelled) that cover `day`."""
     return [
         LeaveFacts(officer_id, starts_on, ends_on, substitute_id, False)
-        for officer_id, starts_on, ends_on, substitute_id in conn.execute(_LEAVES_ON, {"day": day})
+        for officer_id, starts_on, ends_on, substitute_id in conn.execute(LEAVES_ON, {"day": day})
     ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -71,13 +72,10 @@ def quick_engine(engine: Engine) -> Engine | None:
 def is_busy(error: BaseException) -> bool:
     """Whether `error` is SQLite's "database is locked": another writer held the write lock
     longer than the statement would wait. Nothing was written (the transaction is rolled
-    back), so the work may simply be done again."""
-    original = getattr(error, "orig", None)
-    return (
-        isinstance(error, sa.exc.OperationalError)
-        and original is not None
-        and "database is locked" in str(original)
-    )
+    back), so the work may simply be done again. Raised through SQLAlchemy or by the driver
+    itself (storage/report_lane.py runs its statements on the driver's cursor)."""
+    original = error.orig if isinstance(error, sa.exc.DBAPIError) else error
+    return isinstance(original, sqlite3.OperationalError) and "database is locked" in str(original)
 
 
 def alembic_config(engine: Engine) -> AlembicConfig:

@@ -1,19 +1,25 @@
-"""An officer's progress report, `/progress ID N`, read and written in a handful of Core
-statements on one connection, without an ORM session (bot/report_lane.py decides).
+"""An officer's progress report, `/progress ID N`, read and written on a SQLite file in four
+statements on the driver's own cursor, without an ORM session (bot/report_lane.py decides).
 
-It is every officer's most frequent message, and an ORM session costs several times what
-SQLite takes to run its statements (benchmarks/commands.py). The report written is the one
-repo.record_progress writes, through the same statements: a `progressupdate` row (the story)
-and the task moved under the version guard."""
+It is every officer's most frequent message. SQLAlchemy's work around each statement (an ORM
+session, an execution context, a result object: 20-60 µs each) costs several times what
+SQLite takes to run it (2-5 µs; benchmarks/commands.py). So the statements are the Core ones
+repo.record_progress runs, compiled once and run on the connection's sqlite3 cursor with the
+columns' own bind processors, inside the connection's transaction: the report written is the
+same `progressupdate` row (the story) and the task moved under the same version guard."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql.expression import ClauseElement
 
+from storage import absence
 from storage.models import ChatLink, Officer, TaskState
 from storage.repo import ADD_PROGRESS, CHAT_STATES, MOVE_PROGRESS, TAKE_TASK_LOCK, TASKS
 
@@ -51,6 +57,58 @@ _TASK_COLUMNS = (
 # an UPDATE touched (SQLite 3.35 and later); else the lock, then the read.
 _LOCK_AND_READ = TAKE_TASK_LOCK.returning(*_TASK_COLUMNS)
 _READ_TASK = sa.select(*_TASK_COLUMNS).where(TASKS.c.id == sa.bindparam("task_id"))
+_REPORT_COLUMNS = (
+    "task_id",
+    "officer_id",
+    "at",
+    "kind",
+    "percent",
+    "note",
+    "channel",
+    "on_behalf_id",
+)
+
+
+class OnDriver:
+    """A Core statement compiled once for SQLite and run on the connection's sqlite3 cursor,
+    in its transaction. Each parameter goes through its column's bind processor (an instant
+    is stored as SQLAlchemy stores it); rows come back as SQLite holds them (integers and
+    text: only such columns are read here)."""
+
+    def __init__(self, statement: ClauseElement, column_keys: tuple[str, ...] = ()) -> None:
+        self.statement = statement
+        self.column_keys = list(column_keys) or None
+        self._compiled: tuple[str, tuple[str, ...], list[Callable[[Any], Any] | None]] | None
+        self._compiled = None
+
+    def _compile(self, conn: Connection) -> tuple[str, tuple[str, ...], list[Any]]:
+        if self._compiled is None:
+            dialect = conn.dialect
+            assert dialect.name == "sqlite" and dialect.paramstyle == "qmark"
+            compiled: Any = self.statement.compile(dialect=dialect, column_keys=self.column_keys)
+            names = tuple(compiled.positiontup or ())
+            processors = [
+                compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
+                for name in names
+            ]
+            self._compiled = (str(compiled), names, processors)
+        return self._compiled
+
+    def run(self, conn: Connection, params: Mapping[str, Any]) -> Any:
+        """The sqlite3 cursor, its statement run with `params`."""
+        sql, names, processors = self._compile(conn)
+        values = tuple(
+            process(params[name]) if process is not None else params[name]
+            for name, process in zip(names, processors, strict=True)
+        )
+        return conn.connection.driver_connection.execute(sql, values)  # type: ignore[union-attr]
+
+
+_ANY_LEAVE_ON_DRIVER = OnDriver(sa.select(absence.LEAVES_ON.exists()))
+_REPORTER_ON_DRIVER = OnDriver(_REPORTER)
+_LOCK_AND_READ_ON_DRIVER = OnDriver(_LOCK_AND_READ)
+_ADD_PROGRESS_ON_DRIVER = OnDriver(ADD_PROGRESS, _REPORT_COLUMNS)
+_MOVE_PROGRESS_ON_DRIVER = OnDriver(MOVE_PROGRESS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,10 +140,9 @@ class LockedTask:
 
 def reporter(conn: Connection, channel: str, chat_id: str, conversation: str) -> Reporter | None:
     """The officer writing from `chat_id`, None for a chat no active officer is linked to."""
-    row = conn.execute(
-        _REPORTER, {"channel": channel, "chat_id": chat_id, "conversation": conversation}
-    ).first()
-    return Reporter(row.id, row.unit_id, row.role, bool(row.pending)) if row else None
+    params = {"channel": channel, "chat_id": chat_id, "conversation": conversation}
+    row = _REPORTER_ON_DRIVER.run(conn, params).fetchone()
+    return Reporter(row[0], row[1], row[2], bool(row[3])) if row else None
 
 
 def lock_task(conn: Connection, task_id: int) -> LockedTask | None:
@@ -93,16 +150,19 @@ def lock_task(conn: Connection, task_id: int) -> LockedTask | None:
     database's write lock: repo.locked_task), then read; None if there is none."""
     params = {"task_id": task_id}
     if conn.dialect.update_returning:
-        row = conn.execute(_LOCK_AND_READ, params).first()
+        rows = _LOCK_AND_READ_ON_DRIVER.run(conn, params).fetchall()
     else:
         conn.execute(TAKE_TASK_LOCK, params)
-        row = conn.execute(_READ_TASK, params).first()
-    if row is None:
-        return None
-    state = row.state.value if isinstance(row.state, TaskState) else str(row.state)
-    return LockedTask(
-        row.id, row.title, row.lead_unit_id, row.assignee_id, state, row.progress, row.version
-    )
+        rows = conn.execute(_READ_TASK, params).all()
+    return LockedTask(*rows[0]) if rows else None
+
+
+def stand_ins_on(conn: Connection, day: date) -> dict[int, int | None]:
+    """absence.stand_ins_on: absent officer id -> who stands in on `day`; on most days in a
+    small office nobody is away, and one statement on the driver says so."""
+    if not _ANY_LEAVE_ON_DRIVER.run(conn, {"day": day}).fetchone()[0]:
+        return {}
+    return absence.stand_ins_of_connection(conn, day)
 
 
 def append_progress(
@@ -117,8 +177,8 @@ def append_progress(
     """The report appended and the task's progress moved, as repo.record_progress does for a
     report below 100%; False (nothing kept: the caller rolls back) if the task changed since
     it was read, which its lock rules out."""
-    conn.execute(
-        ADD_PROGRESS,
+    _ADD_PROGRESS_ON_DRIVER.run(
+        conn,
         {
             "task_id": task.id,
             "officer_id": officer_id,
@@ -130,8 +190,8 @@ def append_progress(
             "on_behalf_id": None,
         },
     )
-    moved = conn.execute(
-        MOVE_PROGRESS,
+    moved = _MOVE_PROGRESS_ON_DRIVER.run(
+        conn,
         {
             "task_id": task.id,
             "seen": task.version,

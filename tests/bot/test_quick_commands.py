@@ -11,10 +11,8 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import func, select
 
@@ -27,19 +25,14 @@ from storage.db import session_scope
 from storage.models import ProgressUpdate, Task
 from tests.builders import write_xlsx
 from tests.conftest import legacy_config, link_chat, load
+from tests.statements import recording
 
 
 @pytest.fixture
 def statement_threads() -> Iterator[list[tuple[int, str]]]:
     """(thread id, statement) of every statement any engine runs during the test."""
-    seen: list[tuple[int, str]] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        seen.append((threading.get_ident(), statement))
-
-    sa.event.listen(Engine, "before_cursor_execute", record)
-    yield seen
-    sa.event.remove(Engine, "before_cursor_execute", record)
+    with recording() as seen:
+        yield seen
 
 
 def khtc_app(engine: Engine, clock: FixedClock, tmp_path: Path) -> tuple[App, int]:

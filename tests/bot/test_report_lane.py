@@ -24,6 +24,7 @@ from storage.db import make_engine, session_scope
 from storage.models import Task
 from tests.builders import write_xlsx
 from tests.conftest import legacy_config, link_chat, load
+from tests.statements import recording
 
 CHATS = {"a": "CB04", "b": "CB06", "c": "CB07", "d": "CB03", "t": "CB02"}
 
@@ -34,6 +35,7 @@ CASES: dict[str, tuple[list[tuple[str, str]], tuple[str, str]]] = {
     "plain with a note": ([], ("a", "/progress #{K} 45% xong phần số liệu quý I")),
     "plain after another": ([("a", "/progress {K} 20")], ("a", "/progress {K} 35")),
     "the unit's head": ([], ("d", "/progress {K} 60")),
+    "someone else away": ([("b", "/vang 03/04/2023-07/04/2023")], ("a", "/progress {K} 40")),
     "a question pending": ([("a", "press:prog:{K}")], ("a", "/progress {K} 40")),
     "a co-unit's part": ([], ("b", "/progress {N1} 30 phần của VP")),
     "another unit's task": ([], ("a", "/progress {N2} 30")),
@@ -52,7 +54,13 @@ CASES: dict[str, tuple[list[tuple[str, str]], tuple[str, str]]] = {
     "no such task": ([], ("a", "/progress 999999 10")),
     "a stranger": ([], ("z", "/progress {K} 10")),
 }
-PLAIN = {"plain", "plain with a note", "plain after another", "the unit's head"}
+PLAIN = {
+    "plain",
+    "plain with a note",
+    "plain after another",
+    "the unit's head",
+    "someone else away",
+}
 
 
 def set_up(path: Path, clock: FixedClock) -> tuple[App, dict[str, int]]:
@@ -101,20 +109,15 @@ def rows(engine: Engine) -> dict[str, set[Any]]:
 
 
 @pytest.fixture
-def statements() -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        seen.append(" ".join(statement.split()))
-
-    sa.event.listen(Engine, "before_cursor_execute", record)
-    yield seen
-    sa.event.remove(Engine, "before_cursor_execute", record)
+def statements() -> Iterator[list[tuple[int, str]]]:
+    """Every statement SQLite runs, SQLAlchemy's and the driver's own (tests/statements.py)."""
+    with recording() as seen:
+        yield seen
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_the_lane_answers_and_records_as_the_full_path_does(
-    case: str, tmp_path: Path, clock: FixedClock, statements: list[str]
+    case: str, tmp_path: Path, clock: FixedClock, statements: list[tuple[int, str]]
 ) -> None:
     setup, (chat, text) = CASES[case]
     lane_app, ids = set_up(tmp_path / "lane.db", clock)
@@ -126,9 +129,10 @@ def test_the_lane_answers_and_records_as_the_full_path_does(
     lane_before, full_before = rows(lane_app.engine), rows(full_app.engine)
     statements.clear()
     by_lane = run(lane_app, chat, text, ids, lane=True)
-    took_lane = any("RETURNING" in s and s.startswith("UPDATE task") for s in statements)
+    ran = [statement for _, statement in statements]
+    took_lane = any("RETURNING" in s and s.startswith("UPDATE task") for s in ran)
     # The full path's first read is the ORM's officer, with all its columns.
-    took_full_path = any(s.startswith("SELECT officer.id, officer.code") for s in statements)
+    took_full_path = any(s.startswith("SELECT officer.id, officer.code") for s in ran)
     by_full_path = run(full_app, chat, text, ids, lane=False)
     assert by_lane == by_full_path
     assert by_lane and by_lane[0]
