@@ -37,9 +37,17 @@ from rules import Outcome, TaskFacts, days_overdue, outcome_on
 from rules.access import Action, Decision, decide, decide_for
 from rules.calendar import WorkingCalendar
 from rules.docnumber import split_document_number
-from storage import absence, approvals, repo, web_sessions
+from storage import absence, approvals, repo, seen, web_sessions
 from storage import tasks as task_store
-from storage.db import Engine, Session, is_busy, quick_engine, session_scope
+from storage.db import (
+    Engine,
+    Session,
+    connection,
+    has_written,
+    is_busy,
+    quick_engine,
+    session_scope,
+)
 from storage.models import ChatState, Officer, Plan, Task, TaskState, Unit
 
 log = logging.getLogger(__name__)
@@ -49,6 +57,10 @@ TASKS_PER_PAGE = 8
 # Commands whose work is a handful of indexed statements on one task: an officer's report.
 # On a local SQLite file ChatService.answer runs them on the event loop, without a thread hop.
 QUICK_COMMANDS = frozenset({"progress", "done"})
+
+
+class _Twin(Exception):
+    """The same message, delivered twice, was handled and committed elsewhere first."""
 
 
 class _Busy(Exception):
@@ -167,14 +179,14 @@ class ChatService:
         the full path answers (the lane's transaction was rolled back)."""
         message = replace(message, text=clean(message.text))
         try:
-            reply = answer_report(engine, message, command, self.today, self.clock.now())
+            replies = answer_report(engine, message, command, self.today, self.clock.now())
         except Exception as err:
             if is_busy(err):
                 raise _Busy from err
             log.exception("report lane failed (chat %s): the full path answers", message.chat_id)
-            reply = None
-        if reply is not None:
-            return [reply]
+            replies = None
+        if replies is not None:
+            return replies
         return self._handle_on(engine, message, busy=_Busy)
 
     def _quick_command(self, message: Incoming) -> Command | None:
@@ -201,7 +213,18 @@ class ChatService:
         message = replace(message, text=clean(message.text))
         try:
             with session_scope(engine) as session:
-                return self._handle(session, message)
+                if message.message_key and seen.seen_before(
+                    connection(session), message.channel, message.message_key
+                ):
+                    log.info("message %s seen before: ignored", message.message_key)
+                    return []
+                replies = self._handle(session, message)
+                if message.message_key:
+                    self._remember(session, message, message.message_key)
+                return replies
+        except _Twin:
+            log.info("message %s handled by a twin meanwhile: ignored", message.message_key)
+            return []
         except NhacviecError as err:
             return [Reply(texts.explain(err))]
         except Exception as err:
@@ -214,6 +237,13 @@ class ChatService:
                 message.text[:80],
             )
             return [Reply(texts.SORRY)]
+
+    def _remember(self, session: Session, message: Incoming, key: str) -> None:
+        """Record a message whose command wrote something, in the same transaction (_Twin if
+        its twin, delivered to another instance, committed first: all is rolled back)."""
+        conn = connection(session)
+        if has_written(conn) and not seen.remember(conn, message.channel, key, self.clock.now()):
+            raise _Twin
 
     def press(self, channel: str, chat_id: str, data: str, sender_id: str | None = None) -> Reply:
         """A button press, checked exactly like the command it stands for; in a group the

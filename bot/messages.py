@@ -49,6 +49,9 @@ class Incoming:
     is_group: bool = False
     # Who wrote it, where that differs from the chat (a group): identity is the sender.
     sender_id: str | None = None
+    # The messenger's own id of the message (Telegram's update_id, Zalo's message id): a
+    # redelivery of a message whose effects were committed changes nothing (storage/seen.py).
+    message_key: str | None = None
 
     @property
     def identity(self) -> str:

@@ -33,9 +33,10 @@ def plain_report(message: Incoming, command: Command) -> tuple[int, int, str | N
 
 def answer_report(
     engine: Engine, message: Incoming, command: Command, today: date, now: datetime
-) -> Reply | None:
-    """The reply to a plain progress report once it is committed; None (nothing written) when
-    the report is not the plain case. What the database raises (SQLite's "database is locked"
+) -> list[Reply] | None:
+    """The reply to a plain progress report once it is committed; none if this very message
+    was committed before (a redelivery: storage/seen.py); None (nothing written) when the
+    report is not the plain case. What the database raises (SQLite's "database is locked"
     included) is raised after the transaction is rolled back."""
     report = plain_report(message, command)
     if report is None:
@@ -64,4 +65,8 @@ def answer_report(
         if not written:
             transaction.rollback()
             return None
-    return Reply(texts.progress_reply(task.id, task.title, task.progress, percent), changed=True)
+        key = message.message_key
+        if key and not lane.remember(conn, message.channel, key, now):
+            transaction.rollback()
+            return []  # delivered twice: the first one's report stands
+    return [Reply(texts.progress_reply(task.id, task.title, task.progress, percent), changed=True)]

@@ -44,9 +44,13 @@ from scheduler.digest import (
     render_parts,
     traits_for,
 )
-from storage import absence, approvals
+from storage import absence, approvals, seen
 from storage import outbox as store
 from storage.db import Engine
+
+# How long a handled chat message's id is kept (storage/seen.py): Telegram keeps an update
+# nobody fetched for 24 hours.
+SEEN_KEPT = timedelta(days=2)
 
 log = logging.getLogger(__name__)
 
@@ -388,6 +392,8 @@ class Scanner:
                 result.written,
                 trigger,
             )
+            # Chat messages handled before yesterday: no messenger delivers them again.
+            seen.forget_before(conn, started - SEEN_KEPT)
         if result.working_day:
             # Approvers and confirmers hear, with their digest, what waits for them.
             result.waiting = approvals.owe_waiting_reminders(self.engine, result.day, started)

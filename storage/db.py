@@ -78,6 +78,20 @@ def is_busy(error: BaseException) -> bool:
     return isinstance(original, sqlite3.OperationalError) and "database is locked" in str(original)
 
 
+def has_written(conn: sa.Connection) -> bool:
+    """Whether the transaction on `conn` has written anything yet (or locked a row to write
+    it). On SQLite the driver opens a transaction only at the first write; PostgreSQL gives a
+    transaction its id only then. Any other database: True."""
+    if conn.dialect.name == "sqlite":
+        return bool(getattr(conn.connection.driver_connection, "in_transaction", True))
+    if conn.dialect.name == "postgresql":
+        return bool(conn.execute(_XACT_ASSIGNED).scalar())
+    return True
+
+
+_XACT_ASSIGNED = sa.text("SELECT pg_current_xact_id_if_assigned() IS NOT NULL")
+
+
 def alembic_config(engine: Engine) -> AlembicConfig:
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS))

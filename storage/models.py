@@ -459,6 +459,18 @@ class LeaderLease(SQLModel, table=True):
     expires_at: datetime = Field(sa_column=_ts(False))
 
 
+class SeenMessage(SQLModel, table=True):
+    """A message from a chat whose effects were committed, by the messenger's own id of it
+    (Telegram's update_id, Zalo's message id): a redelivery after a crash, or to another
+    instance behind a load balancer, finds it here and changes nothing twice. Kept two days
+    (Telegram keeps an unacknowledged update 24 hours); the daily scan forgets older ones."""
+
+    __tablename__ = "seen_message"
+    channel: str = Field(primary_key=True, max_length=16)
+    message_key: str = Field(primary_key=True, max_length=64)
+    seen_at: datetime = Field(sa_column=sa.Column(UTCDateTime(), nullable=False, index=True))
+
+
 class ReminderScan(SQLModel, table=True):
     """One run of the daily reminder scan: the catch-up after downtime is decided from here."""
 

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.expression import ClauseElement
 
-from storage import absence
+from storage import absence, seen
 from storage.models import ChatLink, Officer, TaskState
 from storage.repo import ADD_PROGRESS, CHAT_STATES, MOVE_PROGRESS, TAKE_TASK_LOCK, TASKS
 
@@ -104,6 +104,7 @@ class OnDriver:
         return conn.connection.driver_connection.execute(sql, values)  # type: ignore[union-attr]
 
 
+_REMEMBER_ON_DRIVER = OnDriver(seen.REMEMBER_ON_SQLITE, ("channel", "message_key", "seen_at"))
 _ANY_LEAVE_ON_DRIVER = OnDriver(sa.select(absence.LEAVES_ON.exists()))
 _REPORTER_ON_DRIVER = OnDriver(_REPORTER)
 _LOCK_AND_READ_ON_DRIVER = OnDriver(_LOCK_AND_READ)
@@ -200,3 +201,9 @@ def append_progress(
         },
     )
     return moved.rowcount == 1
+
+
+def remember(conn: Connection, channel: str, message_key: str, at: datetime) -> bool:
+    """seen.remember on the driver: False if this message's twin was committed first."""
+    params = {"channel": channel, "message_key": message_key, "seen_at": at}
+    return int(_REMEMBER_ON_DRIVER.run(conn, params).rowcount) == 1

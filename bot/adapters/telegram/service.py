@@ -395,6 +395,7 @@ class TelegramService:
             sender_name=user.full_name,
             is_group=is_group,
             sender_id=str(user.id),
+            message_key=str(update.update_id),
         )
         replies = await self.chat.answer(incoming)
         for reply in replies:

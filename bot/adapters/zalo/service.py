@@ -510,6 +510,7 @@ class ZaloService:
             parsed.text,
             sender_name=parsed.sender_name,
             is_group=parsed.is_group,
+            message_key=parsed.message_id or None,
         )
         try:
             await self.client.send_chat_action(parsed.chat_id)

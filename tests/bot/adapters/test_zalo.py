@@ -19,14 +19,14 @@ from bot.adapters.zalo.service import ZaloMessenger, ZaloService, build_zalo, pa
 from bot.commands import task_buttons
 from bot.messages import Attachment, Incoming, Reply
 from bot.messenger import DeliveryError, StartupError
-from nhacviec.app import App
+from nhacviec.app import App, build_app
 from nhacviec.base import texts
 from nhacviec.base.config import ConfigError, ZaloConfig, load_config, validate
 from nhacviec.base.retry import Backoff
 from storage import repo
 from storage.db import session_scope
 from storage.models import ChatLink, ProgressUpdate, Task, TaskState
-from tests.conftest import link_chat
+from tests.conftest import legacy_config, link_chat
 from tests.fakes.zalo_api import FakeZalo, event_update, post_webhook, text_update
 
 # Shaped like a real token (`<19-digit bot id>:<access token>`), made up for these tests.
@@ -659,3 +659,43 @@ async def test_department_status_arrives_whole(
     # The chart cannot be uploaded to Zalo while polling: a line says where to see it instead.
     assert len(parts) == len(expected)
     assert all(part.startswith(text) for part, text in zip(parts, expected, strict=True))
+
+
+async def test_a_report_delivered_again_to_another_instance_is_recorded_once(
+    app: App, fake: FakeZalo, sleeps: Sleeps
+) -> None:
+    """Two instances behind a load balancer, each its own process (nothing shared in
+    memory): a webhook delivered to one and retried to the other. The second finds the
+    message id in the database and stays silent; what is new it answers."""
+    link_chat(app, "CB04", "zalo", "zalo-again")
+    nv05 = task_id(app, "NV-05")
+    instances = []
+    for chat in (app.chat, build_app(legacy_config(), app.clock, app.engine).chat):
+        port = free_port()
+        url = f"http://127.0.0.1:{port}/zalo/webhook"
+        config = zalo_config(
+            fake, mode="webhook", url=url, listen="127.0.0.1", port=port, secret_token=SECRET
+        )
+        _messenger, service = build_zalo(config, chat, sleep=sleeps)
+        await service.start()
+        instances.append((service, url))
+    (first, first_url), (second, second_url) = instances
+    try:
+        report = text_update("zalo-again", f"/progress {nv05} 30", message_id="zalo-msg-1")
+        assert await post_webhook(first_url, report, SECRET) == 200
+        await fake.wait_sent(1, "zalo-again")
+        assert await post_webhook(second_url, report, SECRET) == 200  # the retry
+        later = text_update("zalo-again", f"/progress {nv05} 45", message_id="zalo-msg-2")
+        assert await post_webhook(second_url, later, SECRET) == 200
+        await fake.wait_sent(2, "zalo-again")
+        await asyncio.sleep(0.2)  # a wrongly answered retry would have arrived by now
+        said = [t.split("\n")[0] for t in fake.texts("zalo-again")]
+        assert said == [
+            f"📈 Nhiệm vụ {nv05}: tiến độ 0% → 30%.",
+            f"📈 Nhiệm vụ {nv05}: tiến độ 30% → 45%.",
+        ]
+        with session_scope(app.engine) as session:
+            assert len(session.exec(select(ProgressUpdate)).all()) == 2
+    finally:
+        await first.stop()
+        await second.stop()
