@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import os
 import platform
 import signal
@@ -74,8 +75,13 @@ class Officer:
 class LoadFake(FakeTelegramAPI):
     """The fake Bot API, typing each officer's next command as soon as the last is answered."""
 
+    # Telegram never gives an update_id twice: nor do the fakes of one run, one after another
+    # on the same database (nhacviec keeps the ids it handled: storage/seen.py).
+    update_ids = itertools.count(1)
+
     def __init__(self) -> None:
         super().__init__(TOKEN)
+        self._update_ids = LoadFake.update_ids
         self.officers: dict[str, Officer] = {}
         self.done: asyncio.Event | None = None
         self.keep_calls = False

@@ -395,7 +395,8 @@ class TelegramService:
             sender_name=user.full_name,
             is_group=is_group,
             sender_id=str(user.id),
-            message_key=str(update.update_id),
+            # update_ids are the bot's own sequence: another bot (a new token) starts anew.
+            message_key=f"{context.bot.id}:{update.update_id}",
         )
         replies = await self.chat.answer(incoming)
         for reply in replies:
