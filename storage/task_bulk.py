@@ -13,7 +13,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from storage.models import Task, TaskCoUnit
+from storage.models import DeadlineShift, Task, TaskCoUnit
+
+SHIFTS: sa.Table = DeadlineShift.__table__  # type: ignore[attr-defined]
 
 # The columns a plan file decides; progress and completion are never touched by an import.
 TASK_FIELDS = (
@@ -87,6 +89,11 @@ def write_tasks(session: Session, plan_id: int, rows: list[TaskRow]) -> BulkResu
     for task_id, unit_id in session.execute(query):
         current.setdefault(task_id, set()).add(unit_id)
 
+    # Each new task is written with its effective deadline, derived as the database's trigger
+    # derives it (migration 0013: the kept shift of a day off, else the deadline). The trigger
+    # then has nothing to correct: a task is inserted once, not inserted and then updated
+    # (its indexes and the tally written twice).
+    shifts = dict(session.execute(sa.select(SHIFTS.c.day, SHIFTS.c.moved_to)).tuples().all())
     result = BulkResult()
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
@@ -96,9 +103,11 @@ def write_tasks(session: Session, plan_id: int, rows: list[TaskRow]) -> BulkResu
     for task in rows:
         old = existing.get(task.code)
         if old is None:
+            deadline = task.values["deadline"]
             inserts.append(
                 {"plan_id": plan_id, "code": task.code, "progress": 0, "state": "open"}
                 | task.values
+                | {"due": shifts.get(deadline, deadline)}
             )
             new_links[task.code] = task.co_units
             result.created.append(task.code)
