@@ -30,7 +30,7 @@ from rules import (
     outcome_on,
 )
 from rules.approvals import judged
-from storage import approvals, repo
+from storage import approvals, assessments, repo
 from storage.db import Session
 from storage.models import Plan
 
@@ -311,7 +311,9 @@ def status_replies(
         tasks = [judged(t, late_rule) for t in facts]
         text = unit_text(figures, code, tasks, config.rules.due_soon_days, page)
         return numbered(text + awaiting_text(session, plans, unit.id if unit else None))
-    blocks = department_blocks(figures, assessment_figures(session, figures.plan, on, config))
+    # The self-scores of the plan /score records them on (the first with areas), as the web.
+    scored = assessments.scored_plan(session, plans) or figures.plan
+    blocks = department_blocks(figures, assessment_figures(session, scored, on, config))
     waiting = awaiting_text(session, plans, None).strip("\n")
     replies = numbered_blocks([*blocks, waiting] if waiting else blocks)
     if with_chart:
@@ -340,7 +342,8 @@ def areas_replies(session: Session, plans: list[Plan], on: date, config: Config)
     then the seven areas' total against their maximum and the goal, survey included."""
     figures = plan_figures(session, plans, on, config)
     plan = figures.plan
-    scores = assessment_figures(session, plan, on, config).scores
+    scored = assessments.scored_plan(session, plans) or plan
+    scores = assessment_figures(session, scored, on, config).scores
     by_code = {s.area.code: s.points for s in scores.areas}
     lines = [texts.areas_title(figures.title), texts.areas_day(on)]
     for a in figures.areas:

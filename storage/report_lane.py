@@ -1,5 +1,7 @@
-"""An officer's progress report, `/progress ID N`, read and written on a SQLite file in four
-statements on the driver's own cursor, without an ORM session (bot/report_lane.py decides).
+"""An officer's progress report, `/progress ID N`, read and written on a SQLite file in five
+statements on the driver's own cursor, without an ORM session (bot/report_lane.py decides):
+who writes, the task locked and read, the report appended, the task moved, the message's id
+kept (storage/seen.py); and one more, whether anyone is away today (storage/absence.py).
 
 It is every officer's most frequent message. SQLAlchemy's work around each statement (an ORM
 session, an execution context, a result object: 20-60 µs each) costs several times what

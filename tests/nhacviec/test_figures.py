@@ -558,3 +558,24 @@ async def test_the_web_page_judges_a_saturday_deadline_as_chat_does(
         row = next(r for r in unit.split("<tr ")[1:] if f'href="/nhiem-vu/{march}"' in r)
         assert "27/03/2023" in row and "ghi 25/03/2023" in row
         assert 'class="o-done_on_time"' in "<tr " + row
+
+
+def test_status_and_areas_show_the_self_scores_score_records(
+    sqlite_engine: Engine, tmp_path: Path
+) -> None:
+    """The day's first plan has no areas (a programme kept apart, nothing in it yet): /score
+    records on the CCHC plan (the first with areas), and /status and /areas show those very
+    scores, as the web page does."""
+    app = build_app(legacy_config(), FixedClock.on(date(2023, 4, 3)), sqlite_engine)
+    with session_scope(sqlite_engine) as session:
+        session.add(Plan(code="CTCT-2023", name="Chương trình công tác", year=2023))
+    load(sqlite_engine, write_xlsx(tmp_path / "small.xlsx"))
+    with session_scope(sqlite_engine) as session:
+        plans = repo.plans_on(session, date(2023, 4, 3))
+        assert [p.code for p in plans] == ["CTCT-2023", "KH-TEST"]  # the programme first
+    link_chat(app, "CB02", "console", "tccb")
+    assert "Đã ghi" in joined(say(app, "tccb", "/score 1 9"))
+    status = joined(say(app, "tccb", "/status"))
+    areas = joined(say(app, "tccb", "/areas"))
+    assert "📝 Tự chấm 1/" in status, status
+    assert "📝 Tự chấm 1/" in areas, areas
