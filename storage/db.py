@@ -89,7 +89,8 @@ def has_written(conn: sa.Connection) -> bool:
     return True
 
 
-_XACT_ASSIGNED = sa.text("SELECT pg_current_xact_id_if_assigned() IS NOT NULL")
+# txid_current_if_assigned: PostgreSQL 10 and later (pg_current_xact_id_if_assigned only 13).
+_XACT_ASSIGNED = sa.text("SELECT txid_current_if_assigned() IS NOT NULL")
 
 
 def alembic_config(engine: Engine) -> AlembicConfig:

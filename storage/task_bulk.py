@@ -93,7 +93,9 @@ def write_tasks(session: Session, plan_id: int, rows: list[TaskRow]) -> BulkResu
     # derives it (migration 0013: the kept shift of a day off, else the deadline). The trigger
     # then has nothing to correct: a task is inserted once, not inserted and then updated
     # (its indexes and the tally written twice).
-    shifts = dict(session.execute(sa.select(SHIFTS.c.day, SHIFTS.c.moved_to)).tuples().all())
+    shifts: dict[Any, Any] = {
+        day: moved for day, moved in session.execute(sa.select(SHIFTS.c.day, SHIFTS.c.moved_to))
+    }
     result = BulkResult()
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
