@@ -213,10 +213,7 @@ class ChatService:
         message = replace(message, text=clean(message.text))
         try:
             with session_scope(engine) as session:
-                if message.message_key and seen.seen_before(
-                    connection(session), message.channel, message.message_key
-                ):
-                    log.info("message %s seen before: ignored", message.message_key)
+                if self._seen_before(session, message):
                     return []
                 replies = self._handle(session, message)
                 if message.message_key:
@@ -237,6 +234,15 @@ class ChatService:
                 message.text[:80],
             )
             return [Reply(texts.SORRY)]
+
+    @staticmethod
+    def _seen_before(session: Session, message: Incoming) -> bool:
+        """Whether this very message (by the messenger's id) was handled and committed."""
+        key = message.message_key
+        if key and seen.seen_before(connection(session), message.channel, key):
+            log.info("message %s seen before: ignored", key)
+            return True
+        return False
 
     def _remember(self, session: Session, message: Incoming, key: str) -> None:
         """Record a message whose command wrote something, in the same transaction (_Twin if
@@ -330,16 +336,24 @@ class ChatService:
         content_type: str,
         original_name: str | None = None,
         mention: str | None = None,
-    ) -> Reply:
-        """A photo or file a chat sent: evidence of a task (see ApprovalCommands.attach)."""
+    ) -> Reply | None:
+        """A photo or file a chat sent: evidence of a task (see ApprovalCommands.attach); None
+        for a redelivery of one already kept (storage/seen.py)."""
         try:
             with session_scope(self.engine) as session:
+                if self._seen_before(session, message):
+                    return None
                 officer = repo.officer_for_chat(session, message.channel, message.identity)
                 if officer is None:
                     return Reply(texts.NOT_LINKED)
-                return self.approvals.attach(
+                reply = self.approvals.attach(
                     session, message, officer, data, content_type, original_name, mention
                 )
+                if message.message_key:
+                    self._remember(session, message, message.message_key)
+                return reply
+        except _Twin:
+            return None
         except Exception:
             log.exception(
                 "attachment failed (channel=%s, chat=%s)", message.channel, message.chat_id

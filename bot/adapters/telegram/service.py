@@ -433,7 +433,13 @@ class TelegramService:
         else:
             return
         incoming = Incoming(
-            CHANNEL, str(chat.id), "", user.full_name, is_group=is_group, sender_id=str(user.id)
+            CHANNEL,
+            str(chat.id),
+            "",
+            user.full_name,
+            is_group=is_group,
+            sender_id=str(user.id),
+            message_key=f"{context.bot.id}:{update.update_id}",
         )
         replied = message.reply_to_message
         mention = message.caption or (replied.text if replied is not None else None)
@@ -445,9 +451,12 @@ class TelegramService:
         else:
             telegram_file = await context.bot.get_file(file_id)
             data = bytes(await telegram_file.download_as_bytearray())
-            reply = await asyncio.to_thread(
+            kept = await asyncio.to_thread(
                 self.chat.attach, incoming, data, content_type, name, mention
             )
+            if kept is None:
+                return  # delivered again: kept the first time
+            reply = kept
         await self.messenger.deliver(
             str(chat.id), reply, reply_to=message.message_id if is_group else None, answering=True
         )

@@ -531,7 +531,12 @@ class ZaloService:
         """An image an officer sent: fetched from its address and kept as a task's evidence."""
         assert image.image_url is not None
         incoming = Incoming(
-            CHANNEL, image.chat_id, "", sender_name=image.sender_name, is_group=image.is_group
+            CHANNEL,
+            image.chat_id,
+            "",
+            sender_name=image.sender_name,
+            is_group=image.is_group,
+            message_key=image.message_id or None,
         )
         limit = self.chat.config.evidence.max_bytes
         linked = await asyncio.to_thread(self.chat.is_linked, CHANNEL, image.chat_id)
@@ -549,9 +554,12 @@ class ZaloService:
         else:
             data, content_type = fetched
             name = urlsplit(image.image_url).path.rsplit("/", 1)[-1] or None
-            reply = await asyncio.to_thread(
+            kept = await asyncio.to_thread(
                 self.chat.attach, incoming, data, content_type, name, image.text
             )
+            if kept is None:
+                return  # delivered again: kept the first time
+            reply = kept
         await self._reply(image.chat_id, reply)
 
     async def _reply(self, chat_id: str, reply: Reply) -> None:

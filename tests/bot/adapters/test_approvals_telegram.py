@@ -13,13 +13,16 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from bot.adapters.telegram.service import TelegramService
-from nhacviec.app import App, build_reminders
+from nhacviec.app import App, build_app, build_reminders
 from nhacviec.base.clock import FixedClock
 from storage.db import session_scope
 from storage.models import Task, TaskEvidence, TaskState
 from tests.bot.adapters.test_telegram_bot import keyboard_data, link, say
+from tests.bot.adapters.test_telegram_flood import settled
 from tests.bot.test_approvals import PNG, make_app, task_by_code
 from tests.fakes.telegram_api import Call, FakeTelegramAPI
+from tests.fakes.virtual_time import VirtualTime
+from tests.telegram_fixtures import config_for
 
 TCCB = 701  # Lê Văn Tùng, CB02
 HAI = 301  # Trần Văn Hải, head of KHTC, CB03
@@ -130,3 +133,33 @@ async def test_extension_and_completion_with_buttons_and_files(
     story = await say(fake, TCCB, f"/task {tid}")
     assert "đúng hạn (đã gia hạn)" in story.params["text"]
     assert "Tệp bao-cao-45.pdf" in story.params["text"]
+
+
+async def test_a_file_delivered_again_after_a_restart_is_kept_once(
+    app: App, bot: TelegramService, fake: FakeTelegramAPI, vt: VirtualTime
+) -> None:
+    """The bot kept a document, then died before Telegram heard the update arrived: the new
+    process gets the same update again and neither keeps a second copy nor answers again."""
+    await link(app, fake, "CB04", LAN)
+    tid = task_by_code(app, "NV-05").id
+    before = len(fake.sent(LAN))
+    pushed = fake.push(
+        fake.document_message(LAN, PDF, "bao-cao.pdf", "application/pdf", caption=f"#{tid}")
+    )
+    [kept] = (await fake.wait_sent(LAN, before + 1))[before:]
+    assert kept.params["text"] == f"📎 Đã lưu minh chứng cho nhiệm vụ {tid}: bao-cao.pdf."
+    await settled(bot, fake)
+    await bot.stop_polling()
+    fresh = build_app(app.config, app.clock, app.engine)
+    restarted = TelegramService(
+        config_for(fake), fresh.chat, clock=vt.clock, sleep=vt.sleep, poll_timeout=1
+    )
+    await restarted.start()
+    try:
+        fake.updates.append(dict(pushed))  # the same update_id, to the new process
+        await settled(restarted, fake)
+        assert len(fake.sent(LAN)) == before + 1
+        with session_scope(app.engine) as session:
+            assert len(session.exec(select(TaskEvidence)).all()) == 1
+    finally:
+        await restarted.stop()
