@@ -216,8 +216,7 @@ class ChatService:
                 if self._seen_before(session, message):
                     return []
                 replies = self._handle(session, message)
-                if message.message_key:
-                    self._remember(session, message, message.message_key)
+                self._remember(session, message)
                 return replies
         except _Twin:
             log.info("message %s handled by a twin meanwhile: ignored", message.message_key)
@@ -244,9 +243,13 @@ class ChatService:
             return True
         return False
 
-    def _remember(self, session: Session, message: Incoming, key: str) -> None:
-        """Record a message whose command wrote something, in the same transaction (_Twin if
-        its twin, delivered to another instance, committed first: all is rolled back)."""
+    def _remember(self, session: Session, message: Incoming) -> None:
+        """Record a message (with the messenger's id) whose command wrote something, in the
+        same transaction (_Twin if its twin, delivered to another instance, committed first:
+        all is rolled back)."""
+        key = message.message_key
+        if not key:
+            return
         conn = connection(session)
         if has_written(conn) and not seen.remember(conn, message.channel, key, self.clock.now()):
             raise _Twin
@@ -349,8 +352,7 @@ class ChatService:
                 reply = self.approvals.attach(
                     session, message, officer, data, content_type, original_name, mention
                 )
-                if message.message_key:
-                    self._remember(session, message, message.message_key)
+                self._remember(session, message)
                 return reply
         except _Twin:
             return None

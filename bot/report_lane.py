@@ -39,7 +39,7 @@ def answer_report(
     report is not the plain case. What the database raises (SQLite's "database is locked"
     included) is raised after the transaction is rolled back."""
     report = plain_report(message, command)
-    if report is None:
+    if report is None or not lane.available(engine):
         return None
     task_id, percent, note = report
     with engine.connect() as conn, conn.begin() as transaction:

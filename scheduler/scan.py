@@ -48,10 +48,6 @@ from storage import absence, approvals, seen
 from storage import outbox as store
 from storage.db import Engine
 
-# How long a handled chat message's id is kept (storage/seen.py): Telegram keeps an update
-# nobody fetched for 24 hours.
-SEEN_KEPT = timedelta(days=2)
-
 log = logging.getLogger(__name__)
 
 
@@ -392,8 +388,8 @@ class Scanner:
                 result.written,
                 trigger,
             )
-            # Chat messages handled before yesterday: no messenger delivers them again.
-            seen.forget_before(conn, started - SEEN_KEPT)
+            # The ids of chat messages no messenger delivers again (storage/seen.py).
+            seen.forget_old(conn, started)
         if result.working_day:
             # Approvers and confirmers hear, with their digest, what waits for them.
             result.waiting = approvals.owe_waiting_reminders(self.engine, result.day, started)

@@ -18,7 +18,7 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.expression import ClauseElement
 
 from storage import absence, seen
@@ -55,10 +55,9 @@ _TASK_COLUMNS = (
     TASKS.c.progress,
     TASKS.c.version,
 )
-# The task's lock taken and the row read in one statement where the database returns what
-# an UPDATE touched (SQLite 3.35 and later); else the lock, then the read.
+# The task's lock taken and the row read in one statement: the database returns what the
+# UPDATE touched (SQLite 3.35 and later; with an older one the lane steps aside: `available`).
 _LOCK_AND_READ = TAKE_TASK_LOCK.returning(*_TASK_COLUMNS)
-_READ_TASK = sa.select(*_TASK_COLUMNS).where(TASKS.c.id == sa.bindparam("task_id"))
 _REPORT_COLUMNS = (
     "task_id",
     "officer_id",
@@ -141,6 +140,11 @@ class LockedTask:
         return self.state == TaskState.OPEN.value
 
 
+def available(engine: Engine) -> bool:
+    """Whether the lane can run on `engine`: a SQLite that returns what an UPDATE touched."""
+    return engine.dialect.name == "sqlite" and bool(engine.dialect.update_returning)
+
+
 def reporter(conn: Connection, channel: str, chat_id: str, conversation: str) -> Reporter | None:
     """The officer writing from `chat_id`, None for a chat no active officer is linked to."""
     params = {"channel": channel, "chat_id": chat_id, "conversation": conversation}
@@ -151,12 +155,7 @@ def reporter(conn: Connection, channel: str, chat_id: str, conversation: str) ->
 def lock_task(conn: Connection, task_id: int) -> LockedTask | None:
     """The task, locked against every other change until this transaction ends (on SQLite the
     database's write lock: repo.locked_task), then read; None if there is none."""
-    params = {"task_id": task_id}
-    if conn.dialect.update_returning:
-        rows = _LOCK_AND_READ_ON_DRIVER.run(conn, params).fetchall()
-    else:
-        conn.execute(TAKE_TASK_LOCK, params)
-        rows = conn.execute(_READ_TASK, params).all()
+    rows = _LOCK_AND_READ_ON_DRIVER.run(conn, {"task_id": task_id}).fetchall()
     return LockedTask(*rows[0]) if rows else None
 
 

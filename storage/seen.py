@@ -7,7 +7,7 @@ or not at all; a command that wrote nothing leaves no id (answering it again cha
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -16,6 +16,9 @@ from sqlalchemy.engine import Connection
 from storage.models import SeenMessage
 
 SEEN: sa.Table = SeenMessage.__table__  # type: ignore[attr-defined]
+
+# How long a handled message's id is kept: Telegram keeps an update nobody fetched 24 hours.
+KEPT = timedelta(days=2)
 
 _KEY = (
     SEEN.c.channel == sa.bindparam("channel"),
@@ -46,6 +49,7 @@ def remember(conn: Connection, channel: str, message_key: str, at: datetime) -> 
     return conn.execute(_REMEMBER_ON_POSTGRESQL, params).first() is not None
 
 
-def forget_before(conn: Connection, before: datetime) -> int:
-    """Forget the messages handled before `before` (no messenger redelivers them); how many."""
-    return int(conn.execute(_FORGET, {"before": before}).rowcount or 0)
+def forget_old(conn: Connection, now: datetime) -> int:
+    """Forget the messages handled more than KEPT before `now` (no messenger delivers them
+    again); how many."""
+    return int(conn.execute(_FORGET, {"before": now - KEPT}).rowcount or 0)

@@ -112,3 +112,12 @@ def write_csv(path: Path, rows: list[list[Any]]) -> Path:
     with path.open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle).writerows(rows)
     return path
+
+
+def plan_sheets(code: str, year: int, tasks: list[list[Any]]) -> dict[str, list[list[Any]]]:
+    """Another plan with the small plan's areas and these tasks, of units already there."""
+    sheets = small_sheets()
+    del sheets["Đơn vị"], sheets["Cán bộ"]
+    sheets["Kế hoạch"] = [sheets["Kế hoạch"][0], [code, f"Kế hoạch {code}", year, "", ""]]
+    sheets["Nhiệm vụ"] = [sheets["Nhiệm vụ"][0], *tasks]
+    return sheets

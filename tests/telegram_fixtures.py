@@ -4,12 +4,13 @@ time, the fake Bot API server, and the real TelegramService polling it."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
 
 from bot.adapters.telegram.service import TelegramService
-from nhacviec.app import App
+from nhacviec.app import App, build_app
 from nhacviec.base.config import TelegramConfig
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.fakes.virtual_time import VirtualTime
@@ -49,3 +50,21 @@ async def bot(app: App, fake: FakeTelegramAPI, vt: VirtualTime) -> AsyncIterator
     await service.start()
     yield service
     await service.stop()
+
+
+@asynccontextmanager
+async def restarted(
+    app: App, bot: TelegramService, fake: FakeTelegramAPI, vt: VirtualTime
+) -> AsyncIterator[TelegramService]:
+    """`bot`'s process gone (it polls no more) and a new one on the same database: nothing
+    it held in memory is carried over, as after a crash and a restart."""
+    await bot.stop_polling()
+    fresh = build_app(app.config, app.clock, app.engine)
+    service = TelegramService(
+        config_for(fake), fresh.chat, clock=vt.clock, sleep=vt.sleep, poll_timeout=1
+    )
+    await service.start()
+    try:
+        yield service
+    finally:
+        await service.stop()

@@ -35,7 +35,7 @@ from storage.db import session_scope, upgrade
 from storage.importer import import_sheets, read_file
 from storage.models import Plan, Task
 from tests.bot.test_status_reports import unit_table
-from tests.builders import small_sheets, write_csv, write_xlsx
+from tests.builders import plan_sheets, small_sheets, write_csv, write_xlsx
 from tests.conftest import EXAMPLE_PLAN, legacy_config, link_chat, load
 from tests.nhacviec.test_cli import nhacviec
 from tests.scripted_year import play_year
@@ -413,15 +413,6 @@ def test_counted_authorities_and_the_criterion_line(sqlite_engine: Engine, tmp_p
 
 
 # -- several plans across the year end (issue 13.5) --
-
-
-def plan_sheets(code: str, year: int, tasks: list[list[Any]]) -> dict[str, list[list[Any]]]:
-    """Another plan with the small plan's areas and these tasks, of units already there."""
-    sheets = small_sheets()
-    del sheets["Đơn vị"], sheets["Cán bộ"]
-    sheets["Kế hoạch"] = [sheets["Kế hoạch"][0], [code, f"Kế hoạch {code}", year, "", ""]]
-    sheets["Nhiệm vụ"] = [sheets["Nhiệm vụ"][0], *tasks]
-    return sheets
 
 
 PLAN_2024 = [

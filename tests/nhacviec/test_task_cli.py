@@ -151,7 +151,8 @@ def test_edit_a_series_from_the_cli(tmp_path: Path) -> None:
 def test_add_joins_the_plan_of_the_deadlines_year(tmp_path: Path) -> None:
     """With next year's plan imported, `task add` for a deadline of this year goes on this
     year's plan (as /giao), not on the newest plan."""
-    from tests.nhacviec.test_figures import PLAN_2024, plan_sheets
+    from tests.builders import plan_sheets
+    from tests.nhacviec.test_figures import PLAN_2024
 
     config = prepare(tmp_path)
     later = write_xlsx(tmp_path / "p24.xlsx", plan_sheets("CCHC-2024", 2024, PLAN_2024))

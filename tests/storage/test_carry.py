@@ -22,21 +22,12 @@ from storage import outbox as scan_store
 from storage import tasks as store
 from storage.db import session_scope, upgrade
 from storage.models import Task, TaskEvent, TaskState
-from tests.builders import small_sheets, write_xlsx
+from tests.builders import plan_sheets, write_xlsx
 from tests.conftest import load
 
 JAN_2 = date(2024, 1, 2)  # the first working day of 2024
 AT = datetime(2024, 1, 2, 2, 0, tzinfo=UTC)  # 09:00 in Asia/Ho_Chi_Minh
 HORIZON = date(2024, 1, 20)
-
-
-def plan_sheets(code: str, year: int, tasks: list[list[Any]]) -> dict[str, list[list[Any]]]:
-    """Another plan with the small plan's areas and these tasks, of units already there."""
-    sheets = small_sheets()
-    del sheets["Đơn vị"], sheets["Cán bộ"]
-    sheets["Kế hoạch"] = [sheets["Kế hoạch"][0], [code, f"Kế hoạch {code}", year, "", ""]]
-    sheets["Nhiệm vụ"] = [sheets["Nhiệm vụ"][0], *tasks]
-    return sheets
 
 
 def next_plan(year: int) -> dict[str, list[list[Any]]]:

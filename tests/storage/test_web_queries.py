@@ -108,8 +108,8 @@ def test_lists_follow_several_plans_and_the_tasks_carried_into_their_year(
     """A unit's list over the plans of 2024 holds the tasks carried into 2024, marked with
     the year they belong to; the filter's choices and the recent completions include them."""
     from storage import carry
-    from tests.builders import write_xlsx
-    from tests.nhacviec.test_figures import PLAN_2024, plan_sheets
+    from tests.builders import plan_sheets, write_xlsx
+    from tests.nhacviec.test_figures import PLAN_2024
 
     upgrade(engine)
     load(engine, EXAMPLE_PLAN)

@@ -75,6 +75,12 @@ def _close(coroutine: Awaitable[Any]) -> None:
         coroutine.close()
 
 
+def message_key(context: ContextTypes.DEFAULT_TYPE, update: Update) -> str:
+    """The update's id as nhacviec keeps it (storage/seen.py): update_ids are the bot's own
+    sequence, and another bot (a new token) starts anew."""
+    return f"{context.bot.id}:{update.update_id}"
+
+
 class ChatOrderedProcessor(BaseUpdateProcessor):
     """Updates of different chats are handled concurrently; those of one chat one at a time,
     in the order they came (the answer to "Gõ phần trăm" is never handled before the question
@@ -395,8 +401,7 @@ class TelegramService:
             sender_name=user.full_name,
             is_group=is_group,
             sender_id=str(user.id),
-            # update_ids are the bot's own sequence: another bot (a new token) starts anew.
-            message_key=f"{context.bot.id}:{update.update_id}",
+            message_key=message_key(context, update),
         )
         replies = await self.chat.answer(incoming)
         for reply in replies:
@@ -439,7 +444,7 @@ class TelegramService:
             user.full_name,
             is_group=is_group,
             sender_id=str(user.id),
-            message_key=f"{context.bot.id}:{update.update_id}",
+            message_key=message_key(context, update),
         )
         replied = message.reply_to_message
         mention = message.caption or (replied.text if replied is not None else None)

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from bot.adapters.telegram.service import TelegramService
-from nhacviec.app import App, build_app, build_reminders
+from nhacviec.app import App, build_reminders
 from nhacviec.base.clock import FixedClock
 from storage.db import session_scope
 from storage.models import Task, TaskEvidence, TaskState
@@ -22,7 +22,7 @@ from tests.bot.adapters.test_telegram_flood import settled
 from tests.bot.test_approvals import PNG, make_app, task_by_code
 from tests.fakes.telegram_api import Call, FakeTelegramAPI
 from tests.fakes.virtual_time import VirtualTime
-from tests.telegram_fixtures import config_for
+from tests.telegram_fixtures import restarted
 
 TCCB = 701  # Lê Văn Tùng, CB02
 HAI = 301  # Trần Văn Hải, head of KHTC, CB03
@@ -149,17 +149,9 @@ async def test_a_file_delivered_again_after_a_restart_is_kept_once(
     [kept] = (await fake.wait_sent(LAN, before + 1))[before:]
     assert kept.params["text"] == f"📎 Đã lưu minh chứng cho nhiệm vụ {tid}: bao-cao.pdf."
     await settled(bot, fake)
-    await bot.stop_polling()
-    fresh = build_app(app.config, app.clock, app.engine)
-    restarted = TelegramService(
-        config_for(fake), fresh.chat, clock=vt.clock, sleep=vt.sleep, poll_timeout=1
-    )
-    await restarted.start()
-    try:
+    async with restarted(app, bot, fake, vt) as new_process:
         fake.updates.append(dict(pushed))  # the same update_id, to the new process
-        await settled(restarted, fake)
+        await settled(new_process, fake)
         assert len(fake.sent(LAN)) == before + 1
         with session_scope(app.engine) as session:
             assert len(session.exec(select(TaskEvidence)).all()) == 1
-    finally:
-        await restarted.stop()

@@ -15,17 +15,15 @@ from sqlmodel import select
 from bot.adapters.telegram.service import (
     MAX_QUEUED_PER_CHAT,
     ChatOrderedProcessor,
-    TelegramService,
 )
-from nhacviec.app import App, build_app
+from nhacviec.app import App
 from nhacviec.base import texts
 from storage.db import session_scope
 from storage.models import ProgressUpdate
 from tests.bot.adapters.test_telegram_bot import GROUP, LAN, STRANGER, link, task_id
-from tests.conftest import legacy_config
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.fakes.virtual_time import VirtualTime
-from tests.telegram_fixtures import BOT, config_for
+from tests.telegram_fixtures import BOT, restarted
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*retry_after.*:DeprecationWarning")
 
@@ -118,16 +116,10 @@ async def test_an_update_delivered_again_after_a_restart_is_handled_once(
     update = fake.send_text(LAN, f"/progress {nv05} 40")
     await fake.wait_sent(LAN, before + 1)
     await settled(bot, fake)
-    await bot.stop_polling()
-    fresh = build_app(legacy_config(), app.clock, app.engine)
-    restarted = TelegramService(
-        config_for(fake), fresh.chat, clock=vt.clock, sleep=vt.sleep, poll_timeout=1
-    )
-    await restarted.start()
-    try:
+    async with restarted(app, bot, fake, vt) as new_process:
         fake.updates.append(dict(update))  # the same update_id, to the new process
-        await settled(restarted, fake)
-        assert processor(restarted).replayed == 0  # not caught in memory: a new process
+        await settled(new_process, fake)
+        assert processor(new_process).replayed == 0  # not caught in memory: a new process
         assert len(fake.sent(LAN)) == before + 1
         with session_scope(app.engine) as session:
             assert len(session.exec(select(ProgressUpdate)).all()) == 1
@@ -135,5 +127,3 @@ async def test_an_update_delivered_again_after_a_restart_is_handled_once(
         fake.send_text(LAN, f"/progress {nv05} 60")
         answer = (await fake.wait_sent(LAN, before + 2))[before + 1]
         assert answer.params["text"].startswith(f"📈 Nhiệm vụ {nv05}: tiến độ 40% → 60%")
-    finally:
-        await restarted.stop()

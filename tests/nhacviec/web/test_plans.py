@@ -31,9 +31,9 @@ from storage import carry, repo
 from storage import tasks as store
 from storage.db import session_scope
 from storage.models import Plan, Task, TaskState
-from tests.builders import write_xlsx
+from tests.builders import plan_sheets, write_xlsx
 from tests.conftest import EXAMPLE_PLAN, legacy_config, link_chat, load
-from tests.nhacviec.test_figures import PLAN_2024, plan_sheets
+from tests.nhacviec.test_figures import PLAN_2024
 from tests.web_helpers import csrf_of, sign_in, web_deps
 
 DEC_15 = date(2023, 12, 15)
